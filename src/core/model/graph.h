@@ -1,0 +1,75 @@
+// A model is data: a Graph (nodes read from a JSON description such as
+// assets/models/ecnn_advanced.json) plus named weights. The runners, the CLI
+// and the network panel walk whatever graph is loaded; nothing hard-codes ECNN.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/conv_arithmetic.h"
+#include "core/base/tensor.h"
+#include "core/ops/op_kind.h"
+
+namespace convlab {
+
+// One graph node. `name` is both the activation's name and, for nodes with
+// weights, the state_dict prefix ("conv1" -> "conv1.weight", "conv1.bias").
+struct GraphNode {
+  std::string name;
+  OpKind op = OpKind::Relu;
+  std::vector<std::string> inputs;  // activation names; graph inputs are "gray" and "category"
+  std::string weights;              // state_dict prefix, empty when the op has none
+  // conv2d / conv_transpose2d
+  int in_channels = 0, out_channels = 0;
+  int kernel = 0;
+  Conv2dParams conv;
+  ConvTranspose2dParams tconv;
+  // embed: the table is `weights + ".weight"` of shape (rows, dim)
+  int rows = 0, dim = 0;
+  // batch_norm
+  int channels = 0;
+  float eps = 1e-5f, momentum = 0.1f;
+  std::string description;  // one sentence on what this layer does (for panels)
+};
+
+// A weight the graph expects: name and shape. num_batches_tracked is I64 scalar.
+struct WeightSpec {
+  std::string name;
+  Shape shape;
+  bool integer = false;
+};
+
+class Graph {
+ public:
+  // Parses and validates: unique names, known ops, inputs defined before use,
+  // channel counts that agree along every edge. `source` names the file.
+  static Result<Graph> from_json(const std::string& json_text, const std::string& source);
+  static Result<Graph> load_file(const std::string& path);
+  // The descriptions embedded in the binary: "advanced" or "basic".
+  static Result<Graph> builtin(const std::string& arch);
+
+  const std::string& name() const { return name_; }
+  const std::vector<GraphNode>& nodes() const { return nodes_; }
+  const std::string& output() const { return output_; }
+  int emb_size() const { return emb_size_; }
+  int categories() const { return categories_; }
+  // Spatial size multiple the model needs (16 for ECNN).
+  int size_multiple() const { return size_multiple_; }
+  const GraphNode* find(const std::string& name) const;
+
+  std::vector<WeightSpec> expected_weights() const;
+  // Output shape of every node for a (N,1,H,W) input, or an error.
+  Result<std::map<std::string, Shape>> infer_shapes(int64_t n, int64_t h, int64_t w) const;
+
+ private:
+  std::string name_;
+  std::vector<GraphNode> nodes_;
+  std::string output_;
+  int emb_size_ = 0;
+  int categories_ = 0;
+  int size_multiple_ = 1;
+};
+
+}  // namespace convlab
