@@ -1,1 +1,285 @@
-// (being written)
+#include "core/base/conv_arithmetic.h"
+
+#include <algorithm>
+#include <cctype>
+#include <climits>
+#include <cstdint>
+#include <sstream>
+
+namespace convlab {
+
+namespace {
+
+// Everything below is per axis; this names the axis in messages and formulas.
+struct Axis {
+  const char* name;    // "height" / "width"
+  const char* letter;  // "H" / "W"
+  const char* lines;   // "rows" / "columns"
+  const char* before;  // "top" / "left"
+  const char* after;   // "bottom" / "right"
+};
+constexpr Axis kHeight{"height", "H", "rows", "top", "bottom"};
+constexpr Axis kWidth{"width", "W", "columns", "left", "right"};
+
+// Floor division that is also right for negative numerators (C++ truncates).
+int64_t floor_div(int64_t numerator, int64_t denominator) {
+  int64_t q = numerator / denominator;
+  if ((numerator % denominator != 0) && ((numerator < 0) != (denominator < 0))) --q;
+  return q;
+}
+
+int64_t ceil_div_positive(int64_t numerator, int64_t denominator) {
+  return (numerator + denominator - 1) / denominator;
+}
+
+int64_t extent64(int kernel, int dilation) { return int64_t{dilation} * (kernel - 1) + 1; }
+
+Status check_at_least_one(int value, const char* setting, const Axis& axis, const char* why) {
+  if (value >= 1) return {};
+  return make_error(setting, " (", axis.name, ") is ", value, " but must be >= 1: ", why);
+}
+
+Status check_input_and_kernel(int input, int kernel, const Axis& axis) {
+  CONVLAB_TRY(check_at_least_one(input, "input size", axis, "an input needs at least one row and column"));
+  CONVLAB_TRY(check_at_least_one(kernel, "kernel size", axis, "a kernel needs at least one tap"));
+  return {};
+}
+
+Status check_stride_and_dilation(int stride, int dilation, const Axis& axis) {
+  CONVLAB_TRY(check_at_least_one(stride, "stride", axis,
+                                 "use stride 1 to visit every position, 2 to skip every other"));
+  CONVLAB_TRY(
+      check_at_least_one(dilation, "dilation", axis, "use dilation 1 for no gaps between kernel taps"));
+  return {};
+}
+
+Status check_not_negative(int value, const std::string& setting, const Axis& axis) {
+  if (value >= 0) return {};
+  return make_error(setting, " (", axis.name, ") is ", value, " but must be >= 0 (0 means none)");
+}
+
+Status check_fits_int(int64_t value, const char* what, const Axis& axis) {
+  if (value <= INT_MAX) return {};
+  return make_error(what, " (", axis.name, ") would be ", value, ", larger than ", INT_MAX,
+                    ": use smaller sizes or settings");
+}
+
+// The dilated kernel must fit in the padded input; otherwise say which
+// settings would make it fit.
+Status check_kernel_fits(int input, int kernel, int pad_before, int pad_after, int dilation,
+                         const Axis& axis) {
+  const int64_t padded = int64_t{input} + pad_before + pad_after;
+  const int64_t extent = extent64(kernel, dilation);
+  if (extent <= padded) return {};
+  std::ostringstream out;
+  out << "the dilated kernel covers " << extent << " " << axis.lines << " (" << axis.name << ": dilation "
+      << dilation << " * (kernel " << kernel << " - 1) + 1) but the padded input has only " << padded << " ("
+      << input << " + " << pad_before << " + " << pad_after << "): use padding " << axis.before << " + "
+      << axis.after << " >= " << (extent - input) << " (e.g. " << ceil_div_positive(extent - input, 2)
+      << " per side)";
+  if (kernel > 1) {
+    const int64_t max_dilation = (padded - 1) / (kernel - 1);
+    if (max_dilation >= 1) out << ", dilation <= " << max_dilation;
+  }
+  out << " or a kernel <= " << ((padded - 1) / dilation + 1);
+  return Error{out.str()};
+}
+
+Status check_conv_axis(int input, int kernel, int stride, int pad_before, int pad_after, int dilation,
+                       const Axis& axis) {
+  CONVLAB_TRY(check_input_and_kernel(input, kernel, axis));
+  CONVLAB_TRY(check_stride_and_dilation(stride, dilation, axis));
+  CONVLAB_TRY(check_not_negative(pad_before, std::string("padding ") + axis.before, axis));
+  CONVLAB_TRY(check_not_negative(pad_after, std::string("padding ") + axis.after, axis));
+  CONVLAB_TRY(check_kernel_fits(input, kernel, pad_before, pad_after, dilation, axis));
+  return {};
+}
+
+int64_t conv_extent64(int input, int kernel, int stride, int pad_before, int pad_after, int dilation) {
+  if (stride < 1) return 0;  // unchecked callers must not divide by zero
+  return floor_div(int64_t{input} + pad_before + pad_after - int64_t{dilation} * (kernel - 1) - 1, stride) +
+         1;
+}
+
+int64_t tconv_extent64(int input, int kernel, int stride, int padding, int output_padding, int dilation) {
+  return (int64_t{input} - 1) * stride - 2 * int64_t{padding} + int64_t{dilation} * (kernel - 1) +
+         output_padding + 1;
+}
+
+Status check_tconv_axis(int input, int kernel, int stride, int padding, int output_padding, int dilation,
+                        const Axis& axis) {
+  CONVLAB_TRY(check_input_and_kernel(input, kernel, axis));
+  CONVLAB_TRY(check_stride_and_dilation(stride, dilation, axis));
+  CONVLAB_TRY(check_not_negative(padding, "padding", axis));
+  CONVLAB_TRY(check_not_negative(output_padding, "output_padding", axis));
+  // PyTorch's rule: output_padding only picks among the sizes a stride (or
+  // dilation) makes ambiguous, so it must be below one of them.
+  if (output_padding >= stride && output_padding >= dilation)
+    return make_error("output_padding (", axis.name, ") is ", output_padding,
+                      " but must be smaller than stride ", stride, " or dilation ", dilation,
+                      ": use output_padding <= ", std::max(stride, dilation) - 1);
+  const int64_t output = tconv_extent64(input, kernel, stride, padding, output_padding, dilation);
+  if (output < 1) {
+    const int64_t full = output + 2 * int64_t{padding};  // the uncropped size
+    return make_error("padding (", axis.name, ") ", padding, " crops ", 2 * int64_t{padding}, " ", axis.lines,
+                      " but the uncropped output has only ", full, " (output would be ", output,
+                      "): use padding <= ", std::max<int64_t>((full - 1) / 2, 0),
+                      ", a larger kernel or a larger stride");
+  }
+  return check_fits_int(output, "output size", axis);
+}
+
+std::string conv_axis_formula(int input, int kernel, int stride, int pad_before, int pad_after,
+                              int dilation) {
+  std::ostringstream out;
+  out << "floor((" << input << " + " << pad_before << " + " << pad_after << " - " << dilation << "*("
+      << kernel << " - 1) - 1) / " << stride
+      << ") + 1 = " << conv_extent64(input, kernel, stride, pad_before, pad_after, dilation);
+  return out.str();
+}
+
+std::string tconv_axis_formula(int input, int kernel, int stride, int padding, int output_padding,
+                               int dilation) {
+  std::ostringstream out;
+  out << "(" << input << " - 1)*" << stride << " - 2*" << padding << " + " << dilation << "*(" << kernel
+      << " - 1) + " << output_padding
+      << " + 1 = " << tconv_extent64(input, kernel, stride, padding, output_padding, dilation);
+  return out.str();
+}
+
+// One line when both axes read the same, else one line per axis.
+std::string join_axis_formulas(const std::string& height, const std::string& width) {
+  if (height == width) return "H, W: " + height;
+  return "H: " + height + "\nW: " + width;
+}
+
+bool equals_ignoring_case(const std::string& text, const char* word) {
+  std::string lower;
+  for (char ch : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return lower == word;
+}
+
+// PyTorch's split of a total padding: the odd row/column goes after.
+void split_padding(int64_t total, int& before, int& after) {
+  before = static_cast<int>(total / 2);
+  after = static_cast<int>(total - total / 2);
+}
+
+}  // namespace
+
+Result<PaddingPreset> parse_padding_preset(const std::string& name) {
+  for (PaddingPreset preset :
+       {PaddingPreset::Valid, PaddingPreset::Same, PaddingPreset::Full, PaddingPreset::Custom})
+    if (equals_ignoring_case(name, padding_preset_name(preset))) return preset;
+  return make_error("unknown padding preset '", name, "': use valid, same, full or custom");
+}
+
+const char* padding_preset_name(PaddingPreset preset) {
+  switch (preset) {
+    case PaddingPreset::Valid:
+      return "valid";
+    case PaddingPreset::Same:
+      return "same";
+    case PaddingPreset::Full:
+      return "full";
+    case PaddingPreset::Custom:
+      return "custom";
+  }
+  return "custom";
+}
+
+int dilated_kernel_extent(int kernel, int dilation) {
+  // Saturates instead of overflowing, so absurd settings stay comparable.
+  return static_cast<int>(std::clamp<int64_t>(extent64(kernel, dilation), INT_MIN, INT_MAX));
+}
+
+Result<Padding2d> resolve_padding(PaddingPreset preset, Size2d input, Size2d kernel, int stride_h,
+                                  int stride_w, int dilation_h, int dilation_w) {
+  CONVLAB_TRY(check_input_and_kernel(input.h, kernel.h, kHeight));
+  CONVLAB_TRY(check_input_and_kernel(input.w, kernel.w, kWidth));
+  CONVLAB_TRY(check_stride_and_dilation(stride_h, dilation_h, kHeight));
+  CONVLAB_TRY(check_stride_and_dilation(stride_w, dilation_w, kWidth));
+  const int64_t extent_h = extent64(kernel.h, dilation_h);
+  const int64_t extent_w = extent64(kernel.w, dilation_w);
+  CONVLAB_TRY(check_fits_int(extent_h, "dilated kernel extent", kHeight));
+  CONVLAB_TRY(check_fits_int(extent_w, "dilated kernel extent", kWidth));
+  Padding2d padding;
+  switch (preset) {
+    case PaddingPreset::Valid:
+      return padding;
+    case PaddingPreset::Full:
+      padding.top = padding.bottom = static_cast<int>(extent_h - 1);
+      padding.left = padding.right = static_cast<int>(extent_w - 1);
+      return padding;
+    case PaddingPreset::Same: {
+      // ceil(input/stride) outputs; at stride 1 this is total = extent - 1,
+      // exactly PyTorch's padding='same'.
+      auto total_for = [](int in, int stride, int64_t extent) {
+        const int64_t out = ceil_div_positive(in, stride);
+        return std::max<int64_t>((out - 1) * stride + extent - in, 0);
+      };
+      split_padding(total_for(input.h, stride_h, extent_h), padding.top, padding.bottom);
+      split_padding(total_for(input.w, stride_w, extent_w), padding.left, padding.right);
+      return padding;
+    }
+    case PaddingPreset::Custom:
+      break;
+  }
+  return make_error("the custom padding preset has no fixed rule: give padding top, bottom, left and right ",
+                    "(each >= 0), or use valid, same or full");
+}
+
+Result<Size2d> conv2d_output_size(Size2d input, Size2d kernel, const Conv2dParams& params) {
+  const Padding2d& pad = params.padding;
+  CONVLAB_TRY(
+      check_conv_axis(input.h, kernel.h, params.stride_h, pad.top, pad.bottom, params.dilation_h, kHeight));
+  CONVLAB_TRY(
+      check_conv_axis(input.w, kernel.w, params.stride_w, pad.left, pad.right, params.dilation_w, kWidth));
+  const int64_t out_h =
+      conv_extent64(input.h, kernel.h, params.stride_h, pad.top, pad.bottom, params.dilation_h);
+  const int64_t out_w =
+      conv_extent64(input.w, kernel.w, params.stride_w, pad.left, pad.right, params.dilation_w);
+  CONVLAB_TRY(check_fits_int(out_h, "output size", kHeight));
+  CONVLAB_TRY(check_fits_int(out_w, "output size", kWidth));
+  // The kernel fits, so there is at least one output; kept as a last guard.
+  if (out_h < 1 || out_w < 1)
+    return make_error("the output would be ", out_h, "x", out_w, ": use more padding or a smaller kernel");
+  return Size2d{static_cast<int>(out_h), static_cast<int>(out_w)};
+}
+
+int conv2d_output_extent(int input, int kernel, int stride, int pad_before, int pad_after, int dilation) {
+  return static_cast<int>(conv_extent64(input, kernel, stride, pad_before, pad_after, dilation));
+}
+
+Result<Size2d> conv_transpose2d_output_size(Size2d input, Size2d kernel,
+                                            const ConvTranspose2dParams& params) {
+  CONVLAB_TRY(check_tconv_axis(input.h, kernel.h, params.stride_h, params.padding_h, params.output_padding_h,
+                               params.dilation_h, kHeight));
+  CONVLAB_TRY(check_tconv_axis(input.w, kernel.w, params.stride_w, params.padding_w, params.output_padding_w,
+                               params.dilation_w, kWidth));
+  return Size2d{conv_transpose2d_output_extent(input.h, kernel.h, params.stride_h, params.padding_h,
+                                               params.output_padding_h, params.dilation_h),
+                conv_transpose2d_output_extent(input.w, kernel.w, params.stride_w, params.padding_w,
+                                               params.output_padding_w, params.dilation_w)};
+}
+
+int conv_transpose2d_output_extent(int input, int kernel, int stride, int padding, int output_padding,
+                                   int dilation) {
+  return static_cast<int>(tconv_extent64(input, kernel, stride, padding, output_padding, dilation));
+}
+
+std::string conv2d_formula(Size2d input, Size2d kernel, const Conv2dParams& params) {
+  const Padding2d& pad = params.padding;
+  return join_axis_formulas(
+      conv_axis_formula(input.h, kernel.h, params.stride_h, pad.top, pad.bottom, params.dilation_h),
+      conv_axis_formula(input.w, kernel.w, params.stride_w, pad.left, pad.right, params.dilation_w));
+}
+
+std::string conv_transpose2d_formula(Size2d input, Size2d kernel, const ConvTranspose2dParams& params) {
+  return join_axis_formulas(tconv_axis_formula(input.h, kernel.h, params.stride_h, params.padding_h,
+                                               params.output_padding_h, params.dilation_h),
+                            tconv_axis_formula(input.w, kernel.w, params.stride_w, params.padding_w,
+                                               params.output_padding_w, params.dilation_w));
+}
+
+}  // namespace convlab

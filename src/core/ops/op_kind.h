@@ -23,7 +23,8 @@ enum class OpKind {
 };
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(OpKind::Count)> kOpNames = {
-    "conv2d", "conv_transpose2d", "batch_norm", "relu", "concat", "embed", "rgb_to_lab", "lab_to_rgb", "upsample_bilinear"};
+    "conv2d",     "conv_transpose2d", "batch_norm",       "relu", "concat", "embed",
+    "rgb_to_lab", "lab_to_rgb",       "upsample_bilinear"};
 static_assert(kOpNames.size() == static_cast<size_t>(OpKind::Count), "every op needs a name");
 
 inline constexpr std::string_view op_name(OpKind kind) { return kOpNames[static_cast<size_t>(kind)]; }

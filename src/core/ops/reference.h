@@ -21,8 +21,16 @@
 
 namespace convlab::reference {
 
+// Shape checks shared by the ops, their traces and other backends: every
+// error names the tensor, its shape and the shape that would be valid.
+Result<Shape> conv2d_output_shape(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                  const Conv2dParams& params);
+Result<Shape> conv_transpose2d_output_shape(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                            const ConvTranspose2dParams& params);
+
 // input (N,C,H,W), weight (O,C,KH,KW), bias (O) or nullptr -> (N,O,OH,OW).
-Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias, const Conv2dParams& params);
+Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                      const Conv2dParams& params);
 
 // input (N,C,H,W), weight (C,O,KH,KW), bias (O) or nullptr -> (N,O,OH,OW).
 Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
@@ -41,14 +49,30 @@ struct ChannelStatistics {
   std::vector<float> unbiased_var;  // used to update running_var (count/(count-1))
   int64_t count = 0;                // N*H*W per channel
 };
+// Fails on a non-rank-4 input or one with no values per channel. With one
+// value per channel unbiased_var is NaN (undefined), as training refuses it.
 Result<ChannelStatistics> batch_norm_statistics(const Tensor& input);
+
+// The float steps of batch norm, shared with the trace so both round alike:
+// output = (x - mean) * inv_std * gamma + beta, inv_std = 1/sqrt(var + eps).
+float batch_norm_inv_std(float var, float eps);
+float batch_norm_normalize(float x, float mean, float inv_std);
+float batch_norm_scale_shift(float normalized, float gamma, float beta);
+// PyTorch's running update, (1-momentum)*running + momentum*batch_stat,
+// evaluated in double and rounded once to float.
+float batch_norm_running_update(float running, float batch_stat, float momentum);
+
+// Checks the shapes ((C) vectors for a (N,C,H,W) input) and parameters, and
+// that training has more than one value per channel (PyTorch's rule).
+Status batch_norm_check(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                        const Tensor& running_mean, const Tensor& running_var, const BatchNormParams& params);
 
 // weight/bias/running_* all of shape (C). Training normalizes with the batch
 // statistics and updates running_mean/var in place exactly as PyTorch:
 // running = (1-momentum)*running + momentum*batch (unbiased var). Eval uses
 // the running statistics and leaves them untouched.
-Result<Tensor> batch_norm2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Tensor& running_mean,
-                            Tensor& running_var, const BatchNormParams& params);
+Result<Tensor> batch_norm2d(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                            Tensor& running_mean, Tensor& running_var, const BatchNormParams& params);
 
 Tensor relu(const Tensor& input);
 
