@@ -1,1 +1,210 @@
-// (being written)
+// Image files through stb. Decoding always asks stb for 3 channels: gray
+// images are replicated to RGB, and for RGBA / gray+alpha the alpha channel
+// is simply dropped (not blended over a background), because the colorizer
+// only sees colour. The size is checked with stbi_info before decoding, so a
+// file that claims to be enormous is refused before any memory is spent.
+#include "core/io/image_io.h"
+
+#include <stb_image.h>
+#include <stb_image_resize.h>
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <cctype>
+#include <climits>
+#include <cmath>
+#include <iterator>
+
+#include "core/io/safetensors.h"  // read_file_bytes, write_file_atomically
+
+namespace convlab {
+
+namespace {
+
+constexpr const char* kReadableFormats = "JPEG, PNG, BMP, GIF (first frame), TGA, PSD, HDR, PIC, PNM";
+constexpr const char* kWritableExtensions = ".png, .jpg, .jpeg, .bmp or .tga";
+constexpr int kJpegQuality = 95;
+
+std::string stb_reason() {
+  const char* reason = stbi_failure_reason();
+  return reason ? reason : "unknown reason";
+}
+
+Status check_size(int64_t width, int64_t height, const std::string& what) {
+  if (width <= 0 || height <= 0) {
+    return make_error(what, ": image size ", width, "x", height, " has a zero dimension");
+  }
+  if (width * height > kMaxImagePixels) {
+    return make_error(what, ": image is ", width, "x", height, " = ", width * height,
+                      " pixels; the limit is ", kMaxImagePixels, " pixels (", kMaxImagePixels / (1024 * 1024),
+                      " megapixels)");
+  }
+  return {};
+}
+
+Status check_image(const RgbImage& image, const std::string& what) {
+  CONVLAB_TRY(check_size(image.width, image.height, what));
+  const size_t expected = static_cast<size_t>(image.width) * static_cast<size_t>(image.height) * 3;
+  if (image.pixels.size() != expected) {
+    return make_error(what, ": image ", image.width, "x", image.height, " has ", image.pixels.size(),
+                      " bytes of pixels; expected width*height*3 = ", expected);
+  }
+  return {};
+}
+
+std::string lower_extension(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  const size_t dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
+  std::string ext = path.substr(dot);
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext;
+}
+
+// stb_image_write hands the encoded file over in pieces through this callback.
+void append_bytes(void* context, void* data, int size) {
+  auto* out = static_cast<std::vector<uint8_t>*>(context);
+  const auto* bytes = static_cast<const uint8_t*>(data);
+  out->insert(out->end(), bytes, bytes + size);
+}
+
+Result<std::vector<uint8_t>> encode(const std::string& path, const RgbImage& image) {
+  const std::string ext = lower_extension(path);
+  std::vector<uint8_t> out;
+  const int w = image.width;
+  const int h = image.height;
+  const uint8_t* px = image.pixels.data();
+  int ok = 0;
+  if (ext == ".png") {
+    ok = stbi_write_png_to_func(append_bytes, &out, w, h, 3, px, w * 3);
+  } else if (ext == ".jpg" || ext == ".jpeg") {
+    ok = stbi_write_jpg_to_func(append_bytes, &out, w, h, 3, px, kJpegQuality);
+  } else if (ext == ".bmp") {
+    ok = stbi_write_bmp_to_func(append_bytes, &out, w, h, 3, px);
+  } else if (ext == ".tga") {
+    ok = stbi_write_tga_to_func(append_bytes, &out, w, h, 3, px);
+  } else {
+    return make_error(path, ": cannot save an image with extension '", ext.empty() ? "(none)" : ext,
+                      "'; use ", kWritableExtensions);
+  }
+  if (!ok) return make_error(path, ": stb_image_write could not encode the ", w, "x", h, " image");
+  return out;
+}
+
+// Width and height from a PNG's IHDR chunk, when `bytes` starts like a PNG.
+// stb_image refuses PNGs whose decoded size passes 2^30 bytes with a bare
+// "unknown image type"; reading the size here lets the error give it.
+bool png_size(const uint8_t* bytes, size_t size, int64_t* width, int64_t* height) {
+  static const uint8_t kSignature[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+                                       0,    0,   0,   13,  'I',  'H',  'D',  'R'};
+  if (size < 24 || !std::equal(std::begin(kSignature), std::end(kSignature), bytes)) return false;
+  auto be32 = [&](size_t at) {
+    return (int64_t{bytes[at]} << 24) | (int64_t{bytes[at + 1]} << 16) | (int64_t{bytes[at + 2]} << 8) |
+           bytes[at + 3];
+  };
+  *width = be32(16);
+  *height = be32(20);
+  return true;
+}
+
+uint8_t to_byte(float v) {
+  if (!(v > 0.0f)) return 0;  // also maps NaN to 0
+  if (v >= 1.0f) return 255;
+  return static_cast<uint8_t>(std::lround(v * 255.0f));
+}
+
+}  // namespace
+
+Result<RgbImage> load_image(const std::string& path) {
+  auto bytes = read_file_bytes(path);
+  if (!bytes.ok()) return bytes.error();
+  return decode_image(bytes->data(), bytes->size(), path);
+}
+
+Result<RgbImage> decode_image(const uint8_t* bytes, size_t size, const std::string& source) {
+  if (size == 0) {
+    return make_error(source, ": the file is empty; expected an image in one of ", kReadableFormats);
+  }
+  if (size > static_cast<size_t>(INT_MAX)) {
+    return make_error(source, ": the file is ", size, " bytes; images up to ", INT_MAX, " bytes can be read");
+  }
+  const int length = static_cast<int>(size);
+  int width = 0;
+  int height = 0;
+  int channels = 0;
+  int64_t png_width = 0;
+  int64_t png_height = 0;
+  if (png_size(bytes, size, &png_width, &png_height)) CONVLAB_TRY(check_size(png_width, png_height, source));
+  if (!stbi_info_from_memory(bytes, length, &width, &height, &channels)) {
+    return make_error(source, ": not a readable image (stb_image: ", stb_reason(),
+                      "); supported formats are ", kReadableFormats);
+  }
+  CONVLAB_TRY(check_size(width, height, source));
+  uint8_t* pixels = stbi_load_from_memory(bytes, length, &width, &height, &channels, 3);
+  if (!pixels) {
+    return make_error(source, ": cannot decode the ", width, "x", height, " image (stb_image: ", stb_reason(),
+                      "); the file is truncated or corrupt, or uses a variant stb_image does not support (",
+                      kReadableFormats, ")");
+  }
+  RgbImage image;
+  image.width = width;
+  image.height = height;
+  image.pixels.assign(pixels, pixels + static_cast<size_t>(width) * static_cast<size_t>(height) * 3);
+  stbi_image_free(pixels);
+  return image;
+}
+
+Status save_image(const std::string& path, const RgbImage& image) {
+  CONVLAB_TRY(check_image(image, path));
+  auto encoded = encode(path, image);
+  if (!encoded.ok()) return encoded.error();
+  return write_file_atomically(path, *encoded);
+}
+
+Tensor image_to_tensor(const RgbImage& image) {
+  Tensor t(Shape{1, 3, image.height, image.width});
+  const int64_t plane = static_cast<int64_t>(image.width) * image.height;
+  if (image.pixels.size() != static_cast<size_t>(plane) * 3) return t;  // malformed image: zeros
+  for (int64_t i = 0; i < plane; ++i) {
+    for (int64_t c = 0; c < 3; ++c)
+      t[c * plane + i] = static_cast<float>(image.pixels[static_cast<size_t>(i * 3 + c)]) / 255.0f;
+  }
+  return t;
+}
+
+Result<RgbImage> tensor_to_image(const Tensor& rgb) {
+  if (rgb.rank() != 4 || rgb.dim(0) != 1 || rgb.dim(1) != 3) {
+    return make_error("image tensor has shape ", shape_to_string(rgb.shape()), "; expected (1,3,H,W) RGB");
+  }
+  CONVLAB_TRY(check_size(rgb.dim(3), rgb.dim(2), "image tensor"));
+  RgbImage image;
+  image.width = static_cast<int>(rgb.dim(3));
+  image.height = static_cast<int>(rgb.dim(2));
+  const int64_t plane = rgb.dim(2) * rgb.dim(3);
+  image.pixels.resize(static_cast<size_t>(plane) * 3);
+  for (int64_t i = 0; i < plane; ++i) {
+    for (int64_t c = 0; c < 3; ++c)
+      image.pixels[static_cast<size_t>(i * 3 + c)] = to_byte(rgb[c * plane + i]);
+  }
+  return image;
+}
+
+Result<RgbImage> resize_image(const RgbImage& image, int width, int height) {
+  CONVLAB_TRY(check_image(image, "resize input"));
+  CONVLAB_TRY(check_size(width, height, "resize target"));
+  if (width == image.width && height == image.height) return image;
+  RgbImage out;
+  out.width = width;
+  out.height = height;
+  out.pixels.resize(static_cast<size_t>(width) * static_cast<size_t>(height) * 3);
+  // The sRGB variant filters in linear light, so edges do not darken.
+  if (!stbir_resize_uint8_srgb(image.pixels.data(), image.width, image.height, 0, out.pixels.data(), width,
+                               height, 0, 3, STBIR_ALPHA_CHANNEL_NONE, 0)) {
+    return make_error("resize from ", image.width, "x", image.height, " to ", width, "x", height,
+                      " failed (stb_image_resize could not allocate its buffers)");
+  }
+  return out;
+}
+
+}  // namespace convlab

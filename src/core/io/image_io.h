@@ -20,6 +20,9 @@ struct RgbImage {
 
 inline constexpr int64_t kMaxImagePixels = 64LL * 1024 * 1024;  // 64 megapixels
 
+// Always 3 channels: gray is replicated to RGB; an alpha channel is dropped
+// (not blended over a background). Readable: JPEG, PNG, BMP, GIF (first
+// frame), TGA, PSD, HDR, PIC, PNM, up to kMaxImagePixels.
 Result<RgbImage> load_image(const std::string& path);
 Result<RgbImage> decode_image(const uint8_t* bytes, size_t size, const std::string& source);
 // Format from the extension: .png, .jpg/.jpeg (quality 95), .bmp, .tga.

@@ -41,6 +41,9 @@ class SafeTensors {
   void put_float(const std::string& name, const Tensor& tensor, DType dtype = DType::F32);
   void put_ints(const std::string& name, const Shape& shape, std::span<const int64_t> values,
                 DType dtype = DType::I64);
+  // Stores raw little-endian bytes as they are (used by the reader); bytes
+  // must hold shape_numel(shape) elements of dtype, which get_* re-check.
+  void put_stored(const std::string& name, StoredTensor tensor) { tensors_[name] = std::move(tensor); }
 
  private:
   std::map<std::string, StoredTensor> tensors_;
@@ -52,6 +55,13 @@ Result<SafeTensors> parse_safetensors(std::span<const uint8_t> bytes, const std:
 Result<SafeTensors> read_safetensors(const std::string& path);
 std::vector<uint8_t> serialize_safetensors(const SafeTensors& file);
 Status write_safetensors(const std::string& path, const SafeTensors& file);
+
+// Whole-file helpers shared by the readers and writers of core/io (and anyone
+// exporting files): errors name the path and give the system's reason.
+Result<std::vector<uint8_t>> read_file_bytes(const std::string& path);
+// Writes to "path.tmp-XXXXXX" next to `path`, then renames it over `path`, so
+// an existing file is either replaced whole or left untouched.
+Status write_file_atomically(const std::string& path, std::span<const uint8_t> bytes);
 
 // IEEE half <-> float conversions (round to nearest even).
 float half_to_float(uint16_t h);
