@@ -8,6 +8,7 @@ CONVLAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CONVLAB_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libstb-dev doctest-dev libcli11-dev nlohmann-json3-dev libopenblas-dev
+  libepoxy-dev libegl-mesa0 libgl1-mesa-dri
 )
 
 convlab_install_packages() {

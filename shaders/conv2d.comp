@@ -1,0 +1,113 @@
+#version 430
+// conv2d as an implicit matrix product, one batch image per z slice.
+//   A = weight viewed as [O][K], K = C*KH*KW (row-major, as PyTorch stores it)
+//   B = the input's receptive fields viewed as [K][P], P = OH*OW, never built:
+//       B[k][p] = input[c][oy*s - pad_top + ky*d][ox*s - pad_left + kx*d], 0 off the input
+//   out[o][p] = act((A*B)[o][p] + bias[o]) * scale[o] + shift[o]
+// A work group computes a BM x BN tile (BM = 16*TM output channels, BN = 16*TN
+// pixels); each thread computes TM x TN outputs from BK-deep tiles of A and B
+// staged in shared memory. Padding is a bounds mask on the load, not a branch
+// around the arithmetic.
+// Defines: TM, TN (outputs per thread), HAS_BIAS, HAS_SCALE, HAS_SHIFT, RELU (0/1).
+#ifndef TM
+#define TM 4
+#endif
+#ifndef TN
+#define TN 4
+#endif
+#define BM (16 * TM)
+#define BN (16 * TN)
+#define BK 16
+
+layout(local_size_x = 16, local_size_y = 16) in;
+
+layout(std430, binding = 0) readonly buffer Input { float x[]; };
+layout(std430, binding = 1) readonly buffer Weight { float w[]; };
+layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
+layout(std430, binding = 3) readonly buffer Scale { float scale[]; };
+layout(std430, binding = 4) readonly buffer Shift { float shift[]; };
+layout(std430, binding = 5) buffer Output { float y[]; };
+
+uniform int C, H, W;          // input channels and size
+uniform int O, OH, OW;        // output channels and size
+uniform int KH, KW;
+uniform int stride_h, stride_w, pad_top, pad_left, dil_h, dil_w;
+uniform int out_channels_total;  // channels of the output tensor (>= channel_offset + O)
+uniform int channel_offset;      // where this op's channels start in it
+
+shared float tile_a[BK][BM];
+shared float tile_b[BK][BN];
+
+void main() {
+  const int n = int(gl_WorkGroupID.z);
+  const int K = C * KH * KW;
+  const int P = OH * OW;
+  const int tx = int(gl_LocalInvocationID.x);  // along pixels
+  const int ty = int(gl_LocalInvocationID.y);  // along output channels
+  const int thread = ty * 16 + tx;
+  const int o_base = int(gl_WorkGroupID.y) * BM;
+  const int p_base = int(gl_WorkGroupID.x) * BN;
+  const int khw = KH * KW;
+  const int input_base = n * C * H * W;
+
+  float acc[TM][TN];
+  for (int i = 0; i < TM; ++i)
+    for (int j = 0; j < TN; ++j) acc[i][j] = 0.0;
+
+  for (int k0 = 0; k0 < K; k0 += BK) {
+    // Stage A: BK x BM weights, consecutive threads read consecutive k (coalesced rows of w).
+    for (int e = thread; e < BK * BM; e += 256) {
+      const int kk = e % BK, mm = e / BK;
+      const int o = o_base + mm, k = k0 + kk;
+      tile_a[kk][mm] = (o < O && k < K) ? w[o * K + k] : 0.0;
+    }
+    // Stage B: BK x BN receptive-field values, consecutive threads read consecutive pixels.
+    for (int e = thread; e < BK * BN; e += 256) {
+      const int pp = e % BN, kk = e / BN;
+      const int p = p_base + pp, k = k0 + kk;
+      float v = 0.0;
+      if (p < P && k < K) {
+        const int c = k / khw, r = k - c * khw;
+        const int ky = r / KW, kx = r - ky * KW;
+        const int oy = p / OW, ox = p - oy * OW;
+        const int iy = oy * stride_h - pad_top + ky * dil_h;
+        const int ix = ox * stride_w - pad_left + kx * dil_w;
+        const bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
+        v = inside ? x[input_base + (c * H + iy) * W + ix] : 0.0;
+      }
+      tile_b[kk][pp] = v;
+    }
+    barrier();
+    for (int kk = 0; kk < BK; ++kk) {
+      float a[TM], b[TN];
+      for (int i = 0; i < TM; ++i) a[i] = tile_a[kk][ty + 16 * i];
+      for (int j = 0; j < TN; ++j) b[j] = tile_b[kk][tx + 16 * j];
+      for (int i = 0; i < TM; ++i)
+        for (int j = 0; j < TN; ++j) acc[i][j] += a[i] * b[j];
+    }
+    barrier();
+  }
+
+  for (int i = 0; i < TM; ++i) {
+    const int o = o_base + ty + 16 * i;
+    if (o >= O) continue;
+    for (int j = 0; j < TN; ++j) {
+      const int p = p_base + tx + 16 * j;
+      if (p >= P) continue;
+      float v = acc[i][j];
+#if HAS_BIAS
+      v += bias[o];
+#endif
+#if HAS_SCALE
+      v *= scale[o];
+#endif
+#if HAS_SHIFT
+      v += shift[o];
+#endif
+#if RELU
+      v = max(v, 0.0);
+#endif
+      y[(n * out_channels_total + channel_offset + o) * P + p] = v;
+    }
+  }
+}

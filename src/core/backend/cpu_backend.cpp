@@ -1,0 +1,49 @@
+#include "core/backend/backend.h"
+#include "core/color/lab.h"
+#include "core/fast/fast_ops.h"
+
+namespace convlab {
+namespace {
+
+class CpuBackend final : public Backend {
+ public:
+  explicit CpuBackend(CpuOpsPath path) : path_(path) {}
+  std::string name() const override { return path_ == CpuOpsPath::Fast ? "cpu-fast" : "cpu-reference"; }
+
+  Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                        const Conv2dParams& params) override {
+    if (path_ == CpuOpsPath::Fast) return fast::conv2d(input, weight, bias, params);
+    return reference::conv2d(input, weight, bias, params);
+  }
+  Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                                  const ConvTranspose2dParams& params) override {
+    if (path_ == CpuOpsPath::Fast) return fast::conv_transpose2d(input, weight, bias, params);
+    return reference::conv_transpose2d(input, weight, bias, params);
+  }
+  Result<Tensor> batch_norm2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Tensor& running_mean,
+                              Tensor& running_var, const reference::BatchNormParams& params) override {
+    return reference::batch_norm2d(input, weight, bias, running_mean, running_var, params);
+  }
+  Result<Tensor> relu(const Tensor& input) override { return reference::relu(input); }
+  Result<Tensor> concat_channels(std::span<const Tensor* const> inputs) override {
+    return reference::concat_channels(inputs);
+  }
+  Result<Tensor> embed_broadcast(const Tensor& table, std::span<const int64_t> categories, int64_t height,
+                                 int64_t width) override {
+    return reference::embed_broadcast(table, categories, height, width);
+  }
+  Result<Tensor> rgb_to_lab(const Tensor& rgb) override { return convlab::rgb_to_lab(rgb); }
+  Result<Tensor> lab_to_rgb(const Tensor& lab) override { return convlab::lab_to_rgb(lab); }
+  Result<Tensor> upsample_bilinear(const Tensor& input, int64_t out_h, int64_t out_w) override {
+    return reference::upsample_bilinear(input, out_h, out_w);
+  }
+
+ private:
+  CpuOpsPath path_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend(CpuOpsPath path) { return std::make_unique<CpuBackend>(path); }
+
+}  // namespace convlab

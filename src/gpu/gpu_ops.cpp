@@ -1,0 +1,400 @@
+#include "gpu/gpu_ops.h"
+
+#include <epoxy/gl.h>
+
+#include <cmath>
+#include <string>
+
+namespace convlab::gpu {
+namespace {
+
+int to_int(int64_t v) { return static_cast<int>(v); }
+unsigned groups(int64_t items, int64_t per_group) { return static_cast<unsigned>((items + per_group - 1) / per_group); }
+
+void set_int(unsigned program, const char* name, int64_t value) {
+  glProgramUniform1i(program, glGetUniformLocation(program, name), to_int(value));
+}
+
+void bind(unsigned binding, unsigned buffer) { glBindBufferBase(GL_SHADER_STORAGE_BUFFER, binding, buffer); }
+
+Status check_dispatch(unsigned x, unsigned y, unsigned z, const char* op) {
+  GLint limit[3] = {65535, 65535, 65535};
+  for (GLuint i = 0; i < 3; ++i) glGetIntegeri_v(GL_MAX_COMPUTE_WORK_GROUP_COUNT, i, &limit[i]);
+  if (x > static_cast<unsigned>(limit[0]) || y > static_cast<unsigned>(limit[1]) ||
+      z > static_cast<unsigned>(limit[2]))
+    return make_error(op, ": needs ", x, "x", y, "x", z, " work groups but this GPU allows at most ", limit[0], "x",
+                      limit[1], "x", limit[2], ": use a smaller image");
+  return {};
+}
+
+void dispatch(unsigned x, unsigned y, unsigned z) {
+  glDispatchCompute(x, y, z);
+  // Every later dispatch or read-back may consume what this one wrote.
+  glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT | GL_BUFFER_UPDATE_BARRIER_BIT);
+}
+
+Status check_slot(const GpuSlot& out, int64_t n, int64_t channels, int64_t h, int64_t w, const char* op) {
+  if (!out.tensor || !out.tensor->valid()) return make_error(op, ": no output tensor given");
+  const Shape& s = out.tensor->shape();
+  if (s.size() != 4 || s[0] != n || s[2] != h || s[3] != w || out.channel_offset < 0 ||
+      s[1] < out.channel_offset + channels)
+    return make_error(op, ": the output tensor has shape ", shape_to_string(s), " but channels [",
+                      out.channel_offset, ", ", out.channel_offset + channels, ") of a ", n, "x?x", h, "x", w,
+                      " tensor are needed");
+  return {};
+}
+
+// Outputs per thread along output channels: few channels -> thinner tiles.
+int tile_m(int64_t channels) { return channels >= 64 ? 4 : channels >= 32 ? 2 : 1; }
+
+Status check_vector(const GpuTensor* t, int64_t length, const char* what) {
+  if (t && (t->shape().size() != 1 || t->shape()[0] != length))
+    return make_error(what, " must have shape ", length, " but has ", shape_to_string(t->shape()));
+  return {};
+}
+
+}  // namespace
+
+GpuOps::GpuOps(ProgramCache& programs) : programs_(programs) {
+  glGenBuffers(1, &dummy_buffer_);
+  glBindBuffer(GL_SHADER_STORAGE_BUFFER, dummy_buffer_);
+  const float zero[4] = {0, 0, 0, 0};
+  glBufferData(GL_SHADER_STORAGE_BUFFER, sizeof(zero), zero, GL_STATIC_DRAW);
+}
+
+GpuOps::~GpuOps() { glDeleteBuffers(1, &dummy_buffer_); }
+
+Result<unsigned> GpuOps::program(const std::string& file, const Defines& defines) {
+  return programs_.get(file, defines);
+}
+
+void GpuOps::finish() { glFinish(); }
+
+// ---- convolutions ----------------------------------------------------------
+
+Status GpuOps::conv2d(const GpuTensor& input, const GpuTensor& weight, const GpuTensor* bias,
+                      const Conv2dParams& params, const GpuEpilogue& epilogue, GpuSlot out) {
+  const Shape& in = input.shape();
+  const Shape& ws = weight.shape();
+  if (in.size() != 4) return make_error("conv2d: input must be N,C,H,W but has shape ", shape_to_string(in));
+  if (ws.size() != 4 || ws[1] != in[1])
+    return make_error("conv2d: weight must be O,", in[1], ",KH,KW for an input with ", in[1],
+                      " channels but has shape ", shape_to_string(ws));
+  CONVLAB_TRY(check_vector(bias, ws[0], "conv2d: bias"));
+  CONVLAB_TRY(check_vector(epilogue.scale, ws[0], "conv2d: scale"));
+  CONVLAB_TRY(check_vector(epilogue.shift, ws[0], "conv2d: shift"));
+  auto size = conv2d_output_size({to_int(in[2]), to_int(in[3])}, {to_int(ws[2]), to_int(ws[3])}, params);
+  if (!size) return with_context("conv2d: ", size.error());
+  CONVLAB_TRY(check_slot(out, in[0], ws[0], size->h, size->w, "conv2d"));
+
+  const int tm = tile_m(ws[0]);
+  auto prog = program("conv2d.comp", {{"TM", std::to_string(tm)},
+                                      {"TN", "4"},
+                                      {"HAS_BIAS", bias ? "1" : "0"},
+                                      {"HAS_SCALE", epilogue.scale ? "1" : "0"},
+                                      {"HAS_SHIFT", epilogue.shift ? "1" : "0"},
+                                      {"RELU", epilogue.relu ? "1" : "0"}});
+  if (!prog) return prog.error();
+  const unsigned p = *prog;
+  const unsigned gx = groups(int64_t{size->h} * size->w, 64), gy = groups(ws[0], 16 * tm);
+  const unsigned gz = static_cast<unsigned>(in[0]);
+  CONVLAB_TRY(check_dispatch(gx, gy, gz, "conv2d"));
+  glUseProgram(p);
+  set_int(p, "C", in[1]), set_int(p, "H", in[2]), set_int(p, "W", in[3]);
+  set_int(p, "O", ws[0]), set_int(p, "OH", size->h), set_int(p, "OW", size->w);
+  set_int(p, "KH", ws[2]), set_int(p, "KW", ws[3]);
+  set_int(p, "stride_h", params.stride_h), set_int(p, "stride_w", params.stride_w);
+  set_int(p, "pad_top", params.padding.top), set_int(p, "pad_left", params.padding.left);
+  set_int(p, "dil_h", params.dilation_h), set_int(p, "dil_w", params.dilation_w);
+  set_int(p, "out_channels_total", out.tensor->shape()[1]), set_int(p, "channel_offset", out.channel_offset);
+  bind(0, input.buffer()), bind(1, weight.buffer()), bind(2, bias ? bias->buffer() : dummy_buffer_);
+  bind(3, epilogue.scale ? epilogue.scale->buffer() : dummy_buffer_);
+  bind(4, epilogue.shift ? epilogue.shift->buffer() : dummy_buffer_);
+  bind(5, out.tensor->buffer());
+  if (gx && gy && gz) dispatch(gx, gy, gz);
+  return {};
+}
+
+Result<GpuTensor> GpuOps::conv2d(const GpuTensor& input, const GpuTensor& weight, const GpuTensor* bias,
+                                 const Conv2dParams& params, const GpuEpilogue& epilogue) {
+  const Shape& in = input.shape();
+  const Shape& ws = weight.shape();
+  if (in.size() != 4 || ws.size() != 4)
+    return make_error("conv2d: input must be N,C,H,W and weight O,C,KH,KW; got ", shape_to_string(in), " and ",
+                      shape_to_string(ws));
+  auto size = conv2d_output_size({to_int(in[2]), to_int(in[3])}, {to_int(ws[2]), to_int(ws[3])}, params);
+  if (!size) return with_context("conv2d: ", size.error());
+  auto out = GpuTensor::allocate({in[0], ws[0], size->h, size->w});
+  if (!out) return out.error();
+  CONVLAB_TRY(conv2d(input, weight, bias, params, epilogue, GpuSlot{&*out, 0}));
+  return std::move(out).value();
+}
+
+Status GpuOps::conv_transpose2d(const GpuTensor& input, const GpuTensor& weight, const GpuTensor* bias,
+                                const ConvTranspose2dParams& params, const GpuEpilogue& epilogue, GpuSlot out) {
+  const Shape& in = input.shape();
+  const Shape& ws = weight.shape();
+  if (in.size() != 4)
+    return make_error("conv_transpose2d: input must be N,C,H,W but has shape ", shape_to_string(in));
+  if (ws.size() != 4 || ws[0] != in[1])
+    return make_error("conv_transpose2d: weight must be ", in[1], ",O,KH,KW for an input with ", in[1],
+                      " channels but has shape ", shape_to_string(ws));
+  const int64_t channels_out = ws[1];
+  CONVLAB_TRY(check_vector(bias, channels_out, "conv_transpose2d: bias"));
+  CONVLAB_TRY(check_vector(epilogue.scale, channels_out, "conv_transpose2d: scale"));
+  CONVLAB_TRY(check_vector(epilogue.shift, channels_out, "conv_transpose2d: shift"));
+  auto size =
+      conv_transpose2d_output_size({to_int(in[2]), to_int(in[3])}, {to_int(ws[2]), to_int(ws[3])}, params);
+  if (!size) return with_context("conv_transpose2d: ", size.error());
+  CONVLAB_TRY(check_slot(out, in[0], channels_out, size->h, size->w, "conv_transpose2d"));
+
+  const int tm = tile_m(channels_out);
+  auto prog = program("conv_transpose2d.comp", {{"TM", std::to_string(tm)},
+                                                {"TN", "4"},
+                                                {"HAS_BIAS", bias ? "1" : "0"},
+                                                {"HAS_SCALE", epilogue.scale ? "1" : "0"},
+                                                {"HAS_SHIFT", epilogue.shift ? "1" : "0"},
+                                                {"RELU", epilogue.relu ? "1" : "0"}});
+  if (!prog) return prog.error();
+  const unsigned p = *prog;
+  // The largest phase (phase 0) has ceil(OH/s) x ceil(OW/s) outputs.
+  const int64_t phase_rows = (size->h + params.stride_h - 1) / params.stride_h;
+  const int64_t phase_cols = (size->w + params.stride_w - 1) / params.stride_w;
+  const unsigned gx = groups(phase_rows * phase_cols, 64), gy = groups(channels_out, 16 * tm);
+  const unsigned gz = static_cast<unsigned>(in[0] * params.stride_h * params.stride_w);
+  CONVLAB_TRY(check_dispatch(gx, gy, gz, "conv_transpose2d"));
+  glUseProgram(p);
+  set_int(p, "C", in[1]), set_int(p, "H", in[2]), set_int(p, "W", in[3]);
+  set_int(p, "O", channels_out), set_int(p, "OH", size->h), set_int(p, "OW", size->w);
+  set_int(p, "KH", ws[2]), set_int(p, "KW", ws[3]);
+  set_int(p, "stride_h", params.stride_h), set_int(p, "stride_w", params.stride_w);
+  set_int(p, "pad_h", params.padding_h), set_int(p, "pad_w", params.padding_w);
+  set_int(p, "dil_h", params.dilation_h), set_int(p, "dil_w", params.dilation_w);
+  set_int(p, "out_channels_total", out.tensor->shape()[1]), set_int(p, "channel_offset", out.channel_offset);
+  bind(0, input.buffer()), bind(1, weight.buffer()), bind(2, bias ? bias->buffer() : dummy_buffer_);
+  bind(3, epilogue.scale ? epilogue.scale->buffer() : dummy_buffer_);
+  bind(4, epilogue.shift ? epilogue.shift->buffer() : dummy_buffer_);
+  bind(5, out.tensor->buffer());
+  if (gx && gy && gz) dispatch(gx, gy, gz);
+  return {};
+}
+
+Result<GpuTensor> GpuOps::conv_transpose2d(const GpuTensor& input, const GpuTensor& weight, const GpuTensor* bias,
+                                           const ConvTranspose2dParams& params, const GpuEpilogue& epilogue) {
+  const Shape& in = input.shape();
+  const Shape& ws = weight.shape();
+  if (in.size() != 4 || ws.size() != 4)
+    return make_error("conv_transpose2d: input must be N,C,H,W and weight C,O,KH,KW; got ", shape_to_string(in),
+                      " and ", shape_to_string(ws));
+  auto size =
+      conv_transpose2d_output_size({to_int(in[2]), to_int(in[3])}, {to_int(ws[2]), to_int(ws[3])}, params);
+  if (!size) return with_context("conv_transpose2d: ", size.error());
+  auto out = GpuTensor::allocate({in[0], ws[1], size->h, size->w});
+  if (!out) return out.error();
+  CONVLAB_TRY(conv_transpose2d(input, weight, bias, params, epilogue, GpuSlot{&*out, 0}));
+  return std::move(out).value();
+}
+
+// ---- batch norm ---------------------------------------------------------------
+
+Result<reference::ChannelStatistics> GpuOps::batch_norm_statistics(const GpuTensor& input) {
+  const Shape& in = input.shape();
+  if (in.size() != 4) return make_error("batch_norm: input must be N,C,H,W but has shape ", shape_to_string(in));
+  if (in[0] * in[2] * in[3] == 0) return make_error("batch_norm: the input ", shape_to_string(in), " has no values");
+  auto prog = program("batch_norm_stats.comp");
+  if (!prog) return prog.error();
+  auto stats = GpuTensor::allocate({3 * in[1]});
+  if (!stats) return stats.error();
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "N", in[0]), set_int(p, "C", in[1]), set_int(p, "HW", in[2] * in[3]);
+  bind(0, input.buffer()), bind(1, stats->buffer());
+  CONVLAB_TRY(check_dispatch(static_cast<unsigned>(in[1]), 1, 1, "batch_norm"));
+  dispatch(static_cast<unsigned>(in[1]), 1, 1);
+  auto values = stats->download();
+  if (!values) return values.error();
+  reference::ChannelStatistics result;
+  result.count = in[0] * in[2] * in[3];
+  const auto c = static_cast<size_t>(in[1]);
+  const auto& v = values->values();
+  result.mean.assign(v.begin(), v.begin() + static_cast<long>(c));
+  result.biased_var.assign(v.begin() + static_cast<long>(c), v.begin() + static_cast<long>(2 * c));
+  result.unbiased_var.assign(v.begin() + static_cast<long>(2 * c), v.end());
+  return result;
+}
+
+Result<GpuTensor> GpuOps::batch_norm2d(const GpuTensor& input, const Tensor& weight, const Tensor& bias,
+                                       Tensor& running_mean, Tensor& running_var,
+                                       const reference::BatchNormParams& params) {
+  const Shape& in = input.shape();
+  if (in.size() != 4) return make_error("batch_norm: input must be N,C,H,W but has shape ", shape_to_string(in));
+  const int64_t channels = in[1];
+  for (auto [t, name] : {std::pair{&weight, "weight"}, std::pair{&bias, "bias"},
+                         std::pair<const Tensor*, const char*>{&running_mean, "running_mean"},
+                         std::pair<const Tensor*, const char*>{&running_var, "running_var"}}) {
+    if (t->shape() != Shape{channels})
+      return make_error("batch_norm: ", name, " must have shape ", channels, " (one per channel) but has ",
+                        shape_to_string(t->shape()));
+  }
+  Tensor mean({channels}), inv_std({channels});
+  if (params.training) {
+    auto stats = batch_norm_statistics(input);
+    if (!stats) return stats.error();
+    for (int64_t c = 0; c < channels; ++c) {
+      const auto i = static_cast<size_t>(c);
+      mean[c] = stats->mean[i];
+      inv_std[c] = 1.0f / std::sqrt(stats->biased_var[i] + params.eps);
+      running_mean[c] = (1.0f - params.momentum) * running_mean[c] + params.momentum * stats->mean[i];
+      running_var[c] = (1.0f - params.momentum) * running_var[c] + params.momentum * stats->unbiased_var[i];
+    }
+  } else {
+    for (int64_t c = 0; c < channels; ++c) {
+      mean[c] = running_mean[c];
+      inv_std[c] = 1.0f / std::sqrt(running_var[c] + params.eps);
+    }
+  }
+  auto prog = program("batch_norm.comp");
+  if (!prog) return prog.error();
+  auto g_mean = GpuTensor::upload(mean);
+  auto g_inv = GpuTensor::upload(inv_std);
+  auto g_gamma = GpuTensor::upload(weight);
+  auto g_beta = GpuTensor::upload(bias);
+  auto out = GpuTensor::allocate(in);
+  for (auto* r : {&g_mean, &g_inv, &g_gamma, &g_beta, &out})
+    if (!*r) return r->error();
+  const unsigned p = *prog;
+  const int64_t total = input.numel();
+  glUseProgram(p);
+  set_int(p, "C", channels), set_int(p, "HW", in[2] * in[3]), set_int(p, "total", total);
+  bind(0, input.buffer()), bind(1, g_mean->buffer()), bind(2, g_inv->buffer());
+  bind(3, g_gamma->buffer()), bind(4, g_beta->buffer()), bind(5, out->buffer());
+  CONVLAB_TRY(check_dispatch(groups(total, 256), 1, 1, "batch_norm"));
+  if (total) dispatch(groups(total, 256), 1, 1);
+  return std::move(out).value();
+}
+
+// ---- element-wise and data movement ------------------------------------------
+
+Result<GpuTensor> GpuOps::relu(const GpuTensor& input) {
+  auto prog = program("relu.comp");
+  if (!prog) return prog.error();
+  auto out = GpuTensor::allocate(input.shape());
+  if (!out) return out.error();
+  const int64_t total = input.numel();
+  CONVLAB_TRY(check_dispatch(groups(total, 256), 1, 1, "relu"));
+  glUseProgram(*prog);
+  set_int(*prog, "total", total);
+  bind(0, input.buffer()), bind(1, out->buffer());
+  if (total) dispatch(groups(total, 256), 1, 1);
+  return std::move(out).value();
+}
+
+Status GpuOps::copy_channels(const GpuTensor& input, GpuSlot out) {
+  const Shape& in = input.shape();
+  if (in.size() != 4) return make_error("concat: inputs must be N,C,H,W but one has shape ", shape_to_string(in));
+  CONVLAB_TRY(check_slot(out, in[0], in[1], in[2], in[3], "concat"));
+  auto prog = program("concat.comp");
+  if (!prog) return prog.error();
+  const int64_t total = input.numel();
+  CONVLAB_TRY(check_dispatch(groups(total, 256), 1, 1, "concat"));
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "N", in[0]), set_int(p, "C", in[1]), set_int(p, "HW", in[2] * in[3]);
+  set_int(p, "out_channels_total", out.tensor->shape()[1]), set_int(p, "channel_offset", out.channel_offset);
+  bind(0, input.buffer()), bind(1, out.tensor->buffer());
+  if (total) dispatch(groups(total, 256), 1, 1);
+  return {};
+}
+
+Result<GpuTensor> GpuOps::concat_channels(std::span<const GpuTensor* const> inputs) {
+  if (inputs.empty()) return make_error("concat: needs at least one input");
+  const Shape& first = inputs[0]->shape();
+  if (first.size() != 4) return make_error("concat: inputs must be N,C,H,W but the first has shape ",
+                                           shape_to_string(first));
+  int64_t channels = 0;
+  for (const GpuTensor* t : inputs) {
+    const Shape& s = t->shape();
+    if (s.size() != 4 || s[0] != first[0] || s[2] != first[2] || s[3] != first[3])
+      return make_error("concat: every input must be ", first[0], "xCx", first[2], "x", first[3], " but one is ",
+                        shape_to_string(s));
+    channels += s[1];
+  }
+  auto out = GpuTensor::allocate({first[0], channels, first[2], first[3]});
+  if (!out) return out.error();
+  int offset = 0;
+  for (const GpuTensor* t : inputs) {
+    CONVLAB_TRY(copy_channels(*t, GpuSlot{&*out, offset}));
+    offset += to_int(t->shape()[1]);
+  }
+  return std::move(out).value();
+}
+
+Status GpuOps::embed_broadcast(const GpuTensor& table, const GpuTensor& categories, GpuSlot out) {
+  const Shape& ts = table.shape();
+  if (ts.size() != 2) return make_error("embed: the table must be rows,dim but has shape ", shape_to_string(ts));
+  if (!out.tensor) return make_error("embed: no output tensor given");
+  const Shape& os = out.tensor->shape();
+  const int64_t n = categories.numel();
+  CONVLAB_TRY(check_slot(out, n, ts[1], os.size() == 4 ? os[2] : 0, os.size() == 4 ? os[3] : 0, "embed"));
+  auto prog = program("embed.comp");
+  if (!prog) return prog.error();
+  const int64_t total = n * ts[1] * os[2] * os[3];
+  CONVLAB_TRY(check_dispatch(groups(total, 256), 1, 1, "embed"));
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "N", n), set_int(p, "dim", ts[1]), set_int(p, "HW", os[2] * os[3]);
+  set_int(p, "out_channels_total", os[1]), set_int(p, "channel_offset", out.channel_offset);
+  bind(0, table.buffer()), bind(1, categories.buffer()), bind(2, out.tensor->buffer());
+  if (total) dispatch(groups(total, 256), 1, 1);
+  return {};
+}
+
+namespace {
+Result<GpuTensor> color_convert(ProgramCache& cache, const GpuTensor& input, const char* file, const char* op) {
+  const Shape& in = input.shape();
+  if (in.size() != 4 || in[1] != 3)
+    return make_error(op, ": input must be N,3,H,W but has shape ", shape_to_string(in));
+  auto prog = cache.get(file);
+  if (!prog) return prog.error();
+  auto out = GpuTensor::allocate(in);
+  if (!out) return out.error();
+  const int64_t pixels = in[0] * in[2] * in[3];
+  CONVLAB_TRY(check_dispatch(groups(pixels, 256), 1, 1, op));
+  glUseProgram(*prog);
+  set_int(*prog, "HW", in[2] * in[3]), set_int(*prog, "pixels", pixels);
+  bind(0, input.buffer()), bind(1, out->buffer());
+  if (pixels) dispatch(groups(pixels, 256), 1, 1);
+  return std::move(out).value();
+}
+}  // namespace
+
+Result<GpuTensor> GpuOps::rgb_to_lab(const GpuTensor& rgb) {
+  return color_convert(programs_, rgb, "rgb_to_lab.comp", "rgb_to_lab");
+}
+
+Result<GpuTensor> GpuOps::lab_to_rgb(const GpuTensor& lab) {
+  return color_convert(programs_, lab, "lab_to_rgb.comp", "lab_to_rgb");
+}
+
+Result<GpuTensor> GpuOps::upsample_bilinear(const GpuTensor& input, int64_t out_h, int64_t out_w) {
+  const Shape& in = input.shape();
+  if (in.size() != 4)
+    return make_error("upsample_bilinear: input must be N,C,H,W but has shape ", shape_to_string(in));
+  if (out_h < 1 || out_w < 1 || in[2] < 1 || in[3] < 1)
+    return make_error("upsample_bilinear: sizes must be at least 1x1 (input ", shape_to_string(in), ", output ",
+                      out_h, "x", out_w, ")");
+  auto prog = program("upsample_bilinear.comp");
+  if (!prog) return prog.error();
+  auto out = GpuTensor::allocate({in[0], in[1], out_h, out_w});
+  if (!out) return out.error();
+  const unsigned gx = groups(out_w, 16), gy = groups(out_h, 16), gz = static_cast<unsigned>(in[0] * in[1]);
+  CONVLAB_TRY(check_dispatch(gx, gy, gz, "upsample_bilinear"));
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "H", in[2]), set_int(p, "W", in[3]), set_int(p, "OH", out_h), set_int(p, "OW", out_w);
+  bind(0, input.buffer()), bind(1, out->buffer());
+  if (gz) dispatch(gx, gy, gz);
+  return std::move(out).value();
+}
+
+}  // namespace convlab::gpu

@@ -1,0 +1,73 @@
+// One dispatcher per op on the GPU: the same ops, parameters and shape rules
+// as the CPU reference (src/core/ops/reference.h), run by the shaders in
+// shaders/. Inputs and outputs stay in GPU buffers; nothing is read back
+// unless asked (download). Shape errors are caught here, before dispatch.
+#pragma once
+
+#include <span>
+
+#include "core/base/conv_arithmetic.h"
+#include "core/ops/reference.h"
+#include "gpu/gpu_tensor.h"
+#include "gpu/programs.h"
+
+namespace convlab::gpu {
+
+// out[o] = act((acc[o] + bias[o]) * scale[o] + shift[o]), as fast::Epilogue.
+struct GpuEpilogue {
+  const GpuTensor* scale = nullptr;
+  const GpuTensor* shift = nullptr;
+  bool relu = false;
+};
+
+// Write into channels [channel_offset, channel_offset + O) of `tensor`: how a
+// concat costs nothing on the GPU.
+struct GpuSlot {
+  GpuTensor* tensor = nullptr;
+  int channel_offset = 0;
+};
+
+class GpuOps {
+ public:
+  explicit GpuOps(ProgramCache& programs);
+  ~GpuOps();
+  GpuOps(const GpuOps&) = delete;
+  GpuOps& operator=(const GpuOps&) = delete;
+
+  Status conv2d(const GpuTensor& input, const GpuTensor& weight, const GpuTensor* bias, const Conv2dParams& params,
+                const GpuEpilogue& epilogue, GpuSlot out);
+  Result<GpuTensor> conv2d(const GpuTensor& input, const GpuTensor& weight, const GpuTensor* bias,
+                           const Conv2dParams& params, const GpuEpilogue& epilogue = {});
+
+  Status conv_transpose2d(const GpuTensor& input, const GpuTensor& weight, const GpuTensor* bias,
+                          const ConvTranspose2dParams& params, const GpuEpilogue& epilogue, GpuSlot out);
+  Result<GpuTensor> conv_transpose2d(const GpuTensor& input, const GpuTensor& weight, const GpuTensor* bias,
+                                     const ConvTranspose2dParams& params, const GpuEpilogue& epilogue = {});
+
+  // Per-channel mean / biased var / unbiased var over N, H, W (a parallel
+  // reduction on the GPU); read back because they are C numbers.
+  Result<reference::ChannelStatistics> batch_norm_statistics(const GpuTensor& input);
+  // Same semantics as reference::batch_norm2d; running stats (host tensors of
+  // shape C) are updated in training.
+  Result<GpuTensor> batch_norm2d(const GpuTensor& input, const Tensor& weight, const Tensor& bias,
+                                 Tensor& running_mean, Tensor& running_var, const reference::BatchNormParams& params);
+
+  Result<GpuTensor> relu(const GpuTensor& input);
+  Status copy_channels(const GpuTensor& input, GpuSlot out);
+  Result<GpuTensor> concat_channels(std::span<const GpuTensor* const> inputs);
+  // categories: int32 GPU buffer of N indices (GpuTensor::upload_ints), checked on the host.
+  Status embed_broadcast(const GpuTensor& table, const GpuTensor& categories, GpuSlot out);
+  Result<GpuTensor> rgb_to_lab(const GpuTensor& rgb);
+  Result<GpuTensor> lab_to_rgb(const GpuTensor& lab);
+  Result<GpuTensor> upsample_bilinear(const GpuTensor& input, int64_t out_h, int64_t out_w);
+
+  // Blocks until the GPU has finished everything dispatched so far.
+  void finish();
+
+ private:
+  Result<unsigned> program(const std::string& file, const Defines& defines = {});
+  unsigned dummy_buffer_ = 0;  // bound where an optional input is absent
+  ProgramCache& programs_;
+};
+
+}  // namespace convlab::gpu
