@@ -3,6 +3,7 @@
 // bias + folded batch norm + ReLU cost one pass. Tested against reference.h.
 #pragma once
 
+#include <cstdint>
 #include <span>
 
 #include "core/base/conv_arithmetic.h"
@@ -26,8 +27,8 @@ struct OutputSlot {
   int channel_offset = 0;
 };
 
-Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias, const Conv2dParams& params,
-                      const Epilogue& epilogue = {});
+Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
+                      const Conv2dParams& params, const Epilogue& epilogue = {});
 Status conv2d_into(const Tensor& input, const Tensor& weight, const Tensor* bias, const Conv2dParams& params,
                    const Epilogue& epilogue, OutputSlot slot);
 
@@ -36,8 +37,14 @@ Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const
 Status conv_transpose2d_into(const Tensor& input, const Tensor& weight, const Tensor* bias,
                              const ConvTranspose2dParams& params, const Epilogue& epilogue, OutputSlot slot);
 
-// Threads used by sgemm and the im2col loops (default: all cores).
+// Threads that share each convolution (default: all cores). The work is
+// split by our own pool; OpenBLAS itself is set to one thread.
 void set_threads(int threads);
 int threads();
+
+// Testing hook: the most floats one im2col / col tile may hold (default
+// 4 Mi; <= 0 restores it). Tests make it tiny so that the tiling of big
+// images runs on small ones. Returns the previous budget.
+int64_t set_tile_budget_for_testing(int64_t floats);
 
 }  // namespace convlab::fast

@@ -1,0 +1,432 @@
+// The fast path against the reference ops: random shapes from fixed seeds
+// (so a failure reproduces), the ECNN layers, the fused epilogue, output
+// slots with guard channels, and the errors bad input must give.
+#include "core/fast/fast_ops.h"
+
+#include <doctest/doctest.h>
+
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/ops/reference.h"
+#include "test_support.h"
+
+namespace convlab {
+namespace {
+
+// Written around the slot; a changed guard means an out-of-bounds write.
+constexpr float kGuard = -7777.0f;
+constexpr float kTolerance = 1e-5f;
+
+Tensor random_tensor(Shape shape, std::mt19937& rng) {
+  Tensor t(std::move(shape));
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  for (float& v : t.values()) v = dist(rng);
+  return t;
+}
+
+std::vector<float> random_vector(int64_t n, float lo, float hi, std::mt19937& rng) {
+  std::uniform_real_distribution<float> dist(lo, hi);
+  std::vector<float> v(static_cast<size_t>(n));
+  for (float& x : v) x = dist(rng);
+  return v;
+}
+
+struct EpilogueCase {
+  bool bias = false;
+  bool scale = false;
+  bool shift = false;
+  bool relu = false;
+};
+
+// What the fast epilogue promises, written plainly: act((x) * scale + shift),
+// x already including the bias.
+Tensor apply_reference_epilogue(Tensor t, const fast::Epilogue& e) {
+  const int64_t plane = t.h() * t.w();
+  for (int64_t n = 0; n < t.n(); ++n) {
+    for (int64_t c = 0; c < t.c(); ++c) {
+      float* p = t.data() + t.offset(n, c, 0, 0);
+      for (int64_t i = 0; i < plane; ++i) {
+        float v = p[i];
+        if (!e.scale.empty()) v *= e.scale[static_cast<size_t>(c)];
+        if (!e.shift.empty()) v += e.shift[static_cast<size_t>(c)];
+        if (e.relu && v < 0.0f) v = 0.0f;
+        p[i] = v;
+      }
+    }
+  }
+  return t;
+}
+
+// Copies channels [offset, offset + c) of `slot` into a tensor of its own.
+Tensor slice_channels(const Tensor& slot, int64_t offset, int64_t c) {
+  Tensor out({slot.n(), c, slot.h(), slot.w()});
+  const int64_t plane = slot.h() * slot.w();
+  for (int64_t n = 0; n < slot.n(); ++n) {
+    for (int64_t ch = 0; ch < c; ++ch) {
+      const float* src = slot.data() + slot.offset(n, offset + ch, 0, 0);
+      std::copy(src, src + plane, out.data() + out.offset(n, ch, 0, 0));
+    }
+  }
+  return out;
+}
+
+// Counts guard values that changed outside channels [offset, offset + c).
+int64_t damaged_guards(const Tensor& slot, int64_t offset, int64_t c) {
+  int64_t damaged = 0;
+  const int64_t plane = slot.h() * slot.w();
+  for (int64_t n = 0; n < slot.n(); ++n) {
+    for (int64_t ch = 0; ch < slot.c(); ++ch) {
+      if (ch >= offset && ch < offset + c) continue;
+      const float* p = slot.data() + slot.offset(n, ch, 0, 0);
+      for (int64_t i = 0; i < plane; ++i) damaged += p[i] != kGuard ? 1 : 0;
+    }
+  }
+  return damaged;
+}
+
+struct Common {
+  int64_t n = 1, c = 1, h = 1, w = 1, o = 1, kh = 1, kw = 1;
+  EpilogueCase epilogue;
+  int64_t guard_before = 0, guard_after = 0;  // extra slot channels
+};
+
+std::string describe(const Common& k) {
+  std::ostringstream s;
+  s << "N=" << k.n << " C=" << k.c << " H=" << k.h << " W=" << k.w << " O=" << k.o << " K=" << k.kh << "x"
+    << k.kw << " bias=" << k.epilogue.bias << " scale=" << k.epilogue.scale << " shift=" << k.epilogue.shift
+    << " relu=" << k.epilogue.relu << " slot guards=" << k.guard_before << "+" << k.guard_after;
+  return s.str();
+}
+
+std::string describe(const Conv2dParams& p) {
+  std::ostringstream s;
+  s << " stride=" << p.stride_h << "," << p.stride_w << " pad(t,b,l,r)=" << p.padding.top << ","
+    << p.padding.bottom << "," << p.padding.left << "," << p.padding.right << " dilation=" << p.dilation_h
+    << "," << p.dilation_w;
+  return s.str();
+}
+
+std::string describe(const ConvTranspose2dParams& p) {
+  std::ostringstream s;
+  s << " stride=" << p.stride_h << "," << p.stride_w << " pad=" << p.padding_h << "," << p.padding_w
+    << " output_padding=" << p.output_padding_h << "," << p.output_padding_w << " dilation=" << p.dilation_h
+    << "," << p.dilation_w;
+  return s.str();
+}
+
+// Holds the epilogue's vectors alive for the fast::Epilogue spans.
+struct EpilogueData {
+  std::vector<float> scale, shift;
+  fast::Epilogue view;
+};
+
+EpilogueData make_epilogue(const EpilogueCase& e, int64_t o, std::mt19937& rng) {
+  EpilogueData d;
+  if (e.scale) d.scale = random_vector(o, -2.0f, 2.0f, rng);
+  if (e.shift) d.shift = random_vector(o, -0.5f, 0.5f, rng);
+  d.view.scale = d.scale;
+  d.view.shift = d.shift;
+  d.view.relu = e.relu;
+  return d;
+}
+
+// Runs the fast op into a guarded slot and compares with the reference.
+template <class Params, class FastInto, class Reference>
+void check_case(const Common& k, const Params& params, const Shape& weight_shape, uint32_t seed,
+                FastInto fast_into, Reference reference_op) {
+  const std::string what = describe(k) + describe(params) + " seed=" + std::to_string(seed);
+  INFO(what);
+  std::mt19937 rng(seed);
+  const Tensor input = random_tensor({k.n, k.c, k.h, k.w}, rng);
+  const Tensor weight = random_tensor(weight_shape, rng);
+  const Tensor bias = random_tensor({k.o}, rng);
+  const Tensor* bias_ptr = k.epilogue.bias ? &bias : nullptr;
+  const EpilogueData epilogue = make_epilogue(k.epilogue, k.o, rng);
+
+  auto expected = reference_op(input, weight, bias_ptr, params);
+  REQUIRE_MESSAGE(expected.ok(), (expected.ok() ? std::string() : expected.message()));
+  const Tensor reference = apply_reference_epilogue(*expected, epilogue.view);
+
+  Tensor slot({k.n, k.guard_before + k.o + k.guard_after, reference.h(), reference.w()}, kGuard);
+  const auto status = fast_into(input, weight, bias_ptr, params, epilogue.view,
+                                fast::OutputSlot{&slot, static_cast<int>(k.guard_before)});
+  REQUIRE_MESSAGE(status.ok(), (status.ok() ? std::string() : status.message()));
+  testing::check_close(slice_channels(slot, k.guard_before, k.o), reference, kTolerance, what);
+  CHECK_MESSAGE(damaged_guards(slot, k.guard_before, k.o) == 0, "guard channels were written");
+}
+
+void check_conv2d(const Common& k, const Conv2dParams& p, uint32_t seed) {
+  check_case(k, p, {k.o, k.c, k.kh, k.kw}, seed, fast::conv2d_into, reference::conv2d);
+}
+
+void check_conv_transpose2d(const Common& k, const ConvTranspose2dParams& p, uint32_t seed) {
+  check_case(k, p, {k.c, k.o, k.kh, k.kw}, seed, fast::conv_transpose2d_into, reference::conv_transpose2d);
+}
+
+template <class T>
+T pick(std::mt19937& rng, std::initializer_list<T> values) {
+  std::uniform_int_distribution<size_t> dist(0, values.size() - 1);
+  return *(values.begin() + dist(rng));
+}
+
+Common random_common(std::mt19937& rng) {
+  Common k;
+  k.n = pick<int64_t>(rng, {1, 1, 2, 3});
+  k.c = pick<int64_t>(rng, {1, 2, 3, 5, 16, 33});
+  k.o = pick<int64_t>(rng, {1, 2, 4, 7, 32});
+  k.h = pick<int64_t>(rng, {1, 2, 7, 13, 16, 21});
+  k.w = pick<int64_t>(rng, {1, 3, 7, 13, 16, 24});
+  k.kh = pick<int64_t>(rng, {1, 2, 3, 4, 7});
+  k.kw = pick<int64_t>(rng, {1, 3, 4, 5});
+  k.epilogue = {pick(rng, {false, true}), pick(rng, {false, true}), pick(rng, {false, true}),
+                pick(rng, {false, true})};
+  k.guard_before = pick<int64_t>(rng, {0, 0, 1, 3});
+  k.guard_after = pick<int64_t>(rng, {0, 0, 2});
+  return k;
+}
+
+Conv2dParams conv2d_params(int s, int p, int d) {
+  Conv2dParams params;
+  params.stride_h = params.stride_w = s;
+  params.padding = {p, p, p, p};
+  params.dilation_h = params.dilation_w = d;
+  return params;
+}
+
+ConvTranspose2dParams transposed_params(int s, int p, int d, int output_padding = 0) {
+  ConvTranspose2dParams params;
+  params.stride_h = params.stride_w = s;
+  params.padding_h = params.padding_w = p;
+  params.dilation_h = params.dilation_w = d;
+  params.output_padding_h = params.output_padding_w = output_padding;
+  return params;
+}
+
+TEST_CASE("fast conv2d matches the reference on random shapes") {
+  int checked = 0;
+  for (uint32_t seed = 1; checked < 150 && seed < 2000; ++seed) {
+    std::mt19937 rng(seed);
+    const Common k = random_common(rng);
+    Conv2dParams p;
+    p.stride_h = pick(rng, {1, 1, 2, 3});
+    p.stride_w = pick(rng, {1, 2, 3});
+    p.dilation_h = pick(rng, {1, 1, 2, 3});
+    p.dilation_w = pick(rng, {1, 2});
+    p.padding = {pick(rng, {0, 1, 2}), pick(rng, {0, 1, 3}), pick(rng, {0, 1}), pick(rng, {0, 2})};
+    const Size2d in{static_cast<int>(k.h), static_cast<int>(k.w)};
+    if (!conv2d_output_size(in, {static_cast<int>(k.kh), static_cast<int>(k.kw)}, p).ok()) continue;
+    check_conv2d(k, p, seed);
+    ++checked;
+  }
+  CHECK(checked == 150);
+}
+
+TEST_CASE("fast conv_transpose2d matches the reference on random shapes") {
+  int checked = 0;
+  for (uint32_t seed = 1; checked < 150 && seed < 2000; ++seed) {
+    std::mt19937 rng(seed + 100000);
+    const Common k = random_common(rng);
+    ConvTranspose2dParams p;
+    p.stride_h = pick(rng, {1, 2, 2, 3});
+    p.stride_w = pick(rng, {1, 2, 3});
+    p.dilation_h = pick(rng, {1, 1, 2, 3});
+    p.dilation_w = pick(rng, {1, 2});
+    p.padding_h = pick(rng, {0, 1, 2});
+    p.padding_w = pick(rng, {0, 1, 3});
+    p.output_padding_h = pick(rng, {0, 0, 1, 2});
+    p.output_padding_w = pick(rng, {0, 1});
+    const Size2d in{static_cast<int>(k.h), static_cast<int>(k.w)};
+    if (!conv_transpose2d_output_size(in, {static_cast<int>(k.kh), static_cast<int>(k.kw)}, p).ok()) continue;
+    check_conv_transpose2d(k, p, seed + 100000);
+    ++checked;
+  }
+  CHECK(checked == 150);
+}
+
+TEST_CASE("fast conv2d: special shapes") {
+  const EpilogueCase full{true, true, true, true};
+  SUBCASE("1x1 stride 1 (no im2col), batch 2, slot offset") {
+    check_conv2d({2, 33, 7, 13, 5, 1, 1, full, 2, 1}, conv2d_params(1, 0, 1), 11);
+  }
+  SUBCASE("1x1 with padding and stride") {
+    check_conv2d({1, 4, 7, 7, 3, 1, 1, full, 0, 0}, conv2d_params(2, 1, 1), 12);
+  }
+  SUBCASE("7x7 kernel, odd size") {
+    check_conv2d({1, 3, 13, 13, 8, 7, 7, {true}, 0, 0}, conv2d_params(2, 3, 1), 13);
+  }
+  SUBCASE("1x1 image") { check_conv2d({3, 2, 1, 1, 4, 3, 3, full, 1, 1}, conv2d_params(1, 1, 1), 14); }
+  SUBCASE("kernel as large as the padded input") {
+    check_conv2d({1, 2, 3, 3, 2, 5, 5, {}, 0, 0}, conv2d_params(1, 1, 1), 15);
+  }
+  SUBCASE("asymmetric padding") {
+    Conv2dParams p;
+    p.padding = {0, 2, 3, 1};
+    check_conv2d({2, 3, 7, 9, 4, 3, 3, full, 0, 3}, p, 16);
+  }
+  SUBCASE("ECNN conv1 at 32x32") {
+    check_conv2d({1, 11, 32, 32, 32, 4, 4, full, 0, 0}, conv2d_params(2, 1, 1), 17);
+  }
+  SUBCASE("ECNN dilated conv at 4x4") {
+    check_conv2d({1, 256, 4, 4, 256, 4, 4, full, 0, 10}, conv2d_params(1, 3, 2), 18);
+  }
+  SUBCASE("ECNN final conv at 16x16") {
+    check_conv2d({1, 3, 16, 16, 2, 3, 3, {true}, 0, 0}, conv2d_params(1, 1, 1), 19);
+  }
+}
+
+TEST_CASE("fast conv_transpose2d: special shapes") {
+  const EpilogueCase full{true, true, true, true};
+  SUBCASE("ECNN tconv3 into a concat slot") {
+    check_conv_transpose2d({1, 266, 2, 2, 128, 4, 4, full, 0, 128}, transposed_params(2, 1, 1), 21);
+  }
+  SUBCASE("ECNN tconv0, batch 2") {
+    check_conv_transpose2d({2, 64, 16, 16, 2, 4, 4, full, 0, 1}, transposed_params(2, 1, 1), 22);
+  }
+  SUBCASE("1x1 kernel") {
+    check_conv_transpose2d({1, 5, 7, 7, 3, 1, 1, full, 1, 0}, transposed_params(1, 0, 1), 23);
+  }
+  SUBCASE("7x7 kernel, stride 3, output padding 2") {
+    check_conv_transpose2d({1, 3, 13, 7, 4, 7, 7, {true}, 0, 0}, transposed_params(3, 2, 1, 2), 24);
+  }
+  SUBCASE("padding crops most of the output") {
+    check_conv_transpose2d({1, 2, 3, 3, 2, 3, 3, {true}, 0, 0}, transposed_params(1, 2, 1), 25);
+  }
+  SUBCASE("output padding reaches past every tap (bias only there)") {
+    check_conv_transpose2d({1, 2, 1, 1, 3, 1, 1, full, 0, 0}, transposed_params(3, 0, 1, 2), 26);
+  }
+  SUBCASE("dilation 3 with output padding") {
+    check_conv_transpose2d({2, 4, 5, 6, 3, 3, 2, full, 2, 2}, transposed_params(1, 1, 3, 2), 27);
+  }
+}
+
+// Restores the thread count and tile budget when a test ends, even on failure.
+struct TuningGuard {
+  int threads = fast::threads();
+  int64_t budget = fast::set_tile_budget_for_testing(0);
+  TuningGuard() { fast::set_tile_budget_for_testing(budget); }
+  ~TuningGuard() {
+    fast::set_threads(threads);
+    fast::set_tile_budget_for_testing(budget);
+  }
+};
+
+// Big images take other paths: threads share bands of output rows instead
+// of channels, and the im2col / col buffers are cut into tiles.
+TEST_CASE("fast ops: banded and tiled paths match the reference") {
+  const TuningGuard guard;
+  const EpilogueCase full{true, true, true, true};
+  for (const int threads : {1, 2, 3}) {
+    for (const int64_t budget : {int64_t{0}, int64_t{700}, int64_t{1}}) {
+      CAPTURE(threads);
+      CAPTURE(budget);
+      fast::set_threads(threads);
+      fast::set_tile_budget_for_testing(budget);
+      check_conv2d({2, 3, 131, 97, 5, 3, 3, full, 1, 1}, conv2d_params(1, 1, 1), 51);
+      check_conv2d({1, 11, 130, 130, 6, 4, 4, full, 0, 2}, conv2d_params(2, 1, 1), 52);
+      check_conv2d({1, 4, 100, 100, 3, 1, 1, full, 2, 0}, conv2d_params(1, 0, 1), 53);
+      check_conv_transpose2d({2, 3, 67, 65, 2, 4, 4, full, 0, 1}, transposed_params(2, 1, 1), 54);
+      check_conv_transpose2d({1, 2, 70, 70, 3, 3, 3, full, 1, 0}, transposed_params(1, 2, 2, 1), 55);
+    }
+  }
+}
+
+TEST_CASE("fast ops: the one-call forms allocate the output") {
+  std::mt19937 rng(31);
+  const Tensor x = random_tensor({1, 3, 9, 9}, rng);
+  const Tensor w = random_tensor({4, 3, 3, 3}, rng);
+  const Tensor wt = random_tensor({3, 4, 3, 3}, rng);
+  const Tensor b = random_tensor({4}, rng);
+  auto fast_out = fast::conv2d(x, w, &b, conv2d_params(2, 1, 1));
+  auto ref_out = reference::conv2d(x, w, &b, conv2d_params(2, 1, 1));
+  REQUIRE(fast_out.ok());
+  REQUIRE(ref_out.ok());
+  testing::check_close(*fast_out, *ref_out, kTolerance, "conv2d");
+  auto fast_t = fast::conv_transpose2d(x, wt, &b, transposed_params(2, 1, 1, 1));
+  auto ref_t = reference::conv_transpose2d(x, wt, &b, transposed_params(2, 1, 1, 1));
+  REQUIRE(fast_t.ok());
+  REQUIRE(ref_t.ok());
+  testing::check_close(*fast_t, *ref_t, kTolerance, "conv_transpose2d");
+}
+
+TEST_CASE("fast ops: results do not depend on the thread count") {
+  std::mt19937 rng(41);
+  const Tensor x = random_tensor({2, 16, 24, 24}, rng);
+  const Tensor w = random_tensor({32, 16, 4, 4}, rng);
+  const Tensor wt = random_tensor({16, 32, 4, 4}, rng);
+  const int before = fast::threads();
+  CHECK(before >= 1);
+  fast::set_threads(1);
+  CHECK(fast::threads() == 1);
+  auto one = fast::conv2d(x, w, nullptr, conv2d_params(2, 1, 1));
+  auto one_t = fast::conv_transpose2d(x, wt, nullptr, transposed_params(2, 1, 1));
+  fast::set_threads(2);
+  auto two = fast::conv2d(x, w, nullptr, conv2d_params(2, 1, 1));
+  auto two_t = fast::conv_transpose2d(x, wt, nullptr, transposed_params(2, 1, 1));
+  fast::set_threads(before);
+  REQUIRE(one.ok());
+  REQUIRE(two.ok());
+  REQUIRE(one_t.ok());
+  REQUIRE(two_t.ok());
+  testing::check_close(*two, *one, kTolerance, "conv2d, 1 vs 2 threads");
+  testing::check_close(*two_t, *one_t, kTolerance, "conv_transpose2d, 1 vs 2 threads");
+}
+
+// Expects an error whose message contains `needle`.
+void check_error(const Status& status, const std::string& needle) {
+  REQUIRE_FALSE(status.ok());
+  INFO(status.message());
+  CHECK(status.message().find(needle) != std::string::npos);
+}
+
+TEST_CASE("fast conv2d: bad input gives errors") {
+  const Tensor x({1, 3, 8, 8}, 1.0f);
+  const Tensor w({4, 3, 3, 3}, 1.0f);
+  const Conv2dParams p = conv2d_params(1, 1, 1);
+  Tensor out({1, 4, 8, 8});
+  const fast::OutputSlot slot{&out, 0};
+  check_error(fast::conv2d_into(Tensor({3, 8, 8}), w, nullptr, p, {}, slot), "rank 4");
+  check_error(fast::conv2d_into(x, Tensor({4, 3, 3}), nullptr, p, {}, slot), "rank 4");
+  check_error(fast::conv2d_into(x, Tensor({4, 2, 3, 3}), nullptr, p, {}, slot), "input channels");
+  const Tensor bad_bias({5});
+  check_error(fast::conv2d_into(x, w, &bad_bias, p, {}, slot), "bias");
+  const std::vector<float> three(3, 1.0f);
+  check_error(fast::conv2d_into(x, w, nullptr, p, {three, {}, false}, slot), "scale");
+  check_error(fast::conv2d_into(x, w, nullptr, p, {{}, three, false}, slot), "shift");
+  check_error(fast::conv2d_into(x, w, nullptr, p, {}, {nullptr, 0}), "no tensor");
+  Tensor wrong_size({1, 4, 7, 8});
+  check_error(fast::conv2d_into(x, w, nullptr, p, {}, {&wrong_size, 0}), "expected");
+  Tensor wrong_batch({2, 4, 8, 8});
+  check_error(fast::conv2d_into(x, w, nullptr, p, {}, {&wrong_batch, 0}), "expected");
+  check_error(fast::conv2d_into(x, w, nullptr, p, {}, {&out, 1}), "do not fit");
+  check_error(fast::conv2d_into(x, w, nullptr, p, {}, {&out, -1}), "do not fit");
+  Tensor same({1, 4, 8, 8});
+  check_error(fast::conv2d_into(same, Tensor({4, 4, 3, 3}), nullptr, p, {}, {&same, 0}), "shares memory");
+  check_error(fast::conv2d_into(x, Tensor({4, 3, 11, 11}), nullptr, p, {}, slot), "conv2d");
+  Conv2dParams zero_stride = p;
+  zero_stride.stride_h = 0;
+  CHECK_FALSE(fast::conv2d(x, w, nullptr, zero_stride).ok());
+  CHECK_FALSE(fast::conv2d(Tensor({1, 0, 8, 8}), Tensor({4, 0, 3, 3}), nullptr, p).ok());
+}
+
+TEST_CASE("fast conv_transpose2d: bad input gives errors") {
+  const Tensor x({1, 3, 4, 4}, 1.0f);
+  const Tensor w({3, 2, 4, 4}, 1.0f);
+  const ConvTranspose2dParams p = transposed_params(2, 1, 1);
+  Tensor out({1, 2, 8, 8});
+  check_error(fast::conv_transpose2d_into(x, Tensor({2, 2, 4, 4}), nullptr, p, {}, {&out, 0}),
+              "input channels");
+  const Tensor bad_bias({3});
+  check_error(fast::conv_transpose2d_into(x, w, &bad_bias, p, {}, {&out, 0}), "bias");
+  Tensor small({1, 2, 7, 8});
+  check_error(fast::conv_transpose2d_into(x, w, nullptr, p, {}, {&small, 0}), "expected");
+  check_error(fast::conv_transpose2d_into(x, w, nullptr, p, {}, {&out, 1}), "do not fit");
+  ConvTranspose2dParams too_much = p;
+  too_much.output_padding_h = 2;
+  CHECK_FALSE(fast::conv_transpose2d(x, w, nullptr, too_much).ok());
+}
+
+}  // namespace
+}  // namespace convlab
