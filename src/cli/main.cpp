@@ -1,1 +1,63 @@
-int main() { return 0; }
+// convlab: the command-line entry point. With a subcommand it runs that
+// command; with none it will open the GUI (not built yet, so it prints help).
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+#include <new>
+#include <vector>
+
+#include "cli/commands.h"
+
+#ifndef CONVLAB_VERSION
+#define CONVLAB_VERSION "unknown"
+#endif
+
+namespace {
+
+const char* kFooter = R"(Examples:
+  convlab shape conv --input 5x5 --kernel 3 --stride 2 --padding 1
+  convlab trace conv --input 4x4 --kernel 3 --kernel-values box --padding same
+  convlab op conv2d --in tensors.safetensors -o out.safetensors --stride 2 --padding 1
+  convlab colorize photo.jpg -o photo_color.png -c animals --weights ecnn_advanced.safetensors
+  convlab bench --size 128,256 --runs 5
+Run 'convlab SUBCOMMAND --help' for each command's options and examples.)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace convlab::cli;
+  CLI::App app{"ConvLab: learn how convolutional networks work, and run the ECNN image colorizer.",
+               "convlab"};
+  app.set_version_flag("--version", std::string("convlab ") + CONVLAB_VERSION);
+  app.footer(kFooter);
+  app.require_subcommand(0, 1);
+
+  std::vector<Command> commands = {add_colorize_command(app), add_shape_command(app), add_trace_command(app),
+                                   add_op_command(app), add_bench_command(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints its own message (and --help / --version); every parse
+    // failure is a usage error.
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  for (const Command& command : commands) {
+    if (!command.app->parsed()) continue;
+    // Last line of defence: core reports errors as values, but a failed
+    // allocation or a bug must still end with a message, not a crash.
+    try {
+      return command.run();
+    } catch (const std::bad_alloc&) {
+      return runtime_error(command.app->get_name(), "out of memory; try a smaller input or size");
+    } catch (const std::exception& e) {
+      return runtime_error(command.app->get_name(), std::string("internal error: ") + e.what());
+    }
+  }
+
+  std::cout
+      << app.help() << "\n"
+      << "The ConvLab GUI is not built yet (it arrives in a later version); use the subcommands above.\n";
+  return kExitOk;
+}
