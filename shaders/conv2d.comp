@@ -4,22 +4,29 @@
 //   B = the input's receptive fields viewed as [K][P], P = OH*OW, never built:
 //       B[k][p] = input[c][oy*s - pad_top + ky*d][ox*s - pad_left + kx*d], 0 off the input
 //   out[o][p] = act((A*B)[o][p] + bias[o]) * scale[o] + shift[o]
-// A work group computes a BM x BN tile (BM = 16*TM output channels, BN = 16*TN
-// pixels); each thread computes TM x TN outputs from BK-deep tiles of A and B
+// A work group of WG_M x WG_N = 256 threads computes a BM x BN tile (BM = WG_M*TM
+// output channels, BN = WG_N*TN pixels; layers with few output channels use a
+// thin WG_M so no thread computes channels that do not exist); each thread computes TM x TN outputs from BK-deep tiles of A and B
 // staged in shared memory. Padding is a bounds mask on the load, not a branch
 // around the arithmetic.
-// Defines: TM, TN (outputs per thread), HAS_BIAS, HAS_SCALE, HAS_SHIFT, RELU (0/1).
+// Defines: WG_M, TM, TN (threads and outputs per thread), HAS_BIAS, HAS_SCALE, HAS_SHIFT, RELU (0/1).
 #ifndef TM
 #define TM 4
 #endif
 #ifndef TN
 #define TN 4
 #endif
-#define BM (16 * TM)
-#define BN (16 * TN)
+#ifndef WG_M
+#define WG_M 16
+#endif
+#ifndef WG_N  // 256 / WG_M, given as a literal: GLSL 4.30 takes no expressions in layout()
+#define WG_N 16
+#endif
+#define BM (WG_M * TM)
+#define BN (WG_N * TN)
 #define BK 16
 
-layout(local_size_x = 16, local_size_y = 16) in;
+layout(local_size_x = WG_N, local_size_y = WG_M) in;
 
 layout(std430, binding = 0) readonly buffer Input { float x[]; };
 layout(std430, binding = 1) readonly buffer Weight { float w[]; };
@@ -44,7 +51,7 @@ void main() {
   const int P = OH * OW;
   const int tx = int(gl_LocalInvocationID.x);  // along pixels
   const int ty = int(gl_LocalInvocationID.y);  // along output channels
-  const int thread = ty * 16 + tx;
+  const int thread = ty * WG_N + tx;
   const int o_base = int(gl_WorkGroupID.y) * BM;
   const int p_base = int(gl_WorkGroupID.x) * BN;
   const int khw = KH * KW;
@@ -80,8 +87,8 @@ void main() {
     barrier();
     for (int kk = 0; kk < BK; ++kk) {
       float a[TM], b[TN];
-      for (int i = 0; i < TM; ++i) a[i] = tile_a[kk][ty + 16 * i];
-      for (int j = 0; j < TN; ++j) b[j] = tile_b[kk][tx + 16 * j];
+      for (int i = 0; i < TM; ++i) a[i] = tile_a[kk][ty + WG_M * i];
+      for (int j = 0; j < TN; ++j) b[j] = tile_b[kk][tx + WG_N * j];
       for (int i = 0; i < TM; ++i)
         for (int j = 0; j < TN; ++j) acc[i][j] += a[i] * b[j];
     }
@@ -89,10 +96,10 @@ void main() {
   }
 
   for (int i = 0; i < TM; ++i) {
-    const int o = o_base + ty + 16 * i;
+    const int o = o_base + ty + WG_M * i;
     if (o >= O) continue;
     for (int j = 0; j < TN; ++j) {
-      const int p = p_base + tx + 16 * j;
+      const int p = p_base + tx + WG_N * j;
       if (p >= P) continue;
       float v = acc[i][j];
 #if HAS_BIAS

@@ -10,18 +10,24 @@
 //   A[o][k] = weight[c][o][ky][kx]      (weight stored C,O,KH,KW as in PyTorch)
 //   B[k][p] = input[c][iy][ix], 0 off the input
 // z = n * phases + phase. Tiles and epilogue as conv2d.comp.
-// Defines: TM, TN, HAS_BIAS, HAS_SCALE, HAS_SHIFT, RELU.
+// Defines: WG_M, TM, TN, HAS_BIAS, HAS_SCALE, HAS_SHIFT, RELU.
 #ifndef TM
 #define TM 4
 #endif
 #ifndef TN
 #define TN 4
 #endif
-#define BM (16 * TM)
-#define BN (16 * TN)
+#ifndef WG_M
+#define WG_M 16
+#endif
+#ifndef WG_N  // 256 / WG_M, given as a literal: GLSL 4.30 takes no expressions in layout()
+#define WG_N 16
+#endif
+#define BM (WG_M * TM)
+#define BN (WG_N * TN)
 #define BK 16
 
-layout(local_size_x = 16, local_size_y = 16) in;
+layout(local_size_x = WG_N, local_size_y = WG_M) in;
 
 layout(std430, binding = 0) readonly buffer Input { float x[]; };
 layout(std430, binding = 1) readonly buffer Weight { float w[]; };
@@ -75,7 +81,7 @@ void main() {
 
   const int tx = int(gl_LocalInvocationID.x);
   const int ty = int(gl_LocalInvocationID.y);
-  const int thread = ty * 16 + tx;
+  const int thread = ty * WG_N + tx;
   const int o_base = int(gl_WorkGroupID.y) * BM;
   const int input_base = n * C * H * W;
 
@@ -114,8 +120,8 @@ void main() {
     barrier();
     for (int kk = 0; kk < BK; ++kk) {
       float a[TM], b[TN];
-      for (int i = 0; i < TM; ++i) a[i] = tile_a[kk][ty + 16 * i];
-      for (int j = 0; j < TN; ++j) b[j] = tile_b[kk][tx + 16 * j];
+      for (int i = 0; i < TM; ++i) a[i] = tile_a[kk][ty + WG_M * i];
+      for (int j = 0; j < TN; ++j) b[j] = tile_b[kk][tx + WG_N * j];
       for (int i = 0; i < TM; ++i)
         for (int j = 0; j < TN; ++j) acc[i][j] += a[i] * b[j];
     }
@@ -123,10 +129,10 @@ void main() {
   }
 
   for (int i = 0; i < TM; ++i) {
-    const int o = o_base + ty + 16 * i;
+    const int o = o_base + ty + WG_M * i;
     if (o >= O) continue;
     for (int jj = 0; jj < TN; ++jj) {
-      const int p = p_base + tx + 16 * jj;
+      const int p = p_base + tx + WG_N * jj;
       if (p >= P) continue;
       const int oy = ph + (p / OWp) * stride_h, ox = pw + (p % OWp) * stride_w;
       float v = acc[i][jj];

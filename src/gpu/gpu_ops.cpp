@@ -44,8 +44,37 @@ Status check_slot(const GpuSlot& out, int64_t n, int64_t channels, int64_t h, in
   return {};
 }
 
-// Outputs per thread along output channels: few channels -> thinner tiles.
-int tile_m(int64_t channels) { return channels >= 64 ? 4 : channels >= 32 ? 2 : 1; }
+// The work-group shape for a layer with `channels` outputs: 256 threads, a
+// tile of WG_M*TM output channels by WG_N*TN pixels. Few output channels get a
+// thin tile, so no thread computes channels that do not exist.
+struct ConvTiling {
+  int wg_m, tm, tn;
+  int block_m() const { return wg_m * tm; }
+  int block_n() const { return (256 / wg_m) * tn; }
+  Defines defines() const {
+    return {{"WG_M", std::to_string(wg_m)},
+            {"WG_N", std::to_string(256 / wg_m)},
+            {"TM", std::to_string(tm)},
+            {"TN", std::to_string(tn)}};
+  }
+};
+ConvTiling conv_tiling(int64_t channels) {
+  if (channels >= 64) return {16, 4, 4};
+  if (channels >= 32) return {16, 2, 4};
+  if (channels >= 16) return {16, 1, 4};
+  int wg_m = 1;
+  while (wg_m < channels) wg_m *= 2;
+  return {wg_m, 1, wg_m >= 4 ? 4 : wg_m};  // TN keeps the pixel tile <= 256 (shared memory)
+}
+
+Defines epilogue_defines(const ConvTiling& tiling, bool bias, const GpuEpilogue& epilogue) {
+  Defines d = tiling.defines();
+  d.push_back({"HAS_BIAS", bias ? "1" : "0"});
+  d.push_back({"HAS_SCALE", epilogue.scale ? "1" : "0"});
+  d.push_back({"HAS_SHIFT", epilogue.shift ? "1" : "0"});
+  d.push_back({"RELU", epilogue.relu ? "1" : "0"});
+  return d;
+}
 
 Status check_vector(const GpuTensor* t, int64_t length, const char* what) {
   if (t && (t->shape().size() != 1 || t->shape()[0] != length))
@@ -87,16 +116,11 @@ Status GpuOps::conv2d(const GpuTensor& input, const GpuTensor& weight, const Gpu
   if (!size) return with_context("conv2d: ", size.error());
   CONVLAB_TRY(check_slot(out, in[0], ws[0], size->h, size->w, "conv2d"));
 
-  const int tm = tile_m(ws[0]);
-  auto prog = program("conv2d.comp", {{"TM", std::to_string(tm)},
-                                      {"TN", "4"},
-                                      {"HAS_BIAS", bias ? "1" : "0"},
-                                      {"HAS_SCALE", epilogue.scale ? "1" : "0"},
-                                      {"HAS_SHIFT", epilogue.shift ? "1" : "0"},
-                                      {"RELU", epilogue.relu ? "1" : "0"}});
+  const ConvTiling tiling = conv_tiling(ws[0]);
+  auto prog = program("conv2d.comp", epilogue_defines(tiling, bias != nullptr, epilogue));
   if (!prog) return prog.error();
   const unsigned p = *prog;
-  const unsigned gx = groups(int64_t{size->h} * size->w, 64), gy = groups(ws[0], 16 * tm);
+  const unsigned gx = groups(int64_t{size->h} * size->w, tiling.block_n()), gy = groups(ws[0], tiling.block_m());
   const unsigned gz = static_cast<unsigned>(in[0]);
   CONVLAB_TRY(check_dispatch(gx, gy, gz, "conv2d"));
   glUseProgram(p);
@@ -148,19 +172,14 @@ Status GpuOps::conv_transpose2d(const GpuTensor& input, const GpuTensor& weight,
   if (!size) return with_context("conv_transpose2d: ", size.error());
   CONVLAB_TRY(check_slot(out, in[0], channels_out, size->h, size->w, "conv_transpose2d"));
 
-  const int tm = tile_m(channels_out);
-  auto prog = program("conv_transpose2d.comp", {{"TM", std::to_string(tm)},
-                                                {"TN", "4"},
-                                                {"HAS_BIAS", bias ? "1" : "0"},
-                                                {"HAS_SCALE", epilogue.scale ? "1" : "0"},
-                                                {"HAS_SHIFT", epilogue.shift ? "1" : "0"},
-                                                {"RELU", epilogue.relu ? "1" : "0"}});
+  const ConvTiling tiling = conv_tiling(channels_out);
+  auto prog = program("conv_transpose2d.comp", epilogue_defines(tiling, bias != nullptr, epilogue));
   if (!prog) return prog.error();
   const unsigned p = *prog;
   // The largest phase (phase 0) has ceil(OH/s) x ceil(OW/s) outputs.
   const int64_t phase_rows = (size->h + params.stride_h - 1) / params.stride_h;
   const int64_t phase_cols = (size->w + params.stride_w - 1) / params.stride_w;
-  const unsigned gx = groups(phase_rows * phase_cols, 64), gy = groups(channels_out, 16 * tm);
+  const unsigned gx = groups(phase_rows * phase_cols, tiling.block_n()), gy = groups(channels_out, tiling.block_m());
   const unsigned gz = static_cast<unsigned>(in[0] * params.stride_h * params.stride_w);
   CONVLAB_TRY(check_dispatch(gx, gy, gz, "conv_transpose2d"));
   glUseProgram(p);
@@ -253,22 +272,32 @@ Result<GpuTensor> GpuOps::batch_norm2d(const GpuTensor& input, const Tensor& wei
       inv_std[c] = 1.0f / std::sqrt(running_var[c] + params.eps);
     }
   }
-  auto prog = program("batch_norm.comp");
-  if (!prog) return prog.error();
   auto g_mean = GpuTensor::upload(mean);
   auto g_inv = GpuTensor::upload(inv_std);
   auto g_gamma = GpuTensor::upload(weight);
   auto g_beta = GpuTensor::upload(bias);
-  auto out = GpuTensor::allocate(in);
-  for (auto* r : {&g_mean, &g_inv, &g_gamma, &g_beta, &out})
+  for (auto* r : {&g_mean, &g_inv, &g_gamma, &g_beta})
     if (!*r) return r->error();
+  return batch_norm_apply(input, *g_mean, *g_inv, *g_gamma, *g_beta);
+}
+
+Result<GpuTensor> GpuOps::batch_norm_apply(const GpuTensor& input, const GpuTensor& mean, const GpuTensor& inv_std,
+                                           const GpuTensor& gamma, const GpuTensor& beta) {
+  const Shape& in = input.shape();
+  if (in.size() != 4) return make_error("batch_norm: input must be N,C,H,W but has shape ", shape_to_string(in));
+  for (const GpuTensor* v : {&mean, &inv_std, &gamma, &beta})
+    CONVLAB_TRY(check_vector(v, in[1], "batch_norm: a per-channel vector"));
+  auto prog = program("batch_norm.comp");
+  if (!prog) return prog.error();
+  auto out = GpuTensor::allocate(in);
+  if (!out) return out.error();
   const unsigned p = *prog;
   const int64_t total = input.numel();
-  glUseProgram(p);
-  set_int(p, "C", channels), set_int(p, "HW", in[2] * in[3]), set_int(p, "total", total);
-  bind(0, input.buffer()), bind(1, g_mean->buffer()), bind(2, g_inv->buffer());
-  bind(3, g_gamma->buffer()), bind(4, g_beta->buffer()), bind(5, out->buffer());
   CONVLAB_TRY(check_dispatch(groups(total, 256), 1, 1, "batch_norm"));
+  glUseProgram(p);
+  set_int(p, "C", in[1]), set_int(p, "HW", in[2] * in[3]), set_int(p, "total", total);
+  bind(0, input.buffer()), bind(1, mean.buffer()), bind(2, inv_std.buffer());
+  bind(3, gamma.buffer()), bind(4, beta.buffer()), bind(5, out->buffer());
   if (total) dispatch(groups(total, 256), 1, 1);
   return std::move(out).value();
 }
@@ -286,6 +315,23 @@ Result<GpuTensor> GpuOps::relu(const GpuTensor& input) {
   set_int(*prog, "total", total);
   bind(0, input.buffer()), bind(1, out->buffer());
   if (total) dispatch(groups(total, 256), 1, 1);
+  return std::move(out).value();
+}
+
+Result<GpuTensor> GpuOps::slice_channels(const GpuTensor& input, int64_t first, int64_t count) {
+  const Shape& in = input.shape();
+  if (in.size() != 4 || first < 0 || count < 1 || first + count > in[1])
+    return make_error("slice_channels: channels [", first, ", ", first + count, ") do not exist in a tensor of shape ",
+                      shape_to_string(in));
+  auto out = GpuTensor::allocate({in[0], count, in[2], in[3]});
+  if (!out) return out.error();
+  const int64_t plane_bytes = in[2] * in[3] * static_cast<int64_t>(sizeof(float));
+  glMemoryBarrier(GL_BUFFER_UPDATE_BARRIER_BIT | GL_SHADER_STORAGE_BARRIER_BIT);
+  glBindBuffer(GL_COPY_READ_BUFFER, input.buffer());  // GL 4.3: no direct-state-access copies
+  glBindBuffer(GL_COPY_WRITE_BUFFER, out->buffer());
+  for (int64_t n = 0; n < in[0]; ++n)
+    glCopyBufferSubData(GL_COPY_READ_BUFFER, GL_COPY_WRITE_BUFFER, (n * in[1] + first) * plane_bytes,
+                        n * count * plane_bytes, count * plane_bytes);
   return std::move(out).value();
 }
 

@@ -52,7 +52,13 @@ class GpuOps {
   Result<GpuTensor> batch_norm2d(const GpuTensor& input, const Tensor& weight, const Tensor& bias,
                                  Tensor& running_mean, Tensor& running_var, const reference::BatchNormParams& params);
 
+  // y = (x - mean[c]) * inv_std[c] * gamma[c] + beta[c]; all vectors (C) on the GPU.
+  Result<GpuTensor> batch_norm_apply(const GpuTensor& input, const GpuTensor& mean, const GpuTensor& inv_std,
+                                     const GpuTensor& gamma, const GpuTensor& beta);
+
   Result<GpuTensor> relu(const GpuTensor& input);
+  // Channels [first, first + count) of an N,C,H,W tensor, copied buffer to buffer.
+  Result<GpuTensor> slice_channels(const GpuTensor& input, int64_t first, int64_t count);
   Status copy_channels(const GpuTensor& input, GpuSlot out);
   Result<GpuTensor> concat_channels(std::span<const GpuTensor* const> inputs);
   // categories: int32 GPU buffer of N indices (GpuTensor::upload_ints), checked on the host.

@@ -20,14 +20,16 @@ Result<std::string> ProgramCache::source_of(const std::string& file) {
   if (!shader_dir_.empty()) {
     const std::string path = shader_dir_ + "/" + file;
     std::ifstream in(path, std::ios::binary);
-    if (!in) return make_error(path, ": cannot read this shader (the --shader-dir folder must hold every .comp file)");
+    if (!in)
+      return make_error("shader ", path, ": cannot read it (a --shader-dir folder must hold every .comp file; copy ",
+                        "the project's shaders/ folder and edit the copy)");
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
   }
   for (const auto& shader : embedded_shaders())
     if (shader.name == file) return shader.source;
-  return make_error("no embedded shader named ", file);
+  return make_error("shader ", file, ": no shader of that name is built in");
 }
 
 Result<std::string> with_defines(const std::string& source, const Defines& defines, const std::string& file) {
