@@ -14,8 +14,18 @@
 
 namespace convlab {
 
-// One graph node. `name` is both the activation's name and, for nodes with
-// weights, the state_dict prefix ("conv1" -> "conv1.weight", "conv1.bias").
+// One graph node. `name` is the activation's name; `weights` is the
+// state_dict prefix ("conv1" -> "conv1.weight", "conv1.bias"). For weighted
+// nodes the two are the same, except where a description says otherwise:
+// ECNN's two embed nodes (e0, e1) share the table "embd", and its final conv
+// is the node "out" with the weights "tconv_out".
+//
+// JSON (assets/models/ecnn_advanced.json): {"name", "op" (kOpNames), "inputs",
+// "weights", "description"} plus, per op: conv2d / conv_transpose2d:
+// in_channels, out_channels, kernel, stride (n or [h, w]), padding (n,
+// [h, w], or for conv2d [top, bottom, left, right]), dilation (n or [h, w]),
+// output_padding (transposed only, n or [h, w]); batch_norm: channels, eps,
+// momentum; embed: rows, dim, inputs ["category", <tensor whose H x W to fill>].
 struct GraphNode {
   std::string name;
   OpKind op = OpKind::Relu;
@@ -49,8 +59,13 @@ class Graph {
   static Result<Graph> load_file(const std::string& path);
   // The descriptions embedded in the binary: "advanced" or "basic".
   static Result<Graph> builtin(const std::string& arch);
+  // Names builtin() accepts, and the embedded JSON text of one (empty if unknown).
+  static std::vector<std::string> builtin_names();
+  static std::string builtin_json(const std::string& arch);
 
   const std::string& name() const { return name_; }
+  const std::string& title() const { return title_; }              // "ECNN NetworkAdvanced"
+  const std::string& description() const { return description_; }  // a few sentences for panels
   const std::vector<GraphNode>& nodes() const { return nodes_; }
   const std::string& output() const { return output_; }
   int emb_size() const { return emb_size_; }
@@ -59,12 +74,23 @@ class Graph {
   int size_multiple() const { return size_multiple_; }
   const GraphNode* find(const std::string& name) const;
 
+  // Every tensor the graph needs, in node order, each once (a table shared by
+  // two embed nodes is listed once). Batch norm adds an integer scalar
+  // num_batches_tracked, as PyTorch state_dicts have it.
   std::vector<WeightSpec> expected_weights() const;
-  // Output shape of every node for a (N,1,H,W) input, or an error.
+  // Learnable parameters, as PyTorch's sum(p.numel() for p in
+  // model.parameters()): every float tensor except the batch-norm running
+  // statistics (3,669,194 for ECNN advanced).
+  int64_t parameter_count() const;
+  // Output shape of every node (and of the inputs "gray" (N,1,H,W) and
+  // "category" (N)) for a (N,1,H,W) input, or an error naming the first node
+  // that fails and the size multiple the graph needs.
   Result<std::map<std::string, Shape>> infer_shapes(int64_t n, int64_t h, int64_t w) const;
 
  private:
   std::string name_;
+  std::string title_;
+  std::string description_;
   std::vector<GraphNode> nodes_;
   std::string output_;
   int emb_size_ = 0;
