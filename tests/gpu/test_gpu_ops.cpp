@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <random>
+#include <sstream>
 #include <vector>
 
 #include "core/color/lab.h"
@@ -45,14 +46,16 @@ struct ConvCase {
   bool bias;
 };
 
+// The case's parameters, printed when it fails (a stream: GCC 12 warns
+// falsely on long chains of std::string operator+).
 std::string describe(const ConvCase& k) {
   const auto& p = k.params;
-  return "N" + std::to_string(k.n) + " C" + std::to_string(k.c) + " " + std::to_string(k.h) + "x" +
-         std::to_string(k.w) + " O" + std::to_string(k.o) + " k" + std::to_string(k.kh) + "x" + std::to_string(k.kw) +
-         " s" + std::to_string(p.stride_h) + "," + std::to_string(p.stride_w) + " pad(t" +
-         std::to_string(p.padding.top) + " b" + std::to_string(p.padding.bottom) + " l" +
-         std::to_string(p.padding.left) + " r" + std::to_string(p.padding.right) + ") d" +
-         std::to_string(p.dilation_h) + "," + std::to_string(p.dilation_w) + (k.bias ? " bias" : " no-bias");
+  std::ostringstream out;
+  out << "N" << k.n << " C" << k.c << " " << k.h << "x" << k.w << " O" << k.o << " k" << k.kh << "x" << k.kw
+      << " s" << p.stride_h << "," << p.stride_w << " pad(t" << p.padding.top << " b" << p.padding.bottom << " l"
+      << p.padding.left << " r" << p.padding.right << ") d" << p.dilation_h << "," << p.dilation_w
+      << (k.bias ? " bias" : " no-bias");
+  return out.str();
 }
 
 std::vector<ConvCase> conv_cases() {
@@ -172,13 +175,12 @@ TEST_CASE("gpu conv_transpose2d matches the CPU reference") {
     if (conv_transpose2d_output_size({k.h, k.w}, {k.kh, k.kw}, k.p).ok()) cases.push_back(k);
   }
   for (const Case& k : cases) {
-    const std::string what = "N" + std::to_string(k.n) + " C" + std::to_string(k.c) + " " + std::to_string(k.h) +
-                             "x" + std::to_string(k.w) + " O" + std::to_string(k.o) + " k" + std::to_string(k.kh) +
-                             "x" + std::to_string(k.kw) + " s" + std::to_string(k.p.stride_h) + "," +
-                             std::to_string(k.p.stride_w) + " p" + std::to_string(k.p.padding_h) + "," +
-                             std::to_string(k.p.padding_w) + " op" + std::to_string(k.p.output_padding_h) + "," +
-                             std::to_string(k.p.output_padding_w) + " d" + std::to_string(k.p.dilation_h) + "," +
-                             std::to_string(k.p.dilation_w);
+    std::ostringstream described;
+    described << "N" << k.n << " C" << k.c << " " << k.h << "x" << k.w << " O" << k.o << " k" << k.kh << "x"
+              << k.kw << " s" << k.p.stride_h << "," << k.p.stride_w << " p" << k.p.padding_h << ","
+              << k.p.padding_w << " op" << k.p.output_padding_h << "," << k.p.output_padding_w << " d"
+              << k.p.dilation_h << "," << k.p.dilation_w;
+    const std::string what = described.str();
     CAPTURE(what);
     Tensor input = random_tensor({k.n, k.c, k.h, k.w}, rng);
     Tensor weight = random_tensor({k.c, k.o, k.kh, k.kw}, rng);
