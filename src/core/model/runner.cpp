@@ -1,7 +1,8 @@
 // Runs a graph forward on the CPU.
 //
-// Both paths walk a plan: a list of steps in graph order. The reference path
-// and the fast path with keep_all have one step per node, so every node's
+// Both paths walk a plan (plan.h, shared with the GPU runner): a list of
+// steps in graph order. The reference path and the fast path with keep_all
+// have one step per node, so every node's
 // value is exactly its own op's result (convolutions through fast.h on the
 // fast path; batch norm, ReLU, concat and embed through reference.h, cheap
 // next to the convolutions). That is what a panel inspecting a layer sees.
@@ -13,124 +14,16 @@
 // channels. Activations no later step reads are freed as soon as possible.
 #include "core/model/runner.h"
 
-#include <algorithm>
-#include <cmath>
 #include <cstring>
-#include <limits>
-#include <set>
 
 #include "core/fast/fast_ops.h"
+#include "core/model/plan.h"
 #include "core/ops/reference.h"
 
 namespace convlab {
 namespace {
 
-using Shapes = std::map<std::string, Shape>;
-constexpr size_t kGraphOutput = std::numeric_limits<size_t>::max();
-
-// One unit of work: a node, plus (fast, lean mode only) what was fused into it.
-struct Step {
-  const GraphNode* node = nullptr;
-  const GraphNode* bn = nullptr;  // batch norm folded into this conv
-  bool relu = false;              // ReLU applied in the conv's epilogue
-  std::string result;             // name the value is stored under (last node of the chain)
-  std::string slot;               // concat this result is written into directly, or empty
-  int slot_offset = 0;            // first channel of the result inside that concat
-};
-
-bool is_conv(OpKind op) { return op == OpKind::Conv2d || op == OpKind::ConvTranspose2d; }
-
-// --- checks -----------------------------------------------------------------
-
-Status check_weights(const Model& model) {
-  std::string missing;
-  for (const auto& spec : model.graph.expected_weights()) {
-    if (spec.integer) continue;
-    auto it = model.weights.find(spec.name);
-    if (it == model.weights.end())
-      missing += (missing.empty() ? "" : ", ") + spec.name;
-    else
-      CONVLAB_TRY(expect_shape(it->second, spec.shape, spec.name));
-  }
-  if (!missing.empty()) return make_error("the ", model.graph.name(), " model has no weights for ", missing);
-  return {};
-}
-
-Result<Shapes> check_inputs(const Model& model, const Tensor& gray, std::span<const int64_t> categories) {
-  const Graph& graph = model.graph;
-  if (gray.rank() != 4 || gray.dim(1) != 1 || gray.dim(0) < 1)
-    return make_error("gray must have shape (N, 1, H, W) with N >= 1, got ", shape_to_string(gray.shape()));
-  if (static_cast<int64_t>(categories.size()) != gray.n())
-    return make_error("need one category per image: gray has N = ", gray.n(), " but there are ",
-                      categories.size(), " categories");
-  for (size_t i = 0; i < categories.size(); ++i)
-    if (graph.categories() > 0 && (categories[i] < 0 || categories[i] >= graph.categories()))
-      return make_error("category ", categories[i], " (image ", i, ") is out of range: valid are 0 to ",
-                        graph.categories() - 1);
-  CONVLAB_TRY(check_weights(model));
-  return graph.infer_shapes(gray.n(), gray.h(), gray.w());
-}
-
-// --- planning ---------------------------------------------------------------
-
-std::map<std::string, std::vector<const GraphNode*>> consumers_of(const Graph& graph) {
-  std::map<std::string, std::vector<const GraphNode*>> consumers;
-  for (const auto& node : graph.nodes())
-    for (const auto& input : node.inputs) consumers[input].push_back(&node);
-  consumers[graph.output()].push_back(nullptr);  // the caller reads the output
-  return consumers;
-}
-
-// The single consumer of `name` if it has exactly one and it has op `op`.
-const GraphNode* only_consumer(const std::map<std::string, std::vector<const GraphNode*>>& consumers,
-                               const std::string& name, OpKind op) {
-  auto it = consumers.find(name);
-  if (it == consumers.end() || it->second.size() != 1 || it->second[0] == nullptr) return nullptr;
-  return it->second[0]->op == op ? it->second[0] : nullptr;
-}
-
-std::vector<Step> plan_steps(const Graph& graph, const Shapes& shapes, bool fuse) {
-  std::vector<Step> steps;
-  const auto consumers = consumers_of(graph);
-  std::set<std::string> absorbed;
-  for (const auto& node : graph.nodes()) {
-    if (absorbed.count(node.name)) continue;
-    Step step{&node, nullptr, false, node.name, "", 0};
-    if (fuse && is_conv(node.op)) {
-      if (const GraphNode* bn = only_consumer(consumers, step.result, OpKind::BatchNorm2d)) {
-        step.bn = bn;
-        step.result = bn->name;
-        absorbed.insert(bn->name);
-      }
-      if (const GraphNode* relu = only_consumer(consumers, step.result, OpKind::Relu)) {
-        step.relu = true;
-        step.result = relu->name;
-        absorbed.insert(relu->name);
-      }
-      if (const GraphNode* concat = only_consumer(consumers, step.result, OpKind::Concat)) {
-        step.slot = concat->name;
-        for (const auto& input : concat->inputs) {
-          if (input == step.result) break;
-          step.slot_offset += static_cast<int>(shapes.at(input)[1]);
-        }
-      }
-    }
-    steps.push_back(std::move(step));
-  }
-  return steps;
-}
-
-// For each value, the index of the last step that reads it.
-std::map<std::string, size_t> last_uses(const std::vector<Step>& steps, const std::string& output) {
-  std::map<std::string, size_t> last;
-  for (size_t i = 0; i < steps.size(); ++i)
-    for (const auto& input : steps[i].node->inputs) last[input] = i;
-  last[output] = kGraphOutput;
-  return last;
-}
-
-// --- execution --------------------------------------------------------------
-
+// Computes the plan's steps one by one and holds their values.
 class Executor {
  public:
   Executor(const Model& model, const Tensor& gray, std::span<const int64_t> categories, const Shapes& shapes,
@@ -139,7 +32,7 @@ class Executor {
 
   std::map<std::string, Tensor>& values() { return values_; }
 
-  Status run(const Step& step) {
+  Status run(const PlanStep& step) {
     auto value = compute(step);
     if (!value) return with_context("node " + step.node->name + ": ", value.error());
     if (step.slot.empty()) values_[step.result] = std::move(value).value();
@@ -152,7 +45,7 @@ class Executor {
     return model_.weight(node.weights + "." + field);
   }
 
-  Result<Tensor> compute(const Step& step) {
+  Result<Tensor> compute(const PlanStep& step) {
     const GraphNode& node = *step.node;
     switch (node.op) {
       case OpKind::Conv2d:
@@ -186,14 +79,14 @@ class Executor {
   }
 
   // conv (+ folded batch norm) (+ ReLU), into its own tensor or a concat slot.
-  Result<Tensor> fast_conv(const Step& step) {
+  Result<Tensor> fast_conv(const PlanStep& step) {
     const GraphNode& node = *step.node;
     const Tensor& x = get(node.inputs[0]);
     const Tensor& w = weight(node, "weight");
     const Tensor* bias = &weight(node, "bias");
     std::vector<float> scale, shift;
     if (step.bn) {
-      fold_batch_norm(*step.bn, *bias, scale, shift);
+      fold_batch_norm(model_, *step.bn, *bias, scale, shift);
       bias = nullptr;  // folded into shift
     }
     const fast::Epilogue epilogue{scale, shift, step.relu};
@@ -209,25 +102,6 @@ class Executor {
     return Tensor();  // the value lives in the concat
   }
 
-  // Eval batch norm after a conv with bias b, as one multiply-add per channel:
-  // scale = gamma / sqrt(var + eps), shift = (b - mean) * scale + beta.
-  void fold_batch_norm(const GraphNode& bn, const Tensor& conv_bias, std::vector<float>& scale,
-                       std::vector<float>& shift) const {
-    const Tensor& gamma = weight(bn, "weight");
-    const Tensor& beta = weight(bn, "bias");
-    const Tensor& mean = weight(bn, "running_mean");
-    const Tensor& var = weight(bn, "running_var");
-    const auto channels = static_cast<size_t>(gamma.numel());
-    scale.resize(channels);
-    shift.resize(channels);
-    for (size_t c = 0; c < channels; ++c) {
-      const auto i = static_cast<int64_t>(c);
-      const double s = static_cast<double>(gamma[i]) / std::sqrt(static_cast<double>(var[i]) + bn.eps);
-      scale[c] = static_cast<float>(s);
-      shift[c] = static_cast<float>((static_cast<double>(conv_bias[i]) - mean[i]) * s + beta[i]);
-    }
-  }
-
   // The concat tensor producers write into, made on first use.
   Tensor& pending(const std::string& concat) {
     auto it = pending_.find(concat);
@@ -235,7 +109,7 @@ class Executor {
     return it->second;
   }
 
-  Result<Tensor> concat(const Step& step) {
+  Result<Tensor> concat(const PlanStep& step) {
     const GraphNode& node = *step.node;
     auto it = pending_.find(node.name);
     if (it == pending_.end()) {  // nothing was written directly: the plain op
@@ -276,11 +150,11 @@ class Executor {
 
 Result<Activations> run_model_cpu(const Model& model, const Tensor& gray, std::span<const int64_t> categories,
                                   CpuPath path, bool keep_all) {
-  auto shapes = check_inputs(model, gray, categories);
+  auto shapes = check_model_inputs(model, gray.shape(), categories);
   if (!shapes) return shapes.error();
   const Graph& graph = model.graph;
   const bool fuse = path == CpuPath::Fast && !keep_all;
-  const std::vector<Step> steps = plan_steps(graph, *shapes, fuse);
+  const std::vector<PlanStep> steps = plan_steps(graph, *shapes, fuse);
   const auto last = last_uses(steps, graph.output());
 
   Executor executor(model, gray, categories, *shapes, path);
