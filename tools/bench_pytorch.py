@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times ECNN forward in PyTorch on the CPU, for comparison with `convlab bench`.
+"""Times ECNN forward in PyTorch (CPU, or CUDA with --device cuda), for comparison with `convlab bench`.
 
 Batch 1, square sizes, eval mode under torch.no_grad, deterministic random weights (the weights do
 not change the time); warm-up runs, then the median of --runs timed runs. One line per size:
@@ -36,16 +36,19 @@ def sizes_list(text):
     return sizes
 
 
-def time_forward(model, size, runs, warmup):
-    gray = torch.rand(1, 1, size, size) * 100.0
-    category = torch.tensor([1], dtype=torch.int64)
+def time_forward(model, size, runs, warmup, device):
+    gray = (torch.rand(1, 1, size, size) * 100.0).to(device)
+    category = torch.tensor([1], dtype=torch.int64).to(device)
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     times = []
     with torch.no_grad():
         for _ in range(warmup):
             model(gray, category)
+        sync()
         for _ in range(runs):
             start = time.perf_counter()
             model(gray, category)
+            sync()  # a CUDA forward is only done when the GPU says so
             times.append((time.perf_counter() - start) * 1000.0)
     return statistics.median(times)
 
@@ -58,6 +61,7 @@ def main(argv=None):
     parser.add_argument("--warmup", type=int, default=2, help="untimed runs first (default 2)")
     parser.add_argument("--threads", type=positive_int, default=None, help="torch threads (default: torch's)")
     parser.add_argument("--seed", type=int, default=0, help="random weights seed")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="cpu (default) or cuda (fp32)")
     args = parser.parse_args(argv)
 
     if args.threads is not None:
@@ -67,11 +71,16 @@ def main(argv=None):
     if bad:
         parser.error(f"sizes {bad} are not multiples of {multiple}, which the {args.arch} model needs")
 
-    model = ecnn_pytorch.load_random(ecnn_pytorch.build(args.arch), args.seed).eval()
+    if args.device == "cuda":
+        # Plain fp32, as ConvLab computes: no TF32 shortcuts in cuDNN or matmuls.
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cudnn.benchmark = True
+    model = ecnn_pytorch.load_random(ecnn_pytorch.build(args.arch), args.seed).eval().to(args.device)
     for size in args.sizes:
-        median = time_forward(model, size, args.runs, max(args.warmup, 0))
+        median = time_forward(model, size, args.runs, max(args.warmup, 0), args.device)
         print(f"size={size} median_ms={median:.3f} runs={args.runs} threads={torch.get_num_threads()} "
-              f"backend=pytorch-cpu arch={args.arch}", flush=True)
+              f"backend=pytorch-{args.device} arch={args.arch}", flush=True)
     return 0
 
 

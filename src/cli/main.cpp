@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/base/allocator.h"
 
 #ifndef CONVLAB_VERSION
 #define CONVLAB_VERSION "unknown"
@@ -26,6 +27,7 @@ Run 'convlab SUBCOMMAND --help' for each command's options and examples.)";
 
 int main(int argc, char** argv) {
   using namespace convlab::cli;
+  convlab::keep_freed_memory_for_reuse();  // repeated forward passes reuse their memory
   CLI::App app{"ConvLab: learn how convolutional networks work, and run the ECNN image colorizer.",
                "convlab"};
   app.set_version_flag("--version", std::string("convlab ") + CONVLAB_VERSION);
