@@ -14,8 +14,8 @@
 namespace convlab::cli {
 
 struct OpenedBackend {
-  std::unique_ptr<Backend> cpu;             // always there: the fallback
-  std::unique_ptr<gpu::GpuBackend> gpu;     // when --backend gpu worked
+  std::unique_ptr<Backend> cpu;          // always there: the fallback
+  std::unique_ptr<gpu::GpuBackend> gpu;  // when --backend gpu worked
   Backend& active() { return gpu ? static_cast<Backend&>(*gpu) : *cpu; }
   std::string name() const { return gpu ? "gpu" : "cpu"; }
 };
@@ -33,7 +33,8 @@ void warn_gpu_fallback(std::string_view command, const std::string& reason);
 // Runs `op(backend)` on the active backend; if the GPU fails for a GPU reason,
 // warns and runs it on the CPU instead.
 template <class Op>
-auto run_with_fallback(std::string_view command, OpenedBackend& opened, Op&& op) -> decltype(op(*opened.cpu)) {
+auto run_with_fallback(std::string_view command, OpenedBackend& opened, Op&& op)
+    -> decltype(op(*opened.cpu)) {
   auto result = op(opened.active());
   if (!result.ok() && opened.gpu && is_gpu_failure(result.error())) {
     warn_gpu_fallback(command, result.message());

@@ -74,7 +74,8 @@ int run_bench(const BenchArgs& args) {
   if (args.threads > 0) fast::set_threads(args.threads);
   auto opened = open_backend(kName, args.backend, CpuOpsPath::Fast, args.shader_dir);
   if (!opened) return usage_error(kName, opened.message());
-  if (args.layers && !opened->gpu) return usage_error(kName, "--layers needs --backend gpu (GL timer queries)");
+  if (args.layers && !opened->gpu)
+    return usage_error(kName, "--layers needs --backend gpu (GL timer queries)");
   const Model model = random_model(*graph, 0);
   std::unique_ptr<gpu::GpuModel> gpu_model;
   if (opened->gpu) {
@@ -119,10 +120,13 @@ int run_bench(const BenchArgs& args) {
     const auto [lo, hi] = std::minmax_element(times.begin(), times.end());
     char line[320];
     std::snprintf(line, sizeof line,
-                  "size=%d median_ms=%.3f runs=%d threads=%d backend=%s arch=%s min_ms=%.3f max_ms=%.3f", size,
-                  median(times), args.runs, fast::threads(), backend_name.c_str(), args.arch.c_str(), *lo, *hi);
+                  "size=%d median_ms=%.3f runs=%d threads=%d backend=%s arch=%s min_ms=%.3f max_ms=%.3f",
+                  size, median(times), args.runs, fast::threads(), backend_name.c_str(), args.arch.c_str(),
+                  *lo, *hi);
     std::cout << line;
-    if (gpu_model) std::cout << " gpu_ms=" << median(gpu_times) << " device=\"" << opened->gpu->context().renderer() << "\"";
+    if (gpu_model)
+      std::cout << " gpu_ms=" << median(gpu_times) << " device=\"" << opened->gpu->context().renderer()
+                << "\"";
     std::cout << std::endl;  // flush: a long run shows each size as it finishes
     for (const auto& name : layer_order) {
       std::snprintf(line, sizeof line, "  layer=%s median_ms=%.3f", name.c_str(), median(layer_times[name]));

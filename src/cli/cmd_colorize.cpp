@@ -11,9 +11,9 @@
 
 #include "cli/backend_choice.h"
 #include "cli/commands.h"
-#include "gpu/gpu_colorize.h"
 #include "cli/model_args.h"
 #include "core/model/colorize.h"
+#include "gpu/gpu_colorize.h"
 
 namespace convlab::cli {
 
@@ -164,8 +164,8 @@ int run_colorize(const ColorizeArgs& args) {
   }
   auto model = load_or_random(*graph, weights, seed);
   if (!model) return runtime_error(kName, model.message());
-  auto opened = open_backend(kName, args.backend, args.path == "fast" ? CpuOpsPath::Fast : CpuOpsPath::Reference,
-                             args.shader_dir);
+  auto opened = open_backend(kName, args.backend,
+                             args.path == "fast" ? CpuOpsPath::Fast : CpuOpsPath::Reference, args.shader_dir);
   if (!opened) return usage_error(kName, opened.message());
   Colorizer colorizer{*model, *opened, nullptr};
   if (opened->gpu) {

@@ -15,8 +15,8 @@
 #include "core/color/lab.h"
 #include "core/fast/fast_ops.h"
 #include "core/model/runner.h"
-#include "gpu/gpu_runner.h"
 #include "core/ops/reference.h"
+#include "gpu/gpu_runner.h"
 
 namespace convlab::cli {
 
@@ -108,7 +108,8 @@ OpResult run_conv(const OpArgs& args, const TensorFile& file, OpenedBackend& bac
     const Size2d k{static_cast<int>(weight->dim(2)), static_cast<int>(weight->dim(3))};
     auto params = conv2d_params(args.conv, in, k);
     if (!params) return usage(params.message());
-    out = run_with_fallback(kName, backend, [&](Backend& be) { return be.conv2d(*input, *weight, b, *params); });
+    out = run_with_fallback(kName, backend,
+                            [&](Backend& be) { return be.conv2d(*input, *weight, b, *params); });
   }
   if (!out) return usage(out.message());
   return Outputs{{"output", std::move(out).value()}};
@@ -200,7 +201,8 @@ int run_op(const OpArgs& args) {
                        "--stride, --padding, --dilation and --output-padding apply to conv2d and "
                        "conv_transpose2d only");
 
-  auto opened = open_backend(kName, args.backend, fast ? CpuOpsPath::Fast : CpuOpsPath::Reference, args.shader_dir);
+  auto opened =
+      open_backend(kName, args.backend, fast ? CpuOpsPath::Fast : CpuOpsPath::Reference, args.shader_dir);
   if (!opened) return usage_error(kName, opened.message());
   auto file = TensorFile::open(args.in_file, needs_of(args.name));
   if (!file) return runtime_error(kName, file.message());
@@ -242,7 +244,8 @@ Command add_op_command(CLI::App& root) {
   app->add_option("--in", a->in_file, "Input tensors (.safetensors)")->required();
   app->add_option("-o,--out", a->out_file, "Where to write the result (.safetensors)")->required();
   app->add_option("--backend", a->backend, "cpu or gpu (OpenGL compute shaders; default cpu)");
-  app->add_option("--shader-dir", a->shader_dir, "gpu: load the .comp shaders from this folder instead of the built-in ones");
+  app->add_option("--shader-dir", a->shader_dir,
+                  "gpu: load the .comp shaders from this folder instead of the built-in ones");
   app->add_option("--path", a->path, "CPU implementation: fast or reference");
   add_conv_flags(app, a->conv, true);
   app->add_flag("--train", a->train, "batch_norm: training mode (batch statistics, updates running stats)");

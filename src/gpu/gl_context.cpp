@@ -24,7 +24,8 @@ bool has_extension(const char* list, std::string_view name) {
 // Real GPUs through EGL_EXT_platform_device (NVIDIA's headless path).
 EGLDisplay device_display() {
   const char* client = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
-  if (!has_extension(client, "EGL_EXT_platform_device") || !has_extension(client, "EGL_EXT_device_enumeration"))
+  if (!has_extension(client, "EGL_EXT_platform_device") ||
+      !has_extension(client, "EGL_EXT_device_enumeration"))
     return EGL_NO_DISPLAY;
   EGLDeviceEXT devices[16];
   EGLint count = 0;
@@ -77,7 +78,8 @@ Result<std::unique_ptr<GlContext>> GlContext::create_headless() {
   if (display == EGL_NO_DISPLAY)
     return make_error(
         "no headless OpenGL display: EGL offers neither a GPU device (EGL_EXT_platform_device) nor Mesa's "
-        "surfaceless platform (EGL_MESA_platform_surfaceless); install Mesa (libegl-mesa0, libgl1-mesa-dri) or a "
+        "surfaceless platform (EGL_MESA_platform_surfaceless); install Mesa (libegl-mesa0, libgl1-mesa-dri) "
+        "or a "
         "GPU driver with EGL");
   const char* display_exts = eglQueryString(display, EGL_EXTENSIONS);
   if (!has_extension(display_exts, "EGL_KHR_no_config_context") &&
@@ -94,7 +96,8 @@ Result<std::unique_ptr<GlContext>> GlContext::create_headless() {
   if (!eglMakeCurrent(display, EGL_NO_SURFACE, EGL_NO_SURFACE, context)) {
     eglDestroyContext(display, context);
     eglTerminate(display);
-    return make_error("could not make the headless OpenGL context current (EGL_KHR_surfaceless_context missing?)");
+    return make_error(
+        "could not make the headless OpenGL context current (EGL_KHR_surfaceless_context missing?)");
   }
   std::unique_ptr<GlContext> gl(new GlContext());
   gl->display_ = display;

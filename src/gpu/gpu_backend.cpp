@@ -6,8 +6,8 @@ namespace convlab::gpu {
 namespace {
 
 // Uploads, or passes the upload's error on.
-#define CONVLAB_UPLOAD(name, tensor)            \
-  auto name##_upload = GpuTensor::upload(tensor); \
+#define CONVLAB_UPLOAD(name, tensor)                \
+  auto name##_upload = GpuTensor::upload(tensor);   \
   if (!name##_upload) return name##_upload.error(); \
   GpuTensor& name = *name##_upload
 
@@ -71,13 +71,14 @@ Result<Tensor> GpuBackend::concat_channels(std::span<const Tensor* const> inputs
 Result<Tensor> GpuBackend::embed_broadcast(const Tensor& table, std::span<const int64_t> categories,
                                            int64_t height, int64_t width) {
   // The host checks what the shader cannot: every index inside the table.
-  if (table.rank() != 2) return make_error("embed: the table must be rows,dim but has shape ",
-                                           shape_to_string(table.shape()));
+  if (table.rank() != 2)
+    return make_error("embed: the table must be rows,dim but has shape ", shape_to_string(table.shape()));
   for (size_t i = 0; i < categories.size(); ++i)
     if (categories[i] < 0 || categories[i] >= table.dim(0))
       return make_error("embed: category ", categories[i], " (image ", i, ") is outside the table's rows 0..",
                         table.dim(0) - 1);
-  if (height < 1 || width < 1) return make_error("embed: the plane must be at least 1x1, got ", height, "x", width);
+  if (height < 1 || width < 1)
+    return make_error("embed: the plane must be at least 1x1, got ", height, "x", width);
   CONVLAB_UPLOAD(g_table, table);
   auto g_categories = GpuTensor::upload_ints(categories);
   if (!g_categories) return g_categories.error();

@@ -28,8 +28,9 @@ class GpuBackend final : public Backend {
                         const Conv2dParams& params) override;
   Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                   const ConvTranspose2dParams& params) override;
-  Result<Tensor> batch_norm2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Tensor& running_mean,
-                              Tensor& running_var, const reference::BatchNormParams& params) override;
+  Result<Tensor> batch_norm2d(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                              Tensor& running_mean, Tensor& running_var,
+                              const reference::BatchNormParams& params) override;
   Result<Tensor> relu(const Tensor& input) override;
   Result<Tensor> concat_channels(std::span<const Tensor* const> inputs) override;
   Result<Tensor> embed_broadcast(const Tensor& table, std::span<const int64_t> categories, int64_t height,

@@ -2,14 +2,16 @@
 
 namespace convlab::gpu {
 
-Result<RgbImage> colorize_gpu(GpuModel& model, GpuOps& ops, const RgbImage& image, const ColorizeOptions& options,
-                              GpuColorizeTimes* times) {
+Result<RgbImage> colorize_gpu(GpuModel& model, GpuOps& ops, const RgbImage& image,
+                              const ColorizeOptions& options, GpuColorizeTimes* times) {
   const Graph& graph = model.model().graph;
   if (image.width < 1 || image.height < 1 ||
       static_cast<int64_t>(image.pixels.size()) != int64_t{image.width} * image.height * 3)
-    return make_error("the image is empty or its pixel buffer does not match ", image.width, "x", image.height);
+    return make_error("the image is empty or its pixel buffer does not match ", image.width, "x",
+                      image.height);
   if (options.category < 0 || options.category >= std::max(graph.categories(), 1))
-    return make_error("category ", options.category, " is out of range: valid are 0 to ", graph.categories() - 1);
+    return make_error("category ", options.category, " is out of range: valid are 0 to ",
+                      graph.categories() - 1);
   auto size = working_resolution(image.width, image.height, options.working_size, graph.size_multiple());
   if (!size) return size.error();
 

@@ -13,7 +13,7 @@ struct GpuColorizeTimes {
   double model_ms = 0;  // GPU time of the network (timer queries)
 };
 
-Result<RgbImage> colorize_gpu(GpuModel& model, GpuOps& ops, const RgbImage& image, const ColorizeOptions& options,
-                              GpuColorizeTimes* times = nullptr);
+Result<RgbImage> colorize_gpu(GpuModel& model, GpuOps& ops, const RgbImage& image,
+                              const ColorizeOptions& options, GpuColorizeTimes* times = nullptr);
 
 }  // namespace convlab::gpu

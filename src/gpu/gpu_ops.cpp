@@ -9,7 +9,9 @@ namespace convlab::gpu {
 namespace {
 
 int to_int(int64_t v) { return static_cast<int>(v); }
-unsigned groups(int64_t items, int64_t per_group) { return static_cast<unsigned>((items + per_group - 1) / per_group); }
+unsigned groups(int64_t items, int64_t per_group) {
+  return static_cast<unsigned>((items + per_group - 1) / per_group);
+}
 
 void set_int(unsigned program, const char* name, int64_t value) {
   glProgramUniform1i(program, glGetUniformLocation(program, name), to_int(value));
@@ -22,8 +24,8 @@ Status check_dispatch(unsigned x, unsigned y, unsigned z, const char* op) {
   for (GLuint i = 0; i < 3; ++i) glGetIntegeri_v(GL_MAX_COMPUTE_WORK_GROUP_COUNT, i, &limit[i]);
   if (x > static_cast<unsigned>(limit[0]) || y > static_cast<unsigned>(limit[1]) ||
       z > static_cast<unsigned>(limit[2]))
-    return make_error(op, ": needs ", x, "x", y, "x", z, " work groups but this GPU allows at most ", limit[0], "x",
-                      limit[1], "x", limit[2], ": use a smaller image");
+    return make_error(op, ": needs ", x, "x", y, "x", z, " work groups but this GPU allows at most ",
+                      limit[0], "x", limit[1], "x", limit[2], ": use a smaller image");
   return {};
 }
 
@@ -101,6 +103,23 @@ void GpuOps::finish() { glFinish(); }
 
 // ---- convolutions ----------------------------------------------------------
 
+// What conv2d.comp and conv_transpose2d.comp share: sizes, buffers, output slot.
+void GpuOps::bind_convolution(unsigned p, const GpuTensor& input, const GpuTensor& weight,
+                              const GpuTensor* bias, const GpuEpilogue& epilogue, const GpuSlot& out,
+                              int64_t channels_out, Size2d out_size) {
+  const Shape& in = input.shape();
+  const Shape& ws = weight.shape();
+  glUseProgram(p);
+  set_int(p, "C", in[1]), set_int(p, "H", in[2]), set_int(p, "W", in[3]);
+  set_int(p, "O", channels_out), set_int(p, "OH", out_size.h), set_int(p, "OW", out_size.w);
+  set_int(p, "KH", ws[2]), set_int(p, "KW", ws[3]);
+  set_int(p, "out_channels_total", out.tensor->shape()[1]), set_int(p, "channel_offset", out.channel_offset);
+  bind(0, input.buffer()), bind(1, weight.buffer()), bind(2, bias ? bias->buffer() : dummy_buffer_);
+  bind(3, epilogue.scale ? epilogue.scale->buffer() : dummy_buffer_);
+  bind(4, epilogue.shift ? epilogue.shift->buffer() : dummy_buffer_);
+  bind(5, out.tensor->buffer());
+}
+
 Status GpuOps::conv2d(const GpuTensor& input, const GpuTensor& weight, const GpuTensor* bias,
                       const Conv2dParams& params, const GpuEpilogue& epilogue, GpuSlot out) {
   const Shape& in = input.shape();
@@ -120,21 +139,14 @@ Status GpuOps::conv2d(const GpuTensor& input, const GpuTensor& weight, const Gpu
   auto prog = program("conv2d.comp", epilogue_defines(tiling, bias != nullptr, epilogue));
   if (!prog) return prog.error();
   const unsigned p = *prog;
-  const unsigned gx = groups(int64_t{size->h} * size->w, tiling.block_n()), gy = groups(ws[0], tiling.block_m());
+  const unsigned gx = groups(int64_t{size->h} * size->w, tiling.block_n()),
+                 gy = groups(ws[0], tiling.block_m());
   const unsigned gz = static_cast<unsigned>(in[0]);
   CONVLAB_TRY(check_dispatch(gx, gy, gz, "conv2d"));
-  glUseProgram(p);
-  set_int(p, "C", in[1]), set_int(p, "H", in[2]), set_int(p, "W", in[3]);
-  set_int(p, "O", ws[0]), set_int(p, "OH", size->h), set_int(p, "OW", size->w);
-  set_int(p, "KH", ws[2]), set_int(p, "KW", ws[3]);
+  bind_convolution(p, input, weight, bias, epilogue, out, ws[0], *size);
   set_int(p, "stride_h", params.stride_h), set_int(p, "stride_w", params.stride_w);
   set_int(p, "pad_top", params.padding.top), set_int(p, "pad_left", params.padding.left);
   set_int(p, "dil_h", params.dilation_h), set_int(p, "dil_w", params.dilation_w);
-  set_int(p, "out_channels_total", out.tensor->shape()[1]), set_int(p, "channel_offset", out.channel_offset);
-  bind(0, input.buffer()), bind(1, weight.buffer()), bind(2, bias ? bias->buffer() : dummy_buffer_);
-  bind(3, epilogue.scale ? epilogue.scale->buffer() : dummy_buffer_);
-  bind(4, epilogue.shift ? epilogue.shift->buffer() : dummy_buffer_);
-  bind(5, out.tensor->buffer());
   if (gx && gy && gz) dispatch(gx, gy, gz);
   return {};
 }
@@ -144,8 +156,8 @@ Result<GpuTensor> GpuOps::conv2d(const GpuTensor& input, const GpuTensor& weight
   const Shape& in = input.shape();
   const Shape& ws = weight.shape();
   if (in.size() != 4 || ws.size() != 4)
-    return make_error("conv2d: input must be N,C,H,W and weight O,C,KH,KW; got ", shape_to_string(in), " and ",
-                      shape_to_string(ws));
+    return make_error("conv2d: input must be N,C,H,W and weight O,C,KH,KW; got ", shape_to_string(in),
+                      " and ", shape_to_string(ws));
   auto size = conv2d_output_size({to_int(in[2]), to_int(in[3])}, {to_int(ws[2]), to_int(ws[3])}, params);
   if (!size) return with_context("conv2d: ", size.error());
   auto out = GpuTensor::allocate({in[0], ws[0], size->h, size->w});
@@ -155,7 +167,8 @@ Result<GpuTensor> GpuOps::conv2d(const GpuTensor& input, const GpuTensor& weight
 }
 
 Status GpuOps::conv_transpose2d(const GpuTensor& input, const GpuTensor& weight, const GpuTensor* bias,
-                                const ConvTranspose2dParams& params, const GpuEpilogue& epilogue, GpuSlot out) {
+                                const ConvTranspose2dParams& params, const GpuEpilogue& epilogue,
+                                GpuSlot out) {
   const Shape& in = input.shape();
   const Shape& ws = weight.shape();
   if (in.size() != 4)
@@ -179,32 +192,26 @@ Status GpuOps::conv_transpose2d(const GpuTensor& input, const GpuTensor& weight,
   // The largest phase (phase 0) has ceil(OH/s) x ceil(OW/s) outputs.
   const int64_t phase_rows = (size->h + params.stride_h - 1) / params.stride_h;
   const int64_t phase_cols = (size->w + params.stride_w - 1) / params.stride_w;
-  const unsigned gx = groups(phase_rows * phase_cols, tiling.block_n()), gy = groups(channels_out, tiling.block_m());
+  const unsigned gx = groups(phase_rows * phase_cols, tiling.block_n()),
+                 gy = groups(channels_out, tiling.block_m());
   const unsigned gz = static_cast<unsigned>(in[0] * params.stride_h * params.stride_w);
   CONVLAB_TRY(check_dispatch(gx, gy, gz, "conv_transpose2d"));
-  glUseProgram(p);
-  set_int(p, "C", in[1]), set_int(p, "H", in[2]), set_int(p, "W", in[3]);
-  set_int(p, "O", channels_out), set_int(p, "OH", size->h), set_int(p, "OW", size->w);
-  set_int(p, "KH", ws[2]), set_int(p, "KW", ws[3]);
+  bind_convolution(p, input, weight, bias, epilogue, out, channels_out, *size);
   set_int(p, "stride_h", params.stride_h), set_int(p, "stride_w", params.stride_w);
   set_int(p, "pad_h", params.padding_h), set_int(p, "pad_w", params.padding_w);
   set_int(p, "dil_h", params.dilation_h), set_int(p, "dil_w", params.dilation_w);
-  set_int(p, "out_channels_total", out.tensor->shape()[1]), set_int(p, "channel_offset", out.channel_offset);
-  bind(0, input.buffer()), bind(1, weight.buffer()), bind(2, bias ? bias->buffer() : dummy_buffer_);
-  bind(3, epilogue.scale ? epilogue.scale->buffer() : dummy_buffer_);
-  bind(4, epilogue.shift ? epilogue.shift->buffer() : dummy_buffer_);
-  bind(5, out.tensor->buffer());
   if (gx && gy && gz) dispatch(gx, gy, gz);
   return {};
 }
 
-Result<GpuTensor> GpuOps::conv_transpose2d(const GpuTensor& input, const GpuTensor& weight, const GpuTensor* bias,
-                                           const ConvTranspose2dParams& params, const GpuEpilogue& epilogue) {
+Result<GpuTensor> GpuOps::conv_transpose2d(const GpuTensor& input, const GpuTensor& weight,
+                                           const GpuTensor* bias, const ConvTranspose2dParams& params,
+                                           const GpuEpilogue& epilogue) {
   const Shape& in = input.shape();
   const Shape& ws = weight.shape();
   if (in.size() != 4 || ws.size() != 4)
-    return make_error("conv_transpose2d: input must be N,C,H,W and weight C,O,KH,KW; got ", shape_to_string(in),
-                      " and ", shape_to_string(ws));
+    return make_error("conv_transpose2d: input must be N,C,H,W and weight C,O,KH,KW; got ",
+                      shape_to_string(in), " and ", shape_to_string(ws));
   auto size =
       conv_transpose2d_output_size({to_int(in[2]), to_int(in[3])}, {to_int(ws[2]), to_int(ws[3])}, params);
   if (!size) return with_context("conv_transpose2d: ", size.error());
@@ -218,8 +225,10 @@ Result<GpuTensor> GpuOps::conv_transpose2d(const GpuTensor& input, const GpuTens
 
 Result<reference::ChannelStatistics> GpuOps::batch_norm_statistics(const GpuTensor& input) {
   const Shape& in = input.shape();
-  if (in.size() != 4) return make_error("batch_norm: input must be N,C,H,W but has shape ", shape_to_string(in));
-  if (in[0] * in[2] * in[3] == 0) return make_error("batch_norm: the input ", shape_to_string(in), " has no values");
+  if (in.size() != 4)
+    return make_error("batch_norm: input must be N,C,H,W but has shape ", shape_to_string(in));
+  if (in[0] * in[2] * in[3] == 0)
+    return make_error("batch_norm: the input ", shape_to_string(in), " has no values");
   auto prog = program("batch_norm_stats.comp");
   if (!prog) return prog.error();
   auto stats = GpuTensor::allocate({3 * in[1]});
@@ -246,7 +255,8 @@ Result<GpuTensor> GpuOps::batch_norm2d(const GpuTensor& input, const Tensor& wei
                                        Tensor& running_mean, Tensor& running_var,
                                        const reference::BatchNormParams& params) {
   const Shape& in = input.shape();
-  if (in.size() != 4) return make_error("batch_norm: input must be N,C,H,W but has shape ", shape_to_string(in));
+  if (in.size() != 4)
+    return make_error("batch_norm: input must be N,C,H,W but has shape ", shape_to_string(in));
   const int64_t channels = in[1];
   for (auto [t, name] : {std::pair{&weight, "weight"}, std::pair{&bias, "bias"},
                          std::pair<const Tensor*, const char*>{&running_mean, "running_mean"},
@@ -281,10 +291,12 @@ Result<GpuTensor> GpuOps::batch_norm2d(const GpuTensor& input, const Tensor& wei
   return batch_norm_apply(input, *g_mean, *g_inv, *g_gamma, *g_beta);
 }
 
-Result<GpuTensor> GpuOps::batch_norm_apply(const GpuTensor& input, const GpuTensor& mean, const GpuTensor& inv_std,
-                                           const GpuTensor& gamma, const GpuTensor& beta) {
+Result<GpuTensor> GpuOps::batch_norm_apply(const GpuTensor& input, const GpuTensor& mean,
+                                           const GpuTensor& inv_std, const GpuTensor& gamma,
+                                           const GpuTensor& beta) {
   const Shape& in = input.shape();
-  if (in.size() != 4) return make_error("batch_norm: input must be N,C,H,W but has shape ", shape_to_string(in));
+  if (in.size() != 4)
+    return make_error("batch_norm: input must be N,C,H,W but has shape ", shape_to_string(in));
   for (const GpuTensor* v : {&mean, &inv_std, &gamma, &beta})
     CONVLAB_TRY(check_vector(v, in[1], "batch_norm: a per-channel vector"));
   auto prog = program("batch_norm.comp");
@@ -321,8 +333,8 @@ Result<GpuTensor> GpuOps::relu(const GpuTensor& input) {
 Result<GpuTensor> GpuOps::slice_channels(const GpuTensor& input, int64_t first, int64_t count) {
   const Shape& in = input.shape();
   if (in.size() != 4 || first < 0 || count < 1 || first + count > in[1])
-    return make_error("slice_channels: channels [", first, ", ", first + count, ") do not exist in a tensor of shape ",
-                      shape_to_string(in));
+    return make_error("slice_channels: channels [", first, ", ", first + count,
+                      ") do not exist in a tensor of shape ", shape_to_string(in));
   auto out = GpuTensor::allocate({in[0], count, in[2], in[3]});
   if (!out) return out.error();
   const int64_t plane_bytes = in[2] * in[3] * static_cast<int64_t>(sizeof(float));
@@ -337,7 +349,8 @@ Result<GpuTensor> GpuOps::slice_channels(const GpuTensor& input, int64_t first, 
 
 Status GpuOps::copy_channels(const GpuTensor& input, GpuSlot out) {
   const Shape& in = input.shape();
-  if (in.size() != 4) return make_error("concat: inputs must be N,C,H,W but one has shape ", shape_to_string(in));
+  if (in.size() != 4)
+    return make_error("concat: inputs must be N,C,H,W but one has shape ", shape_to_string(in));
   CONVLAB_TRY(check_slot(out, in[0], in[1], in[2], in[3], "concat"));
   auto prog = program("concat.comp");
   if (!prog) return prog.error();
@@ -355,14 +368,14 @@ Status GpuOps::copy_channels(const GpuTensor& input, GpuSlot out) {
 Result<GpuTensor> GpuOps::concat_channels(std::span<const GpuTensor* const> inputs) {
   if (inputs.empty()) return make_error("concat: needs at least one input");
   const Shape& first = inputs[0]->shape();
-  if (first.size() != 4) return make_error("concat: inputs must be N,C,H,W but the first has shape ",
-                                           shape_to_string(first));
+  if (first.size() != 4)
+    return make_error("concat: inputs must be N,C,H,W but the first has shape ", shape_to_string(first));
   int64_t channels = 0;
   for (const GpuTensor* t : inputs) {
     const Shape& s = t->shape();
     if (s.size() != 4 || s[0] != first[0] || s[2] != first[2] || s[3] != first[3])
-      return make_error("concat: every input must be ", first[0], "xCx", first[2], "x", first[3], " but one is ",
-                        shape_to_string(s));
+      return make_error("concat: every input must be ", first[0], "xCx", first[2], "x", first[3],
+                        " but one is ", shape_to_string(s));
     channels += s[1];
   }
   auto out = GpuTensor::allocate({first[0], channels, first[2], first[3]});
@@ -377,7 +390,8 @@ Result<GpuTensor> GpuOps::concat_channels(std::span<const GpuTensor* const> inpu
 
 Status GpuOps::embed_broadcast(const GpuTensor& table, const GpuTensor& categories, GpuSlot out) {
   const Shape& ts = table.shape();
-  if (ts.size() != 2) return make_error("embed: the table must be rows,dim but has shape ", shape_to_string(ts));
+  if (ts.size() != 2)
+    return make_error("embed: the table must be rows,dim but has shape ", shape_to_string(ts));
   if (!out.tensor) return make_error("embed: no output tensor given");
   const Shape& os = out.tensor->shape();
   const int64_t n = categories.numel();
@@ -396,7 +410,8 @@ Status GpuOps::embed_broadcast(const GpuTensor& table, const GpuTensor& categori
 }
 
 namespace {
-Result<GpuTensor> color_convert(ProgramCache& cache, const GpuTensor& input, const char* file, const char* op) {
+Result<GpuTensor> color_convert(ProgramCache& cache, const GpuTensor& input, const char* file,
+                                const char* op) {
   const Shape& in = input.shape();
   if (in.size() != 4 || in[1] != 3)
     return make_error(op, ": input must be N,3,H,W but has shape ", shape_to_string(in));
@@ -427,8 +442,8 @@ Result<GpuTensor> GpuOps::upsample_bilinear(const GpuTensor& input, int64_t out_
   if (in.size() != 4)
     return make_error("upsample_bilinear: input must be N,C,H,W but has shape ", shape_to_string(in));
   if (out_h < 1 || out_w < 1 || in[2] < 1 || in[3] < 1)
-    return make_error("upsample_bilinear: sizes must be at least 1x1 (input ", shape_to_string(in), ", output ",
-                      out_h, "x", out_w, ")");
+    return make_error("upsample_bilinear: sizes must be at least 1x1 (input ", shape_to_string(in),
+                      ", output ", out_h, "x", out_w, ")");
   auto prog = program("upsample_bilinear.comp");
   if (!prog) return prog.error();
   auto out = GpuTensor::allocate({in[0], in[1], out_h, out_w});

@@ -34,8 +34,8 @@ class GpuOps {
   GpuOps(const GpuOps&) = delete;
   GpuOps& operator=(const GpuOps&) = delete;
 
-  Status conv2d(const GpuTensor& input, const GpuTensor& weight, const GpuTensor* bias, const Conv2dParams& params,
-                const GpuEpilogue& epilogue, GpuSlot out);
+  Status conv2d(const GpuTensor& input, const GpuTensor& weight, const GpuTensor* bias,
+                const Conv2dParams& params, const GpuEpilogue& epilogue, GpuSlot out);
   Result<GpuTensor> conv2d(const GpuTensor& input, const GpuTensor& weight, const GpuTensor* bias,
                            const Conv2dParams& params, const GpuEpilogue& epilogue = {});
 
@@ -50,7 +50,8 @@ class GpuOps {
   // Same semantics as reference::batch_norm2d; running stats (host tensors of
   // shape C) are updated in training.
   Result<GpuTensor> batch_norm2d(const GpuTensor& input, const Tensor& weight, const Tensor& bias,
-                                 Tensor& running_mean, Tensor& running_var, const reference::BatchNormParams& params);
+                                 Tensor& running_mean, Tensor& running_var,
+                                 const reference::BatchNormParams& params);
 
   // y = (x - mean[c]) * inv_std[c] * gamma[c] + beta[c]; all vectors (C) on the GPU.
   Result<GpuTensor> batch_norm_apply(const GpuTensor& input, const GpuTensor& mean, const GpuTensor& inv_std,
@@ -72,6 +73,9 @@ class GpuOps {
 
  private:
   Result<unsigned> program(const std::string& file, const Defines& defines = {});
+  void bind_convolution(unsigned program, const GpuTensor& input, const GpuTensor& weight,
+                        const GpuTensor* bias, const GpuEpilogue& epilogue, const GpuSlot& out,
+                        int64_t channels_out, Size2d out_size);
   unsigned dummy_buffer_ = 0;  // bound where an optional input is absent
   ProgramCache& programs_;
 };

@@ -87,7 +87,8 @@ Result<GpuRun> GpuModel::run(const Tensor& gray, std::span<const int64_t> catego
   return run(std::move(g_gray).value(), categories, options);
 }
 
-Result<GpuRun> GpuModel::run(GpuTensor gray, std::span<const int64_t> categories, const GpuRunOptions& options) {
+Result<GpuRun> GpuModel::run(GpuTensor gray, std::span<const int64_t> categories,
+                             const GpuRunOptions& options) {
   // Shapes and categories are checked on the host, with the CPU runner's rules.
   auto shapes = check_model_inputs(model_, gray.shape(), categories);
   if (!shapes) return shapes.error();
@@ -133,8 +134,9 @@ Result<GpuRun> GpuModel::run(GpuTensor gray, std::span<const int64_t> categories
         auto target = pending_concat(step.slot);
         if (!target) return target.error();
         const GpuSlot slot{*target, step.slot_offset};
-        const Status s = transposed ? ops_.conv_transpose2d(get(node.inputs[0]), w, bias, node.tconv, epilogue, slot)
-                                    : ops_.conv2d(get(node.inputs[0]), w, bias, node.conv, epilogue, slot);
+        const Status s = transposed
+                             ? ops_.conv_transpose2d(get(node.inputs[0]), w, bias, node.tconv, epilogue, slot)
+                             : ops_.conv2d(get(node.inputs[0]), w, bias, node.conv, epilogue, slot);
         if (!s) return with_context("node " + node.name + ": ", s.error());
         into_slot = true;
       } else {
@@ -176,7 +178,8 @@ Result<GpuRun> GpuModel::run(GpuTensor gray, std::span<const int64_t> categories
           break;
         }
         default:
-          return make_error("node ", node.name, ": op ", op_name(node.op), " cannot run in a graph on the GPU");
+          return make_error("node ", node.name, ": op ", op_name(node.op),
+                            " cannot run in a graph on the GPU");
       }
     }
     if (!into_slot) {
@@ -193,7 +196,8 @@ Result<GpuRun> GpuModel::run(GpuTensor gray, std::span<const int64_t> categories
   }
   timer.finish();
   if (options.time_layers)
-    for (size_t i = 0; i < steps.size(); ++i) run.layer_times.push_back({steps[i].result, timer.ms_between(i, i + 1)});
+    for (size_t i = 0; i < steps.size(); ++i)
+      run.layer_times.push_back({steps[i].result, timer.ms_between(i, i + 1)});
   run.total_ms = timer.total_ms();
   for (const GraphNode& node : graph.nodes())
     if (values.count(node.name)) run.order.push_back(node.name);

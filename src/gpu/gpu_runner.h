@@ -39,7 +39,8 @@ class GpuModel {
   static Result<std::unique_ptr<GpuModel>> upload(const Model& model, GpuOps& ops);
 
   const Model& model() const { return model_; }
-  Result<GpuRun> run(const Tensor& gray, std::span<const int64_t> categories, const GpuRunOptions& options = {});
+  Result<GpuRun> run(const Tensor& gray, std::span<const int64_t> categories,
+                     const GpuRunOptions& options = {});
   // gray already on the GPU (N,1,H,W), e.g. the L plane of a GPU Lab conversion.
   Result<GpuRun> run(GpuTensor gray, std::span<const int64_t> categories, const GpuRunOptions& options = {});
 
@@ -50,8 +51,9 @@ class GpuModel {
 
   Model model_;
   GpuOps& ops_;
-  std::map<std::string, GpuTensor> weights_;  // state_dict names, plus derived "<conv>#scale", "<conv>#shift",
-                                              // "<bn>#mean", "<bn>#inv_std"
+  std::map<std::string, GpuTensor>
+      weights_;  // state_dict names, plus derived "<conv>#scale", "<conv>#shift",
+                 // "<bn>#mean", "<bn>#inv_std"
 };
 
 }  // namespace convlab::gpu

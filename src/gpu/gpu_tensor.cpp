@@ -74,7 +74,8 @@ Result<Tensor> GpuTensor::download() const {
   if (out.numel() == 0) return out;
   glMemoryBarrier(GL_BUFFER_UPDATE_BARRIER_BIT);
   glBindBuffer(GL_SHADER_STORAGE_BUFFER, buffer_);
-  glGetBufferSubData(GL_SHADER_STORAGE_BUFFER, 0, out.numel() * static_cast<GLsizeiptr>(sizeof(float)), out.data());
+  glGetBufferSubData(GL_SHADER_STORAGE_BUFFER, 0, out.numel() * static_cast<GLsizeiptr>(sizeof(float)),
+                     out.data());
   return out;
 }
 

@@ -21,7 +21,8 @@ Result<std::string> ProgramCache::source_of(const std::string& file) {
     const std::string path = shader_dir_ + "/" + file;
     std::ifstream in(path, std::ios::binary);
     if (!in)
-      return make_error("shader ", path, ": cannot read it (a --shader-dir folder must hold every .comp file; copy ",
+      return make_error("shader ", path,
+                        ": cannot read it (a --shader-dir folder must hold every .comp file; copy ",
                         "the project's shaders/ folder and edit the copy)");
     std::ostringstream text;
     text << in.rdbuf();

@@ -31,7 +31,9 @@ struct OpCase {
 
 std::vector<OpCase> cases_for(OpKind kind, std::mt19937& rng) {
   std::vector<OpCase> cases;
-  auto add = [&](std::string label, OpArguments args) { cases.push_back({std::move(label), std::move(args), {}, {}}); };
+  auto add = [&](std::string label, OpArguments args) {
+    cases.push_back({std::move(label), std::move(args), {}, {}});
+  };
   switch (kind) {
     case OpKind::Conv2d:
       for (auto [c, h, w, o, k, s, d, top, bottom, left, right] :
@@ -42,24 +44,27 @@ std::vector<OpCase> cases_for(OpKind kind, std::mt19937& rng) {
                                             {5, 9, 9, 2, 1, 3, 1, 0, 0, 0, 0},
                                             {2, 11, 1, 3, 3, 1, 3, 3, 3, 3, 3}}) {
         OpArguments a;
-        a.inputs = {random_tensor({2, c, h, w}, rng), random_tensor({o, c, k, k}, rng), random_tensor({o}, rng)};
+        a.inputs = {random_tensor({2, c, h, w}, rng), random_tensor({o, c, k, k}, rng),
+                    random_tensor({o}, rng)};
         a.conv = Conv2dParams{s, s, {top, bottom, left, right}, d, d};
         add("conv2d C" + std::to_string(c) + " " + std::to_string(h) + "x" + std::to_string(w) + " O" +
-                std::to_string(o) + " k" + std::to_string(k) + " s" + std::to_string(s) + " d" + std::to_string(d),
+                std::to_string(o) + " k" + std::to_string(k) + " s" + std::to_string(s) + " d" +
+                std::to_string(d),
             std::move(a));
       }
       break;
     case OpKind::ConvTranspose2d:
       for (auto [c, h, w, o, k, s, p, op, d] : std::vector<std::array<int, 9>>{{1, 2, 2, 1, 2, 1, 0, 0, 1},
-                                                                              {6, 5, 4, 3, 4, 2, 1, 0, 1},
-                                                                              {3, 3, 5, 2, 3, 3, 1, 2, 1},
-                                                                              {4, 4, 4, 5, 3, 2, 2, 1, 2},
-                                                                              {2, 7, 3, 1, 1, 1, 0, 0, 1}}) {
+                                                                               {6, 5, 4, 3, 4, 2, 1, 0, 1},
+                                                                               {3, 3, 5, 2, 3, 3, 1, 2, 1},
+                                                                               {4, 4, 4, 5, 3, 2, 2, 1, 2},
+                                                                               {2, 7, 3, 1, 1, 1, 0, 0, 1}}) {
         OpArguments a;
-        a.inputs = {random_tensor({2, c, h, w}, rng), random_tensor({c, o, k, k}, rng), random_tensor({o}, rng)};
+        a.inputs = {random_tensor({2, c, h, w}, rng), random_tensor({c, o, k, k}, rng),
+                    random_tensor({o}, rng)};
         a.tconv = ConvTranspose2dParams{s, s, p, p, op, op, d, d};
-        add("conv_transpose2d C" + std::to_string(c) + " " + std::to_string(h) + "x" + std::to_string(w) + " k" +
-                std::to_string(k) + " s" + std::to_string(s) + " p" + std::to_string(p) + " op" +
+        add("conv_transpose2d C" + std::to_string(c) + " " + std::to_string(h) + "x" + std::to_string(w) +
+                " k" + std::to_string(k) + " s" + std::to_string(s) + " p" + std::to_string(p) + " op" +
                 std::to_string(op) + " d" + std::to_string(d),
             std::move(a));
       }
@@ -83,7 +88,8 @@ std::vector<OpCase> cases_for(OpKind kind, std::mt19937& rng) {
     }
     case OpKind::Concat: {
       OpArguments a;
-      a.inputs = {random_tensor({2, 3, 4, 5}, rng), random_tensor({2, 1, 4, 5}, rng), random_tensor({2, 4, 4, 5}, rng)};
+      a.inputs = {random_tensor({2, 3, 4, 5}, rng), random_tensor({2, 1, 4, 5}, rng),
+                  random_tensor({2, 4, 4, 5}, rng)};
       add("concat", std::move(a));
       break;
     }

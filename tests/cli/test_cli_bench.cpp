@@ -51,7 +51,8 @@ TEST_CASE("bench errors: sizes the model cannot take, bad counts, gpu") {
 }
 
 TEST_CASE("bench on the GPU prints the device, GPU time and each layer") {
-  auto gpu = run_convlab({"bench", "--backend", "gpu", "--size", "16", "--runs", "1", "--warmup", "0", "--layers"});
+  auto gpu =
+      run_convlab({"bench", "--backend", "gpu", "--size", "16", "--runs", "1", "--warmup", "0", "--layers"});
   REQUIRE_MESSAGE(gpu.exit_code == 0, gpu.err);
   CHECK(contains(gpu.out, "backend=gpu"));
   CHECK(contains(gpu.out, "gpu_ms="));

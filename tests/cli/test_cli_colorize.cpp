@@ -44,8 +44,8 @@ TEST_CASE("colorize with --random-weights writes an image of the input's size") 
 TEST_CASE("colorize on the GPU matches the CPU, and a broken shader falls back to the CPU") {
   TempDir dir;
   write_png(dir.file("gray.png"), 40, 24);
-  const std::vector<std::string> common = {"colorize", dir.file("gray.png"), "-c", "food", "--random-weights", "3",
-                                           "--size", "32"};
+  const std::vector<std::string> common = {
+      "colorize", dir.file("gray.png"), "-c", "food", "--random-weights", "3", "--size", "32"};
   auto args_with = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = common;
     args.insert(args.end(), extra.begin(), extra.end());
@@ -62,7 +62,8 @@ TEST_CASE("colorize on the GPU matches the CPU, and a broken shader falls back t
   REQUIRE(b.ok());
   REQUIRE(a->pixels.size() == b->pixels.size());
   int worst = 0;
-  for (size_t i = 0; i < a->pixels.size(); ++i) worst = std::max(worst, std::abs(a->pixels[i] - b->pixels[i]));
+  for (size_t i = 0; i < a->pixels.size(); ++i)
+    worst = std::max(worst, std::abs(a->pixels[i] - b->pixels[i]));
   CHECK(worst <= 1);
 
   // A shader folder whose relu.comp does not compile (and that lacks the others).

@@ -65,8 +65,8 @@ TEST_CASE("op conv2d round trip matches reference::conv2d on both CPU paths and 
     auto expected = convlab::reference::conv2d(input, weight, &bias, c.params);
     REQUIRE(expected.ok());
     for (const std::string path : {"fast", "reference", "gpu"}) {
-      std::vector<std::string> args = {"op", "conv2d", "--in", dir.file("in.safetensors"), "-o",
-                                       dir.file("out.safetensors")};
+      std::vector<std::string> args = {
+          "op", "conv2d", "--in", dir.file("in.safetensors"), "-o", dir.file("out.safetensors")};
       if (path == "gpu")
         args.insert(args.end(), {"--backend", "gpu"});
       else

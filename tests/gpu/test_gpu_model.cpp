@@ -43,7 +43,8 @@ TEST_CASE("ECNN on the GPU matches the CPU reference, fused and layer by layer")
       CAPTURE(size.h);
       CAPTURE(size.w);
       const Tensor gray = random_gray(size.n, size.h, size.w, 7);
-      const std::vector<int64_t> categories = size.n == 1 ? std::vector<int64_t>{3} : std::vector<int64_t>{0, 7};
+      const std::vector<int64_t> categories =
+          size.n == 1 ? std::vector<int64_t>{3} : std::vector<int64_t>{0, 7};
       auto cpu = run_model_cpu(model, gray, categories, CpuPath::Reference, true);
       REQUIRE_MESSAGE(cpu.ok(), (cpu.ok() ? "" : cpu.message()));
 
@@ -51,7 +52,8 @@ TEST_CASE("ECNN on the GPU matches the CPU reference, fused and layer by layer")
       REQUIRE_MESSAGE(fused.ok(), (fused.ok() ? "" : fused.message()));
       auto out = fused->values.at(graph->output()).download();
       REQUIRE(out.ok());
-      convlab::testing::check_close(*out, cpu->output(*graph), kModelTolerance, std::string(arch) + " output");
+      convlab::testing::check_close(*out, cpu->output(*graph), kModelTolerance,
+                                    std::string(arch) + " output");
       CHECK(!fused->layer_times.empty());
       CHECK(fused->total_ms >= 0.0);
       // Fused inference keeps only what it must: the output.
@@ -98,7 +100,8 @@ TEST_CASE("colorizing on the GPU gives the CPU's image") {
   image.width = 45, image.height = 30;
   for (int y = 0; y < image.height; ++y)
     for (int x = 0; x < image.width; ++x)
-      for (int c = 0; c < 3; ++c) image.pixels.push_back(static_cast<uint8_t>((x * 5 + y * 3 + c * 70) % 256));
+      for (int c = 0; c < 3; ++c)
+        image.pixels.push_back(static_cast<uint8_t>((x * 5 + y * 3 + c * 70) % 256));
   ColorizeOptions options;
   options.category = 2;
   options.working_size = 32;

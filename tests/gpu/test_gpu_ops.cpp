@@ -52,8 +52,8 @@ std::string describe(const ConvCase& k) {
   const auto& p = k.params;
   std::ostringstream out;
   out << "N" << k.n << " C" << k.c << " " << k.h << "x" << k.w << " O" << k.o << " k" << k.kh << "x" << k.kw
-      << " s" << p.stride_h << "," << p.stride_w << " pad(t" << p.padding.top << " b" << p.padding.bottom << " l"
-      << p.padding.left << " r" << p.padding.right << ") d" << p.dilation_h << "," << p.dilation_w
+      << " s" << p.stride_h << "," << p.stride_w << " pad(t" << p.padding.top << " b" << p.padding.bottom
+      << " l" << p.padding.left << " r" << p.padding.right << ") d" << p.dilation_h << "," << p.dilation_w
       << (k.bias ? " bias" : " no-bias");
   return out.str();
 }
@@ -61,22 +61,29 @@ std::string describe(const ConvCase& k) {
 std::vector<ConvCase> conv_cases() {
   std::vector<ConvCase> cases = {
       {1, 1, 5, 5, 1, 3, 3, {1, 1, {0, 0, 0, 0}, 1, 1}, false},
-      {1, 11, 32, 32, 32, 4, 4, {2, 2, {1, 1, 1, 1}, 1, 1}, true},    // ECNN conv1
-      {1, 256, 4, 4, 256, 4, 4, {1, 1, {3, 3, 3, 3}, 2, 2}, true},    // ECNN dilat1
-      {2, 3, 13, 11, 5, 7, 7, {1, 1, {3, 2, 1, 4}, 1, 1}, true},      // 7x7, asymmetric padding
-      {3, 7, 11, 13, 9, 1, 1, {1, 1, {0, 0, 0, 0}, 1, 1}, true},      // 1x1
-      {1, 5, 17, 9, 70, 3, 2, {3, 2, {2, 0, 1, 1}, 2, 3}, true},      // stride 3, dilation 3, O > 64
+      {1, 11, 32, 32, 32, 4, 4, {2, 2, {1, 1, 1, 1}, 1, 1}, true},  // ECNN conv1
+      {1, 256, 4, 4, 256, 4, 4, {1, 1, {3, 3, 3, 3}, 2, 2}, true},  // ECNN dilat1
+      {2, 3, 13, 11, 5, 7, 7, {1, 1, {3, 2, 1, 4}, 1, 1}, true},    // 7x7, asymmetric padding
+      {3, 7, 11, 13, 9, 1, 1, {1, 1, {0, 0, 0, 0}, 1, 1}, true},    // 1x1
+      {1, 5, 17, 9, 70, 3, 2, {3, 2, {2, 0, 1, 1}, 2, 3}, true},    // stride 3, dilation 3, O > 64
       {2, 2, 7, 7, 3, 3, 3, {2, 3, {1, 1, 0, 2}, 3, 2}, false},
       {1, 33, 9, 10, 17, 2, 4, {1, 2, {0, 1, 2, 1}, 1, 1}, true},
-      {1, 1, 1, 1, 1, 1, 1, {1, 1, {0, 0, 0, 0}, 1, 1}, true},        // 1x1 input
-      {1, 2, 1, 1, 4, 3, 3, {1, 1, {1, 1, 1, 1}, 1, 1}, true},        // all but one tap on padding
+      {1, 1, 1, 1, 1, 1, 1, {1, 1, {0, 0, 0, 0}, 1, 1}, true},  // 1x1 input
+      {1, 2, 1, 1, 4, 3, 3, {1, 1, {1, 1, 1, 1}, 1, 1}, true},  // all but one tap on padding
   };
   std::mt19937 rng(1234);
   auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   while (cases.size() < 40) {
-    ConvCase k{pick(1, 2), pick(1, 12), pick(1, 19), pick(1, 19), pick(1, 40), pick(1, 7), pick(1, 7),
-               {pick(1, 3), pick(1, 3), {pick(0, 3), pick(0, 3), pick(0, 3), pick(0, 3)}, pick(1, 3), pick(1, 3)},
-               pick(0, 1) == 1};
+    ConvCase k{
+        pick(1, 2),
+        pick(1, 12),
+        pick(1, 19),
+        pick(1, 19),
+        pick(1, 40),
+        pick(1, 7),
+        pick(1, 7),
+        {pick(1, 3), pick(1, 3), {pick(0, 3), pick(0, 3), pick(0, 3), pick(0, 3)}, pick(1, 3), pick(1, 3)},
+        pick(0, 1) == 1};
     if (conv2d_output_size({k.h, k.w}, {k.kh, k.kw}, k.params).ok()) cases.push_back(k);
   }
   return cases;
@@ -106,7 +113,8 @@ TEST_CASE("gpu conv2d epilogue (scale, shift, relu) and channel-offset output") 
   std::mt19937 rng(8);
   const Conv2dParams params{2, 2, {1, 1, 1, 1}, 1, 1};
   Tensor input = random_tensor({2, 6, 9, 8}, rng), weight = random_tensor({5, 6, 4, 4}, rng);
-  Tensor bias = random_tensor({5}, rng), scale = random_tensor({5}, rng, 0.5f, 2.0f), shift = random_tensor({5}, rng);
+  Tensor bias = random_tensor({5}, rng), scale = random_tensor({5}, rng, 0.5f, 2.0f),
+         shift = random_tensor({5}, rng);
   auto conv = reference::conv2d(input, weight, &bias, params);
   REQUIRE(conv.ok());
   Tensor expected = *conv;
@@ -156,22 +164,29 @@ TEST_CASE("gpu conv_transpose2d matches the CPU reference") {
     bool bias;
   };
   std::vector<Case> cases = {
-      {1, 1, 2, 2, 1, 2, 2, {1, 1, 0, 0, 0, 0, 1, 1}, false},        // the seed's example
-      {1, 266, 4, 4, 128, 4, 4, {2, 2, 1, 1, 0, 0, 1, 1}, true},     // ECNN tconv3
-      {1, 64, 8, 8, 2, 4, 4, {2, 2, 1, 1, 0, 0, 1, 1}, true},        // ECNN tconv0
-      {2, 3, 5, 7, 4, 3, 3, {2, 2, 1, 0, 1, 1, 1, 1}, true},         // output_padding
-      {1, 4, 6, 5, 3, 3, 2, {3, 2, 2, 1, 2, 0, 2, 1}, true},         // stride 3, output_padding 2
-      {1, 5, 4, 4, 6, 3, 3, {2, 2, 0, 0, 1, 1, 2, 2}, false},        // dilation 2 with stride 2
-      {3, 2, 3, 3, 5, 5, 5, {1, 1, 2, 2, 0, 0, 3, 3}, true},         // dilation 3, stride 1
-      {1, 7, 1, 1, 2, 7, 7, {1, 1, 0, 0, 0, 0, 1, 1}, true},         // 1x1 input, 7x7 kernel
-      {1, 9, 5, 6, 70, 1, 1, {1, 1, 0, 0, 0, 0, 1, 1}, true},        // 1x1 kernel, O > 64
+      {1, 1, 2, 2, 1, 2, 2, {1, 1, 0, 0, 0, 0, 1, 1}, false},     // the seed's example
+      {1, 266, 4, 4, 128, 4, 4, {2, 2, 1, 1, 0, 0, 1, 1}, true},  // ECNN tconv3
+      {1, 64, 8, 8, 2, 4, 4, {2, 2, 1, 1, 0, 0, 1, 1}, true},     // ECNN tconv0
+      {2, 3, 5, 7, 4, 3, 3, {2, 2, 1, 0, 1, 1, 1, 1}, true},      // output_padding
+      {1, 4, 6, 5, 3, 3, 2, {3, 2, 2, 1, 2, 0, 2, 1}, true},      // stride 3, output_padding 2
+      {1, 5, 4, 4, 6, 3, 3, {2, 2, 0, 0, 1, 1, 2, 2}, false},     // dilation 2 with stride 2
+      {3, 2, 3, 3, 5, 5, 5, {1, 1, 2, 2, 0, 0, 3, 3}, true},      // dilation 3, stride 1
+      {1, 7, 1, 1, 2, 7, 7, {1, 1, 0, 0, 0, 0, 1, 1}, true},      // 1x1 input, 7x7 kernel
+      {1, 9, 5, 6, 70, 1, 1, {1, 1, 0, 0, 0, 0, 1, 1}, true},     // 1x1 kernel, O > 64
       {2, 6, 7, 3, 4, 4, 3, {3, 3, 1, 2, 1, 2, 2, 2}, true},
   };
   std::mt19937 rng(99);
   auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   while (cases.size() < 50) {  // random settings, kept when PyTorch would accept them
-    Case k{pick(1, 2), pick(1, 9), pick(1, 9), pick(1, 9), pick(1, 20), pick(1, 5), pick(1, 5),
-           {pick(1, 3), pick(1, 3), pick(0, 3), pick(0, 3), pick(0, 2), pick(0, 2), pick(1, 3), pick(1, 3)}, pick(0, 1) == 1};
+    Case k{pick(1, 2),
+           pick(1, 9),
+           pick(1, 9),
+           pick(1, 9),
+           pick(1, 20),
+           pick(1, 5),
+           pick(1, 5),
+           {pick(1, 3), pick(1, 3), pick(0, 3), pick(0, 3), pick(0, 2), pick(0, 2), pick(1, 3), pick(1, 3)},
+           pick(0, 1) == 1};
     if (conv_transpose2d_output_size({k.h, k.w}, {k.kh, k.kw}, k.p).ok()) cases.push_back(k);
   }
   for (const Case& k : cases) {
@@ -222,7 +237,8 @@ TEST_CASE("gpu batch norm, train and eval, matches the CPU reference") {
 TEST_CASE("gpu relu, concat, embed, upsample match the CPU reference") {
   auto& ops = gpu_ops();
   std::mt19937 rng(11);
-  Tensor a = random_tensor({2, 3, 5, 4}, rng), b = random_tensor({2, 1, 5, 4}, rng), c = random_tensor({2, 6, 5, 4}, rng);
+  Tensor a = random_tensor({2, 3, 5, 4}, rng), b = random_tensor({2, 1, 5, 4}, rng),
+         c = random_tensor({2, 6, 5, 4}, rng);
   auto ga = up(a), gb = up(b), gc = up(c);
 
   auto relu = ops.relu(ga);

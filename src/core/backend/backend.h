@@ -31,8 +31,8 @@ class Backend {
                                       const reference::BatchNormParams& params) = 0;
   virtual Result<Tensor> relu(const Tensor& input) = 0;
   virtual Result<Tensor> concat_channels(std::span<const Tensor* const> inputs) = 0;
-  virtual Result<Tensor> embed_broadcast(const Tensor& table, std::span<const int64_t> categories, int64_t height,
-                                         int64_t width) = 0;
+  virtual Result<Tensor> embed_broadcast(const Tensor& table, std::span<const int64_t> categories,
+                                         int64_t height, int64_t width) = 0;
   virtual Result<Tensor> rgb_to_lab(const Tensor& rgb) = 0;
   virtual Result<Tensor> lab_to_rgb(const Tensor& lab) = 0;
   virtual Result<Tensor> upsample_bilinear(const Tensor& input, int64_t out_h, int64_t out_w) = 0;

@@ -20,8 +20,9 @@ class CpuBackend final : public Backend {
     if (path_ == CpuOpsPath::Fast) return fast::conv_transpose2d(input, weight, bias, params);
     return reference::conv_transpose2d(input, weight, bias, params);
   }
-  Result<Tensor> batch_norm2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Tensor& running_mean,
-                              Tensor& running_var, const reference::BatchNormParams& params) override {
+  Result<Tensor> batch_norm2d(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                              Tensor& running_mean, Tensor& running_var,
+                              const reference::BatchNormParams& params) override {
     return reference::batch_norm2d(input, weight, bias, running_mean, running_var, params);
   }
   Result<Tensor> relu(const Tensor& input) override { return reference::relu(input); }

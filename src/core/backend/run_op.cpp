@@ -5,8 +5,8 @@ namespace {
 
 Status need_inputs(const OpArguments& args, size_t min, size_t max, OpKind kind) {
   if (args.inputs.size() < min || args.inputs.size() > max)
-    return make_error(op_name(kind), " takes ", min == max ? std::to_string(min) : std::to_string(min) + " to " +
-                                                                                      std::to_string(max),
+    return make_error(op_name(kind), " takes ",
+                      min == max ? std::to_string(min) : std::to_string(min) + " to " + std::to_string(max),
                       " input tensors but got ", args.inputs.size());
   return {};
 }
@@ -18,8 +18,8 @@ Result<Tensor> run_op(Backend& backend, OpKind kind, OpArguments& args) {
   switch (kind) {
     case OpKind::Conv2d:
       CONVLAB_TRY(need_inputs(args, 2, 3, kind));
-      return backend.conv2d(args.inputs[0], args.inputs[1], args.inputs.size() > 2 ? &args.inputs[2] : nullptr,
-                            args.conv);
+      return backend.conv2d(args.inputs[0], args.inputs[1],
+                            args.inputs.size() > 2 ? &args.inputs[2] : nullptr, args.conv);
     case OpKind::ConvTranspose2d:
       CONVLAB_TRY(need_inputs(args, 2, 3, kind));
       return backend.conv_transpose2d(args.inputs[0], args.inputs[1],

@@ -54,8 +54,8 @@ int dilated_kernel_extent(int kernel, int dilation);
 //         ceil(input/stride), total = max((out-1)*s + extent - input, 0),
 //         extra at bottom/right.
 // Custom is not resolvable here (the caller has the sides); it is an error.
-Result<Padding2d> resolve_padding(PaddingPreset preset, Size2d input, Size2d kernel, int stride_h, int stride_w,
-                                  int dilation_h, int dilation_w);
+Result<Padding2d> resolve_padding(PaddingPreset preset, Size2d input, Size2d kernel, int stride_h,
+                                  int stride_w, int dilation_h, int dilation_w);
 
 // Output size with full validation: kernel, stride, dilation >= 1, padding
 // >= 0, and the dilated kernel must fit in the padded input. Errors name the
@@ -69,7 +69,8 @@ int conv2d_output_extent(int input, int kernel, int stride, int pad_before, int 
 // (in-1)s - 2p + d(k-1) + output_padding + 1, with validation: output_padding
 // must be smaller than stride or dilation (PyTorch's rule), the result >= 1.
 Result<Size2d> conv_transpose2d_output_size(Size2d input, Size2d kernel, const ConvTranspose2dParams& params);
-int conv_transpose2d_output_extent(int input, int kernel, int stride, int padding, int output_padding, int dilation);
+int conv_transpose2d_output_extent(int input, int kernel, int stride, int padding, int output_padding,
+                                   int dilation);
 
 // The formula with the numbers put in, one line per axis when they differ:
 // "H: floor((5 + 1 + 1 - 2*(3 - 1) - 1) / 2) + 1 = 2".

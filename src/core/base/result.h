@@ -25,7 +25,7 @@ Error make_error(Parts&&... parts) {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit on purpose
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit on purpose
   Result(Error error) : state_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(state_); }
@@ -72,8 +72,8 @@ inline Error with_context(const std::string& context, const Error& error) {
 }  // namespace convlab
 
 // Early return of a failed Result/Status from the enclosing function.
-#define CONVLAB_TRY(expr)                                \
-  do {                                                   \
-    auto convlab_try_result_ = (expr);                   \
+#define CONVLAB_TRY(expr)                                              \
+  do {                                                                 \
+    auto convlab_try_result_ = (expr);                                 \
     if (!convlab_try_result_.ok()) return convlab_try_result_.error(); \
   } while (0)

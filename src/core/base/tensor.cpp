@@ -46,7 +46,8 @@ Status expect_rank(const Tensor& t, int rank, const std::string& what) {
 
 Status expect_shape(const Tensor& t, const Shape& shape, const std::string& what) {
   if (t.shape() != shape)
-    return make_error(what, " must have shape ", shape_to_string(shape), " but has ", shape_to_string(t.shape()));
+    return make_error(what, " must have shape ", shape_to_string(shape), " but has ",
+                      shape_to_string(t.shape()));
   return {};
 }
 

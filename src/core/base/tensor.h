@@ -45,7 +45,9 @@ class Tensor {
   int64_t offset(int64_t n, int64_t c, int64_t y, int64_t x) const {
     return ((n * shape_[1] + c) * shape_[2] + y) * shape_[3] + x;
   }
-  float& at(int64_t n, int64_t c, int64_t y, int64_t x) { return data_[static_cast<size_t>(offset(n, c, y, x))]; }
+  float& at(int64_t n, int64_t c, int64_t y, int64_t x) {
+    return data_[static_cast<size_t>(offset(n, c, y, x))];
+  }
   float at(int64_t n, int64_t c, int64_t y, int64_t x) const {
     return data_[static_cast<size_t>(offset(n, c, y, x))];
   }

@@ -40,13 +40,14 @@ const GraphNode* only_consumer(const std::map<std::string, std::vector<const Gra
 
 }  // namespace
 
-Result<Shapes> check_model_inputs(const Model& model, const Shape& gray, std::span<const int64_t> categories) {
+Result<Shapes> check_model_inputs(const Model& model, const Shape& gray,
+                                  std::span<const int64_t> categories) {
   const Graph& graph = model.graph;
   if (gray.size() != 4 || gray[1] != 1 || gray[0] < 1)
     return make_error("gray must have shape (N, 1, H, W) with N >= 1, got ", shape_to_string(gray));
   if (static_cast<int64_t>(categories.size()) != gray[0])
-    return make_error("need one category per image: gray has N = ", gray[0], " but there are ", categories.size(),
-                      " categories");
+    return make_error("need one category per image: gray has N = ", gray[0], " but there are ",
+                      categories.size(), " categories");
   for (size_t i = 0; i < categories.size(); ++i)
     if (graph.categories() > 0 && (categories[i] < 0 || categories[i] >= graph.categories()))
       return make_error("category ", categories[i], " (image ", i, ") is out of range: valid are 0 to ",
@@ -94,8 +95,8 @@ std::map<std::string, size_t> last_uses(const std::vector<PlanStep>& steps, cons
   return last;
 }
 
-void fold_batch_norm(const Model& model, const GraphNode& bn, const Tensor& conv_bias, std::vector<float>& scale,
-                     std::vector<float>& shift) {
+void fold_batch_norm(const Model& model, const GraphNode& bn, const Tensor& conv_bias,
+                     std::vector<float>& scale, std::vector<float>& shift) {
   const Tensor& gamma = model.weight(bn.weights + ".weight");
   const Tensor& beta = model.weight(bn.weights + ".bias");
   const Tensor& mean = model.weight(bn.weights + ".running_mean");

@@ -43,7 +43,7 @@ std::map<std::string, size_t> last_uses(const std::vector<PlanStep>& steps, cons
 
 // Eval batch norm after a conv with bias b, as one multiply-add per channel:
 // scale = gamma / sqrt(var + eps), shift = (b - mean) * scale + beta (in double).
-void fold_batch_norm(const Model& model, const GraphNode& bn, const Tensor& conv_bias, std::vector<float>& scale,
-                     std::vector<float>& shift);
+void fold_batch_norm(const Model& model, const GraphNode& bn, const Tensor& conv_bias,
+                     std::vector<float>& scale, std::vector<float>& shift);
 
 }  // namespace convlab
