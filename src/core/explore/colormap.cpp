@@ -1,0 +1,58 @@
+#include "core/explore/colormap.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace convlab::explore {
+
+namespace {
+
+// RdBu from -1 (dark blue) through the near-white middle to +1 (dark red).
+constexpr std::array<Rgb8, 11> kStops = {{{5, 48, 97},
+                                          {33, 102, 172},
+                                          {67, 147, 195},
+                                          {146, 197, 222},
+                                          {209, 229, 240},
+                                          {247, 247, 247},
+                                          {253, 219, 199},
+                                          {244, 165, 130},
+                                          {214, 96, 77},
+                                          {178, 24, 43},
+                                          {103, 0, 31}}};
+
+uint8_t mix(uint8_t a, uint8_t b, double t) { return static_cast<uint8_t>(std::lround(a + (b - a) * t)); }
+
+double linear(uint8_t channel) {
+  const double c = channel / 255.0;
+  return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+}
+
+}  // namespace
+
+float grid_max_abs(std::span<const float> values) {
+  float largest = 0.0f;
+  for (float v : values)
+    if (!std::isnan(v)) largest = std::max(largest, std::fabs(v));
+  return largest;
+}
+
+Rgb8 diverging_color(float value, float max_abs) {
+  constexpr size_t kMiddle = kStops.size() / 2;
+  if (!(max_abs > 0.0f) || std::isnan(value)) return kStops[kMiddle];
+  const double t = std::clamp(static_cast<double>(value) / static_cast<double>(max_abs), -1.0, 1.0);
+  // t in [-1, 1] -> position in [0, stops-1]; the middle stop is exactly 0.
+  const double position = (t + 1.0) * 0.5 * static_cast<double>(kStops.size() - 1);
+  const size_t low = std::min(static_cast<size_t>(position), kStops.size() - 2);
+  const double frac = position - static_cast<double>(low);
+  const Rgb8 a = kStops[low], b = kStops[low + 1];
+  return {mix(a.r, b.r, frac), mix(a.g, b.g, frac), mix(a.b, b.b, frac)};
+}
+
+bool prefers_dark_text(Rgb8 background) {
+  const double luminance =
+      0.2126 * linear(background.r) + 0.7152 * linear(background.g) + 0.0722 * linear(background.b);
+  return luminance > 0.179;  // where black and white text have equal contrast (WCAG ratios)
+}
+
+}  // namespace convlab::explore

@@ -1,0 +1,427 @@
+#include "core/explore/explorer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/explore/step_text.h"
+#include "core/ops/reference.h"
+
+namespace convlab::explore {
+
+namespace {
+
+Status check_range(const char* what, int value, int low, int high) {
+  if (value >= low && value <= high) return {};
+  return make_error(what, " is ", value, " but must be ", low, "..", high);
+}
+
+// Each (filter, channel) kernel of a random preset gets its own stream, and
+// the kernel streams differ from the input's even with the same seed.
+uint64_t kernel_seed(uint64_t seed, int index) {
+  return seed * 0x9E3779B97F4A7C15ULL + 0x6B65726E656CULL + static_cast<uint64_t>(index);
+}
+
+}  // namespace
+
+ConvExplorer::ConvExplorer() {
+  regenerate_input();
+  s_.bias.assign(1, 0.0f);
+  regenerate_kernel();
+}
+
+void ConvExplorer::changed() {
+  geometry_.reset();
+  trace_.reset();
+}
+
+// ---- settings ---------------------------------------------------------------
+
+// Keeps the values that still have a place (same c, y, x), zeros the rest;
+// a live preset is regenerated instead, so 'numbers' stays 0..n.
+void ConvExplorer::resize_input(int channels, int height, int width) {
+  std::vector<float> values(static_cast<size_t>(channels * height * width), 0.0f);
+  for (int c = 0; c < std::min(channels, s_.in_channels); ++c)
+    for (int y = 0; y < std::min(height, s_.input_h); ++y)
+      for (int x = 0; x < std::min(width, s_.input_w); ++x)
+        values[static_cast<size_t>((c * height + y) * width + x)] = input_value(c, y, x);
+  s_.input = std::move(values);
+  s_.in_channels = channels;
+  s_.input_h = height;
+  s_.input_w = width;
+  if (s_.input_preset) regenerate_input();
+}
+
+void ConvExplorer::resize_kernel(int filters, int channels, int height, int width) {
+  std::vector<float> values(static_cast<size_t>(filters * channels * height * width), 0.0f);
+  for (int o = 0; o < std::min(filters, s_.out_channels); ++o)
+    for (int c = 0; c < std::min(channels, s_.in_channels); ++c)
+      for (int y = 0; y < std::min(height, s_.kernel_h); ++y)
+        for (int x = 0; x < std::min(width, s_.kernel_w); ++x)
+          values[static_cast<size_t>(((o * channels + c) * height + y) * width + x)] = weight(o, c, y, x);
+  s_.weight = std::move(values);
+  s_.bias.resize(static_cast<size_t>(filters), 0.0f);
+  s_.out_channels = filters;
+  s_.kernel_h = height;
+  s_.kernel_w = width;
+  // A 3x3-only preset does not survive a resize: the kept values become custom.
+  if (s_.kernel_preset && !kernel_preset_fits(*s_.kernel_preset, height, width).ok())
+    s_.kernel_preset.reset();
+  if (s_.kernel_preset) regenerate_kernel();
+}
+
+void ConvExplorer::regenerate_input() {
+  s_.input = make_input_preset(*s_.input_preset, s_.in_channels, s_.input_h, s_.input_w, s_.seed);
+}
+
+void ConvExplorer::regenerate_kernel() {
+  const size_t per_kernel = static_cast<size_t>(s_.kernel_h * s_.kernel_w);
+  s_.weight.assign(per_kernel * static_cast<size_t>(s_.out_channels * s_.in_channels), 0.0f);
+  for (int k = 0; k < s_.out_channels * s_.in_channels; ++k) {
+    auto values = make_kernel_preset(*s_.kernel_preset, s_.kernel_h, s_.kernel_w, kernel_seed(s_.seed, k));
+    if (values.ok())
+      std::copy(values->begin(), values->end(), s_.weight.begin() + static_cast<long>(per_kernel) * k);
+  }
+}
+
+Status ConvExplorer::set_input_size(int height, int width) {
+  CONVLAB_TRY(check_range("input height", height, 1, kMaxInputSide));
+  CONVLAB_TRY(check_range("input width", width, 1, kMaxInputSide));
+  resize_input(s_.in_channels, height, width);
+  changed();
+  return {};
+}
+
+Status ConvExplorer::set_in_channels(int channels) {
+  CONVLAB_TRY(check_range("input channels", channels, 1, kMaxInputChannels));
+  // Both the input and every filter gain or lose the channel.
+  const int old_channels = s_.in_channels;
+  resize_input(channels, s_.input_h, s_.input_w);
+  s_.in_channels = old_channels;  // resize_kernel reads the old layout
+  resize_kernel(s_.out_channels, channels, s_.kernel_h, s_.kernel_w);
+  s_.in_channels = channels;
+  if (s_.kernel_preset) regenerate_kernel();
+  changed();
+  return {};
+}
+
+Status ConvExplorer::set_out_channels(int filters) {
+  CONVLAB_TRY(check_range("filters (output channels)", filters, 1, kMaxFilters));
+  resize_kernel(filters, s_.in_channels, s_.kernel_h, s_.kernel_w);
+  changed();
+  return {};
+}
+
+Status ConvExplorer::set_kernel_size(int height, int width) {
+  CONVLAB_TRY(check_range("kernel height", height, 1, kMaxKernelSide));
+  CONVLAB_TRY(check_range("kernel width", width, 1, kMaxKernelSide));
+  resize_kernel(s_.out_channels, s_.in_channels, height, width);
+  changed();
+  return {};
+}
+
+Status ConvExplorer::check_input_cell(int c, int y, int x) const {
+  if (c >= 0 && c < s_.in_channels && y >= 0 && y < s_.input_h && x >= 0 && x < s_.input_w) return {};
+  return make_error("input cell (channel ", c, ", row ", y, ", column ", x, ") is outside the ",
+                    s_.in_channels, "x", s_.input_h, "x", s_.input_w, " input");
+}
+
+float ConvExplorer::input_value(int c, int y, int x) const {
+  return s_.input[static_cast<size_t>((c * s_.input_h + y) * s_.input_w + x)];
+}
+
+float ConvExplorer::weight(int o, int c, int ky, int kx) const {
+  return s_.weight[static_cast<size_t>(((o * s_.in_channels + c) * s_.kernel_h + ky) * s_.kernel_w + kx)];
+}
+
+Status ConvExplorer::set_input_value(int c, int y, int x, float value) {
+  CONVLAB_TRY(check_input_cell(c, y, x));
+  s_.input[static_cast<size_t>((c * s_.input_h + y) * s_.input_w + x)] = value;
+  s_.input_preset.reset();
+  changed();
+  return {};
+}
+
+Status ConvExplorer::set_input_values(std::vector<float> values) {
+  const size_t expected = static_cast<size_t>(s_.in_channels * s_.input_h * s_.input_w);
+  if (values.size() != expected)
+    return make_error("input values: got ", values.size(), " but the ", s_.in_channels, "x", s_.input_h, "x",
+                      s_.input_w, " input needs ", expected, " (channel by channel, rows left to right)");
+  s_.input = std::move(values);
+  s_.input_preset.reset();
+  changed();
+  return {};
+}
+
+Status ConvExplorer::set_weight(int o, int c, int ky, int kx, float value) {
+  if (o < 0 || o >= s_.out_channels || c < 0 || c >= s_.in_channels || ky < 0 || ky >= s_.kernel_h ||
+      kx < 0 || kx >= s_.kernel_w)
+    return make_error("weight (filter ", o, ", channel ", c, ", row ", ky, ", column ", kx,
+                      ") is outside the ", s_.out_channels, "x", s_.in_channels, "x", s_.kernel_h, "x",
+                      s_.kernel_w, " weights");
+  s_.weight[static_cast<size_t>(((o * s_.in_channels + c) * s_.kernel_h + ky) * s_.kernel_w + kx)] = value;
+  s_.kernel_preset.reset();
+  changed();
+  return {};
+}
+
+Status ConvExplorer::set_weights(std::vector<float> values) {
+  const size_t expected = static_cast<size_t>(s_.out_channels * s_.in_channels * s_.kernel_h * s_.kernel_w);
+  if (values.size() != expected)
+    return make_error("kernel values: got ", values.size(), " but ", s_.out_channels, " filter(s) x ",
+                      s_.in_channels, " channel(s) x ", s_.kernel_h, "x", s_.kernel_w, " need ", expected,
+                      " (filter by filter, then channel, rows left to right)");
+  s_.weight = std::move(values);
+  s_.kernel_preset.reset();
+  changed();
+  return {};
+}
+
+Status ConvExplorer::set_bias(int o, float value) {
+  CONVLAB_TRY(check_range("bias filter index", o, 0, s_.out_channels - 1));
+  s_.bias[static_cast<size_t>(o)] = value;
+  changed();
+  return {};
+}
+
+Status ConvExplorer::set_biases(std::vector<float> values) {
+  if (values.size() != static_cast<size_t>(s_.out_channels))
+    return make_error("bias: got ", values.size(), " values but there are ", s_.out_channels,
+                      " filter(s): give one bias per filter");
+  s_.bias = std::move(values);
+  changed();
+  return {};
+}
+
+void ConvExplorer::apply_input_preset(InputPreset preset) {
+  s_.input_preset = preset;
+  regenerate_input();
+  changed();
+}
+
+Status ConvExplorer::apply_kernel_preset(KernelPreset preset) {
+  CONVLAB_TRY(kernel_preset_fits(preset, s_.kernel_h, s_.kernel_w));
+  s_.kernel_preset = preset;
+  regenerate_kernel();
+  changed();
+  return {};
+}
+
+Status ConvExplorer::set_input_from_photo(const RgbImage& image, CropRect crop, LumaRange range) {
+  auto patch = photo_patch(image, crop, range, kMaxInputSide);
+  if (!patch.ok()) return patch.error();
+  CONVLAB_TRY(set_in_channels(1));
+  s_.input_preset.reset();
+  resize_input(1, crop.height, crop.width);
+  s_.input = std::move(patch).value();
+  changed();
+  return {};
+}
+
+void ConvExplorer::set_padding_preset(PaddingPreset preset) {
+  s_.padding_preset = preset;
+  changed();
+}
+
+Status ConvExplorer::set_custom_padding(Padding2d padding) {
+  CONVLAB_TRY(check_range("padding top", padding.top, 0, kMaxCustomPadding));
+  CONVLAB_TRY(check_range("padding bottom", padding.bottom, 0, kMaxCustomPadding));
+  CONVLAB_TRY(check_range("padding left", padding.left, 0, kMaxCustomPadding));
+  CONVLAB_TRY(check_range("padding right", padding.right, 0, kMaxCustomPadding));
+  s_.custom_padding = padding;
+  s_.padding_preset = PaddingPreset::Custom;
+  changed();
+  return {};
+}
+
+Status ConvExplorer::set_stride(int stride_h, int stride_w) {
+  CONVLAB_TRY(check_range("stride (height)", stride_h, 1, kMaxStride));
+  CONVLAB_TRY(check_range("stride (width)", stride_w, 1, kMaxStride));
+  s_.stride_h = stride_h;
+  s_.stride_w = stride_w;
+  changed();
+  return {};
+}
+
+Status ConvExplorer::set_dilation(int dilation_h, int dilation_w) {
+  CONVLAB_TRY(check_range("dilation (height)", dilation_h, 1, kMaxDilation));
+  CONVLAB_TRY(check_range("dilation (width)", dilation_w, 1, kMaxDilation));
+  s_.dilation_h = dilation_h;
+  s_.dilation_w = dilation_w;
+  changed();
+  return {};
+}
+
+void ConvExplorer::set_seed(uint64_t seed) {
+  s_.seed = seed;
+  if (s_.input_preset == InputPreset::Random) regenerate_input();
+  if (s_.kernel_preset == KernelPreset::Random) regenerate_kernel();
+  changed();
+}
+
+// ---- derived ----------------------------------------------------------------
+
+const ExploreGeometry& ConvExplorer::geometry() const {
+  if (geometry_) return *geometry_;
+  ExploreGeometry g;
+  const Size2d input{s_.input_h, s_.input_w}, kernel{s_.kernel_h, s_.kernel_w};
+  g.params.stride_h = s_.stride_h;
+  g.params.stride_w = s_.stride_w;
+  g.params.dilation_h = s_.dilation_h;
+  g.params.dilation_w = s_.dilation_w;
+  if (s_.padding_preset == PaddingPreset::Custom) {
+    g.padding = s_.custom_padding;
+  } else {
+    auto padding = resolve_padding(s_.padding_preset, input, kernel, s_.stride_h, s_.stride_w, s_.dilation_h,
+                                   s_.dilation_w);
+    if (!padding.ok()) {
+      g.reason = padding.message();
+      geometry_ = std::move(g);
+      return *geometry_;
+    }
+    g.padding = *padding;
+  }
+  g.params.padding = g.padding;
+  g.padded = {s_.input_h + g.padding.top + g.padding.bottom, s_.input_w + g.padding.left + g.padding.right};
+  g.formula = conv2d_formula(input, kernel, g.params);
+  auto output = conv2d_output_size(input, kernel, g.params);
+  if (output.ok()) {
+    g.valid = true;
+    g.output = *output;
+  } else {
+    g.reason = output.message();
+  }
+  geometry_ = std::move(g);
+  return *geometry_;
+}
+
+const ConvTrace& ConvExplorer::trace() const {
+  if (trace_) return trace_->trace;
+  TraceCache cache;
+  const ExploreGeometry& g = geometry();
+  cache.contributions.resize(static_cast<size_t>(s_.in_channels * s_.input_h * s_.input_w));
+  if (!g.valid) {
+    cache.error = g.reason;
+    trace_ = std::move(cache);
+    return trace_->trace;
+  }
+  // The sizes were checked above, so these from_data calls cannot fail.
+  const Tensor input = Tensor::from_data({1, s_.in_channels, s_.input_h, s_.input_w}, s_.input).value();
+  const Tensor weights =
+      Tensor::from_data({s_.out_channels, s_.in_channels, s_.kernel_h, s_.kernel_w}, s_.weight).value();
+  const Tensor bias = Tensor::from_data({s_.out_channels}, s_.bias).value();
+  auto output = reference::conv2d(input, weights, &bias, g.params);
+  auto trace = trace_conv2d(input, weights, &bias, g.params);
+  if (!output.ok() || !trace.ok()) {
+    cache.error = output.ok() ? trace.message() : output.message();
+    trace_ = std::move(cache);
+    return trace_->trace;
+  }
+  cache.output = std::move(output).value();
+  cache.trace = std::move(trace).value();
+  // The hover index inverts the trace: each non-padding tap names one input cell.
+  for (size_t i = 0; i < cache.trace.steps.size(); ++i) {
+    const ConvStep& step = cache.trace.steps[i];
+    for (size_t t = 0; t < step.taps.size(); ++t) {
+      const ConvTap& tap = step.taps[t];
+      if (tap.on_padding) continue;
+      cache
+          .contributions[static_cast<size_t>((tap.channel * s_.input_h + tap.input_y) * s_.input_w +
+                                             tap.input_x)]
+          .push_back({static_cast<int>(i), step.out_channel, step.out_y, step.out_x, tap.ky, tap.kx,
+                      static_cast<int>(t)});
+    }
+  }
+  trace_ = std::move(cache);
+  return trace_->trace;
+}
+
+const Tensor& ConvExplorer::output() const {
+  trace();
+  return trace_->output;
+}
+
+const std::string& ConvExplorer::trace_error() const {
+  trace();
+  return trace_->error;
+}
+
+const std::vector<Contribution>& ConvExplorer::contributions_of(int c, int y, int x) const {
+  static const std::vector<Contribution> kNone;
+  trace();
+  if (!check_input_cell(c, y, x).ok()) return kNone;
+  return trace_->contributions[static_cast<size_t>((c * s_.input_h + y) * s_.input_w + x)];
+}
+
+// ---- stepping -----------------------------------------------------------------
+
+int ConvExplorer::step_index() const { return std::clamp(step_, 0, std::max(step_count() - 1, 0)); }
+
+const ConvStep* ConvExplorer::current_step() const {
+  const ConvTrace& t = trace();
+  if (t.steps.empty()) return nullptr;
+  return &t.steps[static_cast<size_t>(step_index())];
+}
+
+void ConvExplorer::set_step(int index) {
+  step_ = std::clamp(index, 0, std::max(step_count() - 1, 0));
+  pending_steps_ = 0.0;
+}
+
+int ConvExplorer::step_of_cell(int out_channel, int out_y, int out_x) const {
+  const ExploreGeometry& g = geometry();
+  if (!g.valid || out_channel < 0 || out_channel >= s_.out_channels || out_y < 0 || out_y >= g.output.h ||
+      out_x < 0 || out_x >= g.output.w)
+    return -1;
+  return (out_channel * g.output.h + out_y) * g.output.w + out_x;  // the trace's (o, y, x) order
+}
+
+Status ConvExplorer::jump_to_cell(int out_channel, int out_y, int out_x) {
+  const int index = step_of_cell(out_channel, out_y, out_x);
+  if (index < 0) {
+    if (!has_output()) return make_error("there is no output to jump to: ", reason());
+    return make_error("output cell (filter ", out_channel, ", row ", out_y, ", column ", out_x,
+                      ") is outside the ", s_.out_channels, "x", geometry().output.h, "x",
+                      geometry().output.w, " output");
+  }
+  set_step(index);
+  return {};
+}
+
+void ConvExplorer::play() {
+  if (step_count() == 0) return;
+  if (step_index() == step_count() - 1) set_step(0);
+  playing_ = true;
+  pending_steps_ = 0.0;
+}
+
+Status ConvExplorer::set_steps_per_second(double rate) {
+  if (!(rate > 0.0 && rate <= kMaxStepsPerSecond))
+    return make_error("speed is ", rate, " steps per second but must be above 0 and at most ",
+                      kMaxStepsPerSecond);
+  steps_per_second_ = rate;
+  return {};
+}
+
+int ConvExplorer::advance(double seconds) {
+  if (!playing_ || !(seconds > 0.0)) return 0;
+  if (step_count() == 0) {
+    playing_ = false;
+    return 0;
+  }
+  pending_steps_ += seconds * steps_per_second_;
+  const double whole = std::floor(pending_steps_);
+  pending_steps_ -= whole;
+  const int before = step_index();
+  const int last = step_count() - 1;
+  const int target = static_cast<int>(std::min<double>(before + whole, last));
+  step_ = target;
+  if (target == last) playing_ = false;  // a lesson stops on the last cell rather than wrapping
+  return target - before;
+}
+
+std::string ConvExplorer::current_arithmetic(int significant_digits) const {
+  const ConvStep* step = current_step();
+  return step ? arithmetic_string(*step, significant_digits) : std::string();
+}
+
+}  // namespace convlab::explore
