@@ -1,11 +1,12 @@
 // convlab: the command-line entry point. With a subcommand it runs that
-// command; with none it will open the GUI (not built yet, so it prints help).
+// command; with none it opens the GUI (src/app), whose flags live here too.
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
 #include <new>
 #include <vector>
 
+#include "app/app.h"
 #include "cli/commands.h"
 #include "core/base/allocator.h"
 
@@ -16,6 +17,9 @@
 namespace {
 
 const char* kFooter = R"(Examples:
+  convlab                                   (opens the app)
+  convlab --panel about --theme light --scale 1.5
+  convlab --screenshot about.png --panel about --window 1280x720
   convlab shape conv --input 5x5 --kernel 3 --stride 2 --padding 1
   convlab trace conv --input 4x4 --kernel 3 --kernel-values box --padding same
   convlab op conv2d --in tensors.safetensors -o out.safetensors --stride 2 --padding 1
@@ -33,6 +37,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("convlab ") + CONVLAB_VERSION);
   app.footer(kFooter);
   app.require_subcommand(0, 1);
+  convlab::app::AppOptions app_options;
+  convlab::app::add_app_options(app, app_options);
 
   std::vector<Command> commands = {add_colorize_command(app), add_shape_command(app), add_trace_command(app),
                                    add_op_command(app), add_bench_command(app)};
@@ -58,8 +64,9 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::cout
-      << app.help() << "\n"
-      << "The ConvLab GUI is not built yet (it arrives in a later version); use the subcommands above.\n";
-  return kExitOk;
+  try {
+    return convlab::app::run_app(app_options);
+  } catch (const std::exception& e) {
+    return runtime_error("app", std::string("internal error: ") + e.what());
+  }
 }

@@ -5,13 +5,22 @@
 
 using namespace convlab::cli_test;
 
-TEST_CASE("convlab with no subcommand prints help and says the GUI is not built yet") {
-  auto r = run_convlab({});
-  INFO(r.err);
-  CHECK(r.exit_code == 0);
-  CHECK(contains(r.out, "GUI is not built yet"));
-  CHECK(contains(r.out, "colorize"));
-  CHECK(contains(r.out, "shape"));
+TEST_CASE("convlab with no subcommand opens the app: bad app options and a missing display are explained") {
+  // A bad panel is refused before any window opens, so it needs no display.
+  auto bad_panel = run_convlab({"--panel", "nope"}, {"DISPLAY="});
+  INFO(bad_panel.err);
+  CHECK(bad_panel.exit_code == 2);
+  CHECK(contains(bad_panel.err, "valid panels"));
+  // No display at all: the app says how to run it (Xvfb) or what to use instead.
+  auto no_display = run_convlab({}, {"DISPLAY=", "WAYLAND_DISPLAY="});
+  CHECK(no_display.exit_code == 1);
+  CHECK(contains(no_display.err, "xvfb-run"));
+  // The help lists both the subcommands and the app's options.
+  auto help = run_convlab({"--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(contains(help.out, "colorize"));
+  CHECK(contains(help.out, "shape"));
+  CHECK(contains(help.out, "--screenshot"));
 }
 
 TEST_CASE("convlab --version names the program and version") {

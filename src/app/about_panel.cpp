@@ -1,0 +1,131 @@
+#include "app/about_panel.h"
+
+#include <imgui.h>
+
+namespace convlab::app {
+
+namespace {
+
+// Shapes are shown for one photo of this size, the size ECNN was trained on.
+constexpr int64_t kExampleSide = 256;
+
+void heading(PanelContext& context, const char* text) {
+  ImGui::Spacing();
+  ImGui::PushFont(context.heading_font);
+  ImGui::TextUnformatted(text);
+  ImGui::PopFont();
+}
+
+void shortcut_row(const char* keys, const char* action) {
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  ImGui::TextUnformatted(keys);
+  ImGui::TableSetColumnIndex(1);
+  ImGui::TextUnformatted(action);
+}
+
+void draw_shortcuts() {
+  const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit;
+  if (!ImGui::BeginTable("shortcuts", 2, flags)) return;
+  shortcut_row("1 … 9", "Open the panel with that number (order of the tabs)");
+  shortcut_row("F1", "Open this page");
+  shortcut_row("Ctrl +  /  Ctrl −", "Make everything bigger / smaller (for a projector)");
+  shortcut_row("Ctrl 0", "Reset the size");
+  shortcut_row("← → Space Home End", "Step through the current panel (back, forward, play, first, last)");
+  shortcut_row("Page Up / Page Down", "Previous / next step: a presenter clicker works too");
+  shortcut_row("Drag a file", "Drop an image on a panel that takes images");
+  ImGui::EndTable();
+}
+
+}  // namespace
+
+AboutPanel::AboutPanel() : Panel("about", "About") { load_graph(); }
+
+void AboutPanel::load_graph() {
+  graph_.reset();
+  shapes_.clear();
+  auto graph = Graph::builtin(arch_);
+  if (!graph.ok()) {
+    graph_error_ = graph.message();
+    return;
+  }
+  graph_error_.clear();
+  auto shapes = graph->infer_shapes(1, kExampleSide, kExampleSide);
+  if (shapes.ok()) shapes_ = std::move(shapes.value());
+  graph_ = std::move(graph.value());
+}
+
+Status AboutPanel::apply_setting(const std::string& key, const std::string& value) {
+  std::string names;
+  for (const std::string& name : Graph::builtin_names()) names += (names.empty() ? "" : ", ") + name;
+  if (key != "arch")
+    return Error{"panel 'about' has no setting '" + key + "'; valid settings: arch (" + names + ")"};
+  if (Graph::builtin_json(value).empty())
+    return Error{"panel 'about': arch '" + value + "' is not a built-in model; valid values: " + names};
+  arch_ = value;
+  load_graph();
+  return {};
+}
+
+void AboutPanel::draw(PanelContext& context) {
+  ImGui::PushFont(context.heading_font);
+  ImGui::TextUnformatted("ConvLab");
+  ImGui::PopFont();
+  ImGui::TextWrapped(
+      "ConvLab shows how a convolutional network works, one multiplication at a time: convolution with "
+      "padding, stride and dilation; transposed convolution; batch normalization. Then it runs a real "
+      "network built from those pieces, ECNN, which colorizes black-and-white photos.");
+  ImGui::TextWrapped(
+      "Pick a panel from the tabs above or the Panels menu. Everything the app shows is computed by the "
+      "same code the command-line tool uses (run  convlab --help  in a terminal).");
+
+  heading(context, "Keyboard");
+  draw_shortcuts();
+
+  heading(context, "Graphics device");
+  ImGui::PushFont(context.mono_font);
+  ImGui::Text("Renderer  %s", context.gl_renderer.c_str());
+  ImGui::Text("Vendor    %s", context.gl_vendor.c_str());
+  ImGui::Text("OpenGL    %s", context.gl_version.c_str());
+  ImGui::PopFont();
+
+  draw_architecture(context);
+}
+
+void AboutPanel::draw_architecture(PanelContext& context) {
+  if (!graph_) {
+    heading(context, "The colorizer");
+    ImGui::TextColored(ImVec4(0.85f, 0.1f, 0.1f, 1.0f), "%s", graph_error_.c_str());
+    return;
+  }
+  heading(context, graph_->title().c_str());
+  ImGui::TextWrapped("%s", graph_->description().c_str());
+  ImGui::Text("Layer shapes for one %lldx%lld photo (batch x channels x height x width):",
+              static_cast<long long>(kExampleSide), static_cast<long long>(kExampleSide));
+  const ImGuiTableFlags flags =
+      ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
+  if (!ImGui::BeginTable("layers", 4, flags)) return;
+  ImGui::TableSetupColumn("Layer");
+  ImGui::TableSetupColumn("Op");
+  ImGui::TableSetupColumn("Output shape");
+  ImGui::TableSetupColumn("What it does", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableHeadersRow();
+  for (const GraphNode& node : graph_->nodes()) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::PushFont(context.mono_font);
+    ImGui::TextUnformatted(node.name.c_str());
+    ImGui::TableSetColumnIndex(1);
+    const std::string op(op_name(node.op));
+    ImGui::TextUnformatted(op.c_str());
+    ImGui::TableSetColumnIndex(2);
+    const auto shape = shapes_.find(node.name);
+    ImGui::TextUnformatted(shape == shapes_.end() ? "" : shape_to_string(shape->second).c_str());
+    ImGui::PopFont();
+    ImGui::TableSetColumnIndex(3);
+    ImGui::TextWrapped("%s", node.description.c_str());
+  }
+  ImGui::EndTable();
+}
+
+}  // namespace convlab::app

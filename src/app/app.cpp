@@ -1,0 +1,349 @@
+#include "app/app.h"
+
+#include <epoxy/gl.h>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "app/fonts.h"
+#include "app/frame_stats.h"
+#include "app/framebuffer_image.h"
+#include "app/register_panels.h"
+#include "app/status_bar.h"
+#include "app/theme.h"
+#include "app/window.h"
+
+namespace convlab::app {
+
+namespace {
+
+constexpr int kExitOk = 0, kExitRuntime = 1, kExitUsage = 2;
+// ImGui sizes windows and tables from the previous frame: a few frames let
+// the layout settle before a screenshot is taken.
+constexpr int kScreenshotFrames = 4;
+constexpr float kScaleStep = 0.1f;
+
+std::string gl_string(GLenum name) {
+  const auto* text = reinterpret_cast<const char*>(glGetString(name));
+  return text != nullptr ? text : "unknown";
+}
+
+// Everything that lives while the window is open: drawing each frame, the
+// menu, shell keys, drag-and-drop.
+class Shell {
+ public:
+  Shell(Window& window, PanelRegistry& panels, Settings settings, size_t first_panel)
+      : window_(window), panels_(panels), settings_(settings), switch_to_(first_panel), active_(first_panel) {
+    context_.status = &status_;
+    context_.gl_vendor = gl_string(GL_VENDOR);
+    context_.gl_renderer = gl_string(GL_RENDERER);
+    context_.gl_version = gl_string(GL_VERSION);
+    glfwSetWindowUserPointer(window_.handle(), this);
+    glfwSetDropCallback(window_.handle(), [](GLFWwindow* w, int count, const char** paths) {
+      static_cast<Shell*>(glfwGetWindowUserPointer(w))->on_drop(count, paths);
+    });
+  }
+
+  StatusBar& status() { return status_; }
+  const Settings& settings() const { return settings_; }
+
+  // One frame up to (not including) the buffer swap.
+  void render_frame() {
+    if (style_dirty_) rebuild_style();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    handle_keys();
+    draw_menu();
+    draw_main_window();
+    ImGui::Render();
+    int width = 0, height = 0;
+    window_.framebuffer_size(width, height);
+    glViewport(0, 0, width, height);
+    const ImVec4 clear = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(clear.x, clear.y, clear.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  }
+
+  bool quit_requested() const { return quit_; }
+
+ private:
+  // Fonts are rasterised at the final pixel size (crisp), and the style's
+  // paddings scaled to match; both happen between frames.
+  void rebuild_style() {
+    style_dirty_ = false;
+    const float scale = window_.content_scale() * settings_.scale;
+    auto fonts = build_fonts(scale);
+    if (fonts.ok()) {
+      context_.ui_font = fonts->ui;
+      context_.heading_font = fonts->heading;
+      context_.mono_font = fonts->mono;
+    } else {
+      status_.error(fonts.message());
+      ImFont* fallback = ImGui::GetIO().Fonts->Fonts[0];
+      context_.ui_font = context_.heading_font = context_.mono_font = fallback;
+    }
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    apply_theme(settings_.theme, scale);
+  }
+
+  void set_scale(float scale) {
+    settings_.scale = std::clamp(std::round(scale * 10.0f) / 10.0f, kMinScale, kMaxScale);
+    style_dirty_ = true;
+    status_.info("Scale " + std::to_string(static_cast<int>(std::lround(settings_.scale * 100))) + "%");
+  }
+
+  void set_theme(Theme theme) {
+    settings_.theme = theme;
+    style_dirty_ = true;
+  }
+
+  void handle_keys() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput) return;  // a text field owns the keyboard
+    if (io.KeyCtrl) {
+      if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD))
+        set_scale(settings_.scale + kScaleStep);
+      if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT))
+        set_scale(settings_.scale - kScaleStep);
+      if (ImGui::IsKeyPressed(GLFW_KEY_0) || ImGui::IsKeyPressed(GLFW_KEY_KP_0)) set_scale(1.0f);
+      if (ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quit_ = true;
+      return;
+    }
+    for (int n = 1; n <= 9; ++n)
+      if (ImGui::IsKeyPressed(GLFW_KEY_0 + n, false) && static_cast<size_t>(n) <= panels_.size())
+        switch_to_ = static_cast<size_t>(n - 1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) {
+      auto about = panels_.find("about");
+      if (about.ok()) switch_to_ = about.value();
+    }
+    const std::pair<int, StepKey> steps[] = {
+        {GLFW_KEY_LEFT, StepKey::Previous},      {GLFW_KEY_RIGHT, StepKey::Next},
+        {GLFW_KEY_SPACE, StepKey::PlayPause},    {GLFW_KEY_HOME, StepKey::First},
+        {GLFW_KEY_END, StepKey::Last},           {GLFW_KEY_PAGE_UP, StepKey::PagePrevious},
+        {GLFW_KEY_PAGE_DOWN, StepKey::PageNext},
+    };
+    for (const auto& [key, step] : steps)
+      if (ImGui::IsKeyPressed(key)) panels_.at(active_).on_step(step);
+  }
+
+  void draw_menu() {
+    if (!ImGui::BeginMainMenuBar()) return;
+    if (ImGui::BeginMenu("File")) {
+      if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
+      ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("View")) {
+      if (ImGui::MenuItem("Light theme", nullptr, settings_.theme == Theme::Light)) set_theme(Theme::Light);
+      if (ImGui::MenuItem("Dark theme", nullptr, settings_.theme == Theme::Dark)) set_theme(Theme::Dark);
+      ImGui::Separator();
+      if (ImGui::MenuItem("Bigger", "Ctrl +")) set_scale(settings_.scale + kScaleStep);
+      if (ImGui::MenuItem("Smaller", "Ctrl -")) set_scale(settings_.scale - kScaleStep);
+      if (ImGui::MenuItem("Reset size", "Ctrl 0")) set_scale(1.0f);
+      ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Panels")) {
+      for (size_t i = 0; i < panels_.size(); ++i) {
+        const std::string key = i < 9 ? std::to_string(i + 1) : "";
+        if (ImGui::MenuItem(panels_.at(i).title().c_str(), key.c_str(), i == active_)) switch_to_ = i;
+      }
+      ImGui::EndMenu();
+    }
+    ImGui::EndMainMenuBar();
+  }
+
+  void draw_main_window() {
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->WorkPos);
+    ImGui::SetNextWindowSize(viewport->WorkSize);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+    ImGui::Begin("##convlab", nullptr, flags);
+    if (ImGui::BeginTabBar("panels")) {
+      for (size_t i = 0; i < panels_.size(); ++i) {
+        Panel& panel = panels_.at(i);
+        // "1  Convolution###conv": the number is the shortcut; the id after
+        // ### keeps the tab stable if titles change.
+        const std::string label = std::to_string(i + 1) + "  " + panel.title() + "###" + panel.id();
+        const ImGuiTabItemFlags tab_flags = switch_to_ == i ? ImGuiTabItemFlags_SetSelected : 0;
+        if (ImGui::BeginTabItem(label.c_str(), nullptr, tab_flags)) {
+          active_ = i;
+          ImGui::BeginChild("panel", ImVec2(0, -StatusBar::height()), false);
+          panel.draw(context_);
+          ImGui::EndChild();
+          ImGui::EndTabItem();
+        }
+      }
+      switch_to_ = kNoSwitch;
+      ImGui::EndTabBar();
+    }
+    const std::string right = "Scale " +
+                              std::to_string(static_cast<int>(std::lround(settings_.scale * 100))) + "%   " +
+                              context_.gl_renderer;
+    status_.draw(settings_.theme, right, ImGui::GetTime());
+    ImGui::End();
+  }
+
+  void on_drop(int count, const char** paths) {
+    Panel& panel = panels_.at(active_);
+    for (int i = 0; i < count; ++i) {
+      if (panel.on_file_dropped(paths[i])) continue;
+      std::string takers;
+      for (const std::string& title : panels_.titles_taking_files())
+        takers += (takers.empty() ? "" : ", ") + title;
+      status_.error("The " + panel.title() + " panel does not open files. " +
+                    (takers.empty() ? std::string("No panel in this version opens dropped files yet.")
+                                    : "Drop images on: " + takers + "."));
+      return;
+    }
+  }
+
+  static constexpr size_t kNoSwitch = static_cast<size_t>(-1);
+  Window& window_;
+  PanelRegistry& panels_;
+  Settings settings_;
+  PanelContext context_;
+  StatusBar status_;
+  size_t switch_to_;
+  size_t active_;
+  bool style_dirty_ = true;
+  bool quit_ = false;
+};
+
+Status save_screenshot(Window& window, const std::string& path) {
+  int width = 0, height = 0;
+  window.framebuffer_size(width, height);
+  std::vector<uint8_t> rows(static_cast<size_t>(width) * static_cast<size_t>(height) * 3);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE, rows.data());
+  return save_image(path, image_from_gl_rows(width, height, rows));
+}
+
+int run_frames(Window& window, Shell& shell, const AppOptions& options) {
+  if (!options.screenshot.empty()) {
+    for (int frame = 0; frame < kScreenshotFrames; ++frame) {
+      glfwPollEvents();
+      shell.render_frame();
+      if (frame + 1 < kScreenshotFrames) glfwSwapBuffers(window.handle());
+    }
+    Status saved = save_screenshot(window, options.screenshot);
+    if (!saved.ok()) {
+      std::fprintf(stderr, "convlab: --screenshot: %s\n", saved.message().c_str());
+      return kExitRuntime;
+    }
+    int width = 0, height = 0;
+    window.framebuffer_size(width, height);
+    std::printf("convlab: saved %s (%dx%d)\n", options.screenshot.c_str(), width, height);
+    return kExitOk;
+  }
+  if (options.bench_frames > 0) {
+    std::vector<double> ms;
+    ms.reserve(static_cast<size_t>(options.bench_frames));
+    for (int frame = 0; frame < options.bench_frames; ++frame) {
+      const auto start = std::chrono::steady_clock::now();
+      glfwPollEvents();
+      shell.render_frame();
+      glfwSwapBuffers(window.handle());
+      glFinish();  // count the GPU's work, not just the queueing of it
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::printf("frames %d  median %.3f ms  (%s)\n", options.bench_frames, median(ms),
+                gl_string(GL_RENDERER).c_str());
+    return kExitOk;
+  }
+  while (!glfwWindowShouldClose(window.handle()) && !shell.quit_requested()) {
+    glfwPollEvents();
+    shell.render_frame();
+    glfwSwapBuffers(window.handle());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_app(const AppOptions& options) {
+  // Every option and setting is checked before a window opens, so a typo
+  // never leaves a window behind.
+  PanelRegistry panels = make_panels();
+  size_t first_panel = 0;
+  if (!options.panel.empty()) {
+    auto found = panels.find(options.panel);
+    if (!found.ok()) {
+      std::fprintf(stderr, "convlab: --panel: %s\n", found.message().c_str());
+      return kExitUsage;
+    }
+    first_panel = found.value();
+  }
+  for (const std::string& text : options.set) {
+    auto setting = parse_panel_setting(text);
+    Status applied = setting.ok() ? panels.at(first_panel).apply_setting(setting->key, setting->value)
+                                  : Status(setting.error());
+    if (!applied.ok()) {
+      std::fprintf(stderr, "convlab: --set %s: %s\n", text.c_str(), applied.message().c_str());
+      return kExitUsage;
+    }
+  }
+
+  const std::string settings_path = options.batch() ? "" : default_settings_path();
+  std::string warning;
+  Settings saved = load_settings(settings_path, warning);
+  if (!warning.empty()) std::fprintf(stderr, "convlab: warning: %s\n", warning.c_str());
+  auto settings = apply_options(saved, options);
+  if (!settings.ok()) {
+    std::fprintf(stderr, "convlab: %s\n", settings.message().c_str());
+    return kExitUsage;
+  }
+
+  auto window =
+      Window::create(settings->window_width, settings->window_height, "ConvLab", options.bench_frames == 0);
+  if (!window.ok()) {
+    std::fprintf(stderr, "convlab: %s\n", window.message().c_str());
+    return kExitRuntime;
+  }
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // the shell keeps its own settings file
+  ImGui_ImplGlfw_InitForOpenGL(window.value()->handle(), true);
+  ImGui_ImplOpenGL3_Init("#version 430 core");
+
+  int code = kExitOk;
+  Settings final_settings = settings.value();
+  {
+    Shell shell(*window.value(), panels, settings.value(), first_panel);
+    if (!warning.empty()) shell.status().error(warning);
+    code = run_frames(*window.value(), shell, options);
+    final_settings = shell.settings();
+  }
+  if (!options.batch()) {
+    // Saved in the size the user chose, before the monitor's scale.
+    int width = 0, height = 0;
+    window.value()->size(width, height);
+    const float content = window.value()->content_scale();
+    final_settings.window_width = std::clamp(
+        static_cast<int>(std::lround(static_cast<float>(width) / content)), kMinWindowSide, kMaxWindowSide);
+    final_settings.window_height = std::clamp(
+        static_cast<int>(std::lround(static_cast<float>(height) / content)), kMinWindowSide, kMaxWindowSide);
+    Status written = save_settings(settings_path, final_settings);
+    if (!written.ok())
+      std::fprintf(stderr, "convlab: warning: settings not saved: %s\n", written.message().c_str());
+  }
+
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  return code;
+}
+
+}  // namespace convlab::app

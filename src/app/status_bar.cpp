@@ -1,0 +1,42 @@
+#include "app/status_bar.h"
+
+#include <imgui.h>
+
+namespace convlab::app {
+
+namespace {
+constexpr double kInfoSeconds = 8.0;  // errors stay until replaced
+}
+
+void StatusBar::info(std::string message) {
+  message_ = std::move(message);
+  is_error_ = false;
+  shown_at_ = -1.0;
+}
+
+void StatusBar::error(std::string message) {
+  message_ = std::move(message);
+  is_error_ = true;
+  shown_at_ = -1.0;
+}
+
+float StatusBar::height() { return ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y; }
+
+void StatusBar::draw(Theme theme, const std::string& right_text, double now) {
+  if (shown_at_ < 0.0) shown_at_ = now;
+  if (!is_error_ && !message_.empty() && now - shown_at_ > kInfoSeconds) message_.clear();
+  const ThemeColors colors = theme_colors(theme);
+  ImGui::Separator();
+  if (is_error_) {
+    const float* e = colors.error;
+    ImGui::TextColored(ImVec4(e[0], e[1], e[2], e[3]), "%s", message_.c_str());
+  } else {
+    ImGui::TextUnformatted(message_.empty() ? "Ready." : message_.c_str());
+  }
+  const float width = ImGui::CalcTextSize(right_text.c_str()).x;
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - width);
+  const float* m = colors.muted;
+  ImGui::TextColored(ImVec4(m[0], m[1], m[2], m[3]), "%s", right_text.c_str());
+}
+
+}  // namespace convlab::app

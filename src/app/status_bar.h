@@ -1,0 +1,29 @@
+// One line at the bottom of the window: the latest message (errors in the
+// theme's red), cleared after a while so stale news does not linger.
+#pragma once
+
+#include <string>
+
+#include "app/theme.h"
+
+namespace convlab::app {
+
+class StatusBar {
+ public:
+  void info(std::string message);
+  void error(std::string message);
+  const std::string& message() const { return message_; }
+  bool is_error() const { return is_error_; }
+
+  // Height to reserve for draw(), in pixels at the current font.
+  static float height();
+  // Draws inside the current window; `now` is ImGui's clock in seconds.
+  void draw(Theme theme, const std::string& right_text, double now);
+
+ private:
+  std::string message_;
+  bool is_error_ = false;
+  double shown_at_ = -1.0;  // set on first draw, so the timeout counts on-screen time
+};
+
+}  // namespace convlab::app

@@ -1,0 +1,73 @@
+#include "app/window.h"
+
+#include <epoxy/gl.h>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+
+#include <cstdlib>
+
+namespace convlab::app {
+
+namespace {
+
+std::string g_last_glfw_error;
+
+void remember_glfw_error(int code, const char* description) {
+  (void)code;
+  g_last_glfw_error = description != nullptr ? description : "unknown GLFW error";
+}
+
+const char* kNoDisplayHelp =
+    "ConvLab's window needs a display. On a machine without one, run it under a virtual X server:\n"
+    "  xvfb-run -a -s \"-screen 0 1600x900x24\" convlab --screenshot out.png --panel about\n"
+    "or use the command-line subcommands (convlab --help lists them).";
+
+}  // namespace
+
+Result<std::unique_ptr<Window>> Window::create(int width, int height, const std::string& title, bool vsync) {
+  glfwSetErrorCallback(remember_glfw_error);
+  const char* display = std::getenv("DISPLAY");
+  const char* wayland = std::getenv("WAYLAND_DISPLAY");
+  const bool has_display =
+      (display != nullptr && display[0] != '\0') || (wayland != nullptr && wayland[0] != '\0');
+  if (!has_display) return Error{std::string("no display (DISPLAY is not set).\n") + kNoDisplayHelp};
+  if (glfwInit() != GLFW_TRUE)
+    return Error{"cannot open the display (" + g_last_glfw_error + ").\n" + kNoDisplayHelp};
+
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 4);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  // HiDPI: let the window grow with the monitor's scale (Windows/X11 with a
+  // scale setting); ImGui is then scaled by the same factor.
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  GLFWwindow* window = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
+  if (window == nullptr) {
+    const std::string why = g_last_glfw_error;
+    glfwTerminate();
+    return Error{"cannot create an OpenGL 4.3 core window (" + why +
+                 "). The graphics driver must support OpenGL 4.3; Mesa's llvmpipe does."};
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(vsync ? 1 : 0);
+  return std::unique_ptr<Window>(new Window(window));
+}
+
+Window::~Window() {
+  glfwDestroyWindow(window_);
+  glfwTerminate();
+}
+
+float Window::content_scale() const {
+  float x = 1.0f, y = 1.0f;
+  glfwGetWindowContentScale(window_, &x, &y);
+  return x > 0.0f ? x : 1.0f;
+}
+
+void Window::size(int& width, int& height) const { glfwGetWindowSize(window_, &width, &height); }
+
+void Window::framebuffer_size(int& width, int& height) const {
+  glfwGetFramebufferSize(window_, &width, &height);
+}
+
+}  // namespace convlab::app

@@ -1,0 +1,34 @@
+// The GLFW window and its OpenGL 4.3 core context. GL functions are loaded
+// through libepoxy (as in src/gpu), so the same context can later run the GPU
+// backend's compute shaders.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/base/result.h"
+
+struct GLFWwindow;
+
+namespace convlab::app {
+
+class Window {
+ public:
+  // Fails with a message a person can act on (no display: run under Xvfb or
+  // use the CLI subcommands). `vsync` false for benchmarks.
+  static Result<std::unique_ptr<Window>> create(int width, int height, const std::string& title, bool vsync);
+  ~Window();
+  Window(const Window&) = delete;
+  Window& operator=(const Window&) = delete;
+
+  GLFWwindow* handle() const { return window_; }
+  float content_scale() const;  // the monitor's HiDPI factor (1 on a plain screen)
+  void size(int& width, int& height) const;
+  void framebuffer_size(int& width, int& height) const;
+
+ private:
+  explicit Window(GLFWwindow* window) : window_(window) {}
+  GLFWwindow* window_ = nullptr;
+};
+
+}  // namespace convlab::app
