@@ -28,6 +28,9 @@ constexpr int kExitOk = 0, kExitRuntime = 1, kExitUsage = 2;
 // ImGui sizes windows and tables from the previous frame: a few frames let
 // the layout settle before a screenshot is taken.
 constexpr int kScreenshotFrames = 4;
+// A panel busy over frames (recording a GIF requested with --set) gets this
+// many frames at most before the screenshot is taken anyway.
+constexpr int kMaxBusyFrames = 20000;
 constexpr float kScaleStep = 0.1f;
 
 std::string gl_string(GLenum name) {
@@ -39,9 +42,15 @@ std::string gl_string(GLenum name) {
 // menu, shell keys, drag-and-drop.
 class Shell {
  public:
-  Shell(Window& window, PanelRegistry& panels, Settings settings, size_t first_panel)
-      : window_(window), panels_(panels), settings_(settings), switch_to_(first_panel), active_(first_panel) {
+  Shell(Window& window, PanelRegistry& panels, Settings settings, size_t first_panel, bool ignore_mouse)
+      : window_(window),
+        panels_(panels),
+        settings_(settings),
+        switch_to_(first_panel),
+        active_(first_panel),
+        ignore_mouse_(ignore_mouse) {
     context_.status = &status_;
+    context_.captures = &captures_;
     context_.gl_vendor = gl_string(GL_VENDOR);
     context_.gl_renderer = gl_string(GL_RENDERER);
     context_.gl_version = gl_string(GL_VERSION);
@@ -57,8 +66,12 @@ class Shell {
   // One frame up to (not including) the buffer swap.
   void render_frame() {
     if (style_dirty_) rebuild_style();
+    context_.theme = settings_.theme;
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    // Screenshots and benchmarks show the state that was set, not whatever
+    // the virtual pointer happens to hover.
+    if (ignore_mouse_) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
     handle_keys();
     draw_menu();
@@ -71,9 +84,11 @@ class Shell {
     glClearColor(clear.x, clear.y, clear.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    serve_captures(width, height);
   }
 
   bool quit_requested() const { return quit_; }
+  bool active_panel_busy() const { return panels_.at(active_).busy(); }
 
  private:
   // Fonts are rasterised at the final pixel size (crisp), and the style's
@@ -86,10 +101,11 @@ class Shell {
       context_.ui_font = fonts->ui;
       context_.heading_font = fonts->heading;
       context_.mono_font = fonts->mono;
+      context_.mono_large_font = fonts->mono_large;
     } else {
       status_.error(fonts.message());
       ImFont* fallback = ImGui::GetIO().Fonts->Fonts[0];
-      context_.ui_font = context_.heading_font = context_.mono_font = fallback;
+      context_.ui_font = context_.heading_font = context_.mono_font = context_.mono_large_font = fallback;
     }
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -193,6 +209,40 @@ class Shell {
     ImGui::End();
   }
 
+  // Reads back what panels asked for, from the frame just rendered (the back
+  // buffer, before the swap). ImGui coordinates are scaled to framebuffer
+  // pixels (HiDPI) and flipped (OpenGL counts rows from the bottom).
+  void serve_captures(int fb_width, int fb_height) {
+    if (captures_.empty()) return;
+    std::vector<CaptureRequest> requests;
+    requests.swap(captures_);  // a callback may queue the next request
+    const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+    for (CaptureRequest& request : requests) {
+      const int x0 = std::clamp(static_cast<int>(std::floor(request.x0 * scale.x)), 0, fb_width);
+      const int x1 = std::clamp(static_cast<int>(std::ceil(request.x1 * scale.x)), 0, fb_width);
+      const int y0 = std::clamp(static_cast<int>(std::floor(request.y0 * scale.y)), 0, fb_height);
+      const int y1 = std::clamp(static_cast<int>(std::ceil(request.y1 * scale.y)), 0, fb_height);
+      if (x1 <= x0 || y1 <= y0) {
+        request.done(Error{"nothing to capture: the area is outside the window"});
+        continue;
+      }
+      explore::RgbaFrame frame;
+      frame.width = x1 - x0;
+      frame.height = y1 - y0;
+      const size_t row_bytes = static_cast<size_t>(frame.width) * 4;
+      std::vector<uint8_t> bottom_up(row_bytes * static_cast<size_t>(frame.height));
+      glPixelStorei(GL_PACK_ALIGNMENT, 1);
+      glReadBuffer(GL_BACK);
+      glReadPixels(x0, fb_height - y1, frame.width, frame.height, GL_RGBA, GL_UNSIGNED_BYTE,
+                   bottom_up.data());
+      frame.pixels.resize(bottom_up.size());
+      for (int row = 0; row < frame.height; ++row)
+        std::copy_n(bottom_up.data() + static_cast<size_t>(frame.height - 1 - row) * row_bytes, row_bytes,
+                    frame.pixels.data() + static_cast<size_t>(row) * row_bytes);
+      request.done(std::move(frame));
+    }
+  }
+
   void on_drop(int count, const char** paths) {
     Panel& panel = panels_.at(active_);
     for (int i = 0; i < count; ++i) {
@@ -212,9 +262,11 @@ class Shell {
   PanelRegistry& panels_;
   Settings settings_;
   PanelContext context_;
+  std::vector<CaptureRequest> captures_;
   StatusBar status_;
   size_t switch_to_;
   size_t active_;
+  bool ignore_mouse_ = false;
   bool style_dirty_ = true;
   bool quit_ = false;
 };
@@ -231,6 +283,11 @@ Status save_screenshot(Window& window, const std::string& path) {
 
 int run_frames(Window& window, Shell& shell, const AppOptions& options) {
   if (!options.screenshot.empty()) {
+    for (int frame = 0; frame < kMaxBusyFrames && shell.active_panel_busy(); ++frame) {
+      glfwPollEvents();
+      shell.render_frame();
+      glfwSwapBuffers(window.handle());
+    }
     for (int frame = 0; frame < kScreenshotFrames; ++frame) {
       glfwPollEvents();
       shell.render_frame();
@@ -321,7 +378,7 @@ int run_app(const AppOptions& options) {
   int code = kExitOk;
   Settings final_settings = settings.value();
   {
-    Shell shell(*window.value(), panels, settings.value(), first_panel);
+    Shell shell(*window.value(), panels, settings.value(), first_panel, options.batch());
     if (!warning.empty()) shell.status().error(warning);
     code = run_frames(*window.value(), shell, options);
     final_settings = shell.settings();

@@ -50,7 +50,9 @@ Result<Fonts> build_fonts(float scale) {
   fonts.ui = add_font(sans, pixels);  // first font added is ImGui's default
   fonts.heading = add_font(std::filesystem::exists(sans_bold, ec) ? sans_bold : sans, pixels * 1.45f);
   fonts.mono = add_font(mono, pixels);
-  if (fonts.ui == nullptr || fonts.heading == nullptr || fonts.mono == nullptr) {
+  fonts.mono_large = add_font(mono, pixels * 1.3f);
+  if (fonts.ui == nullptr || fonts.heading == nullptr || fonts.mono == nullptr ||
+      fonts.mono_large == nullptr) {
     atlas.Clear();
     atlas.AddFontDefault();
     return Error{"cannot load the DejaVu fonts from " + std::string(kFontDir)};

@@ -17,6 +17,7 @@ struct Fonts {
   ImFont* ui = nullptr;
   ImFont* heading = nullptr;
   ImFont* mono = nullptr;
+  ImFont* mono_large = nullptr;  // the arithmetic of a step, numbers in big cells
 };
 
 // Clears ImGui's font atlas and loads the fonts at kBaseFontPixels * scale.

@@ -8,9 +8,13 @@
 // presenter clicker (which sends PageUp/PageDown) drives the lesson.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
+#include "app/settings.h"
 #include "core/base/result.h"
+#include "core/explore/gif_writer.h"
 
 struct ImFont;
 
@@ -28,13 +32,24 @@ enum class StepKey {
   PageNext,      // PageDown (clicker "forward")
 };
 
+// A request to read back a rectangle of this frame once it is rendered (PNG
+// and GIF export). The rectangle is in ImGui screen coordinates; `done`
+// receives the pixels (top row first) or an error, before the next frame.
+struct CaptureRequest {
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  std::function<void(Result<explore::RgbaFrame>)> done;
+};
+
 // What the shell lends a panel while it draws.
 struct PanelContext {
+  Theme theme = Theme::Dark;
   ImFont* ui_font = nullptr;
   ImFont* heading_font = nullptr;
   ImFont* mono_font = nullptr;  // numbers: digits line up
+  ImFont* mono_large_font = nullptr;
   StatusBar* status = nullptr;
   std::string gl_vendor, gl_renderer, gl_version;
+  std::vector<CaptureRequest>* captures = nullptr;
 };
 
 class Panel {
@@ -66,6 +81,9 @@ class Panel {
     (void)key;
     return false;
   }
+  // True while the panel has work spread over frames (a GIF being recorded,
+  // a model running): --screenshot keeps rendering until it is done.
+  virtual bool busy() const { return false; }
 
  private:
   std::string id_;

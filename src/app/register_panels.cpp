@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/about_panel.h"
+#include "app/conv_panel.h"
 
 namespace convlab::app {
 
@@ -22,6 +23,7 @@ PanelRegistry make_panels() {
   PanelRegistry registry;
   // Tab order = number keys. The learning panels (conv, tconv, bn, network,
   // lesson) go first as they arrive; About stays last.
+  add<ConvPanel>(registry);
   add<AboutPanel>(registry);
   return registry;
 }

@@ -1,8 +1,12 @@
 // Runs the real app under Xvfb: --screenshot must give a PNG of the asked
 // size that is not blank; bad options must fail before any window opens.
 #include <doctest/doctest.h>
+#include <gif_lib.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/run_convlab.h"
 #include "core/io/image_io.h"
@@ -69,8 +73,8 @@ TEST_CASE("GUI: the light theme at scale 1.5 also renders") {
   REQUIRE(have_xvfb_run());
   TempDir dir;
   const std::string png = dir.file("light.png");
-  auto r = run_under_xvfb({"--screenshot", png, "--theme", "light", "--scale", "1.5", "--window", "800x600",
-                           "--set", "arch=basic"});
+  auto r = run_under_xvfb({"--screenshot", png, "--panel", "about", "--theme", "light", "--scale", "1.5",
+                           "--window", "800x600", "--set", "arch=basic"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   auto image = convlab::load_image(png);
@@ -93,7 +97,7 @@ TEST_CASE("app: bad options fail before a window opens, naming the setting and t
   auto panel = run_convlab({"--panel", "nope"}, {"DISPLAY="});
   CHECK(panel.exit_code == 2);
   CHECK(contains(panel.err, "nope"));
-  CHECK(contains(panel.err, "valid panels: about"));
+  CHECK(contains(panel.err, "valid panels: conv"));
   auto set = run_convlab({"--panel", "about", "--set", "colour=red"}, {"DISPLAY="});
   CHECK(set.exit_code == 2);
   CHECK(contains(set.err, "colour"));
@@ -111,4 +115,90 @@ TEST_CASE("app: without a display it says to use Xvfb or the subcommands") {
   CHECK(r.exit_code == 1);
   CHECK(contains(r.err, "xvfb-run"));
   CHECK(contains(r.err, "subcommands"));
+}
+
+namespace {
+
+convlab::RgbImage screenshot_ok(const std::vector<std::string>& args, const std::string& png, int width,
+                                int height) {
+  std::vector<std::string> all = {"--screenshot", png,
+                                  "--panel",      "conv",
+                                  "--window",     std::to_string(width) + "x" + std::to_string(height)};
+  all.insert(all.end(), args.begin(), args.end());
+  auto r = run_under_xvfb(all);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto image = convlab::load_image(png);
+  REQUIRE_MESSAGE(image.ok(), (image.ok() ? "" : image.message()));
+  CHECK(image->width == width);
+  CHECK(image->height == height);
+  CHECK(variance(image.value()) > 100.0);
+  return image.value();
+}
+
+int gif_frame_count(const std::string& path) {
+  int error = 0;
+  GifFileType* gif = DGifOpenFileName(path.c_str(), &error);
+  if (gif == nullptr) return -1;
+  const int frames = DGifSlurp(gif) == GIF_OK ? gif->ImageCount : -1;
+  DGifCloseFile(gif, &error);
+  return frames;
+}
+
+}  // namespace
+
+TEST_CASE("GUI: the convolution panel renders in several states") {
+  REQUIRE(have_xvfb_run());
+  TempDir dir;
+  screenshot_ok({}, dir.file("default.png"), 1600, 900);
+  screenshot_ok({"--set", "input=32x32", "--set", "in_channels=3", "--set", "out_channels=4", "--set",
+                 "kernel=7x7", "--set", "kernel_preset=random", "--set", "padding=same", "--set", "step=300"},
+                dir.file("big.png"), 1600, 900);
+  screenshot_ok({"--scale", "1.5", "--theme", "light", "--set", "input=7x7", "--set", "stride=2", "--set",
+                 "dilation=2", "--set", "padding=same", "--set", "hover=1,3,3", "--set", "step=end"},
+                dir.file("dilated.png"), 1280, 720);
+  // No output: the kernel field is larger than the padded input. The panel
+  // says why instead of failing.
+  screenshot_ok({"--set", "input=3x3", "--set", "kernel=5x5", "--set", "dilation=2"}, dir.file("none.png"),
+                1280, 720);
+  screenshot_ok({"--set", "photo=animals_chelsea_cat", "--set", "kernel_preset=sobel_x"},
+                dir.file("photo.png"), 1280, 720);
+}
+
+TEST_CASE("GUI: the convolution panel exports PNG, GIF, CSV and JSON") {
+  REQUIRE(have_xvfb_run());
+  TempDir dir;
+  const std::string png = dir.file("step.png"), gif = dir.file("steps.gif"), csv = dir.file("trace.csv"),
+                    json = dir.file("trace.json");
+  screenshot_ok({"--set", "input=4x5", "--set", "padding=same", "--set", "export_png=" + png, "--set",
+                 "export_gif=" + gif, "--set", "export_csv=" + csv, "--set", "export_json=" + json},
+                dir.file("shot.png"), 1280, 720);
+  auto image = convlab::load_image(png);
+  REQUIRE(image.ok());
+  CHECK(image->width > 400);
+  CHECK(variance(image.value()) > 100.0);
+  // 4x5 'same' with a 3x3 kernel: 20 steps, each a frame, then the last
+  // frame held a little longer (repeated).
+  const int frames = gif_frame_count(gif);
+  CHECK(frames >= 20);
+  CHECK(frames <= 24);
+  std::ifstream csv_in(csv);
+  std::string line;
+  int lines = 0;
+  while (std::getline(csv_in, line)) ++lines;
+  CHECK(lines == 1 + 20 * 9 + 20);  // header, 9 taps and an output row per step
+  std::ifstream json_in(json);
+  const auto parsed = nlohmann::json::parse(json_in);
+  CHECK(parsed["op"] == "conv2d");
+  CHECK(parsed["steps"].size() == 20);
+}
+
+TEST_CASE("GUI: bad conv settings are refused before a window opens") {
+  auto r = run_convlab({"--panel", "conv", "--set", "stride=9"}, {"DISPLAY="});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "stride"));
+  CHECK(contains(r.err, "1"));
+  auto photo = run_convlab({"--panel", "conv", "--set", "photo=/no/such.jpg"}, {"DISPLAY="});
+  CHECK(photo.exit_code == 2);
+  CHECK(contains(photo.err, "/no/such.jpg"));
 }

@@ -1,5 +1,8 @@
 #include "core/explore/gif_writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <gif_lib.h>
 
 #include <algorithm>
@@ -158,8 +161,14 @@ Status write_gif(const std::string& path, const std::vector<RgbaFrame>& frames, 
   CONVLAB_TRY(check_frames(path, frames, delay_centiseconds));
   const std::string temporary = path + ".tmp";
   int error = 0;
-  GifFileType* gif = EGifOpenFileName(temporary.c_str(), false, &error);
-  if (!gif) return gif_error(path, ("cannot create " + temporary).c_str(), error);
+  // giflib would create the file readable by its owner only (0600); open it
+  // ourselves so the umask decides, like every other file the app writes.
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+  GifFileType* gif = fd < 0 ? nullptr : EGifOpenFileHandle(fd, &error);
+  if (!gif) {
+    if (fd >= 0) ::close(fd);
+    return gif_error(path, ("cannot create " + temporary).c_str(), error);
+  }
   Status written = write_contents(gif, path, frames, delay_centiseconds);
   int close_error = 0;
   const bool closed = EGifCloseFile(gif, &close_error) != GIF_ERROR;  // frees gif either way

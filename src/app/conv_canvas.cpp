@@ -1,0 +1,386 @@
+#include "app/conv_canvas.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
+
+#include "core/explore/colormap.h"
+#include "core/explore/step_text.h"
+
+namespace convlab::app {
+
+namespace {
+
+using explore::ConvExplorer;
+
+// One column of equal grids: the input channels, the filter's kernels or the
+// outputs.
+struct Block {
+  int count = 0, rows = 0, cols = 0;
+  int columns = 1;  // grids side by side
+  float width(float cell, float gap) const {
+    return static_cast<float>(columns * cols) * cell + static_cast<float>(columns - 1) * gap;
+  }
+  int grid_rows() const { return (count + columns - 1) / columns; }
+  ImVec2 origin(int k, ImVec2 block_origin, float cell, float gap, float label) const {
+    const int col = k % columns, row = k / columns;
+    return {
+        block_origin.x + static_cast<float>(col) * (static_cast<float>(cols) * cell + gap),
+        block_origin.y + static_cast<float>(row) * (label + static_cast<float>(rows) * cell + gap) + label};
+  }
+};
+
+// One cell size for every block, so a kernel lies over the input exactly as
+// big as it is drawn, and the largest that fits: every way of arranging each
+// block's grids (side by side or stacked) is tried.
+float fit_blocks(std::vector<Block>& blocks, ImVec2 box, float gap, float block_gap, float label,
+                 float max_cell) {
+  float best = 0;
+  std::vector<int> choice(blocks.size(), 1), best_choice(blocks.size(), 1);
+  const auto evaluate = [&]() {
+    float total_cols = 0, fixed = block_gap * static_cast<float>(blocks.size() - 1);
+    float cell = max_cell;
+    for (size_t b = 0; b < blocks.size(); ++b) {
+      const Block& block = blocks[b];
+      const int columns = choice[b];
+      const int grid_rows = (block.count + columns - 1) / columns;
+      total_cols += static_cast<float>(columns * block.cols);
+      fixed += static_cast<float>(columns - 1) * gap;
+      const float by_height = (box.y - static_cast<float>(grid_rows) * (label + gap)) /
+                              static_cast<float>(grid_rows * block.rows);
+      cell = std::min(cell, by_height);
+    }
+    cell = std::min(cell, (box.x - fixed) / total_cols);
+    if (cell > best) {
+      best = cell;
+      best_choice = choice;
+    }
+  };
+  // Odometer over the column counts (at most 4 x 3 x 4 cases).
+  while (true) {
+    evaluate();
+    size_t b = 0;
+    while (b < blocks.size() && ++choice[b] > blocks[b].count) choice[b++] = 1;
+    if (b == blocks.size()) break;
+  }
+  for (size_t b = 0; b < blocks.size(); ++b) blocks[b].columns = best_choice[b];
+  return std::max(0.0f, std::floor(best));
+}
+
+ImU32 with_alpha(ImU32 color, int alpha) {
+  return (color & ~IM_COL32_A_MASK) | (static_cast<ImU32>(alpha) << IM_COL32_A_SHIFT);
+}
+
+std::string int_pair(int a, int b) { return std::to_string(a) + "×" + std::to_string(b); }
+
+void draw_header(const ConvExplorer& e, const PanelContext& context) {
+  const explore::ExploreSettings& s = e.settings();
+  const explore::ExploreGeometry& g = e.geometry();
+  ImGui::PushFont(context.heading_font);
+  ImGui::PushTextWrapPos(0.0f);
+  // Short enough for one line at a projector's scale; counts only when
+  // there are several channels or filters.
+  std::string title = int_pair(s.input_h, s.input_w) +
+                      (s.in_channels > 1 ? "×" + std::to_string(s.in_channels) : "") + " input  ∗  " +
+                      (s.out_channels > 1 ? std::to_string(s.out_channels) + " × " : "") +
+                      int_pair(s.kernel_h, s.kernel_w) + " kernel  =  ";
+  title += g.valid ? int_pair(g.output.h, g.output.w) +
+                         (s.out_channels > 1 ? "×" + std::to_string(s.out_channels) : "") + " output"
+                   : "no output";
+  ImGui::TextUnformatted(title.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopFont();
+  if (!g.formula.empty()) {
+    ImGui::PushFont(context.mono_font);
+    ImGui::TextUnformatted(g.formula.c_str());
+    ImGui::PopFont();
+  }
+  const GridPalette palette = grid_palette(context.theme);
+  if (s.dilation_h > 1 || s.dilation_w > 1) {
+    const int field_h = s.dilation_h * (s.kernel_h - 1) + 1, field_w = s.dilation_w * (s.kernel_w - 1) + 1;
+    const std::string note =
+        "Dilation " + int_pair(s.dilation_h, s.dilation_w) + ": the " + int_pair(s.kernel_h, s.kernel_w) +
+        " kernel covers " + int_pair(field_h, field_w) + " input cells with only " +
+        std::to_string(s.kernel_h * s.kernel_w) + " weights (a dense " + int_pair(field_h, field_w) +
+        " kernel would need " + std::to_string(field_h * field_w) + ").";
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette.muted));
+    ImGui::TextWrapped("%s", note.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (!g.valid) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette.focus));
+    ImGui::TextWrapped("No output: %s", g.reason.c_str());
+    ImGui::PopStyleColor();
+  }
+}
+
+void draw_arithmetic(const ConvExplorer& e, const PanelContext& context) {
+  const ConvStep* step = e.current_step();
+  const explore::ExploreSettings& s = e.settings();
+  if (step == nullptr) return;
+  const GridPalette palette = grid_palette(context.theme);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette.focus));
+  ImGui::Text("Step %d of %d   ·   output %d, row %d, column %d", e.step_index() + 1, e.step_count(),
+              step->out_channel + 1, step->out_y + 1, step->out_x + 1);
+  ImGui::PopStyleColor();
+  if (s.in_channels > 1) {
+    ImGui::TextWrapped("Filter %d adds up all %d input channels: %d × %d×%d = %d products, plus its bias.",
+                       step->out_channel + 1, s.in_channels, s.in_channels, s.kernel_h, s.kernel_w,
+                       s.in_channels * s.kernel_h * s.kernel_w);
+  }
+  ImGui::BeginChild("arithmetic", ImVec2(0, 0), false);
+  ImGui::PushFont(context.mono_large_font);
+  ImGui::TextWrapped("%s", e.current_arithmetic(6).c_str());
+  ImGui::PopFont();
+  ImGui::EndChild();
+}
+
+// The room draw_arithmetic needs at this width: the step's sum wraps over
+// more lines for bigger kernels. At most 45% of the canvas; the rest scrolls.
+float arithmetic_height(const ConvExplorer& e, const PanelContext& context, ImVec2 avail) {
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  float height = 1.5f * line;
+  if (e.settings().in_channels > 1) height += line;
+  if (context.mono_large_font != nullptr && e.current_step() != nullptr) {
+    const std::string text = e.current_arithmetic(6);
+    height += context.mono_large_font
+                  ->CalcTextSizeA(context.mono_large_font->FontSize, FLT_MAX, avail.x, text.c_str())
+                  .y;
+  }
+  return std::min(height, 0.45f * avail.y);
+}
+
+}  // namespace
+
+ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCellRef> highlight,
+                                  const PanelContext& context) {
+  ConvCanvasEvents events;
+  events.min = ImGui::GetCursorScreenPos();
+  const GridPalette palette = grid_palette(context.theme);
+  const explore::ExploreSettings& s = e.settings();
+  const explore::ExploreGeometry& g = e.geometry();
+  const float font = ImGui::GetFontSize();
+
+  draw_header(e, context);
+
+  // ---- layout -------------------------------------------------------------
+  const Padding2d pad = g.padding;
+  const int padded_h = s.input_h + pad.top + pad.bottom, padded_w = s.input_w + pad.left + pad.right;
+  const bool has_output = g.valid && e.current_step() != nullptr;
+  std::vector<Block> blocks = {{s.in_channels, padded_h, padded_w}, {s.in_channels, s.kernel_h, s.kernel_w}};
+  if (has_output) blocks.push_back({s.out_channels, g.output.h, g.output.w});
+  const float label = ImGui::GetTextLineHeightWithSpacing();
+  const float gap = 0.8f * font, block_gap = 3.0f * font;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 box(avail.x, std::max(avail.y - arithmetic_height(e, context, avail), 6.0f * font));
+  const float cell = fit_blocks(blocks, box, gap, block_gap, label, 4.5f * font);
+
+  // Blocks left to right; spare width widens the gaps a little (the eye
+  // follows the links more easily when the blocks are not crammed left).
+  float used = 0;
+  for (const Block& block : blocks) used += block.width(cell, gap);
+  const float spare = box.x - used - block_gap * static_cast<float>(blocks.size() - 1);
+  const float between = block_gap + std::clamp(spare / static_cast<float>(blocks.size()), 0.0f, 3.0f * font);
+  const ImVec2 top = ImGui::GetCursorScreenPos();
+  std::array<ImVec2, 3> block_origin{};
+  float x = top.x;
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    block_origin[b] = ImVec2(x, top.y);
+    x += blocks[b].width(cell, gap) + between;
+  }
+
+  // A caption may run past its grid up to the next block.
+  const auto caption_width = [&](size_t block, const GridPlacement& grid) {
+    const float limit = block + 1 < blocks.size() ? block_origin[block + 1].x : top.x + box.x;
+    return std::max(grid.size().x, limit - grid.origin.x - 0.5f * font);
+  };
+
+  ImGui::InvisibleButton("##grids", box);
+  const bool hovered = ImGui::IsItemHovered();
+  const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
+  const ImVec2 mouse = ImGui::GetMousePos();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const CellText text{context.mono_large_font,
+                      context.mono_large_font != nullptr ? context.mono_large_font->FontSize : font,
+                      0.45f * font};
+  const float focus_thickness = std::max(2.0f, std::round(cell * 0.08f));
+
+  const ConvStep* step = e.current_step();
+  const int current_filter = step != nullptr ? step->out_channel : 0;
+
+  // ---- input: one padded grid per channel ----------------------------------
+  const float input_max = explore::grid_max_abs(s.input);
+  std::vector<GridPlacement> inputs;
+  for (int c = 0; c < s.in_channels; ++c) {
+    GridPlacement grid{blocks[0].origin(c, block_origin[0], cell, gap, label), cell, padded_h, padded_w};
+    inputs.push_back(grid);
+    std::string caption = s.in_channels > 1 ? "Input channel " + std::to_string(c + 1) : std::string("Input");
+    if (pad.top + pad.bottom + pad.left + pad.right > 0) caption += " + zero padding";
+    draw_caption(draw, grid.origin, caption_width(0, grid), caption.c_str(), palette.label);
+    for (int py = 0; py < padded_h; ++py)
+      for (int px = 0; px < padded_w; ++px) {
+        const int iy = py - pad.top, ix = px - pad.left;
+        if (iy >= 0 && iy < s.input_h && ix >= 0 && ix < s.input_w)
+          draw_value_cell(draw, grid.cell_min(py, px), grid.cell_max(py, px), e.input_value(c, iy, ix),
+                          input_max, text, palette);
+        else
+          draw_padding_cell(draw, grid.cell_min(py, px), grid.cell_max(py, px), text, palette);
+      }
+    draw_grid_lines(draw, grid, palette);
+    // The real input inside the frame gets a firm border of its own.
+    draw->AddRect(grid.cell_min(pad.top, pad.left),
+                  grid.cell_max(pad.top + s.input_h - 1, pad.left + s.input_w - 1), palette.label, 0.0f, 0,
+                  2.0f);
+    if (hovered) {
+      if (auto at = grid.cell_at(mouse)) {
+        const int iy = at->y - pad.top, ix = at->x - pad.left;
+        if (iy >= 0 && iy < s.input_h && ix >= 0 && ix < s.input_w) {
+          events.hovered_input = InputCellRef{c, iy, ix};
+          if (clicked) events.clicked_input = events.hovered_input;
+          ImGui::SetTooltip("input[%d][%d][%d] = %s\nIt feeds the outputs outlined in green.\nClick to edit.",
+                            c + 1, iy + 1, ix + 1, explore::format_value(e.input_value(c, iy, ix)).c_str());
+        } else {
+          ImGui::SetTooltip(
+              "Zero padding: always 0, so it adds nothing to a sum.\nIt lets the kernel reach the "
+              "border cells.");
+        }
+      }
+    }
+  }
+
+  // ---- kernels of the current filter ---------------------------------------
+  const float weight_max = explore::grid_max_abs(s.weight);
+  for (int c = 0; c < s.in_channels; ++c) {
+    GridPlacement grid{blocks[1].origin(c, block_origin[1], cell, gap, label), cell, s.kernel_h, s.kernel_w};
+    const std::string caption = "Filter " + std::to_string(current_filter + 1) +
+                                (s.in_channels > 1 ? ", channel " + std::to_string(c + 1) : std::string());
+    draw_caption(draw, grid.origin, caption_width(1, grid), caption.c_str(), palette.label);
+    for (int ky = 0; ky < s.kernel_h; ++ky)
+      for (int kx = 0; kx < s.kernel_w; ++kx)
+        draw_value_cell(draw, grid.cell_min(ky, kx), grid.cell_max(ky, kx),
+                        e.weight(current_filter, c, ky, kx), weight_max, text, palette);
+    draw_grid_lines(draw, grid, palette);
+    if (has_output) outline_cell(draw, grid.origin, grid.end(), palette.focus, focus_thickness);
+    if (hovered) {
+      if (auto at = grid.cell_at(mouse)) {
+        if (clicked) events.clicked_weight = WeightRef{current_filter, c, at->y, at->x};
+        ImGui::SetTooltip("weight[%d][%d][%d][%d] = %s\nClick to edit.", current_filter + 1, c + 1, at->y + 1,
+                          at->x + 1,
+                          explore::format_value(e.weight(current_filter, c, at->y, at->x)).c_str());
+      }
+    }
+    if (c == s.in_channels - 1) {
+      const std::string bias = "bias = " + explore::format_value(e.bias(current_filter), 6);
+      draw->AddText(context.mono_font, font, ImVec2(grid.origin.x, grid.end().y + 0.3f * font), palette.label,
+                    bias.c_str());
+    }
+  }
+  // The operators between the blocks, at the height of the first grid row.
+  const auto draw_operator = [&](size_t left_block, const char* symbol) {
+    const float left = block_origin[left_block].x + blocks[left_block].width(cell, gap);
+    const float right = block_origin[left_block + 1].x;
+    const float middle_y = top.y + label +
+                           0.5f *
+                               std::min(static_cast<float>(blocks[left_block].rows),
+                                        static_cast<float>(blocks[left_block + 1].rows)) *
+                               cell;
+    ImFont* big = context.heading_font;
+    const float size = big ? big->FontSize * 1.4f : font * 1.6f;
+    const ImVec2 extent = big ? big->CalcTextSizeA(size, FLT_MAX, 0, symbol) : ImVec2(font, font);
+    draw->AddText(big, size, ImVec2(0.5f * (left + right - extent.x), middle_y - 0.5f * extent.y),
+                  palette.muted, symbol);
+  };
+  draw_operator(0, "∗");
+
+  // ---- outputs --------------------------------------------------------------
+  if (has_output) {
+    draw_operator(1, "=");
+    const Tensor& output = e.output();
+    const float output_max = explore::grid_max_abs(output.values());
+    const int current = e.step_index();
+    std::vector<GridPlacement> outputs;
+    for (int o = 0; o < s.out_channels; ++o) {
+      GridPlacement grid{blocks[2].origin(o, block_origin[2], cell, gap, label), cell, g.output.h,
+                         g.output.w};
+      outputs.push_back(grid);
+      const std::string caption =
+          "Output " + std::to_string(o + 1) + " (" + int_pair(g.output.h, g.output.w) + ")";
+      draw_caption(draw, grid.origin, caption_width(2, grid), caption.c_str(),
+                   o == current_filter ? palette.focus : palette.label);
+      for (int y = 0; y < g.output.h; ++y)
+        for (int x2 = 0; x2 < g.output.w; ++x2) {
+          if (e.step_of_cell(o, y, x2) <= current)
+            draw_value_cell(draw, grid.cell_min(y, x2), grid.cell_max(y, x2), output.at(0, o, y, x2),
+                            output_max, text, palette);
+          else
+            draw_empty_cell(draw, grid.cell_min(y, x2), grid.cell_max(y, x2), palette);
+        }
+      draw_grid_lines(draw, grid, palette);
+      if (hovered) {
+        if (auto at = grid.cell_at(mouse)) {
+          if (clicked) events.clicked_output = OutputCellRef{o, at->y, at->x};
+          ImGui::SetTooltip("output[%d][%d][%d] = %s\nClick to jump to this step.", o + 1, at->y + 1,
+                            at->x + 1, explore::format_value(output.at(0, o, at->y, at->x)).c_str());
+        }
+      }
+    }
+    // Every output the highlighted input cell feeds.
+    if (highlight && highlight->channel < s.in_channels && highlight->y < s.input_h &&
+        highlight->x < s.input_w) {
+      const GridPlacement& in = inputs[static_cast<size_t>(highlight->channel)];
+      outline_cell(draw, in.cell_min(highlight->y + pad.top, highlight->x + pad.left),
+                   in.cell_max(highlight->y + pad.top, highlight->x + pad.left), palette.related,
+                   focus_thickness + 1);
+      const auto& hits = e.contributions_of(highlight->channel, highlight->y, highlight->x);
+      if (hits.empty()) {
+        // Stride and dilation can skip a cell entirely: worth saying aloud.
+        const std::string skipped = "input[" + std::to_string(highlight->channel + 1) + "][" +
+                                    std::to_string(highlight->y + 1) + "][" +
+                                    std::to_string(highlight->x + 1) +
+                                    "] (green) feeds no output: the stride and dilation step over it.";
+        draw->AddText(ImVec2(top.x, top.y + box.y - ImGui::GetTextLineHeightWithSpacing()), palette.related,
+                      skipped.c_str());
+      }
+      for (const explore::Contribution& hit : hits) {
+        const GridPlacement& out = outputs[static_cast<size_t>(hit.out_channel)];
+        outline_cell(draw, out.cell_min(hit.out_y, hit.out_x), out.cell_max(hit.out_y, hit.out_x),
+                     palette.related, focus_thickness);
+      }
+    }
+    // The current step: its taps on every channel, the field they span, and
+    // lines from that field to the output cell being computed.
+    const GridPlacement& target = outputs[static_cast<size_t>(current_filter)];
+    const ImVec2 target_min = target.cell_min(step->out_y, step->out_x);
+    const ImVec2 target_max = target.cell_max(step->out_y, step->out_x);
+    for (int c = 0; c < s.in_channels; ++c) {
+      const GridPlacement& in = inputs[static_cast<size_t>(c)];
+      int min_y = padded_h, min_x = padded_w, max_y = -1, max_x = -1;
+      for (const ConvTap& tap : step->taps) {
+        if (tap.channel != c) continue;
+        outline_cell(draw, in.cell_min(tap.padded_y, tap.padded_x), in.cell_max(tap.padded_y, tap.padded_x),
+                     palette.focus, focus_thickness);
+        min_y = std::min(min_y, tap.padded_y);
+        min_x = std::min(min_x, tap.padded_x);
+        max_y = std::max(max_y, tap.padded_y);
+        max_x = std::max(max_x, tap.padded_x);
+      }
+      if (max_y < 0) continue;
+      const ImVec2 field_min = in.cell_min(min_y, min_x), field_max = in.cell_max(max_y, max_x);
+      draw->AddRectFilled(field_min, field_max, with_alpha(palette.focus, 28));
+      draw->AddRect(field_min, field_max, with_alpha(palette.focus, 200), 0.0f, 0, 1.5f);
+      const ImU32 link = with_alpha(palette.focus, 150);
+      draw->AddLine(ImVec2(field_max.x, field_min.y), target_min, link, 2.0f);
+      draw->AddLine(field_max, ImVec2(target_min.x, target_max.y), link, 2.0f);
+    }
+    outline_cell(draw, target_min, target_max, palette.focus, focus_thickness + 1);
+  }
+
+  // ---- arithmetic -------------------------------------------------------------
+  ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + box.y));
+  draw_arithmetic(e, context);
+  events.max = ImVec2(events.min.x + avail.x, top.y + avail.y);
+  return events;
+}
+
+}  // namespace convlab::app

@@ -1,0 +1,648 @@
+#include "app/conv_panel.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+
+#include "app/status_bar.h"
+#include "core/explore/presets.h"
+#include "core/explore/settings_text.h"
+#include "core/explore/trace_export.h"
+#include "core/io/asset_paths.h"
+#include "core/io/image_io.h"
+
+namespace convlab::app {
+
+namespace fs = std::filesystem;
+using explore::ConvExplorer;
+
+namespace {
+
+constexpr std::array kInputPresets = {explore::InputPreset::Numbers, explore::InputPreset::Ramp,
+                                      explore::InputPreset::Checkerboard, explore::InputPreset::Random};
+constexpr std::array kKernelPresets = {explore::KernelPreset::Identity,  explore::KernelPreset::Box,
+                                       explore::KernelPreset::Gaussian,  explore::KernelPreset::Sharpen,
+                                       explore::KernelPreset::SobelX,    explore::KernelPreset::SobelY,
+                                       explore::KernelPreset::Laplacian, explore::KernelPreset::Random};
+// What the kernel presets are called on screen (the names in --set stay the
+// short ones from presets.h).
+const char* kernel_preset_label(explore::KernelPreset preset) {
+  switch (preset) {
+    case explore::KernelPreset::Identity:
+      return "Identity";
+    case explore::KernelPreset::Box:
+      return "Box blur";
+    case explore::KernelPreset::Gaussian:
+      return "Gaussian blur";
+    case explore::KernelPreset::Sharpen:
+      return "Sharpen (3×3)";
+    case explore::KernelPreset::SobelX:
+      return "Sobel x: vertical edges (3×3)";
+    case explore::KernelPreset::SobelY:
+      return "Sobel y: horizontal edges (3×3)";
+    case explore::KernelPreset::Laplacian:
+      return "Laplacian (3×3)";
+    case explore::KernelPreset::Random:
+      return "Random integers";
+  }
+  return "";
+}
+const char* input_preset_label(explore::InputPreset preset) {
+  switch (preset) {
+    case explore::InputPreset::Numbers:
+      return "Numbers 0, 1, 2, …";
+    case explore::InputPreset::Ramp:
+      return "Ramp (left to right)";
+    case explore::InputPreset::Checkerboard:
+      return "Checkerboard";
+    case explore::InputPreset::Random:
+      return "Random integers";
+  }
+  return "";
+}
+
+void section(PanelContext& context, const char* title) {
+  ImGui::Spacing();
+  ImGui::PushFont(context.heading_font);
+  ImGui::TextUnformatted(title);
+  ImGui::PopFont();
+  ImGui::Separator();
+}
+
+void help_marker(const char* text) {
+  ImGui::SameLine();
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+Result<bool> parse_on_off(const std::string& key, const std::string& value) {
+  if (value == "on" || value == "1" || value == "true") return true;
+  if (value == "off" || value == "0" || value == "false") return false;
+  return Error{"panel 'conv': " + key + "='" + value + "' is not valid; use on or off"};
+}
+
+// The largest centered part of `image` with the aspect of width x height.
+RgbImage center_crop(const RgbImage& image, int width, int height) {
+  int crop_w = image.width, crop_h = static_cast<int>(static_cast<int64_t>(image.width) * height / width);
+  if (crop_h > image.height) {
+    crop_h = image.height;
+    crop_w = std::max(1, static_cast<int>(static_cast<int64_t>(image.height) * width / height));
+  }
+  crop_h = std::max(crop_h, 1);
+  const int x0 = (image.width - crop_w) / 2, y0 = (image.height - crop_h) / 2;
+  RgbImage crop;
+  crop.width = crop_w;
+  crop.height = crop_h;
+  crop.pixels.resize(static_cast<size_t>(crop_w) * static_cast<size_t>(crop_h) * 3);
+  for (int y = 0; y < crop_h; ++y)
+    std::copy_n(
+        image.pixels.data() +
+            (static_cast<size_t>(y0 + y) * static_cast<size_t>(image.width) + static_cast<size_t>(x0)) * 3,
+        static_cast<size_t>(crop_w) * 3,
+        crop.pixels.data() + static_cast<size_t>(y) * static_cast<size_t>(crop_w) * 3);
+  return crop;
+}
+
+Result<InputCellRef> parse_hover(const std::string& value) {
+  int c = 0, y = 0, x = 0;
+  char tail = 0;
+  if (std::sscanf(value.c_str(), "%d,%d,%d%c", &c, &y, &x, &tail) != 3 || c < 1 || y < 1 || x < 1)
+    return Error{"panel 'conv': hover='" + value +
+                 "' is not valid; use CHANNEL,ROW,COLUMN counted from 1 (for example hover=1,2,3)"};
+  return InputCellRef{c - 1, y - 1, x - 1};
+}
+
+}  // namespace
+
+ConvPanel::ConvPanel() : Panel("conv", "Convolution") {
+  samples_ = bundled_sample_photos();
+  export_folder_ = default_export_folder();
+}
+
+// ---- settings ---------------------------------------------------------------
+
+Status ConvPanel::apply_setting(const std::string& key, const std::string& value) {
+  const std::map<std::string, ExportKind> exports = {{"export_png", ExportKind::Png},
+                                                     {"export_gif", ExportKind::Gif},
+                                                     {"export_csv", ExportKind::Csv},
+                                                     {"export_json", ExportKind::Json}};
+  if (auto found = exports.find(key); found != exports.end()) {
+    if (value.empty())
+      return Error{"panel 'conv': " + key + " needs a file path, for example " + key + "=out.x"};
+    pending_exports_.push_back({found->second, value});
+    return {};
+  }
+  if (key == "photo") {
+    std::string path = value;
+    for (const std::string& sample : samples_)
+      if (fs::path(sample).stem() == value || fs::path(sample).filename() == value) path = sample;
+    return use_photo(path);
+  }
+  if (key == "loop") {
+    auto on = parse_on_off(key, value);
+    if (!on.ok()) return on.error();
+    loop_ = on.value();
+    return {};
+  }
+  if (key == "play") {
+    auto on = parse_on_off(key, value);
+    if (!on.ok()) return on.error();
+    if (on.value())
+      explorer_.play();
+    else
+      explorer_.pause();
+    return {};
+  }
+  if (key == "hover") {
+    auto cell = parse_hover(value);
+    if (!cell.ok()) return cell.error();
+    const auto& s = explorer_.settings();
+    if (cell->channel >= s.in_channels || cell->y >= s.input_h || cell->x >= s.input_w)
+      return Error{"panel 'conv': hover=" + value + " is outside the input (" +
+                   std::to_string(s.in_channels) + " channel(s) of " + std::to_string(s.input_h) + "x" +
+                   std::to_string(s.input_w) + ")"};
+    pinned_hover_ = cell.value();
+    return {};
+  }
+  Status applied = explore::apply_setting(explorer_, key, value);
+  if (!applied.ok() && applied.message().find("unknown setting") != std::string::npos)
+    return Error{
+        "panel 'conv': " + applied.message() +
+        "; and the panel's own: photo, loop, play, hover, export_png, export_gif, export_csv, export_json"};
+  return applied;
+}
+
+Status ConvPanel::use_photo(const std::string& path) {
+  auto image = load_image(path);
+  if (!image.ok()) return image.error();
+  const auto& s = explorer_.settings();
+  auto small = resize_image(center_crop(image.value(), s.input_w, s.input_h), s.input_w, s.input_h);
+  if (!small.ok()) return small.error();
+  CONVLAB_TRY(explorer_.set_input_from_photo(small.value(), explore::CropRect{0, 0, s.input_w, s.input_h},
+                                             explore::LumaRange::Byte));
+  photo_path_ = path;
+  return {};
+}
+
+bool ConvPanel::on_file_dropped(const std::string& path) {
+  Status used = use_photo(path);
+  pending_status_ =
+      used.ok() ? "Input: gray values of " + fs::path(path).filename().string() : used.message();
+  pending_status_is_error_ = !used.ok();
+  return true;
+}
+
+bool ConvPanel::on_step(StepKey key) {
+  if (gif_ != nullptr) return false;  // recording owns the step
+  switch (key) {
+    case StepKey::Previous:
+    case StepKey::PagePrevious:
+      explorer_.pause();
+      explorer_.step_back();
+      return true;
+    case StepKey::Next:
+    case StepKey::PageNext:
+      explorer_.pause();
+      explorer_.step_forward();
+      return true;
+    case StepKey::PlayPause:
+      if (explorer_.playing())
+        explorer_.pause();
+      else
+        explorer_.play();
+      return true;
+    case StepKey::First:
+      explorer_.pause();
+      explorer_.to_start();
+      return true;
+    case StepKey::Last:
+      explorer_.pause();
+      explorer_.to_end();
+      return true;
+  }
+  return false;
+}
+
+void ConvPanel::report(PanelContext& context, const Status& status, const std::string& success) {
+  if (context.status == nullptr) return;
+  if (!status.ok())
+    context.status->error(status.message());
+  else if (!success.empty())
+    context.status->info(success);
+}
+
+// ---- frame ------------------------------------------------------------------
+
+void ConvPanel::advance_playback() {
+  if (!explorer_.playing() || gif_ != nullptr) return;
+  explorer_.advance(ImGui::GetIO().DeltaTime);
+  if (loop_ && !explorer_.playing() && explorer_.step_count() > 1) {
+    explorer_.to_start();
+    explorer_.play();
+  }
+}
+
+void ConvPanel::draw(PanelContext& context) {
+  if (!pending_status_.empty() && context.status != nullptr) {
+    if (pending_status_is_error_)
+      context.status->error(pending_status_);
+    else
+      context.status->info(pending_status_);
+    pending_status_.clear();
+  }
+  bool record_this_frame = false;
+  if (gif_ != nullptr) {
+    if (auto next = gif_->next_step()) {
+      explorer_.set_step(*next);
+      record_this_frame = true;
+    }
+  } else {
+    advance_playback();
+  }
+
+  // Narrower on a small window at a big scale, so the picture keeps room.
+  const float unit = ImGui::GetFontSize();
+  const float controls_width =
+      std::clamp(0.3f * ImGui::GetContentRegionAvail().x, 14.0f * unit, 21.0f * unit);
+  ImGui::BeginChild("conv controls", ImVec2(controls_width, 0), true);
+  ImGui::BeginDisabled(gif_ != nullptr);
+  draw_controls(context);
+  ImGui::EndDisabled();
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("conv canvas", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+  const std::optional<InputCellRef> highlight = hover_ ? hover_ : pinned_hover_;
+  const ConvCanvasEvents events = draw_conv_canvas(explorer_, highlight, context);
+  ImGui::EndChild();
+  hover_ = events.hovered_input;
+  if (gif_ == nullptr) handle_canvas(events, context);
+  draw_edit_popup(context);
+  if (record_this_frame) record_gif_frame(events, context);
+  run_exports(events, context);
+}
+
+void ConvPanel::handle_canvas(const ConvCanvasEvents& events, PanelContext& context) {
+  if (events.clicked_output) {
+    explorer_.pause();
+    report(context, explorer_.jump_to_cell(events.clicked_output->channel, events.clicked_output->y,
+                                           events.clicked_output->x));
+  }
+  if (events.clicked_input) {
+    edit_target_ = EditTarget::Input;
+    edit_input_ = *events.clicked_input;
+    edit_value_ = explorer_.input_value(edit_input_.channel, edit_input_.y, edit_input_.x);
+    open_edit_popup_ = true;
+  }
+  if (events.clicked_weight) {
+    edit_target_ = EditTarget::Weight;
+    edit_weight_ = *events.clicked_weight;
+    edit_value_ =
+        explorer_.weight(edit_weight_.filter, edit_weight_.channel, edit_weight_.ky, edit_weight_.kx);
+    open_edit_popup_ = true;
+  }
+}
+
+void ConvPanel::draw_edit_popup(PanelContext& context) {
+  if (open_edit_popup_) {
+    ImGui::OpenPopup("Edit value");
+    open_edit_popup_ = false;
+  }
+  if (!ImGui::BeginPopup("Edit value")) return;
+  switch (edit_target_) {
+    case EditTarget::Input:
+      ImGui::Text("Input channel %d, row %d, column %d", edit_input_.channel + 1, edit_input_.y + 1,
+                  edit_input_.x + 1);
+      break;
+    case EditTarget::Weight:
+      ImGui::Text("Filter %d, channel %d, weight row %d, column %d", edit_weight_.filter + 1,
+                  edit_weight_.channel + 1, edit_weight_.ky + 1, edit_weight_.kx + 1);
+      break;
+    case EditTarget::Bias:
+      ImGui::Text("Bias");
+      break;
+    case EditTarget::None:
+      break;
+  }
+  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+  ImGui::SetNextItemWidth(10.0f * ImGui::GetFontSize());
+  const bool entered =
+      ImGui::InputFloat("##value", &edit_value_, 1.0f, 10.0f, "%g", ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::SameLine();
+  const bool set = ImGui::Button("Set") || entered;
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+  if (set) {
+    Status done;
+    if (edit_target_ == EditTarget::Input)
+      done = explorer_.set_input_value(edit_input_.channel, edit_input_.y, edit_input_.x, edit_value_);
+    else if (edit_target_ == EditTarget::Weight)
+      done = explorer_.set_weight(edit_weight_.filter, edit_weight_.channel, edit_weight_.ky, edit_weight_.kx,
+                                  edit_value_);
+    report(context, done);
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::EndPopup();
+}
+
+// ---- controls -----------------------------------------------------------------
+
+void ConvPanel::draw_controls(PanelContext& context) {
+  ImGui::PushItemWidth(-FLT_MIN);
+  draw_step_controls();
+  draw_input_controls(context);
+  draw_filter_controls(context);
+  draw_geometry_controls();
+  draw_export_controls(context);
+  ImGui::PopItemWidth();
+}
+
+void ConvPanel::draw_input_controls(PanelContext& context) {
+  section(context, "Input");
+  const auto& s = explorer_.settings();
+  int size[2] = {s.input_h, s.input_w};
+  ImGui::TextUnformatted("Rows × columns");
+  if (ImGui::SliderInt2("##input size", size, 1, explore::kMaxInputSide)) {
+    Status resized = explorer_.set_input_size(size[0], size[1]);
+    // A photo input follows the size: the new grid shows the same photo.
+    if (resized.ok() && !photo_path_.empty() && !s.input_preset) resized = use_photo(photo_path_);
+    report(context, resized);
+  }
+  int channels = s.in_channels;
+  ImGui::TextUnformatted("Channels");
+  help_marker(
+      "Each filter has one kernel per input channel and adds all their products into one output "
+      "value. ECNN's first layer takes 1 + 10 channels: the L channel and the category embedding.");
+  if (ImGui::SliderInt("##channels", &channels, 1, explore::kMaxInputChannels))
+    report(context, explorer_.set_in_channels(channels));
+
+  const char* current = s.input_preset ? input_preset_label(*s.input_preset) : "Edited / photo";
+  ImGui::TextUnformatted("Values");
+  if (ImGui::BeginCombo("##input preset", current)) {
+    for (explore::InputPreset preset : kInputPresets)
+      if (ImGui::Selectable(input_preset_label(preset), s.input_preset == preset)) {
+        explorer_.apply_input_preset(preset);
+        photo_path_.clear();
+      }
+    ImGui::EndCombo();
+  }
+  if (!samples_.empty()) {
+    ImGui::TextUnformatted("Photo (gray values 0–255)");
+    help_marker(
+        "The photo is cropped to the grid's shape and shrunk to one pixel per cell. Drop any image "
+        "file on the window to use it instead.");
+    const std::string name = fs::path(samples_[static_cast<size_t>(sample_index_)]).stem().string();
+    ImGui::SetNextItemWidth(-5.0f * ImGui::GetFontSize());
+    if (ImGui::BeginCombo("##photo", name.c_str())) {
+      for (size_t i = 0; i < samples_.size(); ++i)
+        if (ImGui::Selectable(fs::path(samples_[i]).stem().string().c_str(),
+                              static_cast<int>(i) == sample_index_))
+          sample_index_ = static_cast<int>(i);
+      ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Use", ImVec2(-FLT_MIN, 0)))
+      report(context, use_photo(samples_[static_cast<size_t>(sample_index_)]));
+  }
+  ImGui::TextDisabled("Click a cell to edit its value.");
+}
+
+void ConvPanel::draw_filter_controls(PanelContext& context) {
+  section(context, "Filters");
+  const auto& s = explorer_.settings();
+  int filters = s.out_channels;
+  ImGui::TextUnformatted("Filters (output channels)");
+  if (ImGui::SliderInt("##filters", &filters, 1, explore::kMaxFilters))
+    report(context, explorer_.set_out_channels(filters));
+  int size[2] = {s.kernel_h, s.kernel_w};
+  ImGui::TextUnformatted("Kernel rows × columns");
+  if (ImGui::SliderInt2("##kernel size", size, 1, explore::kMaxKernelSide))
+    report(context, explorer_.set_kernel_size(size[0], size[1]));
+  ImGui::TextUnformatted("Kernel");
+  const char* current = s.kernel_preset ? kernel_preset_label(*s.kernel_preset) : "Edited";
+  if (ImGui::BeginCombo("##kernel preset", current)) {
+    for (explore::KernelPreset preset : kKernelPresets) {
+      const bool fits = explore::kernel_preset_fits(preset, s.kernel_h, s.kernel_w).ok();
+      if (ImGui::Selectable(kernel_preset_label(preset), s.kernel_preset == preset,
+                            fits ? 0 : ImGuiSelectableFlags_Disabled))
+        report(context, explorer_.apply_kernel_preset(preset));
+    }
+    ImGui::EndCombo();
+  }
+  const ConvStep* step = explorer_.current_step();
+  const int filter = step != nullptr ? step->out_channel : 0;
+  float bias = explorer_.bias(filter);
+  ImGui::Text("Bias of filter %d", filter + 1);
+  if (ImGui::InputFloat("##bias", &bias, 1.0f, 10.0f, "%g"))
+    report(context, explorer_.set_bias(filter, bias));
+  if (ImGui::Button("New random values", ImVec2(-FLT_MIN, 0))) explorer_.set_seed(s.seed + 1);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Draws new random integers for the presets that are random.");
+}
+
+void ConvPanel::draw_geometry_controls() {
+  ImGui::Spacing();
+  ImGui::Separator();
+  const auto& s = explorer_.settings();
+  ImGui::TextUnformatted("Padding");
+  help_marker(
+      "valid: no padding. same: output as big as the input at stride 1 (ceil(input/stride) "
+      "otherwise); an even kernel puts the extra row/column at the bottom/right, as PyTorch does. "
+      "full: every cell the kernel can touch. custom: choose each side.");
+  const std::array<std::pair<const char*, PaddingPreset>, 4> presets = {{{"valid", PaddingPreset::Valid},
+                                                                         {"same", PaddingPreset::Same},
+                                                                         {"full", PaddingPreset::Full},
+                                                                         {"custom", PaddingPreset::Custom}}};
+  for (size_t i = 0; i < presets.size(); ++i) {
+    if (i > 0) ImGui::SameLine();
+    if (ImGui::RadioButton(presets[i].first, s.padding_preset == presets[i].second)) {
+      if (presets[i].second == PaddingPreset::Custom) {
+        // Start custom from what is on screen, so the grid does not jump.
+        (void)explorer_.set_custom_padding(explorer_.geometry().padding);
+      } else {
+        explorer_.set_padding_preset(presets[i].second);
+      }
+    }
+  }
+  if (s.padding_preset == PaddingPreset::Custom) {
+    int sides[4] = {s.custom_padding.top, s.custom_padding.bottom, s.custom_padding.left,
+                    s.custom_padding.right};
+    ImGui::TextUnformatted("Top, bottom, left, right");
+    if (ImGui::SliderInt4("##custom padding", sides, 0, explore::kMaxCustomPadding))
+      (void)explorer_.set_custom_padding(Padding2d{sides[0], sides[1], sides[2], sides[3]});
+  }
+  int stride[2] = {s.stride_h, s.stride_w};
+  ImGui::TextUnformatted("Stride (rows, columns)");
+  if (ImGui::SliderInt2("##stride", stride, 1, explore::kMaxStride))
+    (void)explorer_.set_stride(stride[0], stride[1]);
+  int dilation[2] = {s.dilation_h, s.dilation_w};
+  ImGui::TextUnformatted("Dilation (rows, columns)");
+  if (ImGui::SliderInt2("##dilation", dilation, 1, explore::kMaxDilation))
+    (void)explorer_.set_dilation(dilation[0], dilation[1]);
+}
+
+void ConvPanel::draw_step_controls() {
+  // Five buttons share the column's width: |< < Play > >|, Play twice as wide.
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float slot = (ImGui::GetContentRegionAvail().x - 4.0f * spacing) / 6.0f;
+  const ImVec2 button(slot, 0);
+  const bool has_steps = explorer_.step_count() > 0;
+  ImGui::BeginDisabled(!has_steps);
+  if (ImGui::Button("|<", button)) on_step(StepKey::First);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("First step (Home)");
+  ImGui::SameLine();
+  if (ImGui::Button("<", button)) on_step(StepKey::Previous);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step back (Left, Page Up)");
+  ImGui::SameLine();
+  if (ImGui::Button(explorer_.playing() ? "Pause" : "Play", ImVec2(2.0f * slot, 0)))
+    on_step(StepKey::PlayPause);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Play / pause (Space)");
+  ImGui::SameLine();
+  if (ImGui::Button(">", button)) on_step(StepKey::Next);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step forward (Right, Page Down)");
+  ImGui::SameLine();
+  if (ImGui::Button(">|", button)) on_step(StepKey::Last);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Last step (End)");
+  int step = explorer_.step_index() + 1;
+  if (ImGui::SliderInt("##step", &step, 1, std::max(1, explorer_.step_count()), "step %d")) {
+    explorer_.pause();
+    explorer_.set_step(step - 1);
+  }
+  ImGui::EndDisabled();
+  float speed = static_cast<float>(explorer_.steps_per_second());
+  if (ImGui::SliderFloat("##speed", &speed, 0.25f, static_cast<float>(explore::kMaxStepsPerSecond),
+                         "%.2f steps/s", ImGuiSliderFlags_Logarithmic))
+    (void)explorer_.set_steps_per_second(std::max(0.25f, speed));
+  ImGui::Checkbox("Loop", &loop_);
+}
+
+void ConvPanel::draw_export_controls(PanelContext& context) {
+  section(context, "Export");
+  ImGui::TextUnformatted("Folder");
+  ImGui::InputText("##export folder", &export_folder_);
+  const float width = (ImGui::GetContentRegionAvail().x - 3.0f * ImGui::GetStyle().ItemSpacing.x) / 4.0f;
+  const std::array<std::pair<const char*, ExportKind>, 4> buttons = {{{"PNG", ExportKind::Png},
+                                                                      {"GIF", ExportKind::Gif},
+                                                                      {"CSV", ExportKind::Csv},
+                                                                      {"JSON", ExportKind::Json}}};
+  for (size_t i = 0; i < buttons.size(); ++i) {
+    if (i > 0) ImGui::SameLine();
+    if (ImGui::Button(buttons[i].first, ImVec2(width, 0)))
+      pending_exports_.push_back({buttons[i].second, ""});
+  }
+  (void)context;
+  ImGui::TextDisabled("PNG: the picture. GIF: every step. CSV/JSON: every tap's numbers.");
+}
+
+// ---- exports ------------------------------------------------------------------
+
+Result<std::string> ConvPanel::export_path(const std::string& requested, const std::string& stem,
+                                           const std::string& ext) {
+  if (!requested.empty()) return requested;
+  std::string folder = export_folder_;
+  if (folder.rfind("~/", 0) == 0 || folder == "~") {
+    const char* home = std::getenv("HOME");
+    if (home != nullptr) folder = std::string(home) + folder.substr(1);
+  }
+  return fresh_export_path(folder, stem, ext);
+}
+
+void ConvPanel::run_exports(const ConvCanvasEvents& canvas, PanelContext& context) {
+  // A GIF in progress keeps the others waiting: they would capture its frames.
+  while (!pending_exports_.empty() && gif_ == nullptr) {
+    const PendingExport next = pending_exports_.front();
+    pending_exports_.erase(pending_exports_.begin());
+    start_export(next.kind, next.path, canvas, context);
+  }
+}
+
+void ConvPanel::start_export(ExportKind kind, const std::string& requested, const ConvCanvasEvents& canvas,
+                             PanelContext& context) {
+  StatusBar* status = context.status;
+  const auto fail = [status](const std::string& message) {
+    if (status != nullptr) status->error(message);
+  };
+  const char* ext = kind == ExportKind::Png   ? "png"
+                    : kind == ExportKind::Gif ? "gif"
+                    : kind == ExportKind::Csv ? "csv"
+                                              : "json";
+  auto path = export_path(requested,
+                          kind == ExportKind::Csv || kind == ExportKind::Json ? "conv-trace" : "conv", ext);
+  if (!path.ok()) return fail(path.message());
+  if (kind == ExportKind::Csv || kind == ExportKind::Json) {
+    if (!explorer_.has_output()) return fail("Nothing to export: " + explorer_.reason());
+    const ConvTrace& trace = explorer_.trace();
+    const std::string text =
+        kind == ExportKind::Csv ? explore::trace_to_csv(trace) : explore::trace_to_json(trace);
+    Status written = write_text_file(path.value(), text);
+    if (!written.ok()) return fail(written.message());
+    if (status != nullptr)
+      status->info("Saved the trace (" + std::to_string(trace.steps.size()) + " steps) to " + path.value());
+    return;
+  }
+  if (kind == ExportKind::Gif) {
+    if (explorer_.step_count() == 0) return fail("Nothing to record: " + explorer_.reason());
+    explorer_.pause();
+    gif_step_before_ = explorer_.step_index();
+    gif_ = std::make_unique<GifRecording>(path.value(), explorer_.step_count());
+    if (status != nullptr) status->info("Recording the GIF…");
+    return;
+  }
+  if (context.captures == nullptr) return fail("PNG export needs the app's window");
+  ++captures_in_flight_;
+  const std::string file = path.value();
+  context.captures->push_back({canvas.min.x, canvas.min.y, canvas.max.x, canvas.max.y,
+                               [this, status, file](Result<explore::RgbaFrame> frame) {
+                                 --captures_in_flight_;
+                                 Status saved = frame.ok() ? save_image(file, rgb_from_frame(frame.value()))
+                                                           : Status(frame.error());
+                                 if (status == nullptr) return;
+                                 if (saved.ok())
+                                   status->info("Saved " + file);
+                                 else
+                                   status->error("PNG not saved: " + saved.message());
+                               }});
+}
+
+void ConvPanel::record_gif_frame(const ConvCanvasEvents& canvas, PanelContext& context) {
+  if (context.captures == nullptr) {
+    gif_->fail("GIF export needs the app's window");
+    gif_.reset();
+    return;
+  }
+  StatusBar* status = context.status;
+  ++captures_in_flight_;
+  context.captures->push_back(
+      {canvas.min.x, canvas.min.y, canvas.max.x, canvas.max.y,
+       [this, status](Result<explore::RgbaFrame> frame) {
+         --captures_in_flight_;
+         if (gif_ == nullptr) return;
+         if (frame.ok())
+           gif_->add_frame(std::move(frame).value());
+         else
+           gif_->fail(frame.message());
+         if (!gif_->complete()) return;
+         Status written = gif_->write();
+         if (status != nullptr) {
+           if (written.ok())
+             status->info("Saved " + gif_->path() + " (" + std::to_string(gif_->planned_steps().size()) +
+                          " frames" +
+                          (gif_->stride() > 1 ? ", every " + std::to_string(gif_->stride()) + "th step"
+                                              : std::string()) +
+                          ")");
+           else
+             status->error(written.message());
+         }
+         explorer_.set_step(gif_step_before_);
+         gif_.reset();
+       }});
+}
+
+}  // namespace convlab::app

@@ -1,0 +1,94 @@
+// The convolution panel: a kernel sliding over a zero-padded input, one
+// output cell at a time. Settings live in explore::ConvExplorer (core); this
+// class holds only what is about the screen: hover, cell editing, playback
+// looping, photo choice and exports.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/conv_canvas.h"
+#include "app/export_files.h"
+#include "app/panel.h"
+#include "core/explore/explorer.h"
+
+namespace convlab::app {
+
+class ConvPanel : public Panel {
+ public:
+  ConvPanel();
+  void draw(PanelContext& context) override;
+  // The explorer's keys (explore::setting_keys) plus the panel's own:
+  //  photo=PATH | sample name   loop=on|off   play=on|off
+  //  hover=C,Y,X (1-based, as shown in the tooltips)
+  //  export_png|export_gif|export_csv|export_json=PATH (written after the
+  //  first frames are drawn, so they show the final state)
+  Status apply_setting(const std::string& key, const std::string& value) override;
+  bool on_file_dropped(const std::string& path) override;
+  bool takes_files() const override { return true; }
+  bool on_step(StepKey key) override;
+  bool busy() const override {
+    return !pending_exports_.empty() || gif_ != nullptr || captures_in_flight_ > 0;
+  }
+
+  const explore::ConvExplorer& explorer() const { return explorer_; }
+
+ private:
+  enum class ExportKind { Png, Gif, Csv, Json };
+  struct PendingExport {
+    ExportKind kind;
+    std::string path;  // empty: a fresh name in the export folder
+  };
+
+  void draw_controls(PanelContext& context);
+  void draw_input_controls(PanelContext& context);
+  void draw_filter_controls(PanelContext& context);
+  void draw_geometry_controls();
+  void draw_step_controls();
+  void draw_export_controls(PanelContext& context);
+  void draw_edit_popup(PanelContext& context);
+  void handle_canvas(const ConvCanvasEvents& events, PanelContext& context);
+  void advance_playback();
+
+  Status use_photo(const std::string& path);  // grayscale of the photo at the input's size
+  void report(PanelContext& context, const Status& status, const std::string& success = "");
+
+  // Exports: CSV/JSON at once; PNG/GIF read the canvas back after a frame.
+  void run_exports(const ConvCanvasEvents& canvas, PanelContext& context);
+  void start_export(ExportKind kind, const std::string& path, const ConvCanvasEvents& canvas,
+                    PanelContext& context);
+  void record_gif_frame(const ConvCanvasEvents& canvas, PanelContext& context);
+  Result<std::string> export_path(const std::string& requested, const std::string& stem,
+                                  const std::string& ext);
+
+  explore::ConvExplorer explorer_;
+  bool loop_ = false;
+  std::optional<InputCellRef> pinned_hover_;  // --set hover=...
+  std::optional<InputCellRef> hover_;         // the mouse, last frame
+
+  // Click-to-edit: which value the popup edits and the number being typed.
+  enum class EditTarget { None, Input, Weight, Bias };
+  EditTarget edit_target_ = EditTarget::None;
+  InputCellRef edit_input_;
+  WeightRef edit_weight_;
+  float edit_value_ = 0;
+  bool open_edit_popup_ = false;
+
+  std::vector<std::string> samples_;  // bundled photos
+  int sample_index_ = 0;
+  std::string photo_path_;  // the photo in use, if any
+
+  std::string pending_status_;  // from a drop, shown on the next frame
+  bool pending_status_is_error_ = false;
+
+  std::string export_folder_;
+  std::vector<PendingExport> pending_exports_;
+  std::unique_ptr<GifRecording> gif_;
+  int gif_step_before_ = 0;
+  int captures_in_flight_ = 0;
+};
+
+}  // namespace convlab::app
