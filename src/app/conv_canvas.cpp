@@ -183,7 +183,7 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
   const float spare = box.x - used - block_gap * static_cast<float>(blocks.size() - 1);
   const float between = block_gap + std::clamp(spare / static_cast<float>(blocks.size()), 0.0f, 3.0f * font);
   const ImVec2 top = ImGui::GetCursorScreenPos();
-  std::array<ImVec2, 3> block_origin{};
+  std::array<ImVec2, 4> block_origin{};  // one spare: the compiler cannot see blocks.size() <= 3
   float x = top.x;
   for (size_t b = 0; b < blocks.size(); ++b) {
     block_origin[b] = ImVec2(x, top.y);

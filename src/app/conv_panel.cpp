@@ -7,6 +7,7 @@
 #include <array>
 #include <filesystem>
 
+#include "app/panel_widgets.h"
 #include "app/status_bar.h"
 #include "core/explore/presets.h"
 #include "core/explore/settings_text.h"
@@ -64,26 +65,6 @@ const char* input_preset_label(explore::InputPreset preset) {
   return "";
 }
 
-void section(PanelContext& context, const char* title) {
-  ImGui::Spacing();
-  ImGui::PushFont(context.heading_font);
-  ImGui::TextUnformatted(title);
-  ImGui::PopFont();
-  ImGui::Separator();
-}
-
-void help_marker(const char* text) {
-  ImGui::SameLine();
-  ImGui::TextDisabled("(?)");
-  if (ImGui::IsItemHovered()) {
-    ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
-    ImGui::TextUnformatted(text);
-    ImGui::PopTextWrapPos();
-    ImGui::EndTooltip();
-  }
-}
-
 Result<bool> parse_on_off(const std::string& key, const std::string& value) {
   if (value == "on" || value == "1" || value == "true") return true;
   if (value == "off" || value == "0" || value == "false") return false;
@@ -123,23 +104,25 @@ Result<InputCellRef> parse_hover(const std::string& value) {
 
 }  // namespace
 
-ConvPanel::ConvPanel() : Panel("conv", "Convolution") {
+ConvPanel::ConvPanel()
+    : Panel("conv", "Convolution"),
+      exporter_(ExportSource{"conv", [this] { return explorer_.step_count(); },
+                             [this] { return explorer_.step_index(); },
+                             [this](int step) { explorer_.set_step(step); }, [this] { explorer_.pause(); },
+                             [this](ExportKind kind) -> Result<std::string> {
+                               if (!explorer_.has_output()) return Error{explorer_.reason()};
+                               return kind == ExportKind::Csv ? explore::trace_to_csv(explorer_.trace())
+                                                              : explore::trace_to_json(explorer_.trace());
+                             }}) {
   samples_ = bundled_sample_photos();
-  export_folder_ = default_export_folder();
 }
 
 // ---- settings ---------------------------------------------------------------
 
 Status ConvPanel::apply_setting(const std::string& key, const std::string& value) {
-  const std::map<std::string, ExportKind> exports = {{"export_png", ExportKind::Png},
-                                                     {"export_gif", ExportKind::Gif},
-                                                     {"export_csv", ExportKind::Csv},
-                                                     {"export_json", ExportKind::Json}};
-  if (auto found = exports.find(key); found != exports.end()) {
-    if (value.empty())
-      return Error{"panel 'conv': " + key + " needs a file path, for example " + key + "=out.x"};
-    pending_exports_.push_back({found->second, value});
-    return {};
+  if (exporter_.takes_key(key)) {
+    Status requested = exporter_.request(key, value);
+    return requested.ok() ? requested : Error{"panel 'conv': " + requested.message()};
   }
   if (key == "photo") {
     std::string path = value;
@@ -202,34 +185,8 @@ bool ConvPanel::on_file_dropped(const std::string& path) {
 }
 
 bool ConvPanel::on_step(StepKey key) {
-  if (gif_ != nullptr) return false;  // recording owns the step
-  switch (key) {
-    case StepKey::Previous:
-    case StepKey::PagePrevious:
-      explorer_.pause();
-      explorer_.step_back();
-      return true;
-    case StepKey::Next:
-    case StepKey::PageNext:
-      explorer_.pause();
-      explorer_.step_forward();
-      return true;
-    case StepKey::PlayPause:
-      if (explorer_.playing())
-        explorer_.pause();
-      else
-        explorer_.play();
-      return true;
-    case StepKey::First:
-      explorer_.pause();
-      explorer_.to_start();
-      return true;
-    case StepKey::Last:
-      explorer_.pause();
-      explorer_.to_end();
-      return true;
-  }
-  return false;
+  if (exporter_.recording()) return false;  // recording owns the step
+  return apply_step_key(explorer_, key);
 }
 
 void ConvPanel::report(PanelContext& context, const Status& status, const std::string& success) {
@@ -242,15 +199,6 @@ void ConvPanel::report(PanelContext& context, const Status& status, const std::s
 
 // ---- frame ------------------------------------------------------------------
 
-void ConvPanel::advance_playback() {
-  if (!explorer_.playing() || gif_ != nullptr) return;
-  explorer_.advance(ImGui::GetIO().DeltaTime);
-  if (loop_ && !explorer_.playing() && explorer_.step_count() > 1) {
-    explorer_.to_start();
-    explorer_.play();
-  }
-}
-
 void ConvPanel::draw(PanelContext& context) {
   if (!pending_status_.empty() && context.status != nullptr) {
     if (pending_status_is_error_)
@@ -259,22 +207,15 @@ void ConvPanel::draw(PanelContext& context) {
       context.status->info(pending_status_);
     pending_status_.clear();
   }
-  bool record_this_frame = false;
-  if (gif_ != nullptr) {
-    if (auto next = gif_->next_step()) {
-      explorer_.set_step(*next);
-      record_this_frame = true;
-    }
-  } else {
-    advance_playback();
-  }
+  const bool record_this_frame = exporter_.begin_frame();
+  if (!exporter_.recording()) advance_playback(explorer_, loop_);
 
   // Narrower on a small window at a big scale, so the picture keeps room.
   const float unit = ImGui::GetFontSize();
   const float controls_width =
       std::clamp(0.3f * ImGui::GetContentRegionAvail().x, 14.0f * unit, 21.0f * unit);
   ImGui::BeginChild("conv controls", ImVec2(controls_width, 0), true);
-  ImGui::BeginDisabled(gif_ != nullptr);
+  ImGui::BeginDisabled(exporter_.recording());
   draw_controls(context);
   ImGui::EndDisabled();
   ImGui::EndChild();
@@ -284,10 +225,9 @@ void ConvPanel::draw(PanelContext& context) {
   const ConvCanvasEvents events = draw_conv_canvas(explorer_, highlight, context);
   ImGui::EndChild();
   hover_ = events.hovered_input;
-  if (gif_ == nullptr) handle_canvas(events, context);
+  if (!exporter_.recording()) handle_canvas(events, context);
   draw_edit_popup(context);
-  if (record_this_frame) record_gif_frame(events, context);
-  run_exports(events, context);
+  exporter_.end_frame(events.min, events.max, record_this_frame, context);
 }
 
 void ConvPanel::handle_canvas(const ConvCanvasEvents& events, PanelContext& context) {
@@ -488,161 +428,11 @@ void ConvPanel::draw_geometry_controls() {
     (void)explorer_.set_dilation(dilation[0], dilation[1]);
 }
 
-void ConvPanel::draw_step_controls() {
-  // Five buttons share the column's width: |< < Play > >|, Play twice as wide.
-  const float spacing = ImGui::GetStyle().ItemSpacing.x;
-  const float slot = (ImGui::GetContentRegionAvail().x - 4.0f * spacing) / 6.0f;
-  const ImVec2 button(slot, 0);
-  const bool has_steps = explorer_.step_count() > 0;
-  ImGui::BeginDisabled(!has_steps);
-  if (ImGui::Button("|<", button)) on_step(StepKey::First);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("First step (Home)");
-  ImGui::SameLine();
-  if (ImGui::Button("<", button)) on_step(StepKey::Previous);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step back (Left, Page Up)");
-  ImGui::SameLine();
-  if (ImGui::Button(explorer_.playing() ? "Pause" : "Play", ImVec2(2.0f * slot, 0)))
-    on_step(StepKey::PlayPause);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Play / pause (Space)");
-  ImGui::SameLine();
-  if (ImGui::Button(">", button)) on_step(StepKey::Next);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step forward (Right, Page Down)");
-  ImGui::SameLine();
-  if (ImGui::Button(">|", button)) on_step(StepKey::Last);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Last step (End)");
-  int step = explorer_.step_index() + 1;
-  if (ImGui::SliderInt("##step", &step, 1, std::max(1, explorer_.step_count()), "step %d")) {
-    explorer_.pause();
-    explorer_.set_step(step - 1);
-  }
-  ImGui::EndDisabled();
-  float speed = static_cast<float>(explorer_.steps_per_second());
-  if (ImGui::SliderFloat("##speed", &speed, 0.25f, static_cast<float>(explore::kMaxStepsPerSecond),
-                         "%.2f steps/s", ImGuiSliderFlags_Logarithmic))
-    (void)explorer_.set_steps_per_second(std::max(0.25f, speed));
-  ImGui::Checkbox("Loop", &loop_);
-}
+void ConvPanel::draw_step_controls() { draw_step_bar(*this, explorer_, loop_, explore::kMaxStepsPerSecond); }
 
 void ConvPanel::draw_export_controls(PanelContext& context) {
   section(context, "Export");
-  ImGui::TextUnformatted("Folder");
-  ImGui::InputText("##export folder", &export_folder_);
-  const float width = (ImGui::GetContentRegionAvail().x - 3.0f * ImGui::GetStyle().ItemSpacing.x) / 4.0f;
-  const std::array<std::pair<const char*, ExportKind>, 4> buttons = {{{"PNG", ExportKind::Png},
-                                                                      {"GIF", ExportKind::Gif},
-                                                                      {"CSV", ExportKind::Csv},
-                                                                      {"JSON", ExportKind::Json}}};
-  for (size_t i = 0; i < buttons.size(); ++i) {
-    if (i > 0) ImGui::SameLine();
-    if (ImGui::Button(buttons[i].first, ImVec2(width, 0)))
-      pending_exports_.push_back({buttons[i].second, ""});
-  }
-  (void)context;
-  ImGui::TextDisabled("PNG: the picture. GIF: every step. CSV/JSON: every tap's numbers.");
-}
-
-// ---- exports ------------------------------------------------------------------
-
-Result<std::string> ConvPanel::export_path(const std::string& requested, const std::string& stem,
-                                           const std::string& ext) {
-  if (!requested.empty()) return requested;
-  std::string folder = export_folder_;
-  if (folder.rfind("~/", 0) == 0 || folder == "~") {
-    const char* home = std::getenv("HOME");
-    if (home != nullptr) folder = std::string(home) + folder.substr(1);
-  }
-  return fresh_export_path(folder, stem, ext);
-}
-
-void ConvPanel::run_exports(const ConvCanvasEvents& canvas, PanelContext& context) {
-  // A GIF in progress keeps the others waiting: they would capture its frames.
-  while (!pending_exports_.empty() && gif_ == nullptr) {
-    const PendingExport next = pending_exports_.front();
-    pending_exports_.erase(pending_exports_.begin());
-    start_export(next.kind, next.path, canvas, context);
-  }
-}
-
-void ConvPanel::start_export(ExportKind kind, const std::string& requested, const ConvCanvasEvents& canvas,
-                             PanelContext& context) {
-  StatusBar* status = context.status;
-  const auto fail = [status](const std::string& message) {
-    if (status != nullptr) status->error(message);
-  };
-  const char* ext = kind == ExportKind::Png   ? "png"
-                    : kind == ExportKind::Gif ? "gif"
-                    : kind == ExportKind::Csv ? "csv"
-                                              : "json";
-  auto path = export_path(requested,
-                          kind == ExportKind::Csv || kind == ExportKind::Json ? "conv-trace" : "conv", ext);
-  if (!path.ok()) return fail(path.message());
-  if (kind == ExportKind::Csv || kind == ExportKind::Json) {
-    if (!explorer_.has_output()) return fail("Nothing to export: " + explorer_.reason());
-    const ConvTrace& trace = explorer_.trace();
-    const std::string text =
-        kind == ExportKind::Csv ? explore::trace_to_csv(trace) : explore::trace_to_json(trace);
-    Status written = write_text_file(path.value(), text);
-    if (!written.ok()) return fail(written.message());
-    if (status != nullptr)
-      status->info("Saved the trace (" + std::to_string(trace.steps.size()) + " steps) to " + path.value());
-    return;
-  }
-  if (kind == ExportKind::Gif) {
-    if (explorer_.step_count() == 0) return fail("Nothing to record: " + explorer_.reason());
-    explorer_.pause();
-    gif_step_before_ = explorer_.step_index();
-    gif_ = std::make_unique<GifRecording>(path.value(), explorer_.step_count());
-    if (status != nullptr) status->info("Recording the GIF…");
-    return;
-  }
-  if (context.captures == nullptr) return fail("PNG export needs the app's window");
-  ++captures_in_flight_;
-  const std::string file = path.value();
-  context.captures->push_back({canvas.min.x, canvas.min.y, canvas.max.x, canvas.max.y,
-                               [this, status, file](Result<explore::RgbaFrame> frame) {
-                                 --captures_in_flight_;
-                                 Status saved = frame.ok() ? save_image(file, rgb_from_frame(frame.value()))
-                                                           : Status(frame.error());
-                                 if (status == nullptr) return;
-                                 if (saved.ok())
-                                   status->info("Saved " + file);
-                                 else
-                                   status->error("PNG not saved: " + saved.message());
-                               }});
-}
-
-void ConvPanel::record_gif_frame(const ConvCanvasEvents& canvas, PanelContext& context) {
-  if (context.captures == nullptr) {
-    gif_->fail("GIF export needs the app's window");
-    gif_.reset();
-    return;
-  }
-  StatusBar* status = context.status;
-  ++captures_in_flight_;
-  context.captures->push_back(
-      {canvas.min.x, canvas.min.y, canvas.max.x, canvas.max.y,
-       [this, status](Result<explore::RgbaFrame> frame) {
-         --captures_in_flight_;
-         if (gif_ == nullptr) return;
-         if (frame.ok())
-           gif_->add_frame(std::move(frame).value());
-         else
-           gif_->fail(frame.message());
-         if (!gif_->complete()) return;
-         Status written = gif_->write();
-         if (status != nullptr) {
-           if (written.ok())
-             status->info("Saved " + gif_->path() + " (" + std::to_string(gif_->planned_steps().size()) +
-                          " frames" +
-                          (gif_->stride() > 1 ? ", every " + std::to_string(gif_->stride()) + "th step"
-                                              : std::string()) +
-                          ")");
-           else
-             status->error(written.message());
-         }
-         explorer_.set_step(gif_step_before_);
-         gif_.reset();
-       }});
+  exporter_.draw_controls(context);
 }
 
 }  // namespace convlab::app

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "app/conv_canvas.h"
-#include "app/export_files.h"
 #include "app/panel.h"
+#include "app/panel_exporter.h"
 #include "core/explore/explorer.h"
 
 namespace convlab::app {
@@ -30,19 +30,11 @@ class ConvPanel : public Panel {
   bool on_file_dropped(const std::string& path) override;
   bool takes_files() const override { return true; }
   bool on_step(StepKey key) override;
-  bool busy() const override {
-    return !pending_exports_.empty() || gif_ != nullptr || captures_in_flight_ > 0;
-  }
+  bool busy() const override { return exporter_.busy(); }
 
   const explore::ConvExplorer& explorer() const { return explorer_; }
 
  private:
-  enum class ExportKind { Png, Gif, Csv, Json };
-  struct PendingExport {
-    ExportKind kind;
-    std::string path;  // empty: a fresh name in the export folder
-  };
-
   void draw_controls(PanelContext& context);
   void draw_input_controls(PanelContext& context);
   void draw_filter_controls(PanelContext& context);
@@ -51,18 +43,9 @@ class ConvPanel : public Panel {
   void draw_export_controls(PanelContext& context);
   void draw_edit_popup(PanelContext& context);
   void handle_canvas(const ConvCanvasEvents& events, PanelContext& context);
-  void advance_playback();
 
   Status use_photo(const std::string& path);  // grayscale of the photo at the input's size
   void report(PanelContext& context, const Status& status, const std::string& success = "");
-
-  // Exports: CSV/JSON at once; PNG/GIF read the canvas back after a frame.
-  void run_exports(const ConvCanvasEvents& canvas, PanelContext& context);
-  void start_export(ExportKind kind, const std::string& path, const ConvCanvasEvents& canvas,
-                    PanelContext& context);
-  void record_gif_frame(const ConvCanvasEvents& canvas, PanelContext& context);
-  Result<std::string> export_path(const std::string& requested, const std::string& stem,
-                                  const std::string& ext);
 
   explore::ConvExplorer explorer_;
   bool loop_ = false;
@@ -84,11 +67,7 @@ class ConvPanel : public Panel {
   std::string pending_status_;  // from a drop, shown on the next frame
   bool pending_status_is_error_ = false;
 
-  std::string export_folder_;
-  std::vector<PendingExport> pending_exports_;
-  std::unique_ptr<GifRecording> gif_;
-  int gif_step_before_ = 0;
-  int captures_in_flight_ = 0;
+  PanelExporter exporter_;  // after explorer_: its callbacks use it
 };
 
 }  // namespace convlab::app

@@ -1,0 +1,45 @@
+#include "app/panel_widgets.h"
+
+namespace convlab::app {
+
+void section(PanelContext& context, const char* title) {
+  ImGui::Spacing();
+  ImGui::PushFont(context.heading_font);
+  ImGui::TextUnformatted(title);
+  ImGui::PopFont();
+  ImGui::Separator();
+}
+
+void help_marker(const char* text) {
+  ImGui::SameLine();
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+std::optional<StepKey> draw_step_buttons(bool has_steps, bool playing) {
+  std::optional<StepKey> pressed;
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float slot = (ImGui::GetContentRegionAvail().x - 4.0f * spacing) / 6.0f;
+  const ImVec2 button(slot, 0);
+  const auto item = [&](const char* label, ImVec2 size, StepKey key, const char* tip, bool same_line) {
+    if (same_line) ImGui::SameLine();
+    if (ImGui::Button(label, size)) pressed = key;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+  };
+  ImGui::BeginDisabled(!has_steps);
+  item("|<", button, StepKey::First, "First step (Home)", false);
+  item("<", button, StepKey::Previous, "Step back (Left, Page Up)", true);
+  item(playing ? "Pause" : "Play", ImVec2(2.0f * slot, 0), StepKey::PlayPause, "Play / pause (Space)", true);
+  item(">", button, StepKey::Next, "Step forward (Right, Page Down)", true);
+  item(">|", button, StepKey::Last, "Last step (End)", true);
+  ImGui::EndDisabled();
+  return pressed;
+}
+
+}  // namespace convlab::app
