@@ -71,28 +71,6 @@ Result<bool> parse_on_off(const std::string& key, const std::string& value) {
   return Error{"panel 'conv': " + key + "='" + value + "' is not valid; use on or off"};
 }
 
-// The largest centered part of `image` with the aspect of width x height.
-RgbImage center_crop(const RgbImage& image, int width, int height) {
-  int crop_w = image.width, crop_h = static_cast<int>(static_cast<int64_t>(image.width) * height / width);
-  if (crop_h > image.height) {
-    crop_h = image.height;
-    crop_w = std::max(1, static_cast<int>(static_cast<int64_t>(image.height) * width / height));
-  }
-  crop_h = std::max(crop_h, 1);
-  const int x0 = (image.width - crop_w) / 2, y0 = (image.height - crop_h) / 2;
-  RgbImage crop;
-  crop.width = crop_w;
-  crop.height = crop_h;
-  crop.pixels.resize(static_cast<size_t>(crop_w) * static_cast<size_t>(crop_h) * 3);
-  for (int y = 0; y < crop_h; ++y)
-    std::copy_n(
-        image.pixels.data() +
-            (static_cast<size_t>(y0 + y) * static_cast<size_t>(image.width) + static_cast<size_t>(x0)) * 3,
-        static_cast<size_t>(crop_w) * 3,
-        crop.pixels.data() + static_cast<size_t>(y) * static_cast<size_t>(crop_w) * 3);
-  return crop;
-}
-
 Result<InputCellRef> parse_hover(const std::string& value) {
   int c = 0, y = 0, x = 0;
   char tail = 0;
@@ -168,7 +146,7 @@ Status ConvPanel::use_photo(const std::string& path) {
   auto image = load_image(path);
   if (!image.ok()) return image.error();
   const auto& s = explorer_.settings();
-  auto small = resize_image(center_crop(image.value(), s.input_w, s.input_h), s.input_w, s.input_h);
+  auto small = resize_image(center_crop_to_aspect(image.value(), s.input_w, s.input_h), s.input_w, s.input_h);
   if (!small.ok()) return small.error();
   CONVLAB_TRY(explorer_.set_input_from_photo(small.value(), explore::CropRect{0, 0, s.input_w, s.input_h},
                                              explore::LumaRange::Byte));

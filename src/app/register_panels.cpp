@@ -4,6 +4,7 @@
 
 #include "app/about_panel.h"
 #include "app/conv_panel.h"
+#include "app/tconv_panel.h"
 
 namespace convlab::app {
 
@@ -24,6 +25,7 @@ PanelRegistry make_panels() {
   // Tab order = number keys. The learning panels (conv, tconv, bn, network,
   // lesson) go first as they arrive; About stays last.
   add<ConvPanel>(registry);
+  add<TconvPanel>(registry);
   add<AboutPanel>(registry);
   return registry;
 }

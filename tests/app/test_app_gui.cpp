@@ -202,3 +202,47 @@ TEST_CASE("GUI: bad conv settings are refused before a window opens") {
   CHECK(photo.exit_code == 2);
   CHECK(contains(photo.err, "/no/such.jpg"));
 }
+
+TEST_CASE("GUI: the transposed-convolution panel renders its three views and exports") {
+  REQUIRE(have_xvfb_run());
+  TempDir dir;
+  const auto shot = [&](std::vector<std::string> args, const std::string& name, int width, int height) {
+    args.insert(args.begin(), {"--panel", "tconv"});
+    std::vector<std::string> all = {"--screenshot", dir.file(name), "--window",
+                                    std::to_string(width) + "x" + std::to_string(height)};
+    all.insert(all.end(), args.begin(), args.end());
+    auto r = run_under_xvfb(all);
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    auto image = convlab::load_image(dir.file(name));
+    REQUIRE(image.ok());
+    CHECK(image->width == width);
+    CHECK(variance(image.value()) > 100.0);
+  };
+  shot({"--set", "step=2"}, "seed.png", 1600, 900);  // the seed's 2x2 example
+  shot({"--scale", "1.5", "--set", "input=3x3", "--set", "kernel=3x3", "--set", "stride=2", "--set",
+        "padding=1", "--set", "output_padding=1", "--set", "view=direct", "--set", "step=7"},
+       "direct.png", 1280, 720);
+  const std::string csv = dir.file("tconv.csv"), json = dir.file("tconv.json");
+  shot({"--set", "kernel=3x3", "--set", "stride=2", "--set", "view=overlap", "--set", "artifact=on", "--set",
+        "export_csv=" + csv, "--set", "export_json=" + json},
+       "overlap.png", 1600, 900);
+  std::ifstream json_in(json);
+  const auto parsed = nlohmann::json::parse(json_in);
+  CHECK(parsed["op"] == "conv_transpose2d");
+  CHECK(parsed["intermediates"].size() == 4);  // 2x2 input
+  std::ifstream csv_in(csv);
+  std::string header;
+  std::getline(csv_in, header);
+  CHECK(contains(header, "intermediate"));
+}
+
+TEST_CASE("GUI: bad transposed-convolution settings are refused before a window opens") {
+  auto r = run_convlab({"--panel", "tconv", "--set", "view=sideways"}, {"DISPLAY="});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "sum"));
+  CHECK(contains(r.err, "overlap"));
+  auto key = run_convlab({"--panel", "tconv", "--set", "colour=red"}, {"DISPLAY="});
+  CHECK(key.exit_code == 2);
+  CHECK(contains(key.err, "artifact"));
+}

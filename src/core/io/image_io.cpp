@@ -207,4 +207,27 @@ Result<RgbImage> resize_image(const RgbImage& image, int width, int height) {
   return out;
 }
 
+RgbImage center_crop_to_aspect(const RgbImage& image, int width, int height) {
+  if (width <= 0 || height <= 0 || image.width <= 0 || image.height <= 0) return image;
+  int crop_w = image.width;
+  int crop_h = static_cast<int>(static_cast<int64_t>(image.width) * height / width);
+  if (crop_h > image.height) {
+    crop_h = image.height;
+    crop_w = static_cast<int>(static_cast<int64_t>(image.height) * width / height);
+  }
+  crop_w = std::clamp(crop_w, 1, image.width);
+  crop_h = std::clamp(crop_h, 1, image.height);
+  const int x0 = (image.width - crop_w) / 2, y0 = (image.height - crop_h) / 2;
+  RgbImage crop;
+  crop.width = crop_w;
+  crop.height = crop_h;
+  crop.pixels.resize(static_cast<size_t>(crop_w) * static_cast<size_t>(crop_h) * 3);
+  const size_t row_bytes = static_cast<size_t>(crop_w) * 3;
+  for (int y = 0; y < crop_h; ++y)
+    std::copy_n(image.pixels.data() +
+                    (static_cast<size_t>(y0 + y) * static_cast<size_t>(image.width) + static_cast<size_t>(x0)) * 3,
+                row_bytes, crop.pixels.data() + static_cast<size_t>(y) * row_bytes);
+  return crop;
+}
+
 }  // namespace convlab

@@ -33,6 +33,10 @@ Status save_image(const std::string& path, const RgbImage& image);
 Tensor image_to_tensor(const RgbImage& image);
 Result<RgbImage> tensor_to_image(const Tensor& rgb);
 
+// The largest centered part of `image` with the aspect width:height (both
+// > 0), so a later resize does not stretch the picture.
+RgbImage center_crop_to_aspect(const RgbImage& image, int width, int height);
+
 // Resamples to width x height (stb_image_resize, sRGB-aware, good filters for
 // both shrinking and enlarging).
 Result<RgbImage> resize_image(const RgbImage& image, int width, int height);

@@ -1,0 +1,237 @@
+#include "core/explore/bn_settings_text.h"
+
+#include <charconv>
+#include <sstream>
+
+#include "core/explore/step_text.h"
+
+namespace convlab::explore {
+
+namespace {
+
+// The text helpers mirror settings_text.cpp's (whole-string numbers only,
+// shortest exact float text), so every panel reads and writes alike.
+
+std::string trim(const std::string& text) {
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  const size_t last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(text);
+  while (std::getline(in, part, separator)) parts.push_back(trim(part));
+  if (!text.empty() && text.back() == separator) parts.emplace_back();
+  return parts;
+}
+
+bool parse_int(const std::string& text, int& value) {
+  const char* end = text.data() + text.size();
+  const auto result = std::from_chars(text.data(), end, value);
+  return !text.empty() && result.ec == std::errc() && result.ptr == end;
+}
+
+bool parse_uint64(const std::string& text, uint64_t& value) {
+  const char* end = text.data() + text.size();
+  const auto result = std::from_chars(text.data(), end, value);
+  return !text.empty() && result.ec == std::errc() && result.ptr == end;
+}
+
+bool parse_float(const std::string& text, float& value) {
+  const char* begin = text.data();
+  if (!text.empty() && text.front() == '+') ++begin;
+  const char* end = text.data() + text.size();
+  const auto result = std::from_chars(begin, end, value);
+  return begin != end && result.ec == std::errc() && result.ptr == end;
+}
+
+Error bad_value(const std::string& key, const std::string& value, const std::string& valid) {
+  return make_error(key, ": '", value, "' is not valid: use ", valid);
+}
+
+// "5x7" -> (5, 7); "5" -> (5, 5).
+bool parse_size(const std::string& text, int& h, int& w) {
+  const size_t x = text.find_first_of("xX");
+  if (x == std::string::npos) return parse_int(text, h) && (w = h, true);
+  return parse_int(text.substr(0, x), h) && parse_int(text.substr(x + 1), w);
+}
+
+// One number for every channel, or one per channel.
+Result<std::vector<float>> parse_channel_values(const std::string& key, const std::string& text,
+                                                int channels) {
+  std::vector<float> values;
+  for (const std::string& part : split(text, ',')) {
+    float v = 0;
+    if (!parse_float(part, v))
+      return make_error(key, ": '", part, "' is not a number: give one number for every channel or ",
+                        channels, " comma-separated numbers (one per channel), like 1,-2,0.5");
+    values.push_back(v);
+  }
+  if (values.size() == 1) values.assign(static_cast<size_t>(channels), values[0]);
+  if (values.size() != static_cast<size_t>(channels))
+    return make_error(key, ": got ", values.size(), " values but there are ", channels,
+                      " channels: give one number for every channel or one per channel");
+  return values;
+}
+
+std::string join_values(const std::vector<float>& values) {
+  std::string text;
+  for (float v : values) {
+    if (!text.empty()) text += ',';
+    text += format_value(v);  // shortest exact text: the round trip is bit for bit
+  }
+  return text;
+}
+
+Status with_key(const std::string& key, Status status) {
+  if (status.ok()) return status;
+  return make_error(key, ": ", status.message());
+}
+
+std::string keys_text() {
+  std::string text;
+  for (const std::string& key : bn_setting_keys()) text += (text.empty() ? "" : ", ") + key;
+  return text;
+}
+
+// Setters of per-channel vectors, by key.
+Status set_channel_values(BnExplorer& e, const std::string& key, std::vector<float> values) {
+  if (key == "mean") return e.set_means(std::move(values));
+  if (key == "scale") return e.set_scales(std::move(values));
+  if (key == "gamma") return e.set_gammas(std::move(values));
+  if (key == "beta") return e.set_betas(std::move(values));
+  if (key == "running_mean") return e.set_running(std::move(values), e.running_var().values());
+  return e.set_running(e.running_mean().values(), std::move(values));  // running_var
+}
+
+}  // namespace
+
+const std::vector<std::string>& bn_setting_keys() {
+  static const std::vector<std::string> keys = {
+      "batch",       "channels", "size",    "seed",     "mean",           "scale",
+      "gamma",       "beta",     "eps",     "momentum", "mode",           "running_mean",
+      "running_var", "source",   "channel", "bins",     "histogram_range"};
+  return keys;
+}
+
+Status apply_bn_setting(BnExplorer& e, const std::string& raw_key, const std::string& raw_value) {
+  const std::string key = trim(raw_key), value = trim(raw_value);
+  int a = 0, b = 0;
+  if (key == "batch") {
+    if (!parse_int(value, a)) return bad_value(key, value, "an integer 1..16 (images in the mini-batch)");
+    return with_key(key, e.set_batch(a));
+  }
+  if (key == "channels") {
+    if (!parse_int(value, a)) return bad_value(key, value, "an integer 1..8");
+    return with_key(key, e.set_channels(a));
+  }
+  if (key == "size") {
+    if (!parse_size(value, a, b)) return bad_value(key, value, "a size HxW or N (1..16 each)");
+    return with_key(key, e.set_size(a, b));
+  }
+  if (key == "seed") {
+    uint64_t seed = 0;
+    if (!parse_uint64(value, seed)) return bad_value(key, value, "a non-negative integer");
+    e.set_seed(seed);
+    return {};
+  }
+  if (key == "mean" || key == "scale" || key == "gamma" || key == "beta" || key == "running_mean" ||
+      key == "running_var") {
+    auto values = parse_channel_values(key, value, e.settings().channels);
+    if (!values.ok()) return values.error();
+    return with_key(key, set_channel_values(e, key, std::move(values).value()));
+  }
+  if (key == "eps" || key == "momentum") {
+    float v = 0;
+    if (!parse_float(value, v)) return bad_value(key, value, "a number from 0 to 1");
+    return with_key(key, key == "eps" ? e.set_eps(v) : e.set_momentum(v));
+  }
+  if (key == "mode") {
+    auto mode = parse_bn_mode(value);
+    if (!mode.ok()) return with_key(key, mode.error());
+    e.set_mode(*mode);
+    return {};
+  }
+  if (key == "source") {
+    if (value == "random") {
+      e.use_random_source();
+      return {};
+    }
+    if (value.rfind("layer:", 0) == 0) return with_key(key, e.request_layer(value.substr(6)));
+    return bad_value(key, value, "random or layer:NAME (a layer of the loaded model, e.g. layer:conv1_bn)");
+  }
+  if (key == "channel") {
+    if (!parse_int(value, a))
+      return bad_value(key, value, "a channel index 0.." + std::to_string(e.settings().channels - 1));
+    return with_key(key, e.set_channel(a));
+  }
+  if (key == "bins") {
+    if (!parse_int(value, a)) return bad_value(key, value, "an integer 1..64");
+    return with_key(key, e.set_bins(a));
+  }
+  if (key == "histogram_range") {
+    if (value != "shared" && value != "separate")
+      return bad_value(key, value, "shared (one range for all three histograms) or separate");
+    e.set_shared_range(value == "shared");
+    return {};
+  }
+  return make_error("unknown setting '", key, "': valid keys are ", keys_text());
+}
+
+Status apply_bn_setting(BnExplorer& explorer, const std::string& assignment) {
+  const size_t equals = assignment.find('=');
+  if (equals == std::string::npos)
+    return make_error("setting '", assignment, "' has no '=': write KEY=VALUE with a key from ", keys_text());
+  return apply_bn_setting(explorer, assignment.substr(0, equals), assignment.substr(equals + 1));
+}
+
+Status apply_bn_settings_text(BnExplorer& explorer, const std::string& text) {
+  std::istringstream in(text);
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    line = trim(line);
+    if (line.empty() || line.front() == '#') continue;
+    const Status status = apply_bn_setting(explorer, line);
+    if (!status.ok()) return make_error("line ", number, ": ", status.message());
+  }
+  return {};
+}
+
+std::string describe_bn_state(const BnExplorer& e) {
+  const BnSettings& s = e.settings();
+  std::ostringstream out;
+  out << "batch=" << s.batch << '\n';
+  out << "channels=" << s.channels << '\n';
+  out << "size=" << s.height << 'x' << s.width << '\n';
+  out << "seed=" << s.seed << '\n';
+  out << "mean=" << join_values(s.mean) << '\n';
+  out << "scale=" << join_values(s.scale) << '\n';
+  out << "gamma=" << join_values(s.gamma) << '\n';
+  out << "beta=" << join_values(s.beta) << '\n';
+  out << "eps=" << format_value(s.eps) << '\n';
+  out << "momentum=" << format_value(s.momentum) << '\n';
+  out << "mode=" << bn_mode_name(s.mode) << '\n';
+  out << "running_mean=" << join_values(e.running_mean().values()) << '\n';
+  out << "running_var=" << join_values(e.running_var().values()) << '\n';
+  if (s.source == BnSource::Layer && !s.layer.empty()) {
+    out << "source=layer:" << s.layer << '\n';
+  } else {
+    // Values fed without a layer name cannot be restored from text.
+    if (s.source == BnSource::Layer) {
+      std::string label = e.source_label();
+      for (char& ch : label)
+        if (ch == '\n' || ch == '\r') ch = ' ';  // one comment line
+      out << "# source: " << label << " (values not saved)\n";
+    }
+    out << "source=random\n";
+  }
+  out << "channel=" << s.channel << '\n';
+  out << "bins=" << s.bins << '\n';
+  out << "histogram_range=" << (s.shared_range ? "shared" : "separate") << '\n';
+  return out.str();
+}
+
+}  // namespace convlab::explore

@@ -1,0 +1,646 @@
+#include "core/explore/tconv_explorer.h"
+
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <sstream>
+
+#include "core/explore/explorer.h"  // kMaxStepsPerSecond: both panels play alike
+#include "core/explore/step_text.h"
+#include "core/ops/reference.h"
+
+namespace convlab::explore {
+
+namespace {
+
+constexpr std::array<const char*, 4> kKernelPresetNames = {"numbers", "ones", "bilinear", "random"};
+constexpr std::array<const char*, 3> kViewNames = {"sum", "direct", "overlap"};
+
+std::string lower(std::string text) {
+  for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return text;
+}
+
+template <size_t N>
+std::string join_names(const std::array<const char*, N>& names) {
+  std::string text;
+  for (const char* name : names) text += (text.empty() ? "" : ", ") + std::string(name);
+  return text;
+}
+
+Status check_range(const char* what, int value, int low, int high) {
+  if (value >= low && value <= high) return {};
+  return make_error(what, " is ", value, " but must be ", low, "..", high);
+}
+
+// Each (in, out) kernel of a random preset gets its own stream, and the
+// kernel streams differ from the input's even with the same seed (the same
+// rule as the convolution panel).
+uint64_t kernel_seed(uint64_t seed, int index) {
+  return seed * 0x9E3779B97F4A7C15ULL + 0x6B65726E656CULL + static_cast<uint64_t>(index);
+}
+
+// One axis of the bilinear kernel: a tent of half-width f centered on the kernel.
+float bilinear_tap(int index, int size) {
+  const double factor = (size + 1) / 2;  // ceil(size/2)
+  const double center = (size - 1) / 2.0;
+  return static_cast<float>(1.0 - std::abs(index - center) / factor);
+}
+
+// How many (input index, tap) pairs of one axis land on each output index:
+// input i and tap t reach full position i*s + t*d, output position that - p.
+std::vector<int> axis_overlap(int input, int kernel, int stride, int padding, int dilation, int output) {
+  std::vector<int> counts(static_cast<size_t>(output), 0);
+  for (int i = 0; i < input; ++i)
+    for (int t = 0; t < kernel; ++t) {
+      const int o = i * stride + t * dilation - padding;
+      if (o >= 0 && o < output) ++counts[static_cast<size_t>(o)];
+    }
+  return counts;
+}
+
+// "(2 - 1)*1 + 1 = 2 -> frame 1*(2 - 1) - 0 = 1 (+ 0 after): 2 + 1 + 1 = 4 -> conv: 4 - 1*(2 - 1) = 3"
+std::string direct_axis_formula(int input, int kernel, int stride, int padding, int output_padding,
+                                int dilation) {
+  const int upsampled = (input - 1) * stride + 1;
+  const int frame = dilation * (kernel - 1) - padding;
+  const int padded = upsampled + 2 * frame + output_padding;
+  std::ostringstream out;
+  out << "(" << input << " - 1)*" << stride << " + 1 = " << upsampled << " -> frame " << dilation << "*("
+      << kernel << " - 1) - " << padding << " = " << frame << " (+ " << output_padding
+      << " after): " << upsampled << " + " << frame << " + " << frame + output_padding << " = " << padded
+      << " -> conv: " << padded << " - " << dilation << "*(" << kernel
+      << " - 1) = " << padded - dilation * (kernel - 1);
+  return out.str();
+}
+
+}  // namespace
+
+// ---- presets and views ------------------------------------------------------
+
+const char* tconv_kernel_preset_name(TconvKernelPreset preset) {
+  return kKernelPresetNames[static_cast<size_t>(preset)];
+}
+std::string tconv_kernel_preset_names() { return join_names(kKernelPresetNames); }
+
+Result<TconvKernelPreset> parse_tconv_kernel_preset(const std::string& name) {
+  const std::string wanted = lower(name);
+  for (size_t i = 0; i < kKernelPresetNames.size(); ++i)
+    if (wanted == kKernelPresetNames[i]) return static_cast<TconvKernelPreset>(i);
+  return make_error("unknown kernel preset '", name, "': use one of ", tconv_kernel_preset_names());
+}
+
+std::vector<float> make_tconv_kernel_preset(TconvKernelPreset preset, int kernel_h, int kernel_w,
+                                            uint64_t seed, int first) {
+  std::vector<float> values(static_cast<size_t>(kernel_h * kernel_w), 0.0f);
+  for (int y = 0; y < kernel_h; ++y)
+    for (int x = 0; x < kernel_w; ++x) {
+      float& v = values[static_cast<size_t>(y * kernel_w + x)];
+      switch (preset) {
+        case TconvKernelPreset::Numbers:
+          v = static_cast<float>(first + y * kernel_w + x);
+          break;
+        case TconvKernelPreset::Ones:
+          v = 1.0f;
+          break;
+        case TconvKernelPreset::Bilinear:
+          v = bilinear_tap(y, kernel_h) * bilinear_tap(x, kernel_w);
+          break;
+        case TconvKernelPreset::Random:
+          break;  // below: presets.h's stream, so both panels draw alike
+      }
+    }
+  if (preset == TconvKernelPreset::Random)
+    values = make_kernel_preset(KernelPreset::Random, kernel_h, kernel_w, seed).value();  // fits any size
+  return values;
+}
+
+const char* tconv_view_name(TconvView view) { return kViewNames[static_cast<size_t>(view)]; }
+
+Result<TconvView> parse_tconv_view(const std::string& name) {
+  const std::string wanted = lower(name);
+  for (size_t i = 0; i < kViewNames.size(); ++i)
+    if (wanted == kViewNames[i]) return static_cast<TconvView>(i);
+  return make_error("unknown view '", name, "': use one of ", join_names(kViewNames));
+}
+
+// ---- settings ---------------------------------------------------------------
+
+TconvExplorer::TconvExplorer() {
+  regenerate_input();
+  s_.bias.assign(1, 0.0f);
+  regenerate_kernel();
+}
+
+void TconvExplorer::changed() {
+  geometry_.reset();
+  trace_.reset();
+  direct_.reset();
+  overlap_.reset();
+}
+
+// Keeps the values that still have a place, zeros the rest; a live preset is
+// regenerated instead, so 'numbers' stays 0..n.
+void TconvExplorer::resize_input(int channels, int height, int width) {
+  std::vector<float> values(static_cast<size_t>(channels * height * width), 0.0f);
+  for (int c = 0; c < std::min(channels, s_.in_channels); ++c)
+    for (int y = 0; y < std::min(height, s_.input_h); ++y)
+      for (int x = 0; x < std::min(width, s_.input_w); ++x)
+        values[static_cast<size_t>((c * height + y) * width + x)] = input_value(c, y, x);
+  s_.input = std::move(values);
+  s_.in_channels = channels;
+  s_.input_h = height;
+  s_.input_w = width;
+  if (s_.input_preset) regenerate_input();
+}
+
+// Reads the old layout, so the caller sets the channel counts afterwards.
+void TconvExplorer::resize_kernel(int in_channels, int out_channels, int height, int width) {
+  std::vector<float> values(static_cast<size_t>(in_channels * out_channels * height * width), 0.0f);
+  for (int c = 0; c < std::min(in_channels, s_.in_channels); ++c)
+    for (int o = 0; o < std::min(out_channels, s_.out_channels); ++o)
+      for (int y = 0; y < std::min(height, s_.kernel_h); ++y)
+        for (int x = 0; x < std::min(width, s_.kernel_w); ++x)
+          values[static_cast<size_t>(((c * out_channels + o) * height + y) * width + x)] = weight(c, o, y, x);
+  s_.weight = std::move(values);
+  s_.bias.resize(static_cast<size_t>(out_channels), 0.0f);
+  s_.kernel_h = height;
+  s_.kernel_w = width;
+}
+
+void TconvExplorer::regenerate_input() {
+  s_.input = make_input_preset(*s_.input_preset, s_.in_channels, s_.input_h, s_.input_w, s_.seed);
+}
+
+void TconvExplorer::regenerate_kernel() {
+  const int per_kernel = s_.kernel_h * s_.kernel_w;
+  s_.weight.clear();
+  for (int k = 0; k < s_.in_channels * s_.out_channels; ++k) {
+    const auto values = make_tconv_kernel_preset(*s_.kernel_preset, s_.kernel_h, s_.kernel_w,
+                                                 kernel_seed(s_.seed, k), k * per_kernel);
+    s_.weight.insert(s_.weight.end(), values.begin(), values.end());
+  }
+}
+
+Status TconvExplorer::set_input_size(int height, int width) {
+  CONVLAB_TRY(check_range("input height", height, 1, kMaxTconvInputSide));
+  CONVLAB_TRY(check_range("input width", width, 1, kMaxTconvInputSide));
+  resize_input(s_.in_channels, height, width);
+  changed();
+  return {};
+}
+
+Status TconvExplorer::set_in_channels(int channels) {
+  CONVLAB_TRY(check_range("input channels", channels, 1, kMaxTconvChannels));
+  // Both the input and the weight (its first axis) gain or lose the channel;
+  // the kernel first, as it reads the old layout.
+  resize_kernel(channels, s_.out_channels, s_.kernel_h, s_.kernel_w);
+  resize_input(channels, s_.input_h, s_.input_w);  // sets in_channels
+  if (s_.kernel_preset) regenerate_kernel();
+  changed();
+  return {};
+}
+
+Status TconvExplorer::set_out_channels(int channels) {
+  CONVLAB_TRY(check_range("output channels", channels, 1, kMaxTconvChannels));
+  resize_kernel(s_.in_channels, channels, s_.kernel_h, s_.kernel_w);
+  s_.out_channels = channels;
+  if (s_.kernel_preset) regenerate_kernel();
+  changed();
+  return {};
+}
+
+Status TconvExplorer::set_kernel_size(int height, int width) {
+  CONVLAB_TRY(check_range("kernel height", height, 1, kMaxTconvKernelSide));
+  CONVLAB_TRY(check_range("kernel width", width, 1, kMaxTconvKernelSide));
+  resize_kernel(s_.in_channels, s_.out_channels, height, width);
+  if (s_.kernel_preset) regenerate_kernel();
+  changed();
+  return {};
+}
+
+Status TconvExplorer::check_input_cell(int c, int y, int x) const {
+  if (c >= 0 && c < s_.in_channels && y >= 0 && y < s_.input_h && x >= 0 && x < s_.input_w) return {};
+  return make_error("input cell (channel ", c, ", row ", y, ", column ", x, ") is outside the ",
+                    s_.in_channels, "x", s_.input_h, "x", s_.input_w, " input");
+}
+
+float TconvExplorer::input_value(int c, int y, int x) const {
+  return s_.input[static_cast<size_t>((c * s_.input_h + y) * s_.input_w + x)];
+}
+
+float TconvExplorer::weight(int in_channel, int out_channel, int ky, int kx) const {
+  return s_.weight[static_cast<size_t>(
+      ((in_channel * s_.out_channels + out_channel) * s_.kernel_h + ky) * s_.kernel_w + kx)];
+}
+
+Status TconvExplorer::set_input_value(int c, int y, int x, float value) {
+  CONVLAB_TRY(check_input_cell(c, y, x));
+  s_.input[static_cast<size_t>((c * s_.input_h + y) * s_.input_w + x)] = value;
+  s_.input_preset.reset();
+  changed();
+  return {};
+}
+
+Status TconvExplorer::set_input_values(std::vector<float> values) {
+  const size_t expected = static_cast<size_t>(s_.in_channels * s_.input_h * s_.input_w);
+  if (values.size() != expected)
+    return make_error("input values: got ", values.size(), " but the ", s_.in_channels, "x", s_.input_h, "x",
+                      s_.input_w, " input needs ", expected, " (channel by channel, rows left to right)");
+  s_.input = std::move(values);
+  s_.input_preset.reset();
+  changed();
+  return {};
+}
+
+Status TconvExplorer::set_weight(int in_channel, int out_channel, int ky, int kx, float value) {
+  if (in_channel < 0 || in_channel >= s_.in_channels || out_channel < 0 || out_channel >= s_.out_channels ||
+      ky < 0 || ky >= s_.kernel_h || kx < 0 || kx >= s_.kernel_w)
+    return make_error("weight (input channel ", in_channel, ", output channel ", out_channel, ", row ", ky,
+                      ", column ", kx, ") is outside the ", s_.in_channels, "x", s_.out_channels, "x",
+                      s_.kernel_h, "x", s_.kernel_w, " weights (in, out, rows, columns)");
+  s_.weight[static_cast<size_t>(
+      ((in_channel * s_.out_channels + out_channel) * s_.kernel_h + ky) * s_.kernel_w + kx)] = value;
+  s_.kernel_preset.reset();
+  changed();
+  return {};
+}
+
+Status TconvExplorer::set_weights(std::vector<float> values) {
+  const size_t expected = static_cast<size_t>(s_.in_channels * s_.out_channels * s_.kernel_h * s_.kernel_w);
+  if (values.size() != expected)
+    return make_error("kernel values: got ", values.size(), " but ", s_.in_channels, " input channel(s) x ",
+                      s_.out_channels, " output channel(s) x ", s_.kernel_h, "x", s_.kernel_w, " need ",
+                      expected, " (input channel by input channel, then output channel, rows left to right)");
+  s_.weight = std::move(values);
+  s_.kernel_preset.reset();
+  changed();
+  return {};
+}
+
+Status TconvExplorer::set_bias(int out_channel, float value) {
+  CONVLAB_TRY(check_range("bias output channel", out_channel, 0, s_.out_channels - 1));
+  s_.bias[static_cast<size_t>(out_channel)] = value;
+  changed();
+  return {};
+}
+
+Status TconvExplorer::set_biases(std::vector<float> values) {
+  if (values.size() != static_cast<size_t>(s_.out_channels))
+    return make_error("bias: got ", values.size(), " values but there are ", s_.out_channels,
+                      " output channel(s): give one bias per output channel");
+  s_.bias = std::move(values);
+  changed();
+  return {};
+}
+
+void TconvExplorer::apply_input_preset(InputPreset preset) {
+  s_.input_preset = preset;
+  regenerate_input();
+  changed();
+}
+
+void TconvExplorer::apply_kernel_preset(TconvKernelPreset preset) {
+  s_.kernel_preset = preset;
+  regenerate_kernel();
+  changed();
+}
+
+Status TconvExplorer::set_stride(int stride_h, int stride_w) {
+  CONVLAB_TRY(check_range("stride (height)", stride_h, 1, kMaxTconvStride));
+  CONVLAB_TRY(check_range("stride (width)", stride_w, 1, kMaxTconvStride));
+  s_.stride_h = stride_h;
+  s_.stride_w = stride_w;
+  changed();
+  return {};
+}
+
+Status TconvExplorer::set_padding(int padding_h, int padding_w) {
+  CONVLAB_TRY(check_range("padding (height)", padding_h, 0, kMaxTconvPadding));
+  CONVLAB_TRY(check_range("padding (width)", padding_w, 0, kMaxTconvPadding));
+  s_.padding_h = padding_h;
+  s_.padding_w = padding_w;
+  changed();
+  return {};
+}
+
+// Only the range here: whether it is below the stride or dilation depends on
+// the other settings, so that is geometry()'s reason (the sliders may pass
+// through an invalid combination on the way to a valid one).
+Status TconvExplorer::set_output_padding(int output_padding_h, int output_padding_w) {
+  CONVLAB_TRY(check_range("output_padding (height)", output_padding_h, 0, kMaxTconvOutputPadding));
+  CONVLAB_TRY(check_range("output_padding (width)", output_padding_w, 0, kMaxTconvOutputPadding));
+  s_.output_padding_h = output_padding_h;
+  s_.output_padding_w = output_padding_w;
+  changed();
+  return {};
+}
+
+Status TconvExplorer::set_dilation(int dilation_h, int dilation_w) {
+  CONVLAB_TRY(check_range("dilation (height)", dilation_h, 1, kMaxTconvDilation));
+  CONVLAB_TRY(check_range("dilation (width)", dilation_w, 1, kMaxTconvDilation));
+  s_.dilation_h = dilation_h;
+  s_.dilation_w = dilation_w;
+  changed();
+  return {};
+}
+
+void TconvExplorer::set_seed(uint64_t seed) {
+  s_.seed = seed;
+  if (s_.input_preset == InputPreset::Random) regenerate_input();
+  if (s_.kernel_preset == TconvKernelPreset::Random) regenerate_kernel();
+  changed();
+}
+
+void TconvExplorer::set_view(TconvView view) {
+  s_.view = view;
+  step_ = 0;
+  playing_ = false;
+  pending_steps_ = 0.0;
+}
+
+Tensor TconvExplorer::input_tensor() const {
+  return Tensor::from_data({1, s_.in_channels, s_.input_h, s_.input_w}, s_.input).value();
+}
+
+Tensor TconvExplorer::weight_tensor() const {
+  return Tensor::from_data({s_.in_channels, s_.out_channels, s_.kernel_h, s_.kernel_w}, s_.weight).value();
+}
+
+Tensor TconvExplorer::bias_tensor() const { return Tensor::from_data({s_.out_channels}, s_.bias).value(); }
+
+// ---- derived: the transposed convolution ---------------------------------------
+
+const TconvGeometry& TconvExplorer::geometry() const {
+  if (geometry_) return *geometry_;
+  TconvGeometry g;
+  const Size2d input{s_.input_h, s_.input_w}, kernel{s_.kernel_h, s_.kernel_w};
+  g.params = {s_.stride_h,         s_.stride_w,         s_.padding_h,  s_.padding_w,
+              s_.output_padding_h, s_.output_padding_w, s_.dilation_h, s_.dilation_w};
+  // The setters keep every value in range, so these sizes are small and
+  // meaningful even when the combination is invalid.
+  g.full = {(s_.input_h - 1) * s_.stride_h + s_.dilation_h * (s_.kernel_h - 1) + 1 + s_.output_padding_h,
+            (s_.input_w - 1) * s_.stride_w + s_.dilation_w * (s_.kernel_w - 1) + 1 + s_.output_padding_w};
+  g.formula = conv_transpose2d_formula(input, kernel, g.params);
+  g.upsampled = {(s_.input_h - 1) * s_.stride_h + 1, (s_.input_w - 1) * s_.stride_w + 1};
+  const int frame_h = s_.dilation_h * (s_.kernel_h - 1) - s_.padding_h;
+  const int frame_w = s_.dilation_w * (s_.kernel_w - 1) - s_.padding_w;
+  g.direct_padding = {frame_h, frame_h + s_.output_padding_h, frame_w, frame_w + s_.output_padding_w};
+  g.direct_input = {g.upsampled.h + 2 * frame_h + s_.output_padding_h,
+                    g.upsampled.w + 2 * frame_w + s_.output_padding_w};
+  const std::string direct_h = direct_axis_formula(s_.input_h, s_.kernel_h, s_.stride_h, s_.padding_h,
+                                                   s_.output_padding_h, s_.dilation_h);
+  const std::string direct_w = direct_axis_formula(s_.input_w, s_.kernel_w, s_.stride_w, s_.padding_w,
+                                                   s_.output_padding_w, s_.dilation_w);
+  g.direct_formula = direct_h == direct_w ? "H, W: " + direct_h : "H: " + direct_h + "\nW: " + direct_w;
+  auto output = conv_transpose2d_output_size(input, kernel, g.params);
+  if (output.ok()) {
+    g.valid = true;
+    g.output = *output;
+  } else {
+    g.reason = output.message();
+  }
+  geometry_ = std::move(g);
+  return *geometry_;
+}
+
+const TconvTrace& TconvExplorer::trace() const {
+  if (trace_) return trace_->trace;
+  TraceCache cache;
+  const TconvGeometry& g = geometry();
+  if (!g.valid) {
+    cache.error = g.reason;
+    trace_ = std::move(cache);
+    return trace_->trace;
+  }
+  const Tensor input = input_tensor(), weights = weight_tensor(), bias = bias_tensor();
+  auto output = reference::conv_transpose2d(input, weights, &bias, g.params);
+  auto trace = trace_conv_transpose2d(input, weights, &bias, g.params);
+  if (!output.ok() || !trace.ok()) {
+    cache.error = output.ok() ? trace.message() : output.message();
+  } else {
+    cache.output = std::move(output).value();
+    cache.trace = std::move(trace).value();
+  }
+  trace_ = std::move(cache);
+  return trace_->trace;
+}
+
+const Tensor& TconvExplorer::output() const {
+  trace();
+  return trace_->output;
+}
+
+const std::string& TconvExplorer::trace_error() const {
+  trace();
+  return trace_->error;
+}
+
+Tensor TconvExplorer::running_sum(int k) const {
+  const TconvTrace& t = trace();
+  if (t.intermediates.empty()) return {};
+  Tensor sum({1, s_.out_channels, t.full.h, t.full.w});
+  const int last = std::min(k, static_cast<int>(t.intermediates.size()) - 1);
+  const int64_t plane = int64_t{t.full.h} * t.full.w;
+  for (int i = 0; i <= last; ++i) {
+    const TconvIntermediate& m = t.intermediates[static_cast<size_t>(i)];
+    float* target = sum.data() + sum.offset(0, m.out_channel, 0, 0);
+    // Cells the kernel does not reach hold 0 and adding 0 changes no sum,
+    // so this is the op's accumulation order for every cell.
+    for (int64_t j = 0; j < plane; ++j) target[j] += m.contribution[j];
+  }
+  return sum;
+}
+
+// ---- derived: the direct-convolution view ----------------------------------------
+
+const Tensor& TconvExplorer::direct_input() const {
+  if (direct_) return direct_->input;
+  DirectCache cache;
+  const TconvGeometry& g = geometry();
+  if (g.valid) {
+    cache.input = Tensor({1, s_.in_channels, g.direct_input.h, g.direct_input.w});
+    for (int c = 0; c < s_.in_channels; ++c)
+      for (int iy = 0; iy < s_.input_h; ++iy)
+        for (int ix = 0; ix < s_.input_w; ++ix) {
+          // A negative frame crops: elements that land before row/column 0 are dropped.
+          const int y = iy * s_.stride_h + g.direct_padding.top;
+          const int x = ix * s_.stride_w + g.direct_padding.left;
+          if (y >= 0 && y < g.direct_input.h && x >= 0 && x < g.direct_input.w)
+            cache.input.at(0, c, y, x) = input_value(c, iy, ix);
+        }
+    cache.kernel = Tensor({s_.out_channels, s_.in_channels, s_.kernel_h, s_.kernel_w});
+    for (int o = 0; o < s_.out_channels; ++o)
+      for (int c = 0; c < s_.in_channels; ++c)
+        for (int ky = 0; ky < s_.kernel_h; ++ky)
+          for (int kx = 0; kx < s_.kernel_w; ++kx)
+            cache.kernel.at(o, c, ky, kx) = weight(c, o, s_.kernel_h - 1 - ky, s_.kernel_w - 1 - kx);
+    Conv2dParams params;
+    params.dilation_h = s_.dilation_h;
+    params.dilation_w = s_.dilation_w;
+    const Tensor bias = bias_tensor();
+    // The direct input is output + d(k-1) on each axis, so the kernel fits
+    // and both calls succeed whenever the transposed conv is valid.
+    auto output = reference::conv2d(cache.input, cache.kernel, &bias, params);
+    auto trace = trace_conv2d(cache.input, cache.kernel, &bias, params);
+    if (output.ok()) cache.output = std::move(output).value();
+    if (trace.ok()) cache.trace = std::move(trace).value();
+  }
+  direct_ = std::move(cache);
+  return direct_->input;
+}
+
+const Tensor& TconvExplorer::flipped_kernel() const {
+  direct_input();
+  return direct_->kernel;
+}
+
+const Tensor& TconvExplorer::direct_output() const {
+  direct_input();
+  return direct_->output;
+}
+
+const ConvTrace& TconvExplorer::direct_trace() const {
+  direct_input();
+  return direct_->trace;
+}
+
+DirectCell TconvExplorer::direct_cell(int y, int x, int* input_y, int* input_x) const {
+  const TconvGeometry& g = geometry();
+  if (!g.valid || y < 0 || y >= g.direct_input.h || x < 0 || x >= g.direct_input.w)
+    return DirectCell::Padding;
+  const int uy = y - g.direct_padding.top, ux = x - g.direct_padding.left;  // in the zero-inserted input
+  if (uy < 0 || uy >= g.upsampled.h || ux < 0 || ux >= g.upsampled.w) return DirectCell::Padding;
+  if (uy % s_.stride_h != 0 || ux % s_.stride_w != 0) return DirectCell::InsertedZero;
+  if (input_y) *input_y = uy / s_.stride_h;
+  if (input_x) *input_x = ux / s_.stride_w;
+  return DirectCell::Input;
+}
+
+// ---- derived: overlap ------------------------------------------------------------
+
+const Tensor& TconvExplorer::overlap_counts() const {
+  if (overlap_) return *overlap_;
+  const TconvGeometry& g = geometry();
+  Tensor counts;
+  if (g.valid) {
+    // Pairs of rows times pairs of columns, once per input channel.
+    const std::vector<int> rows =
+        axis_overlap(s_.input_h, s_.kernel_h, s_.stride_h, s_.padding_h, s_.dilation_h, g.output.h);
+    const std::vector<int> columns =
+        axis_overlap(s_.input_w, s_.kernel_w, s_.stride_w, s_.padding_w, s_.dilation_w, g.output.w);
+    counts = Tensor({g.output.h, g.output.w});
+    for (int y = 0; y < g.output.h; ++y)
+      for (int x = 0; x < g.output.w; ++x)
+        counts[int64_t{y} * g.output.w + x] = static_cast<float>(
+            s_.in_channels * rows[static_cast<size_t>(y)] * columns[static_cast<size_t>(x)]);
+  }
+  overlap_ = std::move(counts);
+  return *overlap_;
+}
+
+// ---- stepping ---------------------------------------------------------------------
+
+int TconvExplorer::step_count() const {
+  if (s_.view == TconvView::Direct) return static_cast<int>(direct_trace().steps.size());
+  return static_cast<int>(trace().intermediates.size());
+}
+
+int TconvExplorer::step_index() const { return std::clamp(step_, 0, std::max(step_count() - 1, 0)); }
+
+void TconvExplorer::set_step(int index) {
+  step_ = std::clamp(index, 0, std::max(step_count() - 1, 0));
+  pending_steps_ = 0.0;
+}
+
+const TconvIntermediate* TconvExplorer::current_intermediate() const {
+  if (s_.view == TconvView::Direct || trace().intermediates.empty()) return nullptr;
+  return &trace().intermediates[static_cast<size_t>(step_index())];
+}
+
+const ConvStep* TconvExplorer::current_direct_step() const {
+  if (s_.view != TconvView::Direct || direct_trace().steps.empty()) return nullptr;
+  return &direct_trace().steps[static_cast<size_t>(step_index())];
+}
+
+void TconvExplorer::play() {
+  if (step_count() == 0) return;
+  if (step_index() == step_count() - 1) set_step(0);
+  playing_ = true;
+  pending_steps_ = 0.0;
+}
+
+Status TconvExplorer::set_steps_per_second(double rate) {
+  if (!(rate > 0.0 && rate <= kMaxStepsPerSecond))
+    return make_error("speed is ", rate, " steps per second but must be above 0 and at most ",
+                      kMaxStepsPerSecond);
+  steps_per_second_ = rate;
+  return {};
+}
+
+int TconvExplorer::advance(double seconds) {
+  if (!playing_ || !(seconds > 0.0)) return 0;
+  if (step_count() == 0) {
+    playing_ = false;
+    return 0;
+  }
+  pending_steps_ += seconds * steps_per_second_;
+  const double whole = std::floor(pending_steps_);
+  pending_steps_ -= whole;
+  const int before = step_index();
+  const int last = step_count() - 1;
+  const int target = static_cast<int>(std::min<double>(before + whole, last));
+  step_ = target;
+  if (target == last) playing_ = false;  // stops on the last step rather than wrapping, like the conv panel
+  return target - before;
+}
+
+std::string TconvExplorer::current_caption(int significant_digits) const {
+  if (const ConvStep* step = current_direct_step()) return arithmetic_string(*step, significant_digits);
+  const TconvIntermediate* m = current_intermediate();
+  if (!m) return {};
+  const std::string value = format_value(m->value, significant_digits);
+  std::ostringstream out;
+  out << "input ";
+  if (s_.in_channels > 1) out << "channel " << m->channel << " ";
+  out << "(" << m->in_y << ", " << m->in_x << ") = " << value << ": " << value << " x kernel";
+  if (s_.in_channels > 1 || s_.out_channels > 1) out << " [" << m->channel << " -> " << m->out_channel << "]";
+  out << ", placed at row " << m->origin_y << ", column " << m->origin_x << " of the " << trace().full.h
+      << "x" << trace().full.w << " sum";
+  if (s_.out_channels > 1) out << " of output channel " << m->out_channel;
+  return out.str();
+}
+
+// ---- the checkerboard artifact on a real image ----------------------------------
+
+Result<ArtifactDemo> checkerboard_artifact_demo(const Tensor& image, int kernel, int stride) {
+  if (image.rank() != 4 || image.dim(0) != 1 || image.dim(1) != 1 || image.dim(2) < 1 || image.dim(3) < 1 ||
+      image.dim(2) > kMaxArtifactImageSide || image.dim(3) > kMaxArtifactImageSide)
+    return make_error("artifact demo: the image has shape ", shape_to_string(image.shape()),
+                      " but must be 1x1xHxW (one grayscale image) with H and W in 1..",
+                      kMaxArtifactImageSide);
+  CONVLAB_TRY(check_range("artifact demo: kernel size", kernel, 1, kMaxArtifactKernel));
+  CONVLAB_TRY(check_range("artifact demo: stride", stride, 1, kMaxArtifactStride));
+  ArtifactDemo demo;
+  // output = (in-1)s + k - 2p + output_padding = s*in needs 2p - output_padding = k - s.
+  int padding = std::max(0, (kernel - stride + 1) / 2);
+  int output_padding = stride - kernel + 2 * padding;
+  if (output_padding >= stride) {  // stride 1, even kernel: one row larger instead of one smaller
+    --padding;
+    output_padding = 0;
+  }
+  demo.params.stride_h = demo.params.stride_w = stride;
+  demo.params.padding_h = demo.params.padding_w = padding;
+  demo.params.output_padding_h = demo.params.output_padding_w = output_padding;
+  demo.weight = static_cast<float>(stride * stride) / static_cast<float>(kernel * kernel);
+  demo.kernel = Tensor({1, 1, kernel, kernel}, demo.weight);
+  auto output = reference::conv_transpose2d(image, demo.kernel, nullptr, demo.params);
+  if (!output.ok()) return with_context("artifact demo: ", output.error());
+  auto gain = reference::conv_transpose2d(Tensor(image.shape(), 1.0f), demo.kernel, nullptr, demo.params);
+  if (!gain.ok()) return with_context("artifact demo: ", gain.error());
+  demo.output = std::move(output).value();
+  demo.gain = std::move(gain).value();
+  return demo;
+}
+
+}  // namespace convlab::explore
