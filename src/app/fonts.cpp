@@ -15,6 +15,7 @@ const char* kFontDir = "/usr/share/fonts/truetype/dejavu/";
 // (← → ×, ≤ ≥ ⌊ ⌋). Zero-terminated pairs, as ImGui wants them.
 const ImWchar kGlyphRanges[] = {
     0x0020, 0x00FF,  // Basic Latin, Latin-1 Supplement
+    0x0370, 0x03FF,  // Greek: γ, β, ε, μ, σ of the formulas
     0x2010, 0x2027,  // dashes, quotes, bullet, ellipsis
     0x2190, 0x2193,  // arrows
     0x2211, 0x221A,  // sum, minus, square root

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/about_panel.h"
+#include "app/bn_panel.h"
 #include "app/conv_panel.h"
 #include "app/tconv_panel.h"
 
@@ -26,6 +27,7 @@ PanelRegistry make_panels() {
   // lesson) go first as they arrive; About stays last.
   add<ConvPanel>(registry);
   add<TconvPanel>(registry);
+  add<BnPanel>(registry);
   add<AboutPanel>(registry);
   return registry;
 }

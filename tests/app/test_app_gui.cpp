@@ -246,3 +246,40 @@ TEST_CASE("GUI: bad transposed-convolution settings are refused before a window 
   CHECK(key.exit_code == 2);
   CHECK(contains(key.err, "artifact"));
 }
+
+TEST_CASE("GUI: the batch-norm panel renders random batches and a colorizer layer, and exports") {
+  REQUIRE(have_xvfb_run());
+  TempDir dir;
+  const std::string csv = dir.file("bn.csv");
+  for (const auto& [args, name] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--set", "steps=5", "--set", "export_csv=" + csv}, "random.png"},
+           {{"--scale", "1.5", "--set", "source=layer:conv2_bn", "--set", "channel=4"}, "layer.png"},
+           {{"--theme", "light", "--set", "mode=eval", "--set", "batch=8", "--set", "channels=2"},
+            "eval.png"}}) {
+    std::vector<std::string> all = {"--screenshot", dir.file(name), "--panel", "bn", "--window", "1280x720"};
+    all.insert(all.end(), args.begin(), args.end());
+    auto r = run_under_xvfb(all);
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    auto image = convlab::load_image(dir.file(name));
+    REQUIRE(image.ok());
+    CHECK(image->width == 1280);
+    CHECK(variance(image.value()) > 100.0);
+  }
+  std::ifstream csv_in(csv);
+  std::string header;
+  std::getline(csv_in, header);
+  CHECK(contains(header, "running_mean_after"));
+}
+
+TEST_CASE("GUI: bad batch-norm settings are refused before a window opens") {
+  auto layer = run_convlab({"--panel", "bn", "--set", "source=layer:conv1"}, {"DISPLAY="});
+  CHECK(layer.exit_code == 2);
+  CHECK(contains(layer.err, "conv1_bn"));  // the valid layers are listed
+  auto batch = run_convlab({"--panel", "bn", "--set", "batch=99"}, {"DISPLAY="});
+  CHECK(batch.exit_code == 2);
+  CHECK(contains(batch.err, "batch"));
+  auto gif = run_convlab({"--panel", "bn", "--set", "export_gif=x.gif"}, {"DISPLAY="});
+  CHECK(gif.exit_code == 2);
+  CHECK(contains(gif.err, "export_png"));
+}
