@@ -1,0 +1,94 @@
+#include "core/model/dataset.h"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "core/color/lab.h"
+
+namespace convlab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string trim(std::string text) {
+  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  text.erase(text.begin(), std::find_if(text.begin(), text.end(), not_space));
+  text.erase(std::find_if(text.rbegin(), text.rend(), not_space).base(), text.end());
+  return text;
+}
+
+}  // namespace
+
+Result<DatasetListing> list_dataset(const std::string& folder, const std::string& categories_csv) {
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec))
+    return Error{"data folder '" + folder + "' does not exist or is not a folder"};
+  std::ifstream csv(categories_csv);
+  if (!csv) return Error{"categories file '" + categories_csv + "' cannot be read"};
+  DatasetListing listing;
+  std::map<std::string, int> labels;
+  std::string line;
+  int number = 0;
+  while (std::getline(csv, line)) {
+    ++number;
+    line = trim(line);
+    if (line.empty()) continue;
+    if (number == 1 && line.rfind("image", 0) == 0) continue;  // the header
+    const size_t split = line.find(';');
+    const std::string where = categories_csv + ":" + std::to_string(number) + ": ";
+    if (split == std::string::npos) {
+      listing.skipped.push_back(where + "no ';' (want image;category)");
+      continue;
+    }
+    const std::string name = trim(line.substr(0, split)), value = trim(line.substr(split + 1));
+    if (name.empty() || value.size() != 1 || value[0] < '0' || value[0] > '7') {
+      listing.skipped.push_back(where + "'" + line + "' is not image;category with category 0-7");
+      continue;
+    }
+    labels[name] = value[0] - '0';
+  }
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    if (!entry.is_regular_file(ec)) continue;
+    const std::string name = entry.path().filename().string();
+    const auto label = labels.find(name);
+    if (label == labels.end()) {
+      listing.skipped.push_back(name + ": not in " + categories_csv);
+      continue;
+    }
+    listing.images.push_back({entry.path().string(), label->second});
+  }
+  if (ec) return Error{"data folder '" + folder + "' cannot be listed: " + ec.message()};
+  std::sort(listing.images.begin(), listing.images.end(),
+            [](const LabeledImage& a, const LabeledImage& b) { return a.path < b.path; });
+  if (listing.images.empty())
+    return Error{"no image of '" + folder + "' is listed in '" + categories_csv +
+                 "' (rows are image;category with the file name only)"};
+  return listing;
+}
+
+Result<LabImage> load_lab_image(const std::string& path, int side) {
+  auto image = load_image(path);
+  if (!image.ok()) return image.error();
+  LabImage out;
+  if (image->width == side && image->height == side) {
+    out.rgb = std::move(image).value();
+  } else {
+    auto resized = resize_image(center_crop_to_aspect(image.value(), 1, 1), side, side);
+    if (!resized.ok()) return Error{path + ": " + resized.message()};
+    out.rgb = std::move(resized).value();
+  }
+  auto lab = rgb_to_lab(image_to_tensor(out.rgb));
+  if (!lab.ok()) return Error{path + ": " + lab.message()};
+  const size_t plane = static_cast<size_t>(side) * static_cast<size_t>(side);
+  out.L = Tensor({1, 1, side, side});
+  out.ab = Tensor({1, 2, side, side});
+  std::memcpy(out.L.data(), lab->data(), plane * sizeof(float));
+  std::memcpy(out.ab.data(), lab->data() + plane, 2 * plane * sizeof(float));
+  return out;
+}
+
+}  // namespace convlab
