@@ -13,5 +13,7 @@ Command add_shape_command(CLI::App& root);
 Command add_trace_command(CLI::App& root);
 Command add_op_command(CLI::App& root);
 Command add_bench_command(CLI::App& root);
+Command add_train_command(CLI::App& root);
+Command add_eval_command(CLI::App& root);
 
 }  // namespace convlab::cli

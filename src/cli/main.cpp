@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
   convlab::app::add_app_options(app, app_options);
 
   std::vector<Command> commands = {add_colorize_command(app), add_shape_command(app), add_trace_command(app),
-                                   add_op_command(app), add_bench_command(app)};
+                                   add_op_command(app),       add_bench_command(app), add_train_command(app),
+                                   add_eval_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

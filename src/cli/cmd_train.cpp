@@ -1,0 +1,273 @@
+// `convlab train`: trains ECNN on a folder of photos (the original project's
+// layout: images + categories.csv). The loop, data and checkpoints are
+// core/train/training_run.h; this file reads the options, shows progress,
+// and writes the model, the loss log, the loss curve and the checkpoints.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/model_args.h"
+#include "core/fast/parallel.h"
+#include "core/model/dataset.h"
+#include "core/train/loss_plot.h"
+#include "core/train/training_run.h"
+
+namespace convlab::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kName = "train";
+constexpr int kExitInterrupted = 130;  // the shell's code for Ctrl-C
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_interrupt(int) { g_interrupted = true; }
+
+struct TrainArgs {
+  std::string data;
+  std::string categories;
+  std::string arch = "advanced";
+  int size = 128;
+  int batch = 32;
+  int epochs = 10;
+  double lr = 1e-3;
+  uint64_t seed = 1;
+  std::string resume;
+  std::string output;
+  std::string init;  // start from these weights instead of random ones
+  bool f16 = false;
+  bool no_flip = false;
+  int threads = 0;
+};
+
+const char* kTrainFooter =
+    R"(Data: a folder of images and a categories.csv with rows image;category (';'-separated, category 0-7,
+the file name only), as the original ECNN project; by default DATA/../categories.csv. Images are
+cropped to a square and resized to --size; half of them are flipped left-right at random each epoch.
+Rows that do not parse and images that cannot be read are listed and skipped.
+Written next to -o OUT.safetensors: OUT.ckpt.safetensors (checkpoint after every epoch and on Ctrl-C;
+continue with --resume), OUT.log.csv (loss per step), OUT.loss.png (loss curve).
+Examples:
+  convlab train --data colorize128/train -o ecnn.safetensors --epochs 20
+  convlab train --data colorize128/train -o ecnn.safetensors --resume ecnn.ckpt.safetensors)";
+
+std::string stem_of(const std::string& output) {
+  const std::string suffix = ".safetensors";
+  if (output.size() > suffix.size() &&
+      output.compare(output.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return output.substr(0, output.size() - suffix.size());
+  return output;
+}
+
+std::string duration(double seconds) {
+  const long s = std::lround(std::max(0.0, seconds));
+  char text[32];
+  if (s >= 3600)
+    std::snprintf(text, sizeof text, "%ldh%02ldm", s / 3600, (s % 3600) / 60);
+  else
+    std::snprintf(text, sizeof text, "%ldm%02lds", s / 60, s % 60);
+  return text;
+}
+
+// One line, rewritten in place on a terminal; every 20 steps otherwise.
+void show_progress(const train::StepReport& r, int epochs, int batch, double seconds_at_start,
+                   bool terminal) {
+  const double run_seconds = r.seconds - seconds_at_start;
+  const double images_per_second =
+      run_seconds > 0 ? static_cast<double>(batch) / (r.seconds / static_cast<double>(r.steps)) : 0.0;
+  const int64_t total = static_cast<int64_t>(epochs) * r.steps_per_epoch;
+  const double eta = static_cast<double>(total - r.steps) * (r.seconds / static_cast<double>(r.steps));
+  const int width = 24;
+  const int filled = r.steps_per_epoch > 0 ? width * r.step_in_epoch / r.steps_per_epoch : 0;
+  std::string bar(static_cast<size_t>(filled), '#');
+  bar.resize(static_cast<size_t>(width), '.');
+  char line[256];
+  std::snprintf(line, sizeof line, "epoch %d/%d [%s] %d/%d  loss %.3f  %.1f img/s  ETA %s", r.epoch, epochs,
+                bar.c_str(), r.step_in_epoch, r.steps_per_epoch, static_cast<double>(r.loss),
+                images_per_second, duration(eta).c_str());
+  if (terminal)
+    std::fprintf(stderr, "\r%s   ", line);
+  else if (r.step_in_epoch % 20 == 0 || r.step_in_epoch == r.steps_per_epoch)
+    std::fprintf(stderr, "%s\n", line);
+}
+
+int run_train(const TrainArgs& args) {
+  if (args.output.empty()) return usage_error(kName, "say where to write the model: -o OUT.safetensors");
+  if (args.size < 16 || args.size > 512)
+    return usage_error(kName, "--size " + std::to_string(args.size) + " is out of range; valid: 16 to 512");
+  if (args.batch < 1 || args.batch > 1024)
+    return usage_error(kName, "--batch " + std::to_string(args.batch) + " is out of range; valid: 1 to 1024");
+  if (args.epochs < 1 || args.epochs > 100000)
+    return usage_error(kName,
+                       "--epochs " + std::to_string(args.epochs) + " is out of range; valid: 1 to 100000");
+  if (!(args.lr > 0 && args.lr < 1))
+    return usage_error(kName,
+                       "--lr " + std::to_string(args.lr) + " is out of range; valid: above 0 and below 1");
+  auto graph = builtin_graph(args.arch);
+  if (!graph) return usage_error(kName, graph.message());
+  if (args.size % graph->size_multiple() != 0)
+    return usage_error(kName, "--size " + std::to_string(args.size) + " is not a multiple of " +
+                                  std::to_string(graph->size_multiple()) + ", which the " + args.arch +
+                                  " model needs");
+  if (args.threads > 0) fast::detail::set_pool_threads(args.threads);
+  const std::string categories =
+      args.categories.empty()
+          ? (fs::path(args.data).lexically_normal().parent_path() / "categories.csv").string()
+          : args.categories;
+
+  auto listing = list_dataset(args.data, categories);
+  if (!listing) return runtime_error(kName, listing.message());
+  for (const std::string& line : listing->skipped) std::cerr << "convlab train: skipped: " << line << "\n";
+  std::cerr << "convlab train: reading " << listing->images.size() << " images at " << args.size << "x"
+            << args.size << "...\n";
+  auto data = train::load_training_data(*listing, args.size);
+  if (!data) return runtime_error(kName, data.message());
+  for (const std::string& line : data->skipped) std::cerr << "convlab train: skipped: " << line << "\n";
+
+  train::TrainingOptions options{args.batch, args.epochs, args.lr, args.seed, !args.no_flip};
+  train::TrainingState state;
+  Model model;
+  train::Adam adam;
+  if (!args.resume.empty()) {
+    auto checkpoint = train::load_checkpoint(args.resume, *graph);
+    if (!checkpoint) return runtime_error(kName, "--resume: " + checkpoint.message());
+    model = std::move(checkpoint->model);
+    adam = std::move(checkpoint->adam);
+    state = checkpoint->state;
+    // The batch order depends on seed and batch: a resumed run keeps them.
+    options.batch = checkpoint->options.batch;
+    options.seed = checkpoint->options.seed;
+    options.flip = checkpoint->options.flip;
+    std::cerr << "convlab train: resuming " << args.resume << " at epoch " << state.epoch + 1 << ", step "
+              << state.step_in_epoch + 1 << " (batch " << options.batch << ", seed " << options.seed << ")\n";
+  } else if (!args.init.empty()) {
+    auto loaded = load_model(*graph, args.init);
+    if (!loaded) return runtime_error(kName, "--init: " + loaded.message());
+    model = std::move(loaded).value();
+  } else {
+    model = random_model(*graph, args.seed);
+  }
+
+  if (const fs::path parent = fs::path(args.output).parent_path(); !parent.empty()) {
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) return runtime_error(kName, "-o " + args.output + ": cannot create its folder (" + ec.message() + ")");
+  }
+  const std::string stem = stem_of(args.output);
+  const std::string checkpoint_path = stem + ".ckpt.safetensors";
+  const std::string log_path = stem + ".log.csv";
+  const std::string plot_path = stem + ".loss.png";
+  // The log continues when resuming, so the curve shows the whole run.
+  std::vector<float> losses;
+  std::vector<int64_t> epoch_ends;
+  if (!args.resume.empty()) {
+    std::ifstream old(log_path);
+    std::string line;
+    std::getline(old, line);
+    int64_t last_epoch = 0;
+    while (std::getline(old, line)) {
+      long epoch = 0, step = 0;
+      double seconds = 0, loss = 0;
+      if (std::sscanf(line.c_str(), "%ld,%ld,%lf,%lf", &epoch, &step, &seconds, &loss) != 4) continue;
+      if (step > state.steps) break;
+      if (epoch != last_epoch && last_epoch != 0) epoch_ends.push_back(static_cast<int64_t>(losses.size()));
+      last_epoch = epoch;
+      losses.push_back(static_cast<float>(loss));
+    }
+  }
+  std::ofstream log(log_path, std::ios::trunc);
+  if (!log) return runtime_error(kName, "cannot write the loss log " + log_path);
+  log << "epoch,step,seconds,loss\n";
+  {
+    int64_t step = 0;
+    size_t next_end = 0;
+    int epoch = 1;
+    for (float loss : losses) {
+      ++step;
+      log << epoch << "," << step << ",0," << loss << "\n";
+      if (next_end < epoch_ends.size() && epoch_ends[next_end] == step) {
+        ++epoch;
+        ++next_end;
+      }
+    }
+  }
+
+  const DType dtype = args.f16 ? DType::F16 : DType::F32;
+  const auto save_all = [&](const train::TrainingState& at) -> Status {
+    CONVLAB_TRY(train::save_checkpoint(checkpoint_path, model, adam, at, options));
+    CONVLAB_TRY(save_model(model, args.output, dtype));
+    return save_image(plot_path, train::plot_loss_curve(losses, epoch_ends));
+  };
+
+  g_interrupted = false;
+  std::signal(SIGINT, on_interrupt);
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  const double seconds_at_start = state.seconds;
+  std::cerr << "convlab train: " << data->categories.size() << " images, " << args.arch << ", batch "
+            << options.batch << ", "
+            << train::steps_per_epoch(static_cast<int>(data->categories.size()), options.batch)
+            << " steps per epoch, lr " << options.lr << ", " << fast::detail::pool_threads() << " threads\n";
+  Status run = train::run_training(
+      model, adam, state, *data, options,
+      [&](const train::StepReport& report) {
+        losses.push_back(report.loss);
+        log << report.epoch << "," << report.steps << "," << report.seconds << "," << report.loss << "\n";
+        show_progress(report, options.epochs, options.batch, seconds_at_start, terminal);
+        return !g_interrupted.load();
+      },
+      [&](const train::TrainingState& at, double mean_loss) -> Status {
+        epoch_ends.push_back(static_cast<int64_t>(losses.size()));
+        log.flush();
+        if (terminal) std::fprintf(stderr, "\n");
+        std::fprintf(stderr, "convlab train: epoch %d done, mean loss %.3f, %s of training\n", at.epoch,
+                     mean_loss, duration(at.seconds).c_str());
+        return save_all(at);
+      });
+  std::signal(SIGINT, SIG_DFL);
+  log.flush();
+  if (!run) return runtime_error(kName, run.message());
+  if (g_interrupted) {
+    if (terminal) std::fprintf(stderr, "\n");
+    if (Status saved = save_all(state); !saved) return runtime_error(kName, saved.message());
+    std::cerr << "convlab train: interrupted; saved " << checkpoint_path << " (epoch " << state.epoch + 1
+              << ", step " << state.step_in_epoch << "); continue with --resume " << checkpoint_path << "\n";
+    return kExitInterrupted;
+  }
+  std::cout << "wrote " << args.output << " (" << state.steps << " steps, " << duration(state.seconds)
+            << " of training), " << log_path << ", " << plot_path << ", " << checkpoint_path << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+Command add_train_command(CLI::App& root) {
+  auto a = std::make_shared<TrainArgs>();
+  CLI::App* app = root.add_subcommand("train", "Train the ECNN colorizer on a folder of photos");
+  app->add_option("--data", a->data, "Folder of training images")->required();
+  app->add_option("--categories", a->categories, "categories.csv (default: next to the data folder)");
+  app->add_option("--arch", a->arch, "advanced or basic (default advanced)");
+  app->add_option("--size", a->size, "Training size, square (default 128)");
+  app->add_option("--batch", a->batch, "Images per step (default 32)");
+  app->add_option("--epochs", a->epochs, "Epochs in total, counting resumed ones (default 10)");
+  app->add_option("--lr", a->lr, "Adam learning rate (default 1e-3)");
+  app->add_option("--seed", a->seed, "Seed of the initial weights, the order and the flips (default 1)");
+  CLI::Option* resume = app->add_option("--resume", a->resume, "Continue from OUT.ckpt.safetensors");
+  app->add_option("--init", a->init, "Start from these weights (.safetensors) instead of random ones")
+      ->excludes(resume);
+  app->add_option("-o,--output", a->output, "Model file to write (.safetensors)")->required();
+  app->add_flag("--f16", a->f16, "Write the model's weights as float16 (half the size)");
+  app->add_flag("--no-flip", a->no_flip, "No random left-right flips");
+  app->add_option("--threads", a->threads, "Threads (default: all cores)");
+  app->footer(kTrainFooter);
+  return {app, [a] { return run_train(*a); }};
+}
+
+}  // namespace convlab::cli
