@@ -16,6 +16,7 @@ Command line:
     python3 tools/ecnn_pytorch.py info --arch advanced
     python3 tools/ecnn_pytorch.py random --arch basic --seed 7 --out basic_random.safetensors
     python3 tools/ecnn_pytorch.py convert --arch advanced --checkpoint model.pt --out model.safetensors
+    python3 tools/ecnn_pytorch.py export --arch advanced --in assets/models/ecnn_advanced.safetensors --checkpoint model.pt
 """
 import argparse
 import importlib.util
@@ -179,6 +180,16 @@ def main(argv=None):
     conv.add_argument("--checkpoint", required=True)
     conv.add_argument("--out", required=True)
     conv.add_argument("--f16", action="store_true", help="store weights as float16")
+    trip = sub.add_parser("roundtrip", help="ConvLab safetensors -> PyTorch model -> ConvLab safetensors, "
+                                            "plus the model's output on a fixed input (for tests)")
+    trip.add_argument("--arch", default="advanced", choices=ARCHS)
+    trip.add_argument("--in", dest="inp", required=True)
+    trip.add_argument("--out", required=True)
+    trip.add_argument("--forward", help="write gray (1,1,32,32), category (1) and the eval-mode output ab here")
+    export = sub.add_parser("export", help="ConvLab safetensors -> PyTorch checkpoint (torch.save of the state_dict)")
+    export.add_argument("--arch", default="advanced", choices=ARCHS)
+    export.add_argument("--in", dest="inp", required=True)
+    export.add_argument("--checkpoint", required=True)
     args = parser.parse_args(argv)
 
     model = build(args.arch)
@@ -195,6 +206,19 @@ def main(argv=None):
             state = state["state_dict"]
         model.load_state_dict(state, strict=True)
         save_convlab(model, args.out, args.arch, np.float16 if args.f16 else np.float32)
+    elif args.command == "roundtrip":
+        load_convlab(model, args.inp)
+        save_convlab(model, args.out, args.arch)
+        if args.forward:
+            model.eval()
+            gray = torch.linspace(0, 100, 32 * 32, dtype=torch.float32).reshape(1, 1, 32, 32)
+            category = torch.tensor([3], dtype=torch.int64)
+            with torch.no_grad():
+                ab = model(gray, category)
+            st.save(args.forward, {"gray": gray.numpy(), "category": category.numpy(), "ab": ab.numpy()})
+    elif args.command == "export":
+        load_convlab(model, args.inp)
+        torch.save(model.state_dict(), args.checkpoint)
     return 0
 
 
