@@ -1,6 +1,11 @@
+#!/usr/bin/env python3
+"""PyTorch's training speed for ECNN, to compare with `convlab bench --train`:
+    python3 tools/bench_train_pytorch.py THREADS BATCH SIZE STEPS ARCH   (default 2 32 128 5 advanced)
+Random weights and data; Adam; the median of the steps after 3 untimed warm-up steps."""
 import sys, time, importlib.util, statistics
 import torch
-spec = importlib.util.spec_from_file_location("ecnn", "/work/main/tools/ecnn_pytorch.py")
+import os
+spec = importlib.util.spec_from_file_location("ecnn", os.path.join(os.path.dirname(os.path.abspath(__file__)), "ecnn_pytorch.py"))
 ecnn = importlib.util.module_from_spec(spec); spec.loader.exec_module(ecnn)
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 32
@@ -24,4 +29,6 @@ for i in range(steps + 3):
     times.append(time.perf_counter() - t)
 WARM = 3
 med = statistics.median(times[WARM:])
-print(f"pytorch {arch} threads={threads} N={n} {size}x{size}: median {med*1000:.1f} ms/step, {n/med:.1f} img/s, all {[round(x*1000) for x in times]}")
+# The same fields as `convlab bench --train`, so the lines compare directly.
+print(f"pytorch train size={size} batch={n} median_ms={med*1000:.1f} images_per_s={n/med:.2f} runs={steps} "
+      f"threads={threads} arch={arch}")

@@ -14,6 +14,7 @@
 #include "cli/model_args.h"
 #include "core/fast/fast_ops.h"
 #include "core/model/runner.h"
+#include "core/train/trainer_model.h"
 #include "gpu/gpu_runner.h"
 
 namespace convlab::cli {
@@ -33,6 +34,7 @@ struct BenchArgs {
   std::string path = "fast";
   std::string shader_dir;
   bool layers = false;
+  int train = 0;  // > 0: time training steps of this batch size instead
 };
 
 const char* kBenchFooter = R"(Prints one line per size:
@@ -50,6 +52,35 @@ double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   const size_t n = values.size();
   return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
+}
+
+// --train B: one training step (forward in train mode, backward, Adam) on a
+// batch of B random images, as `convlab train` runs it.
+int run_train_bench(const BenchArgs& args, const Graph& graph, const std::vector<int>& sizes) {
+  if (args.backend != "cpu") return usage_error(kName, "--train runs on the CPU; drop --backend " + args.backend);
+  if (args.train > 1024) return usage_error(kName, "--train takes a batch size from 1 to 1024");
+  for (int size : sizes) {
+    Model model = random_model(graph, 7);
+    train::Adam adam;
+    Tensor gray({args.train, 1, size, size}), ab({args.train, 2, size, size});
+    for (int64_t i = 0; i < gray.numel(); ++i) gray[i] = static_cast<float>((i * 37) % 101);
+    for (int64_t i = 0; i < ab.numel(); ++i) ab[i] = static_cast<float>((i * 13) % 41) - 20.0f;
+    std::vector<int64_t> categories;
+    for (int k = 0; k < args.train; ++k) categories.push_back(k % 8);
+    std::vector<double> times;
+    for (int run = 0; run < args.warmup + args.runs; ++run) {
+      const auto start = std::chrono::steady_clock::now();
+      auto loss = train::train_step(model, gray, categories, ab, adam);
+      if (!loss) return runtime_error(kName, loss.message());
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      if (run >= args.warmup) times.push_back(ms);
+    }
+    const double step = median(times);
+    std::printf("train size=%d batch=%d median_ms=%.1f images_per_s=%.2f runs=%d threads=%d arch=%s\n", size,
+                args.train, step, 1000.0 * args.train / step, args.runs, fast::threads(), args.arch.c_str());
+    std::fflush(stdout);
+  }
+  return kExitOk;
 }
 
 int run_bench(const BenchArgs& args) {
@@ -72,6 +103,7 @@ int run_bench(const BenchArgs& args) {
                                     std::to_string(kMaxSize));
 
   if (args.threads > 0) fast::set_threads(args.threads);
+  if (args.train > 0) return run_train_bench(args, *graph, *sizes);
   auto opened = open_backend(kName, args.backend, CpuOpsPath::Fast, args.shader_dir);
   if (!opened) return usage_error(kName, opened.message());
   if (args.layers && !opened->gpu)
@@ -144,6 +176,7 @@ Command add_bench_command(CLI::App& root) {
   app->add_option("--backend", a->backend, "cpu or gpu (default cpu)");
   app->add_option("--shader-dir", a->shader_dir, "gpu: load the .comp shaders from this folder");
   app->add_flag("--layers", a->layers, "gpu: also print each layer's median GPU time");
+  app->add_option("--train", a->train, "Time training steps with this batch size instead (CPU)");
   app->add_option("--arch", a->arch, "advanced or basic (default advanced)");
   app->add_option("--size", a->sizes, "Image side, or a list: 128,256,512 (default 256)");
   app->add_option("--runs", a->runs, "Timed runs; the median is reported (default 10)");
