@@ -181,8 +181,11 @@ class Shell {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->WorkPos);
     ImGui::SetNextWindowSize(viewport->WorkSize);
+    // No background: glClear already paints the window color, and on a
+    // software renderer every full-window fill costs milliseconds.
     const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                   ImGuiWindowFlags_NoBackground;
     ImGui::Begin("##convlab", nullptr, flags);
     if (ImGui::BeginTabBar("panels")) {
       for (size_t i = 0; i < panels_.size(); ++i) {
@@ -193,7 +196,7 @@ class Shell {
         const ImGuiTabItemFlags tab_flags = switch_to_ == i ? ImGuiTabItemFlags_SetSelected : 0;
         if (ImGui::BeginTabItem(label.c_str(), nullptr, tab_flags)) {
           active_ = i;
-          ImGui::BeginChild("panel", ImVec2(0, -StatusBar::height()), false);
+          ImGui::BeginChild("panel", ImVec2(0, -StatusBar::height()), false, ImGuiWindowFlags_NoBackground);
           panel.draw(context_);
           ImGui::EndChild();
           ImGui::EndTabItem();

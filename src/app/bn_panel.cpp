@@ -145,7 +145,7 @@ void BnPanel::draw(PanelContext& context) {
   draw_controls(context);
   ImGui::EndChild();
   ImGui::SameLine();
-  ImGui::BeginChild("bn canvas", ImVec2(0, 0), false);
+  ImGui::BeginChild("bn canvas", ImVec2(0, 0), false, ImGuiWindowFlags_NoBackground);
   const ImVec2 min = ImGui::GetCursorScreenPos();
   const ImVec2 size = ImGui::GetContentRegionAvail();
   const auto& s = explorer_.settings();

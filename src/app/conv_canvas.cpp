@@ -18,7 +18,9 @@ using explore::ConvExplorer;
 // outputs.
 struct Block {
   int count = 0, rows = 0, cols = 0;
-  int columns = 1;  // grids side by side
+  int columns = 1;     // grids side by side
+  float own_cell = 0;  // > 0: this block keeps its own cell size (kernels stay readable next to a big input)
+  float cell_or(float shared) const { return own_cell > 0 ? own_cell : shared; }
   float width(float cell, float gap) const {
     return static_cast<float>(columns * cols) * cell + static_cast<float>(columns - 1) * gap;
   }
@@ -44,6 +46,11 @@ float fit_blocks(std::vector<Block>& blocks, ImVec2 box, float gap, float block_
     for (size_t b = 0; b < blocks.size(); ++b) {
       const Block& block = blocks[b];
       const int columns = choice[b];
+      if (block.own_cell > 0) {  // its width is fixed; it does not limit the shared cell
+        fixed +=
+            static_cast<float>(columns * block.cols) * block.own_cell + static_cast<float>(columns - 1) * gap;
+        continue;
+      }
       const int grid_rows = (block.count + columns - 1) / columns;
       total_cols += static_cast<float>(columns * block.cols);
       fixed += static_cast<float>(columns - 1) * gap;
@@ -51,7 +58,7 @@ float fit_blocks(std::vector<Block>& blocks, ImVec2 box, float gap, float block_
                               static_cast<float>(grid_rows * block.rows);
       cell = std::min(cell, by_height);
     }
-    cell = std::min(cell, (box.x - fixed) / total_cols);
+    if (total_cols > 0) cell = std::min(cell, (box.x - fixed) / total_cols);
     if (cell > best) {
       best = cell;
       best_choice = choice;
@@ -137,7 +144,7 @@ void draw_arithmetic(const ConvExplorer& e, const PanelContext& context) {
 }
 
 // The room draw_arithmetic needs at this width: the step's sum wraps over
-// more lines for bigger kernels. At most 45% of the canvas; the rest scrolls.
+// more lines for bigger kernels. At most a third of the canvas; the rest scrolls.
 float arithmetic_height(const ConvExplorer& e, const PanelContext& context, ImVec2 avail) {
   const float line = ImGui::GetTextLineHeightWithSpacing();
   float height = 1.5f * line;
@@ -148,7 +155,7 @@ float arithmetic_height(const ConvExplorer& e, const PanelContext& context, ImVe
                   ->CalcTextSizeA(context.mono_large_font->FontSize, FLT_MAX, avail.x, text.c_str())
                   .y;
   }
-  return std::min(height, 0.45f * avail.y);
+  return std::min(height, 0.33f * avail.y);
 }
 
 }  // namespace
@@ -174,12 +181,27 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
   const float gap = 0.8f * font, block_gap = 3.0f * font;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 box(avail.x, std::max(avail.y - arithmetic_height(e, context, avail), 6.0f * font));
-  const float cell = fit_blocks(blocks, box, gap, block_gap, label, 4.5f * font);
+  float cell = fit_blocks(blocks, box, gap, block_gap, label, 4.5f * font);
+  // Small input cells (a 32x32 input) would shrink the kernels to specks:
+  // the kernels then keep a readable size of their own, stacked.
+  const float readable = 1.6f * font;
+  if (cell < readable) {
+    Block& kernels = blocks[1];
+    kernels.own_cell =
+        std::floor(std::min(readable, (box.y - static_cast<float>(kernels.count) * (label + gap)) /
+                                          static_cast<float>(kernels.count * kernels.rows)));
+    if (kernels.own_cell > cell) {
+      cell = fit_blocks(blocks, box, gap, block_gap, label, 4.5f * font);
+      kernels.columns = 1;
+    } else {
+      kernels.own_cell = 0;
+    }
+  }
 
   // Blocks left to right; spare width widens the gaps a little (the eye
   // follows the links more easily when the blocks are not crammed left).
   float used = 0;
-  for (const Block& block : blocks) used += block.width(cell, gap);
+  for (const Block& block : blocks) used += block.width(block.cell_or(cell), gap);
   const float spare = box.x - used - block_gap * static_cast<float>(blocks.size() - 1);
   const float between = block_gap + std::clamp(spare / static_cast<float>(blocks.size()), 0.0f, 3.0f * font);
   const ImVec2 top = ImGui::GetCursorScreenPos();
@@ -187,13 +209,20 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
   float x = top.x;
   for (size_t b = 0; b < blocks.size(); ++b) {
     block_origin[b] = ImVec2(x, top.y);
-    x += blocks[b].width(cell, gap) + between;
+    x += blocks[b].width(blocks[b].cell_or(cell), gap) + between;
   }
 
-  // A caption may run past its grid up to the next block.
+  // A caption may run past its grid up to the next grid or block.
   const auto caption_width = [&](size_t block, const GridPlacement& grid) {
+    if (blocks[block].count > 1 && blocks[block].columns > 1) return grid.size().x + 0.8f * gap;
     const float limit = block + 1 < blocks.size() ? block_origin[block + 1].x : top.x + box.x;
     return std::max(grid.size().x, limit - grid.origin.x - 0.5f * font);
+  };
+  // The longest of the wordings that fits.
+  const auto fitting = [](float width, std::initializer_list<std::string> wordings) {
+    for (const std::string& text : wordings)
+      if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+    return *(wordings.end() - 1);
   };
 
   ImGui::InvisibleButton("##grids", box);
@@ -209,14 +238,17 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
   const ConvStep* step = e.current_step();
   const int current_filter = step != nullptr ? step->out_channel : 0;
 
+  begin_crisp_lines(draw);  // until the diagonal links of the current step
   // ---- input: one padded grid per channel ----------------------------------
   const float input_max = explore::grid_max_abs(s.input);
   std::vector<GridPlacement> inputs;
   for (int c = 0; c < s.in_channels; ++c) {
     GridPlacement grid{blocks[0].origin(c, block_origin[0], cell, gap, label), cell, padded_h, padded_w};
     inputs.push_back(grid);
-    std::string caption = s.in_channels > 1 ? "Input channel " + std::to_string(c + 1) : std::string("Input");
-    if (pad.top + pad.bottom + pad.left + pad.right > 0) caption += " + zero padding";
+    const std::string name = s.in_channels > 1 ? "Input ch " + std::to_string(c + 1) : std::string("Input");
+    const bool padded = pad.top + pad.bottom + pad.left + pad.right > 0;
+    const std::string caption =
+        padded ? fitting(caption_width(0, grid), {name + " + zero padding", name + " (padded)", name}) : name;
     draw_caption(draw, grid.origin, caption_width(0, grid), caption.c_str(), palette.label);
     for (int py = 0; py < padded_h; ++py)
       for (int px = 0; px < padded_w; ++px) {
@@ -252,9 +284,15 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
   // ---- kernels of the current filter ---------------------------------------
   const float weight_max = explore::grid_max_abs(s.weight);
   for (int c = 0; c < s.in_channels; ++c) {
-    GridPlacement grid{blocks[1].origin(c, block_origin[1], cell, gap, label), cell, s.kernel_h, s.kernel_w};
-    const std::string caption = "Filter " + std::to_string(current_filter + 1) +
-                                (s.in_channels > 1 ? ", channel " + std::to_string(c + 1) : std::string());
+    const float kernel_cell = blocks[1].cell_or(cell);
+    GridPlacement grid{blocks[1].origin(c, block_origin[1], kernel_cell, gap, label), kernel_cell, s.kernel_h,
+                       s.kernel_w};
+    const std::string filter = std::to_string(current_filter + 1);
+    const std::string caption =
+        s.in_channels > 1
+            ? fitting(caption_width(1, grid), {"Filter " + filter + ", channel " + std::to_string(c + 1),
+                                               "F" + filter + " ch " + std::to_string(c + 1)})
+            : "Filter " + filter;
     draw_caption(draw, grid.origin, caption_width(1, grid), caption.c_str(), palette.label);
     for (int ky = 0; ky < s.kernel_h; ++ky)
       for (int kx = 0; kx < s.kernel_w; ++kx)
@@ -278,7 +316,8 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
   }
   // The operators between the blocks, at the height of the first grid row.
   const auto draw_operator = [&](size_t left_block, const char* symbol) {
-    const float left = block_origin[left_block].x + blocks[left_block].width(cell, gap);
+    const float left =
+        block_origin[left_block].x + blocks[left_block].width(blocks[left_block].cell_or(cell), gap);
     const float right = block_origin[left_block + 1].x;
     const float middle_y = top.y + label +
                            0.5f *
@@ -348,6 +387,7 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
                      palette.related, focus_thickness);
       }
     }
+    end_crisp_lines(draw);
     // The current step: its taps on every channel, the field they span, and
     // lines from that field to the output cell being computed.
     const GridPlacement& target = outputs[static_cast<size_t>(current_filter)];
@@ -376,6 +416,7 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
     outline_cell(draw, target_min, target_max, palette.focus, focus_thickness + 1);
   }
 
+  end_crisp_lines(draw);  // (a no-op when the links already ended it)
   // ---- arithmetic -------------------------------------------------------------
   ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + box.y));
   draw_arithmetic(e, context);

@@ -198,7 +198,8 @@ void ConvPanel::draw(PanelContext& context) {
   ImGui::EndDisabled();
   ImGui::EndChild();
   ImGui::SameLine();
-  ImGui::BeginChild("conv canvas", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+  ImGui::BeginChild("conv canvas", ImVec2(0, 0), false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
   const std::optional<InputCellRef> highlight = hover_ ? hover_ : pinned_hover_;
   const ConvCanvasEvents events = draw_conv_canvas(explorer_, highlight, context);
   ImGui::EndChild();

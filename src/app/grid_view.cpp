@@ -88,6 +88,7 @@ void draw_padding_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, const CellText&
   // to the cell by hand: a clip rectangle per cell would cost a draw call
   // per cell, which a software renderer feels.
   const float w = max.x - min.x;
+  if (w < 12.0f) return;  // tiny cells: the flat fill alone reads better (and costs less)
   const float step = std::max(5.0f, w / 4.0f);
   for (float t = step * 0.5f; t < 2.0f * w; t += step) {
     const float u0 = std::max(0.0f, t - w), u1 = std::min(t, w);
@@ -113,6 +114,12 @@ void draw_grid_lines(ImDrawList* draw, const GridPlacement& grid, const GridPale
     }
   }
   draw->AddRect(grid.origin, grid.end(), palette.grid_line, 0.0f, 0, 1.5f);
+}
+
+void begin_crisp_lines(ImDrawList* draw) { draw->Flags &= ~ImDrawListFlags_AntiAliasedLines; }
+
+void end_crisp_lines(ImDrawList* draw) {
+  if (ImGui::GetStyle().AntiAliasedLines) draw->Flags |= ImDrawListFlags_AntiAliasedLines;
 }
 
 void outline_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float thickness) {

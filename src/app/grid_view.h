@@ -79,6 +79,13 @@ void draw_padding_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, const CellText&
 void draw_empty_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, const GridPalette& palette);
 // Grid lines over a placed grid, then an outer border.
 void draw_grid_lines(ImDrawList* draw, const GridPlacement& grid, const GridPalette& palette);
+// Grids are all axis-aligned lines on whole pixels: anti-aliasing adds
+// nothing there but triple the triangles, which a software renderer (Mesa's
+// llvmpipe on a laptop without a GPU) pays for every frame. Draw grids
+// between these two calls; diagonal lines belong outside.
+void begin_crisp_lines(ImDrawList* draw);
+void end_crisp_lines(ImDrawList* draw);
+
 // An outline drawn inside the cell so neighbours' outlines do not overlap.
 void outline_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float thickness);
 // A caption above a grid, clipped to `width`.

@@ -164,7 +164,8 @@ void TconvPanel::draw(PanelContext& context) {
   ImGui::SameLine();
   const bool artifact = show_artifact_ && explorer_.view() == TconvView::Overlap;
   const float canvas_width = artifact ? 0.5f * ImGui::GetContentRegionAvail().x : 0.0f;
-  ImGui::BeginChild("tconv canvas", ImVec2(canvas_width, 0), false, ImGuiWindowFlags_NoScrollbar);
+  ImGui::BeginChild("tconv canvas", ImVec2(canvas_width, 0), false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
   const TconvCanvasEvents events = draw_tconv_canvas(explorer_, context);
   ImGui::EndChild();
   if (artifact) {
