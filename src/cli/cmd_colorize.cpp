@@ -43,7 +43,7 @@ const char* kColorizeFooter =
 The model runs with the long side at --size (rounded to a multiple of 16); the colors are
 upsampled to the full image and joined with its original lightness, so the output has the input's size.
 Default weights: assets/models/ecnn_<arch>.safetensors, from $CONVLAB_ASSETS if set, else next to the
-program, else the source tree. Trained weights are not shipped yet.
+program, else the source tree (assets/models/MODEL_CARD.md says how the shipped ones were trained).
 Examples:
   convlab colorize photo.jpg -o photo_color.png -c animals --weights my_ecnn.safetensors
   convlab colorize a.png b.jpg --outdir colored -c 7 --weights my_ecnn.safetensors --size 384
@@ -156,10 +156,10 @@ int run_colorize(const ColorizeArgs& args) {
     if (!found)
       return runtime_error(
           kName,
-          "no weights for the " + args.arch + " model: trained weights are not shipped yet (looked for " +
-              searched +
-              "). Pass --weights FILE.safetensors with weights you trained, or --random-weights SEED to see "
-              "the pipeline run with random weights (their colors are meaningless).");
+          "no weights for the " + args.arch + " model found (looked for " + searched +
+              "; ConvLab ships assets/models/ecnn_advanced.safetensors). Pass --weights FILE.safetensors, "
+              "train your own with `convlab train`, or use --random-weights SEED to see the pipeline run with "
+              "random weights (their colors are meaningless).");
     weights = *found;
   }
   auto model = load_or_random(*graph, weights, seed);

@@ -87,14 +87,15 @@ TEST_CASE("colorize --outdir writes <stem>_color for each input") {
   CHECK(fs::exists(dir.path() / "out" / "b_color.bmp"));
 }
 
-TEST_CASE("colorize without weights says trained weights are not shipped yet") {
+TEST_CASE("colorize without any weights found says where it looked and what to do") {
   TempDir dir;
   fs::create_directories(dir.path() / "assets");
   write_png(dir.file("gray.png"), 16, 16);
   auto r = run_convlab({"colorize", dir.file("gray.png"), "-o", dir.file("c.png"), "-c", "food"},
                        {"CONVLAB_ASSETS=" + dir.file("assets")});
   CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, "not shipped yet"));
+  CHECK(contains(r.err, "no weights for the advanced model found"));
+  CHECK(contains(r.err, dir.file("assets")));
   CHECK(contains(r.err, "--weights"));
   CHECK(contains(r.err, "--random-weights"));
   CHECK_FALSE(fs::exists(dir.file("c.png")));
