@@ -21,7 +21,12 @@ bool have_xvfb_run() { return std::system("command -v xvfb-run >/dev/null 2>&1")
 RunResult run_under_xvfb(const std::vector<std::string>& args) {
   TempDir io;
   // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string.
-  std::string command = "xvfb-run -a -s '-screen 0 1600x900x24' ";
+  // Under ASan (scripts/test --asan) the GUI's leak check is off: Mesa's GLX
+  // driver leaks 112 bytes from a library it unloads at exit, which LSan
+  // cannot attribute or suppress by name. Address errors and UB in the app
+  // are still caught; the headless GPU tests keep the full leak check.
+  std::string command = "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" ";
+  command += "xvfb-run -a -s '-screen 0 1600x900x24' ";
   command += shell_quote(CONVLAB_EXE);
   for (const std::string& a : args) {
     command += ' ';
