@@ -148,3 +148,21 @@ TEST_CASE("colorize errors name the setting or file") {
   CHECK(contains(weights.err, "w.safetensors"));
   CHECK_FALSE(fs::exists(out));
 }
+
+TEST_CASE("the shipped weights load by default and give real colour") {
+  TempDir dir;
+  auto r = run_convlab({"colorize", CONVLAB_SOURCE_DIR "/assets/samples/people_astronaut.jpg", "-o",
+                        dir.file("astronaut.png"), "-c", "people", "--size", "128"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, "ecnn_advanced.safetensors"));
+  auto out = convlab::load_image(dir.file("astronaut.png"));
+  REQUIRE(out.ok());
+  // Mean chroma: a gray image has |r-g| + |g-b| near 0; trained weights give
+  // visible colour (random or untrained ones give noise or gray).
+  double chroma = 0;
+  for (size_t i = 0; i < out->pixels.size(); i += 3)
+    chroma += std::abs(out->pixels[i] - out->pixels[i + 1]) + std::abs(out->pixels[i + 1] - out->pixels[i + 2]);
+  chroma /= static_cast<double>(out->pixels.size() / 3);
+  CHECK(chroma > 4.0);
+}
