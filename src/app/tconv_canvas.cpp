@@ -222,16 +222,15 @@ void draw_sum_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec2 b
   GridPlacement out_grid{ImVec2(sum_grid.end().x + block_gap, top.y + label), cell1, g.output.h, g.output.w};
   const bool finished = e.step_index() == e.step_count() - 1;
   draw_caption(c.draw, out_grid.origin, top.x + story.x - out_grid.origin.x,
-               finished ? "Output = green crop + bias" : "Output (at the last step)", c.palette.label);
+               finished ? "Output = green crop + bias" : "Output so far (crop + bias)", c.palette.label);
+  // The output builds up with the sum; colours keep the final output's
+  // scale so a cell's colour only settles when its last tap lands.
+  const Tensor so_far = e.current_running_output();
   const float out_max = explore::grid_max_abs(output.values());
   for (int y = 0; y < g.output.h; ++y)
-    for (int xx = 0; xx < g.output.w; ++xx) {
-      if (finished)
-        draw_value_cell(c.draw, out_grid.cell_min(y, xx), out_grid.cell_max(y, xx),
-                        output.at(0, out_channel, y, xx), out_max, c.text, c.palette);
-      else
-        draw_empty_cell(c.draw, out_grid.cell_min(y, xx), out_grid.cell_max(y, xx), c.palette);
-    }
+    for (int xx = 0; xx < g.output.w; ++xx)
+      draw_value_cell(c.draw, out_grid.cell_min(y, xx), out_grid.cell_max(y, xx),
+                      so_far.at(0, out_channel, y, xx), out_max, c.text, c.palette);
   draw_grid_lines(c.draw, out_grid, c.palette);
 }
 

@@ -79,10 +79,12 @@ std::string duration(double seconds) {
 
 // One line, rewritten in place on a terminal; every 20 steps otherwise.
 void show_progress(const train::StepReport& r, int epochs, int batch, double seconds_at_start,
-                   bool terminal) {
+                   int64_t steps_at_start, bool terminal) {
+  // Speed of this run only (a resumed run does not average in the old one's).
   const double run_seconds = r.seconds - seconds_at_start;
+  const int64_t run_steps = r.steps - steps_at_start;
   const double images_per_second =
-      run_seconds > 0 ? static_cast<double>(batch) / (r.seconds / static_cast<double>(r.steps)) : 0.0;
+      run_seconds > 0 && run_steps > 0 ? static_cast<double>(batch * run_steps) / run_seconds : 0.0;
   const int64_t total = static_cast<int64_t>(epochs) * r.steps_per_epoch;
   const double eta = static_cast<double>(total - r.steps) * (r.seconds / static_cast<double>(r.steps));
   const int width = 24;
@@ -159,7 +161,8 @@ int run_train(const TrainArgs& args) {
   if (const fs::path parent = fs::path(args.output).parent_path(); !parent.empty()) {
     std::error_code ec;
     fs::create_directories(parent, ec);
-    if (ec) return runtime_error(kName, "-o " + args.output + ": cannot create its folder (" + ec.message() + ")");
+    if (ec)
+      return runtime_error(kName, "-o " + args.output + ": cannot create its folder (" + ec.message() + ")");
   }
   const std::string stem = stem_of(args.output);
   const std::string checkpoint_path = stem + ".ckpt.safetensors";
@@ -211,6 +214,7 @@ int run_train(const TrainArgs& args) {
   std::signal(SIGINT, on_interrupt);
   const bool terminal = isatty(STDERR_FILENO) != 0;
   const double seconds_at_start = state.seconds;
+  const int64_t steps_at_start = state.steps;
   std::cerr << "convlab train: " << data->categories.size() << " images, " << args.arch << ", batch "
             << options.batch << ", "
             << train::steps_per_epoch(static_cast<int>(data->categories.size()), options.batch)
@@ -220,7 +224,7 @@ int run_train(const TrainArgs& args) {
       [&](const train::StepReport& report) {
         losses.push_back(report.loss);
         log << report.epoch << "," << report.steps << "," << report.seconds << "," << report.loss << "\n";
-        show_progress(report, options.epochs, options.batch, seconds_at_start, terminal);
+        show_progress(report, options.epochs, options.batch, seconds_at_start, steps_at_start, terminal);
         return !g_interrupted.load();
       },
       [&](const train::TrainingState& at, double mean_loss) -> Status {

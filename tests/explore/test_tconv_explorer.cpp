@@ -117,6 +117,9 @@ TEST_CASE("running sum: its last step is the trace's full_sum bit for bit; cropp
       for (int y = 0; y < e.geometry().output.h; ++y)
         for (int x = 0; x < e.geometry().output.w; ++x)
           CHECK(last.at(0, o, y + t.crop_top, x + t.crop_left) + e.bias(o) == e.output().at(0, o, y, x));
+    // The output as it builds up ends exactly at the op's output.
+    CHECK(e.running_output(e.step_count() - 1).values() == e.output().values());
+    CHECK(e.running_output(-1).shape() == e.output().shape());
   }
 }
 

@@ -452,6 +452,20 @@ Tensor TconvExplorer::running_sum(int k) const {
   return sum;
 }
 
+Tensor TconvExplorer::running_output(int k) const {
+  const TconvGeometry& g = geometry();
+  const Tensor sum = running_sum(k);
+  if (sum.empty() || !g.valid) return {};
+  const TconvTrace& t = trace();
+  Tensor out({1, s_.out_channels, g.output.h, g.output.w});
+  // The op's last two steps: crop the padding, then add the bias.
+  for (int o = 0; o < s_.out_channels; ++o)
+    for (int y = 0; y < g.output.h; ++y)
+      for (int x = 0; x < g.output.w; ++x)
+        out.at(0, o, y, x) = sum.at(0, o, y + t.crop_top, x + t.crop_left) + s_.bias[static_cast<size_t>(o)];
+  return out;
+}
+
 // ---- derived: the direct-convolution view ----------------------------------------
 
 const Tensor& TconvExplorer::direct_input() const {

@@ -158,6 +158,10 @@ class TconvExplorer {
   // Bit for bit the trace's full_sum at the last step (each intermediate
   // touches a cell at most once, in the op's order).
   Tensor running_sum(int k) const;
+  // running_sum(k) cropped by the padding plus the bias: (1, O, OH, OW). The
+  // output as it builds up; at the last step exactly output(). Empty
+  // without output.
+  Tensor running_output(int k) const;
 
   // ---- derived: the direct-convolution view ----------------------------------
   // Each is empty without output.
@@ -190,6 +194,7 @@ class TconvExplorer {
   const TconvIntermediate* current_intermediate() const;
   const ConvStep* current_direct_step() const;
   Tensor current_running_sum() const { return running_sum(step_index()); }
+  Tensor current_running_output() const { return running_output(step_index()); }
 
   bool playing() const { return playing_; }
   void play();  // restarts from the beginning when at the end
