@@ -1,106 +1,15 @@
 #include "core/explore/settings_text.h"
 
-#include <charconv>
-#include <cstdlib>
 #include <sstream>
 
+#include "core/explore/setting_parse.h"
 #include "core/explore/step_text.h"
 
 namespace convlab::explore {
 
+using namespace setting_text;
+
 namespace {
-
-std::string trim(const std::string& text) {
-  const size_t first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  const size_t last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
-
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::string part;
-  std::istringstream in(text);
-  while (std::getline(in, part, separator)) parts.push_back(trim(part));
-  if (!text.empty() && text.back() == separator) parts.emplace_back();
-  return parts;
-}
-
-// Whole-string numbers only: "3x" or "" are errors, not 3 or 0.
-bool parse_int(const std::string& text, int& value) {
-  const char* end = text.data() + text.size();
-  const auto result = std::from_chars(text.data(), end, value);
-  return !text.empty() && result.ec == std::errc() && result.ptr == end;
-}
-
-bool parse_uint64(const std::string& text, uint64_t& value) {
-  const char* end = text.data() + text.size();
-  const auto result = std::from_chars(text.data(), end, value);
-  return !text.empty() && result.ec == std::errc() && result.ptr == end;
-}
-
-bool parse_float(const std::string& text, float& value) {
-  const char* begin = text.data();
-  if (!text.empty() && text.front() == '+') ++begin;
-  const char* end = text.data() + text.size();
-  const auto result = std::from_chars(begin, end, value);
-  return begin != end && result.ec == std::errc() && result.ptr == end;
-}
-
-bool parse_double(const std::string& text, double& value) {
-  const char* end = text.data() + text.size();
-  const auto result = std::from_chars(text.data(), end, value);
-  return !text.empty() && result.ec == std::errc() && result.ptr == end;
-}
-
-std::string double_text(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
-
-Error bad_value(const std::string& key, const std::string& value, const std::string& valid) {
-  return make_error(key, ": '", value, "' is not valid: use ", valid);
-}
-
-// "5x7" -> (5, 7); "5" -> (5, 5).
-bool parse_size(const std::string& text, int& h, int& w) {
-  const size_t x = text.find_first_of("xX");
-  if (x == std::string::npos) return parse_int(text, h) && (w = h, true);
-  return parse_int(text.substr(0, x), h) && parse_int(text.substr(x + 1), w);
-}
-
-// "2,3" -> (2, 3); "2" -> (2, 2).
-bool parse_pair(const std::string& text, int& h, int& w) {
-  const std::vector<std::string> parts = split(text, ',');
-  if (parts.size() == 1) return parse_int(parts[0], h) && (w = h, true);
-  return parts.size() == 2 && parse_int(parts[0], h) && parse_int(parts[1], w);
-}
-
-Result<std::vector<float>> parse_values(const std::string& key, const std::string& text) {
-  std::vector<float> values;
-  for (const std::string& part : split(text, ',')) {
-    float v = 0;
-    if (!parse_float(part, v))
-      return make_error(key, ": '", part, "' is not a number: give comma-separated numbers like 1,-2,0.5");
-    values.push_back(v);
-  }
-  return values;
-}
-
-std::string join_values(const std::vector<float>& values) {
-  std::string text;
-  for (float v : values) {
-    if (!text.empty()) text += ',';
-    text += format_value(v);  // shortest exact text: the round trip is bit for bit
-  }
-  return text;
-}
-
-Status with_key(const std::string& key, Status status) {
-  if (status.ok()) return status;
-  return make_error(key, ": ", status.message());
-}
 
 std::string padding_text(const ExploreSettings& s) {
   if (s.padding_preset != PaddingPreset::Custom) return padding_preset_name(s.padding_preset);
@@ -144,11 +53,7 @@ Status set_kernel_values(ConvExplorer& e, const std::string& key, const std::str
   return with_key(key, e.set_weights(std::move(values).value()));
 }
 
-std::string keys_text() {
-  std::string text;
-  for (const std::string& key : setting_keys()) text += (text.empty() ? "" : ", ") + key;
-  return text;
-}
+std::string keys_text() { return join_keys(setting_keys()); }
 
 }  // namespace
 
@@ -239,22 +144,14 @@ Status apply_setting(ConvExplorer& e, const std::string& raw_key, const std::str
 }
 
 Status apply_setting(ConvExplorer& explorer, const std::string& assignment) {
-  const size_t equals = assignment.find('=');
-  if (equals == std::string::npos)
-    return make_error("setting '", assignment, "' has no '=': write KEY=VALUE with a key from ", keys_text());
-  return apply_setting(explorer, assignment.substr(0, equals), assignment.substr(equals + 1));
+  return setting_text::apply_assignment(
+      assignment, setting_keys(),
+      [&](const std::string& key, const std::string& value) { return apply_setting(explorer, key, value); });
 }
 
 Status apply_settings_text(ConvExplorer& explorer, const std::string& text) {
-  std::istringstream in(text);
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    line = trim(line);
-    if (line.empty() || line.front() == '#') continue;
-    const Status status = apply_setting(explorer, line);
-    if (!status.ok()) return make_error("line ", number, ": ", status.message());
-  }
-  return {};
+  return setting_text::apply_lines(text,
+                                   [&](const std::string& line) { return apply_setting(explorer, line); });
 }
 
 std::string describe_state(const ConvExplorer& e) {
