@@ -7,6 +7,7 @@
 #include <array>
 #include <filesystem>
 
+#include "app/layer_source_view.h"
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
 #include "core/explore/presets.h"
@@ -93,6 +94,7 @@ ConvPanel::ConvPanel()
                                                               : explore::trace_to_json(explorer_.trace());
                              }}) {
   samples_ = bundled_sample_photos();
+  layer_source_.set_limits(false, 16, explore::kMaxInputChannels);
 }
 
 // ---- settings ---------------------------------------------------------------
@@ -101,6 +103,11 @@ Status ConvPanel::apply_setting(const std::string& key, const std::string& value
   if (exporter_.takes_key(key)) {
     Status requested = exporter_.request(key, value);
     return requested.ok() ? requested : Error{"panel 'conv': " + requested.message()};
+  }
+  if (layer_source_.takes_key(key)) {
+    Status applied = layer_source_.apply(key, value);
+    if (!applied.ok()) return Error{"panel 'conv': " + applied.message()};
+    return reload_layer();
   }
   if (key == "photo") {
     std::string path = value;
@@ -138,8 +145,45 @@ Status ConvPanel::apply_setting(const std::string& key, const std::string& value
   if (!applied.ok() && applied.message().find("unknown setting") != std::string::npos)
     return Error{
         "panel 'conv': " + applied.message() +
-        "; and the panel's own: photo, loop, play, hover, export_png, export_gif, export_csv, export_json"};
+        "; and the panel's own: photo, loop, play, hover, export_png, export_gif, export_csv, export_json, "
+        "source, image, category, working_size, filter, channel"};
   return applied;
+}
+
+Status ConvPanel::reload_layer() {
+  if (!layer_source_.active()) {
+    slice_.reset();
+    return {};
+  }
+  auto slice = layer_source_.slice();
+  if (!slice.ok()) return Error{"panel 'conv': " + slice.message()};
+  CONVLAB_TRY(load_slice(explorer_, slice.value()));
+  slice_ = std::move(slice).value();
+  return {};
+}
+
+void ConvPanel::draw_layer_section(PanelContext& context) {
+  if (!slice_) return;
+  LayerCellView cell;
+  if (const ConvStep* step = explorer_.current_step()) cell = {true, step->out_y, step->out_x, step->result};
+  // What the sliders, as they are now, would make of the whole layer.
+  std::string what_if;
+  const auto& s = explorer_.settings();
+  const explore::ExploreGeometry& g = explorer_.geometry();
+  const Size2d full{static_cast<int>(slice_->full_input[2]), static_cast<int>(slice_->full_input[3])};
+  auto full_out = conv2d_output_size(full, Size2d{s.kernel_h, s.kernel_w}, g.params);
+  const std::string real =
+      std::to_string(slice_->full_output[2]) + "×" + std::to_string(slice_->full_output[3]);
+  if (full_out.ok())
+    what_if = "With these settings the whole " + std::to_string(full.h) + "×" + std::to_string(full.w) +
+              " input gives " + std::to_string(full_out->h) + "×" + std::to_string(full_out->w) +
+              " (the layer's: " + real + ").";
+  else
+    what_if = "With these settings the whole input gives no output (the layer's: " + real + ").";
+  if (auto changed = draw_layer_source_section(context, layer_source_, *slice_, cell, what_if)) {
+    Status done = changed->ok() ? reload_layer() : *changed;
+    report(context, done);
+  }
 }
 
 Status ConvPanel::use_photo(const std::string& path) {
@@ -277,6 +321,7 @@ void ConvPanel::draw_edit_popup(PanelContext& context) {
 void ConvPanel::draw_controls(PanelContext& context) {
   ImGui::PushItemWidth(-FLT_MIN);
   draw_step_controls();
+  draw_layer_section(context);
   draw_input_controls(context);
   draw_filter_controls(context);
   draw_geometry_controls();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/conv_canvas.h"
+#include "app/layer_source.h"
 #include "app/panel.h"
 #include "app/panel_exporter.h"
 #include "core/explore/explorer.h"
@@ -24,6 +25,8 @@ class ConvPanel : public Panel {
   // The explorer's keys (explore::setting_keys) plus the panel's own:
   //  photo=PATH | sample name   loop=on|off   play=on|off
   //  hover=C,Y,X (1-based, as shown in the tooltips)
+  //  source=layer:NAME image= category= working_size= filter= channel=
+  //  (a real layer of the colorizer: app/layer_source.h)
   //  export_png|export_gif|export_csv|export_json=PATH (written after the
   //  first frames are drawn, so they show the final state)
   Status apply_setting(const std::string& key, const std::string& value) override;
@@ -44,7 +47,9 @@ class ConvPanel : public Panel {
   void draw_edit_popup(PanelContext& context);
   void handle_canvas(const ConvCanvasEvents& events, PanelContext& context);
 
-  Status use_photo(const std::string& path);  // grayscale of the photo at the input's size
+  Status use_photo(const std::string& path);
+  Status reload_layer();                           // the layer source's slice into the explorer
+  void draw_layer_section(PanelContext& context);  // grayscale of the photo at the input's size
   void report(PanelContext& context, const Status& status, const std::string& success = "");
 
   explore::ConvExplorer explorer_;
@@ -66,6 +71,9 @@ class ConvPanel : public Panel {
 
   std::string pending_status_;  // from a drop, shown on the next frame
   bool pending_status_is_error_ = false;
+
+  LayerSource layer_source_;
+  std::optional<LayerSlice> slice_;  // the layer shown, while source=layer:NAME
 
   PanelExporter exporter_;  // after explorer_: its callbacks use it
 };

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "app/layer_source_view.h"
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
 #include "app/tconv_canvas.h"
@@ -74,6 +75,7 @@ TconvPanel::TconvPanel()
                                            : explore::tconv_trace_to_json(explorer_.trace(), weight, &bias);
           }}) {
   samples_ = bundled_sample_photos();
+  layer_source_.set_limits(true, explore::kMaxTconvInputSide, explore::kMaxTconvChannels);
   if (!samples_.empty()) (void)load_artifact_photo(samples_.front());
 }
 
@@ -81,6 +83,11 @@ Status TconvPanel::apply_setting(const std::string& key, const std::string& valu
   if (exporter_.takes_key(key)) {
     Status requested = exporter_.request(key, value);
     return requested.ok() ? requested : Error{"panel 'tconv': " + requested.message()};
+  }
+  if (layer_source_.takes_key(key)) {
+    Status applied = layer_source_.apply(key, value);
+    if (!applied.ok()) return Error{"panel 'tconv': " + applied.message()};
+    return reload_layer();
   }
   if (key == "artifact" || key == "loop" || key == "play") {
     auto on = parse_on_off(key, value);
@@ -105,8 +112,43 @@ Status TconvPanel::apply_setting(const std::string& key, const std::string& valu
   if (!applied.ok() && applied.message().find("unknown setting") != std::string::npos)
     return Error{"panel 'tconv': " + applied.message() +
                  "; and the panel's own: artifact, photo, loop, play, export_png, export_gif, export_csv, "
-                 "export_json"};
+                 "export_json, source, image, category, working_size, filter, channel"};
   return applied;
+}
+
+Status TconvPanel::reload_layer() {
+  if (!layer_source_.active()) {
+    slice_.reset();
+    return {};
+  }
+  auto slice = layer_source_.slice();
+  if (!slice.ok()) return Error{"panel 'tconv': " + slice.message()};
+  CONVLAB_TRY(load_slice(explorer_, slice.value()));
+  slice_ = std::move(slice).value();
+  return {};
+}
+
+void TconvPanel::draw_layer_section(PanelContext& context) {
+  if (!slice_) return;
+  LayerCellView cell;
+  if (const ConvStep* step = explorer_.current_direct_step(); step && explorer_.view() == TconvView::Direct)
+    cell = {true, step->out_y, step->out_x, step->result};
+  const auto& s = explorer_.settings();
+  const ConvTranspose2dParams params{s.stride_h,         s.stride_w,         s.padding_h,  s.padding_w,
+                                     s.output_padding_h, s.output_padding_w, s.dilation_h, s.dilation_w};
+  const Size2d full{static_cast<int>(slice_->full_input[2]), static_cast<int>(slice_->full_input[3])};
+  auto full_out = conv_transpose2d_output_size(full, Size2d{s.kernel_h, s.kernel_w}, params);
+  const std::string real =
+      std::to_string(slice_->full_output[2]) + "×" + std::to_string(slice_->full_output[3]);
+  const std::string what_if =
+      full_out.ok() ? "With these settings the whole " + std::to_string(full.h) + "×" +
+                          std::to_string(full.w) + " input gives " + std::to_string(full_out->h) + "×" +
+                          std::to_string(full_out->w) + " (the layer's: " + real + ")."
+                    : "With these settings the whole input gives no output (the layer's: " + real + ").";
+  if (auto changed = draw_layer_source_section(context, layer_source_, *slice_, cell, what_if)) {
+    Status done = changed->ok() ? reload_layer() : *changed;
+    if (!done.ok() && context.status != nullptr) context.status->error(done.message());
+  }
 }
 
 Status TconvPanel::load_artifact_photo(const std::string& path) {
@@ -187,6 +229,7 @@ void TconvPanel::draw_controls(PanelContext& context) {
     if (!status.ok() && context.status != nullptr) context.status->error(status.message());
   };
   draw_step_bar(*this, explorer_, loop_, explore::kMaxStepsPerSecond);
+  draw_layer_section(context);
 
   section(context, "View");
   const std::array<std::pair<const char*, TconvView>, 3> views = {

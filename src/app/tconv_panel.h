@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/gl_texture.h"
+#include "app/layer_source.h"
 #include "app/panel.h"
 #include "app/panel_exporter.h"
 #include "core/explore/tconv_explorer.h"
@@ -35,6 +36,8 @@ class TconvPanel : public Panel {
   void draw_artifact(PanelContext& context);
   Status load_artifact_photo(const std::string& path);
   void refresh_artifact(PanelContext& context);
+  Status reload_layer();  // the layer source's slice into the explorer
+  void draw_layer_section(PanelContext& context);
 
   explore::TconvExplorer explorer_;
   bool loop_ = false;
@@ -54,6 +57,9 @@ class TconvPanel : public Panel {
   ArtifactKey artifact_key_;
   GlTexture photo_texture_, upsampled_texture_, gain_texture_;
   std::string artifact_note_;
+
+  LayerSource layer_source_;  // source=layer:NAME (app/layer_source.h)
+  std::optional<LayerSlice> slice_;
 
   PanelExporter exporter_;  // after explorer_: its callbacks use it
 };

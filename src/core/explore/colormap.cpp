@@ -21,6 +21,17 @@ constexpr std::array<Rgb8, 11> kStops = {{{5, 48, 97},
                                           {178, 24, 43},
                                           {103, 0, 31}}};
 
+// YlGnBu from dark (0) to light (1).
+constexpr std::array<Rgb8, 9> kSequentialStops = {{{8, 29, 88},
+                                                   {37, 52, 148},
+                                                   {34, 94, 168},
+                                                   {29, 145, 192},
+                                                   {65, 182, 196},
+                                                   {127, 205, 187},
+                                                   {199, 233, 180},
+                                                   {237, 248, 177},
+                                                   {255, 255, 217}}};
+
 uint8_t mix(uint8_t a, uint8_t b, double t) { return static_cast<uint8_t>(std::lround(a + (b - a) * t)); }
 
 double linear(uint8_t channel) {
@@ -47,6 +58,29 @@ Rgb8 diverging_color(float value, float max_abs) {
   const double frac = position - static_cast<double>(low);
   const Rgb8 a = kStops[low], b = kStops[low + 1];
   return {mix(a.r, b.r, frac), mix(a.g, b.g, frac), mix(a.b, b.b, frac)};
+}
+
+Rgb8 sequential_color(float t) {
+  if (std::isnan(t)) return kSequentialStops.front();
+  const double position =
+      std::clamp(static_cast<double>(t), 0.0, 1.0) * static_cast<double>(kSequentialStops.size() - 1);
+  const size_t low = std::min(static_cast<size_t>(position), kSequentialStops.size() - 2);
+  const double frac = position - static_cast<double>(low);
+  const Rgb8 a = kSequentialStops[low], b = kSequentialStops[low + 1];
+  return {mix(a.r, b.r, frac), mix(a.g, b.g, frac), mix(a.b, b.b, frac)};
+}
+
+std::array<Rgb8, 256> diverging_table() {
+  std::array<Rgb8, 256> table{};
+  for (size_t i = 0; i < table.size(); ++i)
+    table[i] = diverging_color(static_cast<float>(i) / 255.0f * 2.0f - 1.0f, 1.0f);
+  return table;
+}
+
+std::array<Rgb8, 256> sequential_table() {
+  std::array<Rgb8, 256> table{};
+  for (size_t i = 0; i < table.size(); ++i) table[i] = sequential_color(static_cast<float>(i) / 255.0f);
+  return table;
 }
 
 bool prefers_dark_text(Rgb8 background) {

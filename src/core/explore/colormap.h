@@ -5,6 +5,7 @@
 // readable by the common color-vision deficiencies.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 
@@ -21,6 +22,17 @@ float grid_max_abs(std::span<const float> values);
 // value / max_abs in [-1, 1] mapped through the stops (clamped outside).
 // max_abs <= 0 (an all-zero grid) or a NaN value gives the middle color.
 Rgb8 diverging_color(float value, float max_abs);
+
+// A sequential colormap for values that are never negative (activations
+// after ReLU): t in [0, 1] from dark navy (0) through teal to light yellow
+// (1), ColorBrewer's YlGnBu (9 classes, reversed), lightness rising evenly.
+// Clamped outside [0, 1]; NaN gives the dark end.
+Rgb8 sequential_color(float t);
+
+// 256-entry tables of the two maps, for shaders: diverging index i stands
+// for value (i / 255) * 2 - 1 (times max_abs), sequential for t = i / 255.
+std::array<Rgb8, 256> diverging_table();
+std::array<Rgb8, 256> sequential_table();
 
 // Whether text over this background reads better dark than light (relative
 // luminance above the midpoint), so value labels stay legible on every cell.

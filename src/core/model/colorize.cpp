@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 
 #include "core/color/lab.h"
 #include "core/ops/reference.h"
@@ -107,6 +108,12 @@ Result<int> parse_category(const std::string& text) {
   return make_error("unknown category \"", text, "\"; valid: ", valid_categories());
 }
 
+int category_from_file_name(const std::string& path) {
+  const std::string stem = std::filesystem::path(path).stem().string();
+  auto category = parse_category(stem.substr(0, stem.find('_')));
+  return category.ok() ? category.value() : 0;
+}
+
 const char* category_name_en(int id) {
   return id >= 0 && id < kCategories ? kNames[static_cast<size_t>(id)].en : "unknown";
 }
@@ -128,42 +135,64 @@ Result<Size2d> working_resolution(int width, int height, int working_size, int m
   return Size2d{long_side, short_side};
 }
 
+Result<ColorizeInput> prepare_colorize_input(const RgbImage& image, int working_size, int multiple) {
+  CONVLAB_TRY(check_image(image));
+  auto size = working_resolution(image.width, image.height, working_size, multiple);
+  if (!size) return size.error();
+  ColorizeInput input;
+  input.original = image;
+  input.working = *size;
+  auto lab = rgb_to_lab(image_to_tensor(image));
+  if (!lab) return lab.error();
+  input.lab = std::move(lab).value();
+
+  // The model sees L at the working size (resized in RGB with stb's filter).
+  Tensor small_lab;
+  if (size->w != image.width || size->h != image.height) {
+    auto resized = resize_image(image, size->w, size->h);
+    if (!resized) return resized.error();
+    auto converted = rgb_to_lab(image_to_tensor(*resized));
+    if (!converted) return converted.error();
+    small_lab = std::move(converted).value();
+  } else {
+    small_lab = input.lab;
+  }
+  input.gray = lightness(small_lab);
+  input.true_ab = Tensor({1, 2, small_lab.h(), small_lab.w()});
+  const size_t plane = static_cast<size_t>(small_lab.h() * small_lab.w());
+  std::memcpy(input.true_ab.data(), small_lab.data() + plane, 2 * plane * sizeof(float));
+  return input;
+}
+
+Result<RgbImage> finish_colorize(const ColorizeInput& input, const Tensor& ab) {
+  if (ab.rank() != 4 || ab.n() != 1 || ab.c() != 2)
+    return make_error("the model's output has shape ", shape_to_string(ab.shape()),
+                      "; a colorizer must give (1, 2, H, W)");
+  const RgbImage& image = input.original;
+  auto ab_full = reference::upsample_bilinear(ab, image.height, image.width);
+  if (!ab_full) return ab_full.error();
+  Tensor lab = input.lab;
+  const size_t plane = static_cast<size_t>(image.width) * static_cast<size_t>(image.height);
+  std::memcpy(lab.data() + plane, ab_full->data(), 2 * plane * sizeof(float));
+  auto rgb = lab_to_rgb(lab);
+  if (!rgb) return rgb.error();
+  return tensor_to_image(*rgb);
+}
+
 Result<RgbImage> colorize_cpu(const Model& model, const RgbImage& image, const ColorizeOptions& options) {
   CONVLAB_TRY(check_image(image));
   if (options.category < 0 || options.category >= std::max(model.graph.categories(), 1))
     return make_error("category ", options.category, " is out of range; valid: ", valid_categories());
-  auto size =
-      working_resolution(image.width, image.height, options.working_size, model.graph.size_multiple());
-  if (!size) return size.error();
-
-  // The model sees L at the working size.
-  RgbImage small;
-  if (size->w != image.width || size->h != image.height) {
-    auto resized = resize_image(image, size->w, size->h);
-    if (!resized) return resized.error();
-    small = std::move(resized).value();
-  }
-  auto small_lab = rgb_to_lab(image_to_tensor(small.pixels.empty() ? image : small));
-  if (!small_lab) return small_lab.error();
+  auto input = prepare_colorize_input(image, options.working_size, model.graph.size_multiple());
+  if (!input) return input.error();
   const int64_t category = options.category;
-  auto acts = run_model_cpu(model, lightness(*small_lab), std::span<const int64_t>(&category, 1),
-                            options.path, false);
+  auto acts = run_model_cpu(model, input->gray, std::span<const int64_t>(&category, 1), options.path, false);
   if (!acts) return acts.error();
   const Tensor& ab = acts->output(model.graph);
   if (ab.rank() != 4 || ab.c() != 2)
     return make_error("the ", model.graph.name(), " model's output has shape ", shape_to_string(ab.shape()),
                       "; a colorizer must give (N, 2, H, W)");
-
-  // a,b upsampled to the full size, joined with the full-resolution L.
-  auto lab = rgb_to_lab(image_to_tensor(image));
-  if (!lab) return lab.error();
-  auto ab_full = reference::upsample_bilinear(ab, image.height, image.width);
-  if (!ab_full) return ab_full.error();
-  const size_t plane = static_cast<size_t>(image.width) * static_cast<size_t>(image.height);
-  std::memcpy(lab->data() + plane, ab_full->data(), 2 * plane * sizeof(float));
-  auto rgb = lab_to_rgb(*lab);
-  if (!rgb) return rgb.error();
-  return tensor_to_image(*rgb);
+  return finish_colorize(*input, ab);
 }
 
 }  // namespace convlab

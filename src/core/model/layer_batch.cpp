@@ -14,13 +14,6 @@ namespace {
 
 constexpr int kMaxBatchSide = 512;
 
-int64_t category_from_file_name(const std::string& path) {
-  const std::string stem = std::filesystem::path(path).stem().string();
-  const std::string first = stem.substr(0, stem.find('_'));
-  auto category = parse_category(first);
-  return category.ok() ? category.value() : 0;
-}
-
 double mean_of(const std::vector<float>& values) {
   if (values.empty()) return 0.0;
   double sum = 0;

@@ -14,6 +14,7 @@
 // channels. Activations no later step reads are freed as soon as possible.
 #include "core/model/runner.h"
 
+#include <chrono>
 #include <cstring>
 
 #include "core/fast/fast_ops.h"
@@ -149,7 +150,7 @@ class Executor {
 }  // namespace
 
 Result<Activations> run_model_cpu(const Model& model, const Tensor& gray, std::span<const int64_t> categories,
-                                  CpuPath path, bool keep_all) {
+                                  CpuPath path, bool keep_all, const StepCallback& on_step) {
   auto shapes = check_model_inputs(model, gray.shape(), categories);
   if (!shapes) return shapes.error();
   const Graph& graph = model.graph;
@@ -160,7 +161,12 @@ Result<Activations> run_model_cpu(const Model& model, const Tensor& gray, std::s
   Executor executor(model, gray, categories, *shapes, path);
   Activations acts;
   for (size_t i = 0; i < steps.size(); ++i) {
+    const auto start = std::chrono::steady_clock::now();
     CONVLAB_TRY(executor.run(steps[i]));
+    acts.step_times.push_back(
+        {steps[i].result,
+         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
+    if (on_step) on_step(i + 1, steps.size());
     if (keep_all) continue;
     if (!last.count(steps[i].result)) executor.values().erase(steps[i].result);  // nothing reads it
     // Free what no later step reads (a concat's direct writers never had a value).

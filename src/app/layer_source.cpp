@@ -1,0 +1,184 @@
+#include "app/layer_source.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/explore/setting_parse.h"
+#include "core/io/asset_paths.h"
+#include "core/model/colorize.h"
+
+namespace convlab::app {
+
+namespace fs = std::filesystem;
+namespace st = explore::setting_text;
+
+const std::vector<std::string>& LayerSource::keys() {
+  static const std::vector<std::string> names = {"source",       "image",  "category",
+                                                 "working_size", "filter", "channel"};
+  return names;
+}
+
+bool LayerSource::takes_key(const std::string& key) const {
+  return std::find(keys().begin(), keys().end(), key) != keys().end();
+}
+
+void LayerSource::set_limits(bool transposed, int max_side, int max_channels) {
+  transposed_ = transposed;
+  max_side_ = max_side;
+  max_channels_ = max_channels;
+}
+
+const std::string& LayerSource::model_label() const {
+  static const std::string none;
+  return model_ ? model_->label : none;
+}
+
+std::string LayerSource::category_name() const {
+  const int id = category_ >= 0 ? category_ : category_from_file_name(image_path_);
+  return std::string(category_name_en(id)) + " / " + category_name_pt(id);
+}
+
+Status LayerSource::apply(const std::string& key, const std::string& value) {
+  if (key == "source") {
+    if (value == "off" || value == "none") {
+      layer_.clear();
+      return {};
+    }
+    if (value.rfind("layer:", 0) != 0 || value.size() == 6)
+      return st::bad_value(key, value,
+                           "layer:NAME (a convolution of the colorizer, e.g. layer:conv1) or off");
+    const std::string previous = layer_;
+    layer_ = value.substr(6);
+    auto made = slice();
+    if (!made.ok()) {
+      layer_ = previous;
+      return Error{"source: " + made.message()};
+    }
+    return {};
+  }
+  if (key == "image") {
+    std::string path = value;
+    for (const std::string& sample : bundled_sample_photos())
+      if (fs::path(sample).stem() == value || fs::path(sample).filename() == value) path = sample;
+    if (!fs::is_regular_file(path))
+      return Error{"image: '" + value +
+                   "' is neither an image file nor a bundled sample (e.g. animals_chelsea_cat)"};
+    image_path_ = path;
+  } else if (key == "category") {
+    auto id = parse_category(value);
+    if (!id.ok()) return Error{"category: " + id.message()};
+    category_ = id.value();
+  } else if (key == "working_size") {
+    int size = 0;
+    if (!st::parse_int(value, size) || size < 16 || size > 512)
+      return st::bad_value(key, value, "a whole number from 16 to 512 (the long side the model runs at)");
+    working_size_ = size;
+  } else if (key == "filter") {
+    int filter = 0;
+    if (!st::parse_int(value, filter) || filter < 1)
+      return st::bad_value(key, value, "a filter number from 1");
+    filter_ = filter - 1;
+  } else if (key == "channel") {
+    int channel = 0;
+    if (value == "sum" || value == "all") {
+      channel_ = kAllChannels;
+    } else if (st::parse_int(value, channel) && channel >= 1) {
+      channel_ = channel - 1;
+    } else {
+      return st::bad_value(key, value, "an input channel number from 1, or sum (all channels added)");
+    }
+  } else {
+    return Error{"unknown layer-source key '" + key + "'"};
+  }
+  if (!active()) return {};
+  auto made = slice();  // report a bad filter/channel for the active layer now
+  return made.ok() ? Status{} : Status(Error{key + ": " + made.message()});
+}
+
+Status LayerSource::ensure_run() {
+  if (!model_) {
+    auto shared = shared_colorizer();
+    if (!shared.ok()) return shared.error();
+    model_ = shared.value();
+  }
+  if (image_path_.empty()) {
+    const auto samples = bundled_sample_photos();
+    if (samples.empty())
+      return Error{"no image given and no bundled photos found (assets/samples); use image=PATH"};
+    image_path_ = samples.front();
+  }
+  const int category = category_ >= 0 ? category_ : category_from_file_name(image_path_);
+  const std::string key = image_path_ + "|" + std::to_string(category) + "|" + std::to_string(working_size_);
+  if (activations_ && run_key_ == key) return {};
+  auto image = load_image(image_path_);
+  if (!image.ok()) return image.error();
+  auto input = prepare_colorize_input(image.value(), working_size_, model_->model.graph.size_multiple());
+  if (!input.ok()) return with_context(image_path_ + ": ", input.error());
+  const int64_t cat = category;
+  auto run =
+      run_model_cpu(model_->model, input->gray, std::span<const int64_t>(&cat, 1), CpuPath::Fast, true);
+  if (!run.ok()) return run.error();
+  activations_ = std::move(run).value();
+  run_key_ = key;
+  image_label_ = fs::path(image_path_).filename().string() + " at " + std::to_string(input->working.w) + "×" +
+                 std::to_string(input->working.h) + ", category " + category_name();
+  return {};
+}
+
+Result<LayerSlice> LayerSource::slice() {
+  if (!active()) return Error{"no layer source is active"};
+  CONVLAB_TRY(ensure_run());
+  const Graph& graph = model_->model.graph;
+  const GraphNode* node = graph.find(layer_);
+  const OpKind wanted = transposed_ ? OpKind::ConvTranspose2d : OpKind::Conv2d;
+  if (node == nullptr || node->op != wanted) {
+    std::string names;
+    for (const std::string& n : conv_layer_names(graph, transposed_))
+      names += (names.empty() ? "" : ", ") + n;
+    return make_error("'", layer_, "' is not a ", transposed_ ? "transposed convolution" : "convolution",
+                      " of the colorizer; this panel opens ", names);
+  }
+  return slice_layer(model_->model, *activations_, layer_, filter_, channel_, max_side_, max_channels_);
+}
+
+}  // namespace convlab::app
+
+namespace convlab::app {
+
+Status load_slice(explore::ConvExplorer& explorer, const LayerSlice& slice) {
+  explore::ConvExplorer next = explorer;  // all or nothing
+  CONVLAB_TRY(next.set_out_channels(1));
+  CONVLAB_TRY(next.set_in_channels(slice.channels_shown));
+  CONVLAB_TRY(next.set_input_size(slice.crop_h, slice.crop_w));
+  CONVLAB_TRY(next.set_kernel_size(slice.kernel_h, slice.kernel_w));
+  CONVLAB_TRY(next.set_input_values(slice.input));
+  CONVLAB_TRY(next.set_weights(slice.weight));
+  CONVLAB_TRY(next.set_biases({slice.channel == kAllChannels ? slice.layer_bias : 0.0f}));
+  CONVLAB_TRY(next.set_custom_padding(slice.conv.padding));
+  CONVLAB_TRY(next.set_stride(slice.conv.stride_h, slice.conv.stride_w));
+  CONVLAB_TRY(next.set_dilation(slice.conv.dilation_h, slice.conv.dilation_w));
+  next.to_start();
+  explorer = std::move(next);
+  return {};
+}
+
+Status load_slice(explore::TconvExplorer& explorer, const LayerSlice& slice) {
+  explore::TconvExplorer next = explorer;
+  CONVLAB_TRY(next.set_in_channels(slice.channels_shown));
+  CONVLAB_TRY(next.set_out_channels(1));
+  CONVLAB_TRY(next.set_input_size(slice.crop_h, slice.crop_w));
+  CONVLAB_TRY(next.set_kernel_size(slice.kernel_h, slice.kernel_w));
+  CONVLAB_TRY(next.set_input_values(slice.input));
+  CONVLAB_TRY(next.set_weights(slice.weight));
+  CONVLAB_TRY(next.set_biases({slice.channel == kAllChannels ? slice.layer_bias : 0.0f}));
+  CONVLAB_TRY(next.set_output_padding(0, 0));
+  CONVLAB_TRY(next.set_stride(slice.tconv.stride_h, slice.tconv.stride_w));
+  CONVLAB_TRY(next.set_dilation(slice.tconv.dilation_h, slice.tconv.dilation_w));
+  CONVLAB_TRY(next.set_padding(slice.tconv.padding_h, slice.tconv.padding_w));
+  CONVLAB_TRY(next.set_output_padding(slice.tconv.output_padding_h, slice.tconv.output_padding_w));
+  next.to_start();
+  explorer = std::move(next);
+  return {};
+}
+
+}  // namespace convlab::app
