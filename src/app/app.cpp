@@ -54,6 +54,10 @@ class Shell {
     context_.gl_vendor = gl_string(GL_VENDOR);
     context_.gl_renderer = gl_string(GL_RENDERER);
     context_.gl_version = gl_string(GL_VERSION);
+    context_.open_panel = [this](const std::string& id,
+                                 const std::vector<std::pair<std::string, std::string>>& panel_settings) {
+      open_panel(id, panel_settings);
+    };
     glfwSetWindowUserPointer(window_.handle(), this);
     glfwSetDropCallback(window_.handle(), [](GLFWwindow* w, int count, const char** paths) {
       static_cast<Shell*>(glfwGetWindowUserPointer(w))->on_drop(count, paths);
@@ -188,21 +192,26 @@ class Shell {
                                    ImGuiWindowFlags_NoBackground;
     ImGui::Begin("##convlab", nullptr, flags);
     if (ImGui::BeginTabBar("panels")) {
+      // Taken before drawing: a panel may ask for a switch (open_panel) for the next frame.
+      const size_t requested = switch_to_;
+      switch_to_ = kNoSwitch;
+      // ImGui selects a requested tab from the next frame on; until then the
+      // requested panel counts as the active one (--screenshot waits for it).
+      if (requested != kNoSwitch) active_ = requested;
       for (size_t i = 0; i < panels_.size(); ++i) {
         Panel& panel = panels_.at(i);
         // "1  Convolution###conv": the number is the shortcut; the id after
         // ### keeps the tab stable if titles change.
         const std::string label = std::to_string(i + 1) + "  " + panel.title() + "###" + panel.id();
-        const ImGuiTabItemFlags tab_flags = switch_to_ == i ? ImGuiTabItemFlags_SetSelected : 0;
+        const ImGuiTabItemFlags tab_flags = requested == i ? ImGuiTabItemFlags_SetSelected : 0;
         if (ImGui::BeginTabItem(label.c_str(), nullptr, tab_flags)) {
-          active_ = i;
+          if (requested == kNoSwitch || requested == i) active_ = i;
           ImGui::BeginChild("panel", ImVec2(0, -StatusBar::height()), false, ImGuiWindowFlags_NoBackground);
           panel.draw(context_);
           ImGui::EndChild();
           ImGui::EndTabItem();
         }
       }
-      switch_to_ = kNoSwitch;
       ImGui::EndTabBar();
     }
     const std::string right = "Scale " +
@@ -244,6 +253,24 @@ class Shell {
                     frame.pixels.data() + static_cast<size_t>(row) * row_bytes);
       request.done(std::move(frame));
     }
+  }
+
+  void open_panel(const std::string& id, const std::vector<std::pair<std::string, std::string>>& settings) {
+    auto index = panels_.find(id);
+    if (!index.ok()) {
+      status_.error(index.message());
+      return;
+    }
+    Panel& panel = panels_.at(index.value());
+    for (const auto& [key, value] : settings) {
+      Status applied = panel.apply_setting(key, value);
+      if (!applied.ok()) {
+        status_.error(applied.message());
+        return;
+      }
+    }
+    switch_to_ = index.value();
+    status_.info("Opened in the " + panel.title() + " panel.");
   }
 
   void on_drop(int count, const char** paths) {
@@ -386,6 +413,8 @@ int run_app(const AppOptions& options) {
     code = run_frames(*window.value(), shell, options);
     final_settings = shell.settings();
   }
+  // Panels hold GL objects (textures, buffers): freed while the context lives.
+  panels.clear();
   if (!options.batch()) {
     // Saved in the size the user chose, before the monitor's scale.
     int width = 0, height = 0;

@@ -39,6 +39,21 @@ std::string LayerSource::category_name() const {
 }
 
 Status LayerSource::apply(const std::string& key, const std::string& value) {
+  // A change the active layer cannot take leaves everything as it was.
+  const int filter = filter_, channel = channel_, category = category_, working = working_size_;
+  const std::string image = image_path_;
+  Status applied = apply_unchecked(key, value);
+  if (!applied.ok() && key != "source") {
+    filter_ = filter;
+    channel_ = channel;
+    category_ = category;
+    working_size_ = working;
+    image_path_ = image;
+  }
+  return applied;
+}
+
+Status LayerSource::apply_unchecked(const std::string& key, const std::string& value) {
   if (key == "source") {
     if (value == "off" || value == "none") {
       layer_.clear();

@@ -39,6 +39,7 @@ class LayerSource {
 
  private:
   Status ensure_run();
+  Status apply_unchecked(const std::string& key, const std::string& value);
   std::string layer_;
   int filter_ = 0, channel_ = 0;
   std::string image_path_, image_label_;

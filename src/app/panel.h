@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/settings.h"
@@ -50,6 +51,10 @@ struct PanelContext {
   StatusBar* status = nullptr;
   std::string gl_vendor, gl_renderer, gl_version;
   std::vector<CaptureRequest>* captures = nullptr;
+  // Switches to panel `id` after applying the settings in order (as --set
+  // would); an error goes to the status bar and leaves the current panel.
+  std::function<void(const std::string& id, const std::vector<std::pair<std::string, std::string>>& settings)>
+      open_panel;
 };
 
 class Panel {

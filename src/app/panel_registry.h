@@ -16,6 +16,7 @@ class PanelRegistry {
   Status add(std::unique_ptr<Panel> panel);
 
   size_t size() const { return panels_.size(); }
+  void clear() { panels_.clear(); }
   Panel& at(size_t index) { return *panels_.at(index); }
   // Index of the panel with this id, or an error listing the valid ids.
   Result<size_t> find(const std::string& id) const;

@@ -5,6 +5,7 @@
 #include "app/about_panel.h"
 #include "app/bn_panel.h"
 #include "app/conv_panel.h"
+#include "app/network_panel.h"
 #include "app/tconv_panel.h"
 
 namespace convlab::app {
@@ -28,6 +29,7 @@ PanelRegistry make_panels() {
   add<ConvPanel>(registry);
   add<TconvPanel>(registry);
   add<BnPanel>(registry);
+  add<NetworkPanel>(registry);
   add<AboutPanel>(registry);
   return registry;
 }

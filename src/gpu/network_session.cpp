@@ -156,6 +156,7 @@ Status NetworkSession::start_gpu_pass() {
                                 GpuRunOptions{true, true});
   if (!pass) return pass.error();
   pass_ = std::move(pass).value();
+  wall_times_.clear();
   return {};
 }
 
@@ -165,8 +166,11 @@ Status NetworkSession::step_gpu(double budget_ms) {
   // glFinish after each step: the budget is the GPU's real time, and the
   // frame after it is not stuck behind queued work.
   do {
+    const auto step_start = std::chrono::steady_clock::now();
+    const std::string name = pass_->next_result();
     CONVLAB_TRY(pass_->step());
     glFinish();
+    wall_times_.push_back({name, ms_since(step_start)});
   } while (!pass_->done() && ms_since(start) < budget_ms);
   if (!pass_->done()) return {};
   auto finished = pass_->finish();
@@ -175,8 +179,12 @@ Status NetworkSession::step_gpu(double budget_ms) {
   NetworkRun run;
   run.backend = RunBackend::Gpu;
   run.order = finished->order;
-  for (const GpuLayerTime& t : finished->layer_times) run.times.push_back({t.name, t.ms});
-  run.total_ms = finished->total_ms;
+  run.times = std::move(wall_times_);
+  wall_times_.clear();
+  for (const StepTime& t : run.times) run.total_ms += t.ms;
+  run.gpu_timer_ms = finished->total_ms;
+  run.compiled_shaders = first_gpu_pass_;
+  first_gpu_pass_ = false;
   auto ab = finished->values.at(model_->graph.output()).download();
   if (!ab) return ab.error();
   run.ab = std::move(ab).value();

@@ -36,9 +36,13 @@ enum class SessionPhase { Empty, Loading, Running, Finishing, Done, Failed };
 // One finished forward pass.
 struct NetworkRun {
   RunBackend backend = RunBackend::Gpu;
-  std::vector<std::string> order;     // node names with values, "gray" first
-  std::vector<StepTime> times;        // one per executed step (GPU: timer queries; CPU: wall clock)
+  std::vector<std::string> order;  // node names with values, "gray" first
+  // One per executed step, wall clock: on the GPU each step is waited for
+  // (glFinish), so this is what the step really took, on any driver.
+  std::vector<StepTime> times;
   double total_ms = 0;                // sum of the steps
+  double gpu_timer_ms = 0;            // GPU run: the GL timer queries' total (0 on the CPU)
+  bool compiled_shaders = false;      // the first GPU run: its times include compiling the shaders
   Tensor ab;                          // the prediction (1, 2, h, w)
   std::optional<GpuRun> gpu;          // GPU run: the activations stay on the GPU
   std::map<std::string, Tensor> cpu;  // CPU run: the activations
@@ -137,6 +141,8 @@ class NetworkSession {
   std::unique_ptr<GpuOps> ops_;
   std::unique_ptr<GpuModel> gpu_model_;
   std::unique_ptr<GpuPass> pass_;
+  std::vector<StepTime> wall_times_;  // of the pass in flight
+  bool first_gpu_pass_ = true;
   std::map<std::string, Tensor> downloaded_;
   std::string uploaded_name_;
   GpuTensor uploaded_;

@@ -288,3 +288,85 @@ TEST_CASE("GUI: bad batch-norm settings are refused before a window opens") {
   CHECK(gif.exit_code == 2);
   CHECK(contains(gif.err, "export_png"));
 }
+
+namespace {
+
+struct PanelShot {
+  convlab::RgbImage image;
+  std::string out;
+};
+
+PanelShot panel_screenshot(const std::string& panel, const std::vector<std::string>& args,
+                           const std::string& png, int width, int height) {
+  std::vector<std::string> all = {"--screenshot", png,
+                                  "--panel",      panel,
+                                  "--window",     std::to_string(width) + "x" + std::to_string(height)};
+  all.insert(all.end(), args.begin(), args.end());
+  auto r = run_under_xvfb(all);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto image = convlab::load_image(png);
+  REQUIRE_MESSAGE(image.ok(), (image.ok() ? "" : image.message()));
+  CHECK(image->width == width);
+  CHECK(image->height == height);
+  CHECK(variance(image.value()) > 100.0);
+  return {image.value(), r.out};
+}
+
+}  // namespace
+
+TEST_CASE("GUI: the network panel colorizes a sample photo and shows a layer, on the GPU and the CPU") {
+  REQUIRE(have_xvfb_run());
+  TempDir dir;
+  // GPU (compute shaders on llvmpipe here), the 256-channel layer's thumbnails.
+  auto gpu = panel_screenshot("network",
+                              {"--set", "image=food_coffee", "--set", "category=food", "--set", "layer=c4",
+                               "--set", "working_size=64"},
+                              dir.file("gpu.png"), 1600, 900);
+  // The screenshot waits for the result: the panel reports it on screen.
+  CHECK(contains(gpu.out, "food_coffee.jpg"));
+  CHECK(contains(gpu.out, "colors on screen"));
+  CHECK(contains(gpu.out, "(GPU"));
+  // The compact layout at a projector's 1280x720 and scale 1.5: the CPU, a
+  // zoomed channel, the small model, step mode on the architecture tab.
+  auto cpu =
+      panel_screenshot("network",
+                       {"--scale", "1.5", "--set", "arch=basic", "--set", "backend=cpu", "--set",
+                        "working_size=64", "--set", "layer=conv2", "--set", "zoom=3", "--set", "view=layer"},
+                       dir.file("cpu.png"), 1280, 720);
+  CHECK(contains(cpu.out, "(CPU"));
+  panel_screenshot("network",
+                   {"--theme", "light", "--set", "working_size=64", "--set", "step=6", "--set",
+                    "inspect=batchnorm", "--set", "compare=wipe", "--set", "wipe=0.3"},
+                   dir.file("step.png"), 1600, 900);
+}
+
+TEST_CASE("GUI: a colorizer layer opens in the convolution and transposed-convolution panels") {
+  REQUIRE(have_xvfb_run());
+  TempDir dir;
+  panel_screenshot(
+      "conv",
+      {"--set", "working_size=64", "--set", "filter=4", "--set", "source=layer:dilat1", "--set", "step=10"},
+      dir.file("conv.png"), 1600, 900);
+  panel_screenshot("tconv",
+                   {"--set", "working_size=64", "--set", "source=layer:tconv1", "--set", "view=direct"},
+                   dir.file("tconv.png"), 1600, 900);
+}
+
+TEST_CASE("GUI: bad network settings are refused before a window opens") {
+  auto image = run_convlab({"--panel", "network", "--set", "image=/nope.png"}, {"DISPLAY="});
+  CHECK(image.exit_code == 2);
+  CHECK(contains(image.err, "/nope.png"));
+  auto layer = run_convlab({"--panel", "network", "--set", "layer=conv99"}, {"DISPLAY="});
+  CHECK(layer.exit_code == 2);
+  CHECK(contains(layer.err, "d1"));  // the blocks are listed
+  auto arch = run_convlab({"--panel", "network", "--set", "arch=huge"}, {"DISPLAY="});
+  CHECK(arch.exit_code == 2);
+  CHECK(contains(arch.err, "basic"));
+  auto weights = run_convlab({"--panel", "network", "--set", "weights=/nope.safetensors"}, {"DISPLAY="});
+  CHECK(weights.exit_code == 2);
+  CHECK(contains(weights.err, "/nope.safetensors"));
+  auto source = run_convlab({"--panel", "conv", "--set", "source=layer:tconv2"}, {"DISPLAY="});
+  CHECK(source.exit_code == 2);
+  CHECK(contains(source.err, "conv1"));
+}

@@ -147,14 +147,15 @@ TEST_CASE("the chosen channel: values in (n, y, x) order, statistics and formula
 }
 
 TEST_CASE("histograms: fixed bins, every value counted once, shared or separate ranges") {
-  const Histogram h = make_histogram({0, 1, 2, 3, 4, 4, 10}, 5, 0, 10);
+  const Histogram h = make_histogram(std::vector<float>{0, 1, 2, 3, 4, 4, 10}, 5, 0, 10);
   CHECK(h.counts == std::vector<int>{2, 2, 2, 0, 1});  // 10 == high goes in the last bin
   CHECK(h.total() == 7);
-  const Histogram flat = make_histogram({3, 3, 3}, 4, 3, 3);  // empty range: widened around the value
+  const Histogram flat =
+      make_histogram(std::vector<float>{3, 3, 3}, 4, 3, 3);  // empty range: widened around the value
   CHECK(flat.low == 2.5f);
   CHECK(flat.high == 3.5f);
   CHECK(flat.total() == 3);
-  const Histogram odd = make_histogram({1, NAN, INFINITY, 2}, 2, 1, 2);
+  const Histogram odd = make_histogram(std::vector<float>{1, NAN, INFINITY, 2}, 2, 1, 2);
   CHECK(odd.total() == 2);
   CHECK(odd.non_finite == 2);
 

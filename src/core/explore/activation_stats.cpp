@@ -49,20 +49,30 @@ ActivationSummary summarize_activation(const Tensor& activation) {
   return summary;
 }
 
-Histogram histogram(std::span<const float> values, int bins) {
+int Histogram::total() const {
+  int sum = 0;
+  for (int count : counts) sum += count;
+  return sum;
+}
+
+Histogram make_histogram(std::span<const float> values, int bins, float low, float high) {
   Histogram h;
+  if (!(low < high)) {
+    high = low + 0.5f;
+    low -= 0.5f;
+  }
+  h.low = low;
+  h.high = high;
   h.counts.assign(static_cast<size_t>(std::max(bins, 1)), 0);
-  const ValueSummary s = summarize_values(values);
-  if (s.count == 0) return h;
-  h.lo = s.min;
-  h.hi = s.max;
-  const double width = static_cast<double>(h.hi) - h.lo;
-  const auto last = static_cast<int64_t>(h.counts.size()) - 1;
+  const double width = (static_cast<double>(high) - low) / static_cast<double>(h.counts.size());
   for (float v : values) {
-    if (!std::isfinite(v)) continue;
-    int64_t bin =
-        width > 0 ? static_cast<int64_t>((v - h.lo) / width * static_cast<double>(h.counts.size())) : 0;
-    ++h.counts[static_cast<size_t>(std::clamp<int64_t>(bin, 0, last))];
+    if (!std::isfinite(v)) {
+      ++h.non_finite;
+      continue;
+    }
+    const double bin = std::floor((static_cast<double>(v) - low) / width);
+    const auto index = static_cast<size_t>(std::clamp(bin, 0.0, static_cast<double>(h.counts.size() - 1)));
+    ++h.counts[index];
   }
   return h;
 }

@@ -30,12 +30,17 @@ struct ActivationSummary {
 // `activation`: (1, C, H, W) (the first batch item of a larger batch).
 ActivationSummary summarize_activation(const Tensor& activation);
 
+// Fixed-width bins over [low, high]; bin i is [low + i*w, low + (i+1)*w),
+// the last bin also holds `high` (values outside land in the end bins).
+// Non-finite values are counted apart.
 struct Histogram {
-  float lo = 0, hi = 0;         // range the bins cover (the finite min and max)
-  std::vector<int64_t> counts;  // `bins` equal-width bins; the max lands in the last
+  float low = 0, high = 0;
+  std::vector<int> counts;
+  int non_finite = 0;
+  int total() const;  // sum of counts (non_finite excluded)
 };
-// bins >= 1; an empty or constant input gives all its values in one bin.
-Histogram histogram(std::span<const float> values, int bins);
+// bins >= 1; low < high (an empty or reversed range is widened to low - 0.5 .. low + 0.5).
+Histogram make_histogram(std::span<const float> values, int bins, float low, float high);
 
 // One channel's H*W values of the first batch item.
 std::span<const float> channel_values(const Tensor& activation, int64_t channel);

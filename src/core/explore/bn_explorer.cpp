@@ -80,34 +80,6 @@ Result<BnMode> parse_bn_mode(const std::string& name) {
 
 // ---- histograms ---------------------------------------------------------------
 
-int Histogram::total() const {
-  int sum = 0;
-  for (int count : counts) sum += count;
-  return sum;
-}
-
-Histogram make_histogram(const std::vector<float>& values, int bins, float low, float high) {
-  Histogram h;
-  if (!(low < high)) {
-    high = low + 0.5f;
-    low -= 0.5f;
-  }
-  h.low = low;
-  h.high = high;
-  h.counts.assign(static_cast<size_t>(std::max(bins, 1)), 0);
-  const double width = (static_cast<double>(high) - low) / static_cast<double>(h.counts.size());
-  for (float v : values) {
-    if (!std::isfinite(v)) {
-      ++h.non_finite;
-      continue;
-    }
-    const double bin = std::floor((static_cast<double>(v) - low) / width);
-    const auto index = static_cast<size_t>(std::clamp(bin, 0.0, static_cast<double>(h.counts.size() - 1)));
-    ++h.counts[index];
-  }
-  return h;
-}
-
 namespace {
 
 // The finite values' range, over one or more lists.

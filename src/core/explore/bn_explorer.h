@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/base/tensor.h"
+#include "core/explore/activation_stats.h"
 #include "core/ops/trace.h"
 
 namespace convlab::explore {
@@ -62,16 +63,7 @@ struct BnSettings {
 inline constexpr float kDefaultBnMean = 4.0f;
 inline constexpr float kDefaultBnScale = 2.0f;
 
-// Fixed-width bins over [low, high]; bin i is [low + i*w, low + (i+1)*w),
-// the last bin also holds `high`. Non-finite values are counted apart.
-struct Histogram {
-  float low = 0, high = 0;
-  std::vector<int> counts;
-  int non_finite = 0;
-  int total() const;  // sum of counts (non_finite excluded)
-};
-// bins >= 1; low < high (an empty or reversed range is widened to low - 0.5 .. low + 0.5).
-Histogram make_histogram(const std::vector<float>& values, int bins, float low, float high);
+// Histograms: make_histogram in activation_stats.h.
 
 // The chosen channel's numbers: its N*H*W values in (n, y, x) order, what
 // normalization made of them, and the trace's statistics.

@@ -83,6 +83,27 @@ std::array<Rgb8, 256> sequential_table() {
   return table;
 }
 
+std::vector<uint8_t> diverging_rgba(std::span<const float> values, float max_abs) {
+  std::vector<uint8_t> rgba;
+  rgba.reserve(values.size() * 4);
+  for (float v : values) {
+    const Rgb8 c = diverging_color(v, max_abs);
+    rgba.insert(rgba.end(), {c.r, c.g, c.b, 255});
+  }
+  return rgba;
+}
+
+std::vector<uint8_t> gray_rgba(std::span<const float> values, float lo, float hi) {
+  std::vector<uint8_t> rgba;
+  rgba.reserve(values.size() * 4);
+  const double range = hi > lo ? static_cast<double>(hi) - lo : 1.0;
+  for (float v : values) {
+    const auto g = static_cast<uint8_t>(std::lround(std::clamp((v - lo) / range, 0.0, 1.0) * 255.0));
+    rgba.insert(rgba.end(), {g, g, g, 255});
+  }
+  return rgba;
+}
+
 bool prefers_dark_text(Rgb8 background) {
   const double luminance =
       0.2126 * linear(background.r) + 0.7152 * linear(background.g) + 0.0722 * linear(background.b);

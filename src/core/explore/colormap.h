@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 namespace convlab::explore {
 
@@ -33,6 +34,11 @@ Rgb8 sequential_color(float t);
 // for value (i / 255) * 2 - 1 (times max_abs), sequential for t = i / 255.
 std::array<Rgb8, 256> diverging_table();
 std::array<Rgb8, 256> sequential_table();
+
+// Whole images for GPU textures, RGBA8 row-major: each value through the
+// diverging map (symmetric, max_abs), or as gray from lo (black) to hi (white).
+std::vector<uint8_t> diverging_rgba(std::span<const float> values, float max_abs);
+std::vector<uint8_t> gray_rgba(std::span<const float> values, float lo, float hi);
 
 // Whether text over this background reads better dark than light (relative
 // luminance above the midpoint), so value labels stay legible on every cell.

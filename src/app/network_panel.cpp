@@ -1,0 +1,708 @@
+#include "app/network_panel.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "app/network_diagram.h"
+#include "app/panel_widgets.h"
+#include "app/status_bar.h"
+#include "core/explore/colormap.h"
+#include "core/explore/setting_parse.h"
+#include "core/io/asset_paths.h"
+#include "core/model/colorize.h"
+
+namespace convlab::app {
+
+namespace fs = std::filesystem;
+namespace st = explore::setting_text;
+
+namespace {
+
+constexpr double kFrameBudgetMs = 12.0;  // GPU work per frame: the window stays responsive
+constexpr int kWorkingSizes[] = {128, 256, 512};
+
+std::string category_label(int id) {
+  return std::string(category_name_en(id)) + " / " + category_name_pt(id);
+}
+
+// Texture of one (1, C, H, W) plane.
+std::span<const float> plane(const Tensor& t, int64_t channel) {
+  const int64_t size = t.h() * t.w();
+  return {t.data() + channel * size, static_cast<size_t>(size)};
+}
+
+void upload_rgb(GlTexture& texture, const RgbImage& image) {
+  std::vector<uint8_t> rgba;
+  rgba.reserve(image.pixels.size() / 3 * 4);
+  for (size_t i = 0; i < image.pixels.size(); i += 3)
+    rgba.insert(rgba.end(), {image.pixels[i], image.pixels[i + 1], image.pixels[i + 2], 255});
+  texture.upload(image.width, image.height, rgba, true);
+}
+
+// An image fitted into `box` keeping its aspect, with a caption above.
+ImVec2 fitted(const GlTexture& t, ImVec2 box) {
+  if (t.empty()) return ImVec2(0, 0);
+  const float scale = std::min(box.x / static_cast<float>(t.width()), box.y / static_cast<float>(t.height()));
+  return ImVec2(std::floor(static_cast<float>(t.width()) * scale),
+                std::floor(static_cast<float>(t.height()) * scale));
+}
+
+void captioned_image(const char* caption, const GlTexture& t, ImVec2 box, const char* help = nullptr) {
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted(caption);
+  if (help) help_marker(help);
+  const ImVec2 size = fitted(t, ImVec2(box.x, box.y - ImGui::GetTextLineHeightWithSpacing()));
+  if (!t.empty()) ImGui::Image(t.imgui_id(), size);
+  ImGui::EndGroup();
+}
+
+}  // namespace
+
+NetworkPanel::NetworkPanel() : Panel("network", "Network") {
+  samples_ = bundled_sample_photos();
+  // The photo the panel opens with: the cat, when it is bundled.
+  for (const std::string& s : samples_)
+    if (fs::path(s).stem().string().find("cat") != std::string::npos) image_path_ = s;
+  if (image_path_.empty() && !samples_.empty()) image_path_ = samples_.front();
+  auto colorizer = shared_colorizer();
+  if (colorizer.ok()) {
+    Status used = use_model(colorizer.value());
+    if (!used.ok()) model_error_ = used.message();
+  } else {
+    model_error_ = colorizer.message();
+  }
+}
+
+Status NetworkPanel::use_model(std::shared_ptr<const ColorizerModel> colorizer) {
+  // The layout at a square example size; the real shapes come from the run.
+  auto layout = layout_graph(colorizer->model.graph, 256);
+  if (!layout.ok()) return layout.error();
+  layout_ = std::move(layout).value();
+  colorizer_ = std::move(colorizer);
+  model_error_.clear();
+  session_.reset();  // a new model: a new session (the GPU weights go with the old one)
+  inspector_.reset();
+  shown_version_ = -1;
+  load_pending_ = true;
+  // The first conv block, as a start.
+  for (const LayoutBlock& b : layout_.blocks)
+    if (b.kind == BlockKind::Conv) {
+      block_ = node_ = b.name;
+      break;
+    }
+  step_column_.reset();
+  return {};
+}
+
+Status NetworkPanel::load_model_setting() {
+  auto graph = Graph::builtin(arch_);
+  if (!graph.ok()) return graph.error();
+  auto colorizer = std::make_shared<ColorizerModel>();
+  if (!weights_path_.empty()) {
+    auto model = load_model(graph.value(), weights_path_);
+    if (!model.ok()) return model.error();
+    colorizer->model = std::move(model).value();
+    colorizer->label = "weights " + fs::path(weights_path_).filename().string();
+    colorizer->trained = true;
+  } else if (arch_ == "advanced") {
+    auto shared = shared_colorizer();
+    if (!shared.ok()) return shared.error();
+    return use_model(shared.value());
+  } else {
+    colorizer->model = random_model(graph.value(), 1);
+    colorizer->label = "random weights (no trained " + arch_ + " model is shipped; give weights=PATH)";
+  }
+  return use_model(std::move(colorizer));
+}
+
+NetworkPanel::~NetworkPanel() = default;
+
+bool NetworkPanel::busy() const {
+  return load_pending_ || reloads_left_ > 0 || on_screen_pending_.has_value() ||
+         (session_ && session_->busy());
+}
+
+Status NetworkPanel::ensure_session() {
+  if (session_) return {};
+  if (!colorizer_) return Error{model_error_};
+  session_ =
+      std::make_unique<gpu::NetworkSession>(std::shared_ptr<const Model>(colorizer_, &colorizer_->model));
+  inspector_ = std::make_unique<LayerInspector>(session_->programs());
+  return {};
+}
+
+// ---- settings -----------------------------------------------------------------
+
+Status NetworkPanel::apply_setting(const std::string& key, const std::string& value) {
+  if (key == "image") {
+    std::string path = value;
+    for (const std::string& sample : samples_)
+      if (fs::path(sample).stem() == value || fs::path(sample).filename() == value) path = sample;
+    if (!fs::is_regular_file(path))
+      return Error{"panel 'network': image: '" + value +
+                   "' is neither an image file nor a bundled sample (e.g. animals_chelsea_cat)"};
+    load(path);
+    return {};
+  }
+  if (key == "category") {
+    auto id = parse_category(value);
+    if (!id.ok()) return Error{"panel 'network': category: " + id.message()};
+    category_ = id.value();
+    if (session_) session_->set_category(category_);
+    return {};
+  }
+  if (key == "layer") return select_layer(value);
+  if (key == "arch") {
+    const auto names = Graph::builtin_names();
+    if (std::find(names.begin(), names.end(), value) == names.end())
+      return st::bad_value(key, value, "advanced or basic (the ECNN model descriptions)");
+    const std::string previous = arch_;
+    arch_ = value;
+    Status loaded = load_model_setting();
+    if (!loaded.ok()) {
+      arch_ = previous;
+      return Error{"panel 'network': arch: " + loaded.message()};
+    }
+    return {};
+  }
+  if (key == "weights") {
+    const std::string previous = weights_path_;
+    weights_path_ = value == "default" ? "" : value;
+    Status loaded = load_model_setting();
+    if (!loaded.ok()) {
+      weights_path_ = previous;
+      return Error{"panel 'network': weights: " + loaded.message()};
+    }
+    return {};
+  }
+  if (key == "reload") {
+    int n = 0;
+    if (!st::parse_int(value, n) || n < 0 || n > 100)
+      return st::bad_value(key, value,
+                           "0 to 100: how many times to load the photo again after each result (timing)");
+    reloads_left_ = n;
+    return {};
+  }
+  if (key == "backend") {
+    if (value != "gpu" && value != "cpu") return st::bad_value(key, value, "gpu or cpu");
+    backend_ = value == "gpu" ? gpu::RunBackend::Gpu : gpu::RunBackend::Cpu;
+    if (session_) session_->set_backend(backend_);
+    return {};
+  }
+  if (key == "working_size") {
+    int size = 0;
+    if (!st::parse_int(value, size) || size < 16 || size > 1024)
+      return st::bad_value(key, value, "a whole number from 16 to 1024 (the long side the model sees)");
+    working_size_ = size;
+    if (session_) session_->set_working_size(size);
+    return {};
+  }
+  if (key == "compare") {
+    if (value != "side" && value != "wipe") return st::bad_value(key, value, "side or wipe");
+    wipe_mode_ = value == "wipe";
+    return {};
+  }
+  if (key == "wipe") {
+    double w = 0;
+    if (!st::parse_double(value, w) || w < 0 || w > 1)
+      return st::bad_value(key, value, "a number from 0 to 1");
+    wipe_ = static_cast<float>(w);
+    wipe_mode_ = true;
+    return {};
+  }
+  if (key == "view") {
+    const char* names[] = {"architecture", "photo", "layer"};
+    for (int i = 0; i < 3; ++i)
+      if (value == names[i]) {
+        view_request_ = i;
+        return {};
+      }
+    return st::bad_value(key, value, "architecture, photo or layer (the tab shown on a small window)");
+  }
+  if (key == "inspect") {
+    const char* names[] = {"maps", "kernels", "batchnorm"};
+    for (int i = 0; i < 3; ++i)
+      if (value == names[i]) {
+        pending_tab_ = i;
+        return {};
+      }
+    return st::bad_value(key, value, "maps, kernels or batchnorm (the layer inspector's tab)");
+  }
+  if (key == "zoom") {
+    int channel = 0;
+    if (value == "off") {
+      pending_zoom_ = -1;
+    } else if (st::parse_int(value, channel) && channel >= 1) {
+      pending_zoom_ = channel - 1;
+    } else {
+      return st::bad_value(key, value, "a channel number from 1, or off");
+    }
+    return {};
+  }
+  if (key == "step") {
+    int n = 0;
+    if (value == "off") {
+      step_column_.reset();
+      return {};
+    }
+    int columns = 0;
+    for (const LayoutBlock& b : layout_.blocks) columns = std::max(columns, b.column + 1);
+    if (!st::parse_int(value, n) || n < 1 || n > columns)
+      return st::bad_value(key, value, "a layer step from 1 to " + std::to_string(columns) + ", or off");
+    step_column_ = n - 1;
+    for (const LayoutBlock& b : layout_.blocks)
+      if (b.column == n - 1 && b.kind != BlockKind::Input) return select_layer(b.name);
+    return {};
+  }
+  return Error{
+      "panel 'network' has no setting '" + key +
+      "'; valid: image, category, layer, arch, weights, backend, working_size, compare, wipe, zoom, inspect, "
+      "step, view, reload"};
+}
+
+Status NetworkPanel::select_layer(const std::string& name) {
+  for (const LayoutBlock& b : layout_.blocks) {
+    if (b.name == name || std::find(b.nodes.begin(), b.nodes.end(), name) != b.nodes.end()) {
+      block_ = b.name;
+      node_ = b.nodes.empty() ? b.name : name;
+      if (b.kind == BlockKind::Input && b.shape.size() != 4) node_ = "gray";  // the category has no map
+      if (inspector_) inspector_->set_zoom_channel(-1);
+      return {};
+    }
+  }
+  std::string names;
+  for (const LayoutBlock& b : layout_.blocks) {
+    names += (names.empty() ? "" : ", ") + b.name;
+  }
+  return Error{"panel 'network': layer: '" + name + "' is not a layer of the colorizer; its blocks are " +
+               names + " (or one of their nodes, such as conv1 or conv1_bn)"};
+}
+
+void NetworkPanel::load(const std::string& path) {
+  image_path_ = path;
+  path_box_ = path;
+  load_pending_ = true;
+}
+
+bool NetworkPanel::on_file_dropped(const std::string& path) {
+  load(path);
+  return true;
+}
+
+const LayoutBlock* NetworkPanel::selected_block() const { return layout_.find(block_); }
+
+void NetworkPanel::move_selection(int delta) {
+  // Blocks in execution order, skipping the category input (it has no map).
+  std::vector<const LayoutBlock*> order;
+  for (const LayoutBlock& b : layout_.blocks)
+    if (!(b.kind == BlockKind::Input && b.shape.size() != 4)) order.push_back(&b);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const LayoutBlock* a, const LayoutBlock* b) { return a->column < b->column; });
+  size_t at = 0;
+  for (size_t i = 0; i < order.size(); ++i)
+    if (order[i]->name == block_) at = i;
+  const auto next = static_cast<size_t>(
+      std::clamp<int64_t>(static_cast<int64_t>(at) + delta, 0, static_cast<int64_t>(order.size()) - 1));
+  (void)select_layer(order[next]->name);
+  if (step_column_) step_column_ = order[next]->column;
+}
+
+bool NetworkPanel::on_step(StepKey key) {
+  switch (key) {
+    case StepKey::Next:
+    case StepKey::PageNext:
+      move_selection(1);
+      return true;
+    case StepKey::Previous:
+    case StepKey::PagePrevious:
+      move_selection(-1);
+      return true;
+    case StepKey::First:
+      move_selection(-1000);
+      return true;
+    case StepKey::Last:
+      move_selection(1000);
+      return true;
+    case StepKey::PlayPause:
+      // Space starts or leaves step mode.
+      if (step_column_) {
+        step_column_.reset();
+      } else {
+        const LayoutBlock* b = selected_block();
+        step_column_ = b ? b->column : 0;
+      }
+      return true;
+  }
+  return false;
+}
+
+std::string NetworkPanel::block_sentence(const LayoutBlock& block) const {
+  if (block.kind == BlockKind::Input)
+    return block.shape.size() == 4
+               ? "The L channel of your photo: lightness from 0 to 100, all the network sees."
+               : "The category you chose; it picks one row of the embedding table.";
+  std::string text;
+  for (const std::string& name : block.nodes)
+    if (const GraphNode* node = colorizer_->model.graph.find(name); node && !node->description.empty())
+      text += (text.empty() ? "" : " ") + node->description;
+  return text;
+}
+
+// ---- frame ----------------------------------------------------------------------
+
+void NetworkPanel::upload_textures() {
+  const ColorizeInput* input = session_->input();
+  const RgbImage* result = session_->result();
+  const gpu::NetworkRun* run = session_->run();
+  if (!input || !result || !run) return;
+  upload_rgb(original_, input->original);
+  upload_rgb(result_, *result);
+  lightness_.upload(static_cast<int>(input->gray.w()), static_cast<int>(input->gray.h()),
+                    explore::gray_rgba(plane(input->gray, 0), 0.0f, 100.0f), true);
+  // a and b, predicted and true, on one scale per channel so they compare.
+  const auto pair = [&](GlTexture& predicted, GlTexture& truth, int64_t channel) {
+    const auto p = plane(run->ab, channel), t = plane(input->true_ab, channel);
+    const float max_abs = std::max({explore::grid_max_abs(p), explore::grid_max_abs(t), 1.0f});
+    const int w = static_cast<int>(input->gray.w()), h = static_cast<int>(input->gray.h());
+    predicted.upload(w, h, explore::diverging_rgba(p, max_abs), true);
+    truth.upload(w, h, explore::diverging_rgba(t, max_abs), true);
+  };
+  pair(a_pred_, a_true_, 0);
+  pair(b_pred_, b_true_, 1);
+}
+
+void NetworkPanel::draw(PanelContext& context) {
+  if (!model_error_.empty()) {
+    ImGui::TextWrapped("The colorizer could not be loaded: %s", model_error_.c_str());
+    return;
+  }
+  if (Status ready = ensure_session(); !ready.ok()) {
+    ImGui::TextWrapped("%s", ready.message().c_str());
+    return;
+  }
+  static std::chrono::steady_clock::time_point requested_at;
+  if (on_screen_pending_) {
+    // The frame that showed the new result has been drawn and swapped.
+    request_to_screen_ms_ =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - requested_at).count();
+    std::printf("convlab: network: %s → colors on screen in %.0f ms (%s, model %.1f ms, working %dx%d)\n",
+                session_->image_label().c_str(), request_to_screen_ms_,
+                gpu::backend_name(session_->run()->backend), session_->run()->total_ms,
+                static_cast<int>(session_->input()->working.w),
+                static_cast<int>(session_->input()->working.h));
+    std::fflush(stdout);
+    on_screen_pending_.reset();
+    if (reloads_left_ > 0) {
+      --reloads_left_;
+      load_pending_ = true;
+    }
+  }
+  if (load_pending_) {
+    load_pending_ = false;
+    session_->set_backend(backend_);
+    session_->set_working_size(working_size_);
+    session_->set_category(category_ >= 0 ? category_ : category_from_file_name(image_path_));
+    requested_at = std::chrono::steady_clock::now();
+    session_->load_file(image_path_);
+  }
+  const int before = session_->result_version();
+  const bool was_busy = session_->busy();
+  if (!was_busy) requested_at = std::chrono::steady_clock::now();  // the next request starts the clock
+  session_->update(kFrameBudgetMs);
+  if (session_->phase() == gpu::SessionPhase::Failed && was_busy && context.status)
+    context.status->error(session_->error());
+  if (session_->result_version() != shown_version_) {
+    upload_textures();
+    shown_version_ = session_->result_version();
+    if (session_->result_version() != before || shown_version_ > 0) on_screen_pending_ = 0.0;
+  }
+  if (pending_zoom_ && inspector_) {
+    inspector_->set_zoom_channel(*pending_zoom_);
+    pending_zoom_.reset();
+  }
+  if (pending_tab_ && inspector_) {
+    inspector_->request_tab(*pending_tab_);
+    pending_tab_.reset();
+  }
+
+  const float font = ImGui::GetFontSize();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  // A small window or a big scale (a projector at 1280x720): the three
+  // views take turns as tabs instead of sharing the height.
+  const bool compact = avail.y < 36.0f * font || avail.x < 62.0f * font;
+  const float controls_w = compact ? std::clamp(0.26f * avail.x, 12.0f * font, 15.0f * font)
+                                   : std::clamp(0.22f * avail.x, 15.0f * font, 20.0f * font);
+  ImGui::BeginChild("network controls", ImVec2(controls_w, 0), true);
+  draw_controls(context);
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("network main", ImVec2(0, 0), false,
+                    ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollbar);
+  if (compact) {
+    if (ImGui::BeginTabBar("network views")) {
+      const ImGuiTabItemFlags flags[3] = {view_request_ == 0 ? ImGuiTabItemFlags_SetSelected : 0,
+                                          view_request_ == 1 ? ImGuiTabItemFlags_SetSelected : 0,
+                                          view_request_ == 2 ? ImGuiTabItemFlags_SetSelected : 0};
+      view_request_ = -1;
+      if (ImGui::BeginTabItem("Architecture", nullptr, flags[0])) {
+        draw_diagram(context, ImGui::GetContentRegionAvail().y * (step_column_ ? 0.7f : 1.0f));
+        if (step_column_) draw_step_mode(context);
+        ImGui::EndTabItem();
+      }
+      if (ImGui::BeginTabItem("Photo", nullptr, flags[1])) {
+        draw_images(context, ImGui::GetContentRegionAvail());
+        ImGui::EndTabItem();
+      }
+      if (ImGui::BeginTabItem("Layer", nullptr, flags[2])) {
+        draw_inspector(context);
+        ImGui::EndTabItem();
+      }
+      ImGui::EndTabBar();
+    }
+  } else {
+    const ImVec2 main = ImGui::GetContentRegionAvail();
+    draw_diagram(context, std::max(10.0f * font, 0.34f * main.y));
+    if (step_column_) draw_step_mode(context);
+    const ImVec2 rest = ImGui::GetContentRegionAvail();
+    const float images_w = std::floor(0.42f * rest.x);
+    ImGui::BeginChild("network images", ImVec2(images_w, rest.y), true, ImGuiWindowFlags_NoScrollbar);
+    draw_images(context, ImGui::GetContentRegionAvail());
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("network inspector", ImVec2(0, rest.y), true, ImGuiWindowFlags_NoScrollbar);
+    draw_inspector(context);
+    ImGui::EndChild();
+  }
+  ImGui::EndChild();
+}
+
+void NetworkPanel::draw_diagram(PanelContext& context, float height) {
+  DiagramState state;
+  state.selected = block_;
+  state.data_at = step_column_;
+  if (const gpu::NetworkRun* run = session_->run()) {
+    for (const LayoutBlock& b : layout_.blocks) {
+      double ms = 0;
+      bool timed = false;
+      for (const StepTime& t : run->times)
+        if (std::find(b.nodes.begin(), b.nodes.end(), t.name) != b.nodes.end()) ms += t.ms, timed = true;
+      if (timed) state.ms[b.name] = ms;
+    }
+    if (const ColorizeInput* input = session_->input()) {
+      auto shapes = colorizer_->model.graph.infer_shapes(1, input->working.h, input->working.w);
+      if (shapes.ok())
+        for (const LayoutBlock& b : layout_.blocks)
+          if (auto it = shapes->find(b.name); it != shapes->end()) state.shapes[b.name] = it->second;
+    }
+  }
+  const DiagramEvents events =
+      draw_network_diagram(layout_, state, ImVec2(ImGui::GetContentRegionAvail().x, height), context);
+  if (events.clicked) {
+    (void)select_layer(*events.clicked);
+    if (step_column_) {
+      if (const LayoutBlock* b = selected_block()) step_column_ = b->column;
+    }
+  }
+}
+
+void NetworkPanel::draw_inspector(PanelContext& context) {
+  const LayoutBlock* block = selected_block();
+  if (!block) return;
+  const int category = session_->category();
+  auto shared = shared_colorizer();
+  const bool same_model = shared.ok() && shared.value() == colorizer_;
+  auto open = inspector_->draw(context, *session_, *block, node_, image_path_, category_name_en(category),
+                               same_model);
+  if (!open) return;
+  if (open->panel.empty()) {
+    for (const auto& [key, value] : open->settings)
+      if (key == "layer") node_ = value;
+  } else if (context.open_panel) {
+    context.open_panel(open->panel, open->settings);
+  }
+}
+
+void NetworkPanel::draw_controls(PanelContext& context) {
+  ImGui::PushItemWidth(-FLT_MIN);
+  section(context, "Photo");
+  const std::string current = fs::path(image_path_).filename().string();
+  if (ImGui::BeginCombo("##sample", current.c_str())) {
+    for (const std::string& s : samples_)
+      if (ImGui::Selectable(fs::path(s).filename().string().c_str(), s == image_path_)) {
+        category_ = -1;  // the sample's own category
+        load(s);
+      }
+    ImGui::EndCombo();
+  }
+  ImGui::InputTextWithHint("##path", "a photo's path, then Enter", &path_box_);
+  if (ImGui::IsItemDeactivatedAfterEdit() && !path_box_.empty()) load(path_box_);
+  ImGui::TextDisabled("or drop an image on the window");
+
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s, %s", colorizer_->model.graph.title().c_str(), colorizer_->label.c_str());
+  ImGui::PopStyleColor();
+
+  section(context, "Category");
+  const int category = session_->category();
+  if (ImGui::BeginCombo("##category", category_label(category).c_str())) {
+    for (int id = 0; id < std::max(colorizer_->model.graph.categories(), 1); ++id)
+      if (ImGui::Selectable(category_label(id).c_str(), id == category)) {
+        category_ = id;
+        session_->set_category(id);
+      }
+    ImGui::EndCombo();
+  }
+  help_marker(
+      "The network also gets the photo's category as 10 learned numbers (the embedding), added to its "
+      "first and its deepest layer. Change it and watch the colors change.");
+
+  section(context, "Run");
+  int backend = backend_ == gpu::RunBackend::Gpu ? 0 : 1;
+  if (ImGui::RadioButton("GPU", &backend, 0) || ImGui::IsItemClicked()) {
+  }
+  ImGui::SameLine();
+  ImGui::RadioButton("CPU", &backend, 1);
+  const gpu::RunBackend chosen = backend == 0 ? gpu::RunBackend::Gpu : gpu::RunBackend::Cpu;
+  if (chosen != backend_) {
+    backend_ = chosen;
+    session_->set_backend(chosen);
+  }
+  help_marker(
+      "GPU: compute shaders, a few layers per frame so the window never freezes. CPU: the same "
+      "network with OpenBLAS on a worker thread.");
+  const std::string size_label = std::to_string(working_size_) + " px (long side)";
+  if (ImGui::BeginCombo("##working", size_label.c_str())) {
+    for (int size : kWorkingSizes)
+      if (ImGui::Selectable((std::to_string(size) + " px (long side)").c_str(), size == working_size_)) {
+        working_size_ = size;
+        session_->set_working_size(size);
+      }
+    ImGui::EndCombo();
+  }
+  help_marker(
+      "The size the network sees. The colors it predicts are then stretched to the photo's full size "
+      "and joined with its full-resolution L.");
+  const float progress = static_cast<float>(session_->progress());
+  ImGui::ProgressBar(session_->phase() == gpu::SessionPhase::Done ? 1.0f : progress, ImVec2(-FLT_MIN, 0),
+                     session_->activity().c_str());
+  if (const gpu::NetworkRun* run = session_->run()) {
+    ImGui::Text("Network: %.1f ms on the %s", run->total_ms, gpu::backend_name(run->backend));
+    if (run->compiled_shaders)
+      help_marker(
+          "This first GPU run includes compiling the compute shaders; run again (change the category) for "
+          "the network alone.");
+    if (request_to_screen_ms_ > 0) ImGui::Text("Photo to colors: %.0f ms", request_to_screen_ms_);
+  }
+  draw_times(context);
+
+  section(context, "Step through");
+  bool stepping = step_column_.has_value();
+  if (ImGui::Checkbox("Step mode", &stepping)) on_step(StepKey::PlayPause);
+  help_marker(
+      "Follow the data one layer at a time: Right / Left (or a clicker) move it; the diagram lights "
+      "the layers it has passed. Space turns step mode on and off.");
+  if (ImGui::Button("< Back")) move_selection(-1);
+  ImGui::SameLine();
+  if (ImGui::Button("Next >")) move_selection(1);
+  ImGui::PopItemWidth();
+}
+
+void NetworkPanel::draw_times(PanelContext& context) {
+  const gpu::NetworkRun* run = session_->run();
+  if (!run) return;
+  (void)context;
+  if (!ImGui::CollapsingHeader("Time per layer")) return;
+  double largest = 0;
+  for (const StepTime& t : run->times) largest = std::max(largest, t.ms);
+  if (!ImGui::BeginTable("times", 2, ImGuiTableFlags_SizingStretchProp)) return;
+  for (const StepTime& t : run->times) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    if (ImGui::Selectable(t.name.c_str(), t.name == node_)) (void)select_layer(t.name);
+    ImGui::TableNextColumn();
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f ms", t.ms);
+    ImGui::ProgressBar(largest > 0 ? static_cast<float>(t.ms / largest) : 0.0f, ImVec2(-FLT_MIN, 0), text);
+  }
+  ImGui::EndTable();
+}
+
+void NetworkPanel::draw_step_mode(PanelContext& context) {
+  const LayoutBlock* block = selected_block();
+  if (!block) return;
+  int columns = 0;
+  for (const LayoutBlock& b : layout_.blocks) columns = std::max(columns, b.column + 1);
+  ImGui::PushFont(context.heading_font);
+  ImGui::Text("Step %d of %d: the data is at %s", *step_column_ + 1, columns, block->name.c_str());
+  ImGui::PopFont();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", block->summary.c_str());
+  ImGui::PopStyleColor();
+  ImGui::TextWrapped("%s", block_sentence(*block).c_str());
+}
+
+void NetworkPanel::draw_images(PanelContext& context, ImVec2 size) {
+  (void)context;
+  (void)size;
+  if (original_.empty()) {
+    ImGui::TextWrapped("%s", session_->activity().c_str());
+    return;
+  }
+  if (ImGui::RadioButton("Side by side", !wipe_mode_)) wipe_mode_ = false;
+  ImGui::SameLine();
+  if (ImGui::RadioButton("Wipe", wipe_mode_)) wipe_mode_ = true;
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s", session_->image_label().c_str());
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const ImVec2 area = ImGui::GetContentRegionAvail();
+  const float top_h = std::floor(0.56f * area.y);
+  if (wipe_mode_) {
+    // The original under, the result over it up to the wipe line.
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    ImGui::SliderFloat("##wipe", &wipe_, 0.0f, 1.0f, "colorized | original");
+    const ImVec2 fit = fitted(original_, ImVec2(area.x, top_h - ImGui::GetFrameHeightWithSpacing()));
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::Image(original_.imgui_id(), fit);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const float split = std::floor(fit.x * wipe_);
+    draw->AddImage(result_.imgui_id(), at, ImVec2(at.x + split, at.y + fit.y), ImVec2(0, 0),
+                   ImVec2(wipe_, 1));
+    draw->AddLine(ImVec2(at.x + split, at.y), ImVec2(at.x + split, at.y + fit.y),
+                  IM_COL32(255, 255, 255, 230), 3.0f);
+    if (ImGui::IsItemHovered() && ImGui::IsMouseDown(ImGuiMouseButton_Left))
+      wipe_ = std::clamp((ImGui::GetMousePos().x - at.x) / std::max(fit.x, 1.0f), 0.0f, 1.0f);
+  } else {
+    const float w = (area.x - spacing) / 2;
+    captioned_image("Original", original_, ImVec2(w, top_h));
+    ImGui::SameLine();
+    captioned_image("Colorized", result_, ImVec2(w, top_h));
+  }
+  // What the network sees, and a and b: predicted next to the photo's own.
+  const ImVec2 below = ImGui::GetContentRegionAvail();
+  const float w3 = (below.x - 2 * spacing) / 3;
+  captioned_image("L: the input", lightness_, ImVec2(w3, below.y),
+                  "What the network sees: only lightness (0 black to 100 white), at the working size.");
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  const float half = 0.5f * (below.y - ImGui::GetStyle().ItemSpacing.y);
+  const float w4 = (2 * w3 + spacing - spacing) / 2;
+  captioned_image(
+      "a predicted", a_pred_, ImVec2(w4, half),
+      "a runs from green (negative, blue here) to red (positive, red here); 0 is gray in the photo "
+      "and white here. Predicted and true share one scale.");
+  ImGui::SameLine();
+  captioned_image("a true", a_true_, ImVec2(w4, half));
+  captioned_image("b predicted", b_pred_, ImVec2(w4, half),
+                  "b runs from blue (negative) to yellow (positive). Predicted and true share one scale.");
+  ImGui::SameLine();
+  captioned_image("b true", b_true_, ImVec2(w4, half));
+  ImGui::EndGroup();
+}
+
+}  // namespace convlab::app

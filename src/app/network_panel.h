@@ -1,0 +1,95 @@
+// The network panel: a photo goes in gray and comes out in color, and every
+// layer in between can be opened. The colorizer runs on the GPU (a few
+// compute-shader steps per frame) or the CPU (a worker thread) through
+// gpu::NetworkSession; the architecture is drawn from the loaded graph
+// (core/model/graph_layout); the layer inspector shows feature maps,
+// statistics, kernels and batch-norm statistics, and opens a layer in the
+// teaching panels with its real numbers.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/colorizer_model.h"
+#include "app/gl_texture.h"
+#include "app/layer_inspector.h"
+#include "app/panel.h"
+#include "core/model/graph_layout.h"
+#include "gpu/network_session.h"
+
+namespace convlab::app {
+
+class NetworkPanel : public Panel {
+ public:
+  NetworkPanel();
+  ~NetworkPanel() override;
+  void draw(PanelContext& context) override;
+  // image=PATH | sample name    category=NAME (English or Portuguese, or 0-7)
+  // arch=advanced|basic   weights=PATH (safetensors, PyTorch state_dict names) | default
+  // reload=N (load the photo N more times after each result: timing)
+  // layer=NAME (a block such as c1, or one node such as conv1_bn)
+  // backend=gpu|cpu    working_size=N (16..1024, the long side the model sees)
+  // compare=side|wipe  wipe=0..1   zoom=CHANNEL (1-based) | off
+  // inspect=maps|kernels|batchnorm (the layer inspector's tab)
+  // step=N (step mode at block N, 1-based) | off
+  // view=architecture|photo|layer (the tab shown when the window is small)
+  Status apply_setting(const std::string& key, const std::string& value) override;
+  bool on_file_dropped(const std::string& path) override;
+  bool takes_files() const override { return true; }
+  bool on_step(StepKey key) override;
+  bool busy() const override;
+
+ private:
+  Status ensure_session();
+  Status use_model(std::shared_ptr<const ColorizerModel> colorizer);
+  Status load_model_setting();                   // from arch_ and weights_path_
+  Status select_layer(const std::string& name);  // a block or node name
+  void move_selection(int delta);
+  void load(const std::string& path);
+  void upload_textures();
+  void draw_controls(PanelContext& context);
+  void draw_step_mode(PanelContext& context);
+  void draw_times(PanelContext& context);
+  void draw_images(PanelContext& context, ImVec2 size);
+  void draw_diagram(PanelContext& context, float height);
+  void draw_inspector(PanelContext& context);
+  const LayoutBlock* selected_block() const;
+  std::string block_sentence(const LayoutBlock& block) const;
+
+  std::shared_ptr<const ColorizerModel> colorizer_;
+  std::unique_ptr<gpu::NetworkSession> session_;
+  std::unique_ptr<LayerInspector> inspector_;
+  GraphLayout layout_;
+  std::string model_error_;
+
+  // Requested state (settings arrive before the window and GL exist).
+  std::string image_path_;
+  int category_ = -1;  // -1: from the photo's file name
+  gpu::RunBackend backend_ = gpu::RunBackend::Gpu;
+  int working_size_ = 256;
+  bool load_pending_ = true;
+  std::string arch_ = "advanced";
+  std::string weights_path_;  // empty: the shipped weights (advanced) or random (basic)
+  int reloads_left_ = 0;      // reload=N: timing runs
+
+  std::string block_;               // the selected block
+  std::string node_;                // the activation shown (one of the block's nodes)
+  std::optional<int> step_column_;  // step mode: the column the data has reached
+  bool wipe_mode_ = false;
+  float wipe_ = 0.5f;
+  std::optional<int> pending_zoom_;
+  std::optional<int> pending_tab_;
+  int view_request_ = -1;  // compact layout: the tab to select (view=...)
+
+  std::vector<std::string> samples_;
+  std::string path_box_;
+
+  int shown_version_ = -1;
+  GlTexture original_, lightness_, result_, a_pred_, a_true_, b_pred_, b_true_;
+  std::optional<double> on_screen_pending_;  // textures uploaded; timed when the next frame starts
+  double request_to_screen_ms_ = 0;
+};
+
+}  // namespace convlab::app
