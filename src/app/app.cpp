@@ -6,6 +6,7 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
+#include <imgui_stdlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,9 +16,11 @@
 #include "app/fonts.h"
 #include "app/frame_stats.h"
 #include "app/framebuffer_image.h"
+#include "app/lesson_panel.h"
 #include "app/register_panels.h"
 #include "app/status_bar.h"
 #include "app/theme.h"
+#include "app/view_file.h"
 #include "app/window.h"
 
 namespace convlab::app {
@@ -32,6 +35,7 @@ constexpr int kScreenshotFrames = 4;
 // many frames at most before the screenshot is taken anyway.
 constexpr int kMaxBusyFrames = 20000;
 constexpr float kScaleStep = 0.1f;
+constexpr float kPresenterScale = 1.35f;
 
 std::string gl_string(GLenum name) {
   const auto* text = reinterpret_cast<const char*>(glGetString(name));
@@ -54,6 +58,14 @@ class Shell {
     context_.gl_vendor = gl_string(GL_VENDOR);
     context_.gl_renderer = gl_string(GL_RENDERER);
     context_.gl_version = gl_string(GL_VERSION);
+    context_.panel = [this](const std::string& id, bool fresh) -> Panel* {
+      auto index = panels_.find(id);
+      if (!index.ok()) return nullptr;
+      if (fresh) {
+        if (auto replacement = create_panel(id)) panels_.replace(index.value(), std::move(replacement));
+      }
+      return &panels_.at(index.value());
+    };
     context_.open_panel = [this](const std::string& id,
                                  const std::vector<std::pair<std::string, std::string>>& panel_settings) {
       open_panel(id, panel_settings);
@@ -78,8 +90,9 @@ class Shell {
     if (ignore_mouse_) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
     handle_keys();
-    draw_menu();
+    if (!presenter_) draw_menu();
     draw_main_window();
+    draw_view_popup();
     ImGui::Render();
     int width = 0, height = 0;
     window_.framebuffer_size(width, height);
@@ -99,17 +112,21 @@ class Shell {
   // paddings scaled to match; both happen between frames.
   void rebuild_style() {
     style_dirty_ = false;
-    const float scale = window_.content_scale() * settings_.scale;
+    // Presenter mode: large type for the back of the room.
+    const float scale = window_.content_scale() * settings_.scale * (presenter_ ? kPresenterScale : 1.0f);
     auto fonts = build_fonts(scale);
     if (fonts.ok()) {
       context_.ui_font = fonts->ui;
       context_.heading_font = fonts->heading;
       context_.mono_font = fonts->mono;
       context_.mono_large_font = fonts->mono_large;
+      context_.bold_font = fonts->bold;
+      context_.italic_font = fonts->italic;
     } else {
       status_.error(fonts.message());
       ImFont* fallback = ImGui::GetIO().Fonts->Fonts[0];
       context_.ui_font = context_.heading_font = context_.mono_font = context_.mono_large_font = fallback;
+      context_.bold_font = context_.italic_font = fallback;
     }
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -120,6 +137,17 @@ class Shell {
     settings_.scale = std::clamp(std::round(scale * 10.0f) / 10.0f, kMinScale, kMaxScale);
     style_dirty_ = true;
     status_.info("Scale " + std::to_string(static_cast<int>(std::lround(settings_.scale * 100))) + "%");
+  }
+
+  // Full screen (not in batch runs: screenshots keep their size), large
+  // type, no menu, tabs or status bar. F11 / F5 / Escape.
+  void set_presenter(bool on) {
+    if (on == presenter_) return;
+    presenter_ = on;
+    context_.presenter = on;
+    style_dirty_ = true;
+    if (!ignore_mouse_) window_.set_fullscreen(on);
+    if (on) status_.info("Presenter mode: F11, F5 or Escape to leave");
   }
 
   void set_theme(Theme theme) {
@@ -142,6 +170,9 @@ class Shell {
     for (int n = 1; n <= 9; ++n)
       if (ImGui::IsKeyPressed(GLFW_KEY_0 + n, false) && static_cast<size_t>(n) <= panels_.size())
         switch_to_ = static_cast<size_t>(n - 1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_F11, false) || ImGui::IsKeyPressed(GLFW_KEY_F5, false))
+      set_presenter(!presenter_);
+    if (presenter_ && ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) set_presenter(false);
     if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) {
       auto about = panels_.find("about");
       if (about.ok()) switch_to_ = about.value();
@@ -159,6 +190,20 @@ class Shell {
   void draw_menu() {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu("File")) {
+      Panel& panel = panels_.at(active_);
+      const std::string state = panel.state_text();
+      if (ImGui::MenuItem("Copy this view as a lesson step", nullptr, false, !state.empty())) {
+        ImGui::SetClipboardText(view_block(panel.id(), state).c_str());
+        status_.info("Copied: paste it into a lesson file, in a step.");
+      }
+      if (ImGui::MenuItem("Save this view...", nullptr, false, !state.empty())) {
+        view_path_ = panel.id() + ".view";
+        open_view_popup_ = 1;
+      }
+      if (ImGui::MenuItem("Open a view...")) open_view_popup_ = 2;
+      ImGui::Separator();
+      if (ImGui::MenuItem("Presenter mode", "F11", presenter_)) set_presenter(!presenter_);
+      ImGui::Separator();
       if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
       ImGui::EndMenu();
     }
@@ -181,6 +226,63 @@ class Shell {
     ImGui::EndMainMenuBar();
   }
 
+  // Save / open a view file: the panel's state as a lesson step block.
+  void draw_view_popup() {
+    if (open_view_popup_ != 0) {
+      ImGui::OpenPopup(open_view_popup_ == 1 ? "Save view" : "Open view");
+      view_popup_ = open_view_popup_;
+      open_view_popup_ = 0;
+    }
+    const char* title = view_popup_ == 1 ? "Save view" : "Open view";
+    if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted(view_popup_ == 1 ? "Save the view to a file (share it, or paste it into a lesson):"
+                                            : "Open a view file:");
+    ImGui::SetNextItemWidth(30.0f * ImGui::GetFontSize());
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    const bool entered = ImGui::InputText("##view path", &view_path_, ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::Button(view_popup_ == 1 ? "Save" : "Open") || entered) {
+      Status done = view_popup_ == 1 ? save_view(view_path_) : open_view(view_path_);
+      if (done.ok())
+        status_.info(view_popup_ == 1 ? "Saved " + view_path_ : "Opened " + view_path_);
+      else
+        status_.error(done.message());
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+
+ public:
+  Status save_view(const std::string& path) {
+    Panel& panel = panels_.at(active_);
+    return write_view_file(path, panel.id(), panel.state_text());
+  }
+
+  // The view's panel, fresh, with the view's settings; then shown.
+  Status open_view(const std::string& path) {
+    auto view = read_view_file(path);
+    if (!view.ok()) return view.error();
+    auto index = panels_.find(view->panel);
+    if (!index.ok()) return Error{path + ": " + index.message()};
+    auto fresh = create_panel(view->panel);
+    for (const auto& [key, value] : view->settings) {
+      Status applied = fresh->apply_setting(key, value);
+      if (!applied.ok()) return Error{path + ": " + applied.message()};
+    }
+    panels_.replace(index.value(), std::move(fresh));
+    switch_to_ = index.value();
+    active_ = index.value();
+    return {};
+  }
+
+  void set_presenter_now(bool on) { set_presenter(on); }
+  LessonPanel* lesson_panel() {
+    auto index = panels_.find("lesson");
+    return index.ok() ? dynamic_cast<LessonPanel*>(&panels_.at(index.value())) : nullptr;
+  }
+
+ private:
   void draw_main_window() {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->WorkPos);
@@ -191,6 +293,16 @@ class Shell {
                                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                                    ImGuiWindowFlags_NoBackground;
     ImGui::Begin("##convlab", nullptr, flags);
+    if (presenter_) {
+      // The active panel alone, edge to edge.
+      if (switch_to_ != kNoSwitch) active_ = switch_to_;
+      switch_to_ = kNoSwitch;
+      ImGui::BeginChild("panel", ImVec2(0, 0), false, ImGuiWindowFlags_NoBackground);
+      panels_.at(active_).draw(context_);
+      ImGui::EndChild();
+      ImGui::End();
+      return;
+    }
     if (ImGui::BeginTabBar("panels")) {
       // Taken before drawing: a panel may ask for a switch (open_panel) for the next frame.
       const size_t requested = switch_to_;
@@ -297,6 +409,9 @@ class Shell {
   size_t switch_to_;
   size_t active_;
   bool ignore_mouse_ = false;
+  bool presenter_ = false;
+  int open_view_popup_ = 0, view_popup_ = 0;  // 1 save, 2 open
+  std::string view_path_;
   bool style_dirty_ = true;
   bool quit_ = false;
 };
@@ -311,7 +426,40 @@ Status save_screenshot(Window& window, const std::string& path) {
   return save_image(path, image_from_gl_rows(width, height, rows));
 }
 
+// --lesson FILE --play: every step rendered until its panel is done; a step
+// whose settings fail, or that puts an error on the status bar, fails the run.
+int play_lesson(Window& window, Shell& shell) {
+  LessonPanel* lesson = shell.lesson_panel();
+  if (lesson == nullptr || lesson->lesson().steps.empty()) {
+    std::fprintf(stderr, "convlab: --play needs --lesson FILE\n");
+    return kExitUsage;
+  }
+  int failed = 0;
+  const int steps = static_cast<int>(lesson->lesson().steps.size());
+  for (int step = 0; step < steps; ++step) {
+    (void)lesson->apply_setting("step", std::to_string(step + 1));
+    shell.status().info("");
+    int frame = 0;
+    for (; frame < kMaxBusyFrames && (frame < kScreenshotFrames || shell.active_panel_busy()); ++frame) {
+      glfwPollEvents();
+      shell.render_frame();
+      glfwSwapBuffers(window.handle());
+    }
+    const bool error = !lesson->step_errors().empty() || shell.status().is_error();
+    const std::string& title = lesson->lesson().steps[static_cast<size_t>(step)].title;
+    std::printf("step %d/%d %s: %s\n", step + 1, steps, title.c_str(), error ? "FAILED" : "ok");
+    if (error) {
+      ++failed;
+      std::fprintf(stderr, "%s%s\n", lesson->step_errors().c_str(),
+                   shell.status().is_error() ? shell.status().message().c_str() : "");
+    }
+  }
+  std::printf("%s: %d of %d steps ok\n", lesson->lesson().path.c_str(), steps - failed, steps);
+  return failed == 0 ? kExitOk : kExitRuntime;
+}
+
 int run_frames(Window& window, Shell& shell, const AppOptions& options) {
+  if (options.play) return play_lesson(window, shell);
   if (!options.screenshot.empty()) {
     for (int frame = 0; frame < kMaxBusyFrames && shell.active_panel_busy(); ++frame) {
       glfwPollEvents();
@@ -372,6 +520,40 @@ int run_app(const AppOptions& options) {
     }
     first_panel = found.value();
   }
+  // A lesson (and its step) opens in the lesson panel.
+  if (!options.lesson.empty()) {
+    auto lesson = panels.find("lesson");
+    if (lesson.ok()) {
+      if (options.panel.empty()) first_panel = lesson.value();
+      Status opened = panels.at(lesson.value()).apply_setting("file", options.lesson);
+      if (opened.ok() && options.step > 0)
+        opened = panels.at(lesson.value()).apply_setting("step", std::to_string(options.step));
+      if (!opened.ok()) {
+        std::fprintf(stderr, "convlab: --lesson: %s\n", opened.message().c_str());
+        return kExitUsage;
+      }
+    }
+  } else if (options.step > 0) {
+    std::fprintf(stderr, "convlab: --step needs --lesson FILE\n");
+    return kExitUsage;
+  }
+  // A saved view replaces its panel's fresh state and opens it.
+  if (!options.view.empty()) {
+    auto view = read_view_file(options.view);
+    auto index = view.ok() ? panels.find(view->panel) : Result<size_t>(view.error());
+    if (!index.ok()) {
+      std::fprintf(stderr, "convlab: --view: %s\n", index.message().c_str());
+      return kExitUsage;
+    }
+    for (const auto& [key, value] : view->settings) {
+      Status applied = panels.at(index.value()).apply_setting(key, value);
+      if (!applied.ok()) {
+        std::fprintf(stderr, "convlab: --view: %s: %s\n", options.view.c_str(), applied.message().c_str());
+        return kExitUsage;
+      }
+    }
+    if (options.panel.empty()) first_panel = index.value();
+  }
   for (const std::string& text : options.set) {
     auto setting = parse_panel_setting(text);
     Status applied = setting.ok() ? panels.at(first_panel).apply_setting(setting->key, setting->value)
@@ -410,6 +592,7 @@ int run_app(const AppOptions& options) {
   {
     Shell shell(*window.value(), panels, settings.value(), first_panel, options.batch());
     if (!warning.empty()) shell.status().error(warning);
+    if (options.presenter) shell.set_presenter_now(true);
     code = run_frames(*window.value(), shell, options);
     final_settings = shell.settings();
   }

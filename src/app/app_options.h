@@ -32,10 +32,15 @@ struct AppOptions {
   std::optional<float> scale;
   std::string theme;     // raw "light" | "dark"
   int bench_frames = 0;  // > 0: render this many frames without vsync, print the median
+  std::string lesson;    // a lesson file to open in the lesson panel
+  int step = 0;          // its step (1-based; 0: the first)
+  bool presenter = false;
+  bool play = false;     // with --lesson: show every step in turn, then exit (1 if one failed)
+  std::string view;      // a saved view file to open
 
   // Screenshots and benchmarks are reproducible: they ignore and never write
   // the saved settings.
-  bool batch() const { return !screenshot.empty() || bench_frames > 0; }
+  bool batch() const { return !screenshot.empty() || bench_frames > 0 || play; }
 };
 
 // Registers the options on `app` (the root CLI app).

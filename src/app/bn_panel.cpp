@@ -97,6 +97,10 @@ Status BnPanel::load_layer(const std::string& name) {
   return {};
 }
 
+std::vector<std::string> BnPanel::control_ids() const { return {"batch", "statistics", "mode", "layers", "export"}; }
+
+std::string BnPanel::state_text() const { return explore::describe_bn_state(explorer_); }
+
 Status BnPanel::apply_setting(const std::string& key, const std::string& value) {
   if (exporter_.takes_key(key)) {
     if (key == "export_gif")
@@ -169,7 +173,7 @@ void BnPanel::draw(PanelContext& context) {
     draw_running(context);
     ImGui::EndTable();
   }
-  draw_layers(context);
+  if (control_shown(context, "layers")) draw_layers(context);
   ImGui::EndChild();
   exporter_.end_frame(min, ImVec2(min.x + size.x, min.y + size.y), false, context);
 }
@@ -181,8 +185,9 @@ void BnPanel::draw_controls(PanelContext& context) {
   };
   const auto& s = explorer_.settings();
 
-  section(context, "Mini-batch");
   const bool random = s.source == explore::BnSource::Random;
+  gated(context, "batch", [&] {
+  section(context, "Mini-batch");
   if (ImGui::RadioButton("Random values", random) && !random) explorer_.use_random_source();
   if (ImGui::RadioButton("Colorizer layer", !random) && random) {
     if (Status ok = ensure_model(); ok.ok())
@@ -211,7 +216,9 @@ void BnPanel::draw_controls(PanelContext& context) {
   ImGui::TextUnformatted("Height × width");
   if (ImGui::SliderInt2("##size", size, 1, explore::kMaxBnSide)) report(explorer_.set_size(size[0], size[1]));
   ImGui::EndDisabled();
+  });
 
+  gated(context, "statistics", [&] {
   section(context, "Channel");
   int channel = s.channel + 1;
   if (ImGui::SliderInt("##channel", &channel, 1, s.channels, "channel %d"))
@@ -242,7 +249,9 @@ void BnPanel::draw_controls(PanelContext& context) {
   ImGui::TextUnformatted("ε (added to the variance)");
   if (ImGui::SliderFloat("##eps", &eps, 1e-8f, 1.0f, "%.1e", ImGuiSliderFlags_Logarithmic))
     report(explorer_.set_eps(eps));
+  });
 
+  gated(context, "mode", [&] {
   section(context, "Train or eval");
   if (ImGui::RadioButton("Train", s.mode == BnMode::Train)) explorer_.set_mode(BnMode::Train);
   ImGui::SameLine();
@@ -257,9 +266,12 @@ void BnPanel::draw_controls(PanelContext& context) {
     report(explorer_.set_momentum(momentum));
   if (ImGui::Button("Next mini-batch  (→)", ImVec2(-FLT_MIN, 0))) report(explorer_.next_batch());
   if (ImGui::Button("Reset running statistics  (Home)", ImVec2(-FLT_MIN, 0))) explorer_.reset_running();
+  });
 
-  section(context, "Export");
-  exporter_.draw_controls(context);
+  gated(context, "export", [&] {
+    section(context, "Export");
+    exporter_.draw_controls(context);
+  });
   ImGui::PopItemWidth();
 }
 

@@ -26,6 +26,8 @@ class BnPanel : public Panel {
   Status apply_setting(const std::string& key, const std::string& value) override;
   bool on_step(StepKey key) override;  // Right / Page Down: the next mini-batch
   bool busy() const override { return exporter_.busy(); }
+  std::vector<std::string> control_ids() const override;
+  std::string state_text() const override;
 
   const explore::BnExplorer& explorer() const { return explorer_; }
 

@@ -206,6 +206,16 @@ bool ConvPanel::on_file_dropped(const std::string& path) {
   return true;
 }
 
+std::vector<std::string> ConvPanel::control_ids() const {
+  return {"step", "layer", "input", "kernel", "padding", "stride", "dilation", "export"};
+}
+
+std::string ConvPanel::state_text() const {
+  // A layer source is written as its request: the values come from the model.
+  if (layer_source_.active()) return layer_source_.state_text();
+  return explore::describe_state(explorer_);
+}
+
 bool ConvPanel::on_step(StepKey key) {
   if (exporter_.recording()) return false;  // recording owns the step
   return apply_step_key(explorer_, key);
@@ -235,7 +245,7 @@ void ConvPanel::draw(PanelContext& context) {
   // Narrower on a small window at a big scale, so the picture keeps room.
   const float unit = ImGui::GetFontSize();
   const float controls_width =
-      std::clamp(0.3f * ImGui::GetContentRegionAvail().x, 14.0f * unit, 21.0f * unit);
+      std::clamp(0.3f * ImGui::GetContentRegionAvail().x, 11.5f * unit, 21.0f * unit);
   ImGui::BeginChild("conv controls", ImVec2(controls_width, 0), true);
   ImGui::BeginDisabled(exporter_.recording());
   draw_controls(context);
@@ -320,12 +330,18 @@ void ConvPanel::draw_edit_popup(PanelContext& context) {
 
 void ConvPanel::draw_controls(PanelContext& context) {
   ImGui::PushItemWidth(-FLT_MIN);
-  draw_step_controls();
-  draw_layer_section(context);
-  draw_input_controls(context);
-  draw_filter_controls(context);
-  draw_geometry_controls();
-  draw_export_controls(context);
+  gated(context, "step", [&] { draw_step_controls(); });
+  gated(context, "layer", [&] { draw_layer_section(context); });
+  gated(context, "input", [&] { draw_input_controls(context); });
+  gated(context, "kernel", [&] { draw_filter_controls(context); });
+  if (control_shown(context, "padding") || control_shown(context, "stride") || control_shown(context, "dilation")) {
+    ImGui::Spacing();
+    ImGui::Separator();
+  }
+  gated(context, "padding", [&] { draw_padding_controls(); });
+  gated(context, "stride", [&] { draw_stride_controls(); });
+  gated(context, "dilation", [&] { draw_dilation_controls(); });
+  gated(context, "export", [&] { draw_export_controls(context); });
   ImGui::PopItemWidth();
 }
 
@@ -411,9 +427,7 @@ void ConvPanel::draw_filter_controls(PanelContext& context) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Draws new random integers for the presets that are random.");
 }
 
-void ConvPanel::draw_geometry_controls() {
-  ImGui::Spacing();
-  ImGui::Separator();
+void ConvPanel::draw_padding_controls() {
   const auto& s = explorer_.settings();
   ImGui::TextUnformatted("Padding");
   help_marker(
@@ -442,10 +456,18 @@ void ConvPanel::draw_geometry_controls() {
     if (ImGui::SliderInt4("##custom padding", sides, 0, explore::kMaxCustomPadding))
       (void)explorer_.set_custom_padding(Padding2d{sides[0], sides[1], sides[2], sides[3]});
   }
+}
+
+void ConvPanel::draw_stride_controls() {
+  const auto& s = explorer_.settings();
   int stride[2] = {s.stride_h, s.stride_w};
   ImGui::TextUnformatted("Stride (rows, columns)");
   if (ImGui::SliderInt2("##stride", stride, 1, explore::kMaxStride))
     (void)explorer_.set_stride(stride[0], stride[1]);
+}
+
+void ConvPanel::draw_dilation_controls() {
+  const auto& s = explorer_.settings();
   int dilation[2] = {s.dilation_h, s.dilation_w};
   ImGui::TextUnformatted("Dilation (rows, columns)");
   if (ImGui::SliderInt2("##dilation", dilation, 1, explore::kMaxDilation))

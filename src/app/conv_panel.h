@@ -34,6 +34,8 @@ class ConvPanel : public Panel {
   bool takes_files() const override { return true; }
   bool on_step(StepKey key) override;
   bool busy() const override { return exporter_.busy(); }
+  std::vector<std::string> control_ids() const override;
+  std::string state_text() const override;
 
   const explore::ConvExplorer& explorer() const { return explorer_; }
 
@@ -41,7 +43,9 @@ class ConvPanel : public Panel {
   void draw_controls(PanelContext& context);
   void draw_input_controls(PanelContext& context);
   void draw_filter_controls(PanelContext& context);
-  void draw_geometry_controls();
+  void draw_padding_controls();
+  void draw_stride_controls();
+  void draw_dilation_controls();
   void draw_step_controls();
   void draw_export_controls(PanelContext& context);
   void draw_edit_popup(PanelContext& context);

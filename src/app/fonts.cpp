@@ -16,9 +16,13 @@ const char* kFontDir = "/usr/share/fonts/truetype/dejavu/";
 const ImWchar kGlyphRanges[] = {
     0x0020, 0x00FF,  // Basic Latin, Latin-1 Supplement
     0x0370, 0x03FF,  // Greek: γ, β, ε, μ, σ of the formulas
+    0x1D62, 0x1D62,  // subscript i
     0x2010, 0x2027,  // dashes, quotes, bullet, ellipsis
+    0x2070, 0x209C,  // superscripts and subscripts of the lessons' math (x², nₕ)
     0x2190, 0x2193,  // arrows
     0x2211, 0x221A,  // sum, minus, square root
+    0x2248, 0x2248,  // approximately
+    0x2260, 0x2260,  // not equal
     0x2264, 0x2265,  // less/greater or equal
     0x2308, 0x230B,  // ceiling, floor
     0,
@@ -52,6 +56,9 @@ Result<Fonts> build_fonts(float scale) {
   fonts.heading = add_font(std::filesystem::exists(sans_bold, ec) ? sans_bold : sans, pixels * 1.45f);
   fonts.mono = add_font(mono, pixels);
   fonts.mono_large = add_font(mono, pixels * 1.3f);
+  const std::string italic = std::string(kFontDir) + "DejaVuSans-Oblique.ttf";
+  fonts.bold = add_font(std::filesystem::exists(sans_bold, ec) ? sans_bold : sans, pixels);
+  fonts.italic = add_font(std::filesystem::exists(italic, ec) ? italic : sans, pixels);
   if (fonts.ui == nullptr || fonts.heading == nullptr || fonts.mono == nullptr ||
       fonts.mono_large == nullptr) {
     atlas.Clear();

@@ -17,7 +17,9 @@ struct Fonts {
   ImFont* ui = nullptr;
   ImFont* heading = nullptr;
   ImFont* mono = nullptr;
-  ImFont* mono_large = nullptr;  // the arithmetic of a step, numbers in big cells
+  ImFont* mono_large = nullptr;
+  ImFont* bold = nullptr;    // lesson text
+  ImFont* italic = nullptr;  // lesson text  // the arithmetic of a step, numbers in big cells
 };
 
 // Clears ImGui's font atlas and loads the fonts at kBaseFontPixels * scale.

@@ -110,6 +110,23 @@ Status LayerSource::apply_unchecked(const std::string& key, const std::string& v
   return made.ok() ? Status{} : Status(Error{key + ": " + made.message()});
 }
 
+std::string LayerSource::state_text() const {
+  std::string text;
+  if (!image_path_.empty()) {
+    // A bundled photo by its name, so the text works on any machine.
+    std::string image = image_path_;
+    for (const std::string& sample : bundled_sample_photos())
+      if (sample == image_path_) image = fs::path(sample).stem().string();
+    text += "image=" + image + "\n";
+  }
+  if (category_ >= 0) text += std::string("category=") + category_name_en(category_) + "\n";
+  text += "working_size=" + std::to_string(working_size_) + "\n";
+  text += "filter=" + std::to_string(filter_ + 1) + "\n";
+  text += "channel=" + (channel_ == kAllChannels ? std::string("sum") : std::to_string(channel_ + 1)) + "\n";
+  text += "source=layer:" + layer_ + "\n";
+  return text;
+}
+
 Status LayerSource::ensure_run() {
   if (!model_) {
     auto shared = shared_colorizer();

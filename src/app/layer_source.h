@@ -27,6 +27,9 @@ class LayerSource {
   Status apply(const std::string& key, const std::string& value);
 
   bool active() const { return !layer_.empty(); }
+  // The keys that reopen this layer (image, category, working_size, filter,
+  // channel, then source), one key=value per line.
+  std::string state_text() const;
   void clear() { layer_.clear(); }
   // The current slice (rebuilt on a change); an error when none is active.
   Result<LayerSlice> slice();

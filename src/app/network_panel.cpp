@@ -290,6 +290,29 @@ void NetworkPanel::load(const std::string& path) {
   load_pending_ = true;
 }
 
+std::vector<std::string> NetworkPanel::control_ids() const { return {"photo", "category", "run", "stepmode"}; }
+
+std::string NetworkPanel::state_text() const {
+  std::string text;
+  if (arch_ != "advanced") text += "arch=" + arch_ + "\n";
+  if (!weights_path_.empty()) text += "weights=" + weights_path_ + "\n";
+  std::string image = image_path_;
+  for (const std::string& sample : samples_)
+    if (sample == image_path_) image = fs::path(sample).stem().string();
+  text += "image=" + image + "\n";
+  const int category = category_ >= 0 ? category_ : category_from_file_name(image_path_);
+  text += std::string("category=") + category_name_en(category) + "\n";
+  text += std::string("backend=") + (backend_ == gpu::RunBackend::Gpu ? "gpu" : "cpu") + "\n";
+  text += "working_size=" + std::to_string(working_size_) + "\n";
+  text += "layer=" + node_ + "\n";
+  text += std::string("compare=") + (wipe_mode_ ? "wipe" : "side") + "\n";
+  if (wipe_mode_) text += "wipe=" + st::double_text(wipe_) + "\n";
+  const int zoom = inspector_ ? inspector_->zoom_channel() : (pending_zoom_ ? *pending_zoom_ : -1);
+  text += "zoom=" + (zoom >= 0 ? std::to_string(zoom + 1) : std::string("off")) + "\n";
+  text += "step=" + (step_column_ ? std::to_string(*step_column_ + 1) : std::string("off")) + "\n";
+  return text;
+}
+
 bool NetworkPanel::on_file_dropped(const std::string& path) {
   load(path);
   return true;
@@ -530,6 +553,7 @@ void NetworkPanel::draw_inspector(PanelContext& context) {
 
 void NetworkPanel::draw_controls(PanelContext& context) {
   ImGui::PushItemWidth(-FLT_MIN);
+  gated(context, "photo", [&] {
   section(context, "Photo");
   const std::string current = fs::path(image_path_).filename().string();
   if (ImGui::BeginCombo("##sample", current.c_str())) {
@@ -543,11 +567,13 @@ void NetworkPanel::draw_controls(PanelContext& context) {
   ImGui::InputTextWithHint("##path", "a photo's path, then Enter", &path_box_);
   if (ImGui::IsItemDeactivatedAfterEdit() && !path_box_.empty()) load(path_box_);
   ImGui::TextDisabled("or drop an image on the window");
+  });
 
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("%s, %s", colorizer_->model.graph.title().c_str(), colorizer_->label.c_str());
   ImGui::PopStyleColor();
 
+  gated(context, "category", [&] {
   section(context, "Category");
   const int category = session_->category();
   if (ImGui::BeginCombo("##category", category_label(category).c_str())) {
@@ -561,7 +587,9 @@ void NetworkPanel::draw_controls(PanelContext& context) {
   help_marker(
       "The network also gets the photo's category as 10 learned numbers (the embedding), added to its "
       "first and its deepest layer. Change it and watch the colors change.");
+  });
 
+  gated(context, "run", [&] {
   section(context, "Run");
   int backend = backend_ == gpu::RunBackend::Gpu ? 0 : 1;
   if (ImGui::RadioButton("GPU", &backend, 0) || ImGui::IsItemClicked()) {
@@ -600,7 +628,9 @@ void NetworkPanel::draw_controls(PanelContext& context) {
     if (request_to_screen_ms_ > 0) ImGui::Text("Photo to colors: %.0f ms", request_to_screen_ms_);
   }
   draw_times(context);
+  });
 
+  gated(context, "stepmode", [&] {
   section(context, "Step through");
   bool stepping = step_column_.has_value();
   if (ImGui::Checkbox("Step mode", &stepping)) on_step(StepKey::PlayPause);
@@ -610,6 +640,7 @@ void NetworkPanel::draw_controls(PanelContext& context) {
   if (ImGui::Button("< Back")) move_selection(-1);
   ImGui::SameLine();
   if (ImGui::Button("Next >")) move_selection(1);
+  });
   ImGui::PopItemWidth();
 }
 

@@ -40,6 +40,8 @@ class NetworkPanel : public Panel {
   bool takes_files() const override { return true; }
   bool on_step(StepKey key) override;
   bool busy() const override;
+  std::vector<std::string> control_ids() const override;
+  std::string state_text() const override;
 
  private:
   Status ensure_session();

@@ -16,12 +16,14 @@
 #include "app/settings.h"
 #include "core/base/result.h"
 #include "core/explore/gif_writer.h"
+#include "core/lesson/lesson.h"
 
 struct ImFont;
 
 namespace convlab::app {
 
 class StatusBar;
+class Panel;
 
 enum class StepKey {
   Previous,      // Left
@@ -48,6 +50,8 @@ struct PanelContext {
   ImFont* heading_font = nullptr;
   ImFont* mono_font = nullptr;  // numbers: digits line up
   ImFont* mono_large_font = nullptr;
+  ImFont* bold_font = nullptr;    // lesson text
+  ImFont* italic_font = nullptr;  // lesson text
   StatusBar* status = nullptr;
   std::string gl_vendor, gl_renderer, gl_version;
   std::vector<CaptureRequest>* captures = nullptr;
@@ -55,7 +59,19 @@ struct PanelContext {
   // would); an error goes to the status bar and leaves the current panel.
   std::function<void(const std::string& id, const std::vector<std::pair<std::string, std::string>>& settings)>
       open_panel;
+  // A lesson step's rules: which controls show and which are locked (null:
+  // all shown, none locked). Panels ask through control_shown / control_locked.
+  const lesson::ControlRules* controls = nullptr;
+  // Presenter mode: the lesson fills the screen, chrome hidden.
+  bool presenter = false;
+  // The app's panel with this id (the lesson drives it); fresh: replaced by a
+  // new one first, so a lesson step never depends on what came before.
+  std::function<Panel*(const std::string& id, bool fresh)> panel;
 };
+
+// Whether a control group (an id from Panel::control_ids()) is shown / locked.
+bool control_shown(const PanelContext& context, const std::string& id);
+bool control_locked(const PanelContext& context, const std::string& id);
 
 class Panel {
  public:
@@ -89,6 +105,12 @@ class Panel {
   // True while the panel has work spread over frames (a GIF being recorded,
   // a model running): --screenshot keeps rendering until it is done.
   virtual bool busy() const { return false; }
+
+  // The ids of the control groups a lesson may show, hide or lock.
+  virtual std::vector<std::string> control_ids() const { return {}; }
+  // The panel's state as key=value lines that apply_setting reads back into
+  // the same view (File > Copy state, lesson step blocks). Empty: no state.
+  virtual std::string state_text() const { return {}; }
 
  private:
   std::string id_;

@@ -17,6 +17,8 @@ class PanelRegistry {
 
   size_t size() const { return panels_.size(); }
   void clear() { panels_.clear(); }
+  // Swaps in a fresh panel of the same id (a lesson step, an opened view).
+  void replace(size_t index, std::unique_ptr<Panel> panel) { panels_.at(index) = std::move(panel); }
   Panel& at(size_t index) { return *panels_.at(index); }
   // Index of the panel with this id, or an error listing the valid ids.
   Result<size_t> find(const std::string& id) const;

@@ -1,6 +1,23 @@
 #include "app/panel_widgets.h"
 
+#include <algorithm>
+
 namespace convlab::app {
+
+bool control_shown(const PanelContext& context, const std::string& id) {
+  const lesson::ControlRules* rules = context.controls;
+  if (rules == nullptr) return true;
+  const auto has = [&](const std::vector<std::string>& list) {
+    return std::find(list.begin(), list.end(), id) != list.end();
+  };
+  if (!rules->show.empty() && !has(rules->show)) return false;
+  return !has(rules->hide);
+}
+
+bool control_locked(const PanelContext& context, const std::string& id) {
+  const lesson::ControlRules* rules = context.controls;
+  return rules != nullptr && std::find(rules->lock.begin(), rules->lock.end(), id) != rules->lock.end();
+}
 
 void section(PanelContext& context, const char* title) {
   ImGui::Spacing();

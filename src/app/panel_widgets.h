@@ -14,6 +14,16 @@
 namespace convlab::app {
 
 void section(PanelContext& context, const char* title);
+
+// Draws a control group unless the lesson step hides it; disabled when locked.
+template <typename Draw>
+void gated(const PanelContext& context, const std::string& id, Draw&& draw) {
+  if (!control_shown(context, id)) return;
+  const bool locked = control_locked(context, id);
+  ImGui::BeginDisabled(locked);
+  draw();
+  ImGui::EndDisabled();
+}
 void help_marker(const char* text);
 
 // Five buttons share the width, Play twice as wide. Returns the key a button

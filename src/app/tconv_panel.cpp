@@ -116,6 +116,15 @@ Status TconvPanel::apply_setting(const std::string& key, const std::string& valu
   return applied;
 }
 
+std::vector<std::string> TconvPanel::control_ids() const {
+  return {"step", "layer", "view", "input", "kernel", "stride", "padding", "dilation", "export"};
+}
+
+std::string TconvPanel::state_text() const {
+  if (layer_source_.active()) return layer_source_.state_text();
+  return explore::describe_tconv_state(explorer_);
+}
+
 Status TconvPanel::reload_layer() {
   if (!layer_source_.active()) {
     slice_.reset();
@@ -197,7 +206,7 @@ void TconvPanel::draw(PanelContext& context) {
 
   const float unit = ImGui::GetFontSize();
   const float controls_width =
-      std::clamp(0.3f * ImGui::GetContentRegionAvail().x, 14.0f * unit, 21.0f * unit);
+      std::clamp(0.3f * ImGui::GetContentRegionAvail().x, 11.5f * unit, 21.0f * unit);
   ImGui::BeginChild("tconv controls", ImVec2(controls_width, 0), true);
   ImGui::BeginDisabled(exporter_.recording());
   draw_controls(context);
@@ -228,9 +237,10 @@ void TconvPanel::draw_controls(PanelContext& context) {
   const auto report = [&context](const Status& status) {
     if (!status.ok() && context.status != nullptr) context.status->error(status.message());
   };
-  draw_step_bar(*this, explorer_, loop_, explore::kMaxStepsPerSecond);
-  draw_layer_section(context);
+  gated(context, "step", [&] { draw_step_bar(*this, explorer_, loop_, explore::kMaxStepsPerSecond); });
+  gated(context, "layer", [&] { draw_layer_section(context); });
 
+  gated(context, "view", [&] {
   section(context, "View");
   const std::array<std::pair<const char*, TconvView>, 3> views = {
       {{"Sum", TconvView::Sum}, {"Direct", TconvView::Direct}, {"Overlap", TconvView::Overlap}}};
@@ -245,8 +255,10 @@ void TconvPanel::draw_controls(PanelContext& context) {
       "with zeros inserted, by the flipped kernel. Overlap: how many taps land on each output cell.");
   if (explorer_.view() == TconvView::Overlap)
     ImGui::Checkbox("Show the checkerboard on a photo", &show_artifact_);
+  });
 
   const auto& s = explorer_.settings();
+  gated(context, "input", [&] {
   section(context, "Input");
   int size[2] = {s.input_h, s.input_w};
   ImGui::TextUnformatted("Rows × columns");
@@ -269,7 +281,9 @@ void TconvPanel::draw_controls(PanelContext& context) {
         explorer_.apply_input_preset(preset);
     ImGui::EndCombo();
   }
+  });
 
+  gated(context, "kernel", [&] {
   section(context, "Kernel");
   int kernel[2] = {s.kernel_h, s.kernel_w};
   ImGui::TextUnformatted("Rows × columns");
@@ -287,12 +301,17 @@ void TconvPanel::draw_controls(PanelContext& context) {
     ImGui::EndCombo();
   }
   if (ImGui::Button("New random values", ImVec2(-FLT_MIN, 0))) explorer_.set_seed(s.seed + 1);
+  });
 
-  section(context, "Geometry");
+  if (control_shown(context, "stride") || control_shown(context, "padding") || control_shown(context, "dilation"))
+    section(context, "Geometry");
+  gated(context, "stride", [&] {
   int stride[2] = {s.stride_h, s.stride_w};
   ImGui::TextUnformatted("Stride (rows, columns)");
   if (ImGui::SliderInt2("##stride", stride, 1, explore::kMaxTconvStride))
     report(explorer_.set_stride(stride[0], stride[1]));
+  });
+  gated(context, "padding", [&] {
   int padding[2] = {s.padding_h, s.padding_w};
   ImGui::TextUnformatted("Padding (cropped from each side)");
   if (ImGui::SliderInt2("##padding", padding, 0, 4)) report(explorer_.set_padding(padding[0], padding[1]));
@@ -303,13 +322,18 @@ void TconvPanel::draw_controls(PanelContext& context) {
       "convolution would map to the same input size. It must stay below the stride or the dilation.");
   if (ImGui::SliderInt2("##output padding", output_padding, 0, explore::kMaxTconvOutputPadding))
     report(explorer_.set_output_padding(output_padding[0], output_padding[1]));
+  });
+  gated(context, "dilation", [&] {
   int dilation[2] = {s.dilation_h, s.dilation_w};
   ImGui::TextUnformatted("Dilation (rows, columns)");
   if (ImGui::SliderInt2("##dilation", dilation, 1, explore::kMaxTconvDilation))
     report(explorer_.set_dilation(dilation[0], dilation[1]));
+  });
 
-  section(context, "Export");
-  exporter_.draw_controls(context);
+  gated(context, "export", [&] {
+    section(context, "Export");
+    exporter_.draw_controls(context);
+  });
   ImGui::PopItemWidth();
 }
 

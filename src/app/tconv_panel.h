@@ -27,6 +27,8 @@ class TconvPanel : public Panel {
   bool on_file_dropped(const std::string& path) override;
   bool takes_files() const override { return true; }
   bool on_step(StepKey key) override;
+  std::vector<std::string> control_ids() const override;
+  std::string state_text() const override;
   bool busy() const override { return exporter_.busy(); }
 
   const explore::TconvExplorer& explorer() const { return explorer_; }

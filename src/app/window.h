@@ -24,11 +24,15 @@ class Window {
   GLFWwindow* handle() const { return window_; }
   float content_scale() const;  // the monitor's HiDPI factor (1 on a plain screen)
   void size(int& width, int& height) const;
+  // Fills the primary monitor (presenter mode), or goes back to the window it was.
+  void set_fullscreen(bool on);
   void framebuffer_size(int& width, int& height) const;
 
  private:
   explicit Window(GLFWwindow* window) : window_(window) {}
   GLFWwindow* window_ = nullptr;
+  int windowed_[4] = {0, 0, 0, 0};  // x, y, width, height before full screen
+  bool fullscreen_ = false;
 };
 
 }  // namespace convlab::app

@@ -15,5 +15,6 @@ Command add_op_command(CLI::App& root);
 Command add_bench_command(CLI::App& root);
 Command add_train_command(CLI::App& root);
 Command add_eval_command(CLI::App& root);
+Command add_lesson_command(CLI::App& root);
 
 }  // namespace convlab::cli

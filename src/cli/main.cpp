@@ -25,6 +25,8 @@ const char* kFooter = R"(Examples:
   convlab op conv2d --in tensors.safetensors -o out.safetensors --stride 2 --padding 1
   convlab colorize photo.jpg -o photo_color.png -c animals --weights ecnn_advanced.safetensors
   convlab bench --size 128,256 --runs 5
+  convlab lesson check lessons/en/*.md
+  convlab --lesson lessons/en/02-padding.md --presenter
 Run 'convlab SUBCOMMAND --help' for each command's options and examples.)";
 
 }  // namespace
@@ -42,7 +44,7 @@ int main(int argc, char** argv) {
 
   std::vector<Command> commands = {add_colorize_command(app), add_shape_command(app), add_trace_command(app),
                                    add_op_command(app),       add_bench_command(app), add_train_command(app),
-                                   add_eval_command(app)};
+                                   add_eval_command(app),     add_lesson_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -60,4 +60,13 @@ std::vector<std::string> bundled_sample_photos() {
   return {};
 }
 
+std::optional<std::string> lessons_folder() {
+  for (const std::string& root : asset_roots()) {
+    const fs::path folder = (fs::path(root) / ".." / "lessons").lexically_normal();
+    std::error_code ec;
+    if (fs::is_directory(folder, ec)) return folder.string();
+  }
+  return std::nullopt;
+}
+
 }  // namespace convlab

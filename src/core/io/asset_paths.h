@@ -22,4 +22,8 @@ std::optional<std::string> find_asset(const std::string& relative, std::string* 
 // from the first root that has a samples folder. Empty when none is found.
 std::vector<std::string> bundled_sample_photos();
 
+// The shipped lessons folder (lessons/, next to the assets: <root>/../lessons),
+// or nullopt when none is found.
+std::optional<std::string> lessons_folder();
+
 }  // namespace convlab

@@ -1,0 +1,335 @@
+#include "app/lesson_panel.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+
+#include "app/lesson_check.h"
+#include "app/lesson_text.h"
+#include "app/panel_widgets.h"
+#include "app/status_bar.h"
+#include "app/view_file.h"
+#include "core/explore/setting_parse.h"
+#include "core/io/asset_paths.h"
+#include "core/lesson/library.h"
+
+namespace convlab::app {
+
+namespace fs = std::filesystem;
+namespace st = explore::setting_text;
+
+namespace {
+
+constexpr double kReloadCheckSeconds = 0.5;
+
+bool pt(const lesson::Lesson& l) { return l.language == "pt-BR"; }
+
+}  // namespace
+
+LessonPanel::LessonPanel() : Panel("lesson", "Lesson") {}
+
+Status LessonPanel::open(const std::string& path) {
+  std::string file = path;
+  // A shipped lesson by name: "en/02-padding" or "02-padding" (this language).
+  if (!fs::is_regular_file(file)) {
+    if (auto folder = lessons_folder()) {
+      for (const std::string& candidate : {*folder + "/" + path + ".md", *folder + "/" + language_ + "/" + path + ".md"})
+        if (fs::is_regular_file(candidate)) file = candidate;
+    }
+  }
+  std::vector<lesson::Problem> problems;
+  lesson::Lesson parsed = lesson::load_lesson(file, problems);
+  if (!problems.empty()) {
+    const std::string text = lesson::format_problems(file, problems);
+    return Error{text.substr(0, text.size() - 1)};
+  }
+  path_ = file;
+  path_box_ = file;
+  lesson_ = std::move(parsed);
+  problems_.clear();
+  std::error_code ec;
+  modified_ = fs::last_write_time(file, ec);
+  language_ = lesson_.language;
+  intro_ = lesson::parse_markdown(lesson_.introduction);
+  go_to(0);
+  applied_step_ = -1;
+  return {};
+}
+
+void LessonPanel::go_to(int step) {
+  if (lesson_.steps.empty()) return;
+  const int clamped = std::clamp(step, 0, static_cast<int>(lesson_.steps.size()) - 1);
+  if (clamped == step_ && !text_.empty()) return;
+  step_ = clamped;
+  const lesson::Step& s = lesson_.steps[static_cast<size_t>(step_)];
+  text_ = lesson::parse_markdown(s.markdown);
+  quizzes_.assign(s.quizzes.size(), QuizState{});
+}
+
+Status LessonPanel::apply_setting(const std::string& key, const std::string& value) {
+  if (key == "file") return open(value);
+  if (key == "step") {
+    int n = 0;
+    if (lesson_.steps.empty()) return Error{"panel 'lesson': step: open a lesson first (file=PATH)"};
+    if (!st::parse_int(value, n) || n < 1 || n > static_cast<int>(lesson_.steps.size()))
+      return st::bad_value(key, value, "a step from 1 to " + std::to_string(lesson_.steps.size()));
+    go_to(n - 1);
+    return {};
+  }
+  if (key == "language") {
+    if (value != "en" && value != "pt-BR") return st::bad_value(key, value, "en or pt-BR");
+    language_ = value;
+    return {};
+  }
+  if (key == "answer") {
+    if (lesson_.steps.empty() || lesson_.steps[static_cast<size_t>(step_)].quizzes.empty())
+      return Error{"panel 'lesson': answer: this step has no quiz"};
+    pending_answer_ = value;
+    return {};
+  }
+  return Error{"panel 'lesson' has no setting '" + key + "'; valid: file, step, language, answer"};
+}
+
+bool LessonPanel::on_file_dropped(const std::string& path) {
+  if (fs::path(path).extension() != ".md") return false;
+  (void)open(path);
+  return true;
+}
+
+bool LessonPanel::on_step(StepKey key) {
+  if (lesson_.steps.empty()) return false;
+  switch (key) {
+    case StepKey::Next:
+    case StepKey::PageNext:
+    case StepKey::PlayPause:
+      go_to(step_ + 1);
+      return true;
+    case StepKey::Previous:
+    case StepKey::PagePrevious:
+      go_to(step_ - 1);
+      return true;
+    case StepKey::First:
+      go_to(0);
+      return true;
+    case StepKey::Last:
+      go_to(static_cast<int>(lesson_.steps.size()) - 1);
+      return true;
+  }
+  return false;
+}
+
+const lesson::Step* LessonPanel::panel_step() const {
+  for (int i = step_; i >= 0; --i)
+    if (!lesson_.steps[static_cast<size_t>(i)].panel.empty()) return &lesson_.steps[static_cast<size_t>(i)];
+  return nullptr;
+}
+
+// ---- frame ----------------------------------------------------------------------
+
+void LessonPanel::reload_if_changed(PanelContext& context) {
+  if (path_.empty()) return;
+  const double now = ImGui::GetTime();
+  if (now - last_check_ < kReloadCheckSeconds) return;
+  last_check_ = now;
+  std::error_code ec;
+  const auto modified = fs::last_write_time(path_, ec);
+  if (ec || modified == modified_) return;
+  modified_ = modified;
+  std::vector<lesson::Problem> problems;
+  lesson::Lesson parsed = lesson::load_lesson(path_, problems);
+  if (!problems.empty()) {
+    // Keep showing the last good version; list what is wrong.
+    problems_ = std::move(problems);
+    if (context.status) context.status->error(path_ + " has problems; still showing the last good version");
+    return;
+  }
+  const int step = step_;
+  lesson_ = std::move(parsed);
+  problems_.clear();
+  intro_ = lesson::parse_markdown(lesson_.introduction);
+  text_.clear();
+  go_to(step);
+  applied_step_ = -1;
+  if (context.status) context.status->info("Reloaded " + fs::path(path_).filename().string());
+}
+
+void LessonPanel::apply_step(PanelContext& context) {
+  applied_step_ = step_;
+  step_errors_.clear();
+  const lesson::Step* source = panel_step();
+  target_id_ = source ? source->panel : "";
+  if (!source || !context.panel) return;
+  Panel* target = context.panel(source->panel, true);
+  if (!target) return;
+  for (const lesson::PanelSetting& setting : source->settings) {
+    Status applied = target->apply_setting(setting.key, setting.value);
+    if (!applied.ok()) step_errors_ += path_ + ":" + std::to_string(setting.line) + ": " + applied.message() + "\n";
+  }
+  if (!step_errors_.empty() && context.status) context.status->error(step_errors_.substr(0, step_errors_.find('\n')));
+}
+
+void LessonPanel::draw(PanelContext& context) {
+  reload_if_changed(context);
+  if (lesson_.steps.empty()) {
+    draw_chooser(context);
+    return;
+  }
+  if (applied_step_ != step_) apply_step(context);
+  if (pending_answer_ && !quizzes_.empty()) {
+    const lesson::Quiz& quiz = lesson_.steps[static_cast<size_t>(step_)].quizzes.front();
+    quizzes_.front().typed = *pending_answer_;
+    quizzes_.front().grade = lesson::grade_answer(quiz, *pending_answer_, lesson_.language);
+    pending_answer_.reset();
+  }
+
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float font = ImGui::GetFontSize();
+  Panel* target = !target_id_.empty() && context.panel ? context.panel(target_id_, false) : nullptr;
+  const float share = context.presenter ? 0.31f : 0.34f;
+  const float text_w = target ? std::clamp(share * avail.x, 16.0f * font, 34.0f * font) : avail.x;
+  ImGui::BeginChild("lesson text", ImVec2(text_w, 0), true);
+  draw_text_column(context);
+  ImGui::EndChild();
+  target_busy_ = false;
+  if (target) {
+    ImGui::SameLine();
+    ImGui::BeginChild("lesson target", ImVec2(0, 0), false, ImGuiWindowFlags_NoBackground);
+    const lesson::ControlRules& rules = lesson_.steps[static_cast<size_t>(step_)].controls;
+    context.controls = rules.empty() ? nullptr : &rules;
+    target->draw(context);
+    context.controls = nullptr;
+    ImGui::EndChild();
+    target_busy_ = target->busy();
+  }
+}
+
+void LessonPanel::draw_text_column(PanelContext& context) {
+  const lesson::Step& step = lesson_.steps[static_cast<size_t>(step_)];
+  const bool portuguese = pt(lesson_);
+  // Title and progress.
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", lesson_.title.c_str());
+  ImGui::PopStyleColor();
+  const int count = static_cast<int>(lesson_.steps.size());
+  const std::string progress = (portuguese ? "Passo " : "Step ") + std::to_string(step_ + 1) +
+                               (portuguese ? " de " : " of ") + std::to_string(count);
+  ImGui::ProgressBar(static_cast<float>(step_ + 1) / static_cast<float>(count), ImVec2(-FLT_MIN, 0), progress.c_str());
+  ImGui::PushFont(context.heading_font);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(step.title.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopFont();
+  ImGui::Spacing();
+
+  // Text, quizzes; the navigation stays at the bottom.
+  const float nav_h = ImGui::GetFrameHeightWithSpacing() * (context.presenter ? 1.2f : 2.3f);
+  ImGui::BeginChild("step text", ImVec2(0, -nav_h), false, ImGuiWindowFlags_NoBackground);
+  if (step_ == 0 && !intro_.empty()) draw_lesson_text(intro_, context);
+  draw_lesson_text(text_, context);
+  draw_quizzes(context);
+  if (!problems_.empty()) {
+    ImGui::Separator();
+    ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s",
+                       lesson::format_problems(path_, problems_).c_str());
+  }
+  if (!step_errors_.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s", step_errors_.c_str());
+  ImGui::EndChild();
+  draw_navigation(context);
+}
+
+void LessonPanel::draw_quizzes(PanelContext& context) {
+  const lesson::Step& step = lesson_.steps[static_cast<size_t>(step_)];
+  const bool portuguese = pt(lesson_);
+  for (size_t i = 0; i < step.quizzes.size() && i < quizzes_.size(); ++i) {
+    const lesson::Quiz& quiz = step.quizzes[i];
+    QuizState& state = quizzes_[i];
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::Spacing();
+    ImGui::Separator();
+    ImGui::PushFont(context.bold_font);
+    ImGui::TextWrapped("%s %s", portuguese ? "Pergunta:" : "Question:", quiz.question.c_str());
+    ImGui::PopFont();
+    bool check = false;
+    if (quiz.type == lesson::QuizType::Choice) {
+      for (size_t c = 0; c < quiz.choices.size(); ++c)
+        if (ImGui::RadioButton(quiz.choices[c].c_str(), state.choice == static_cast<int>(c))) {
+          state.choice = static_cast<int>(c);
+          state.typed = quiz.choices[c];
+          check = true;  // a choice is an answer
+        }
+    } else {
+      ImGui::SetNextItemWidth(10.0f * ImGui::GetFontSize());
+      const char* hint = quiz.type == lesson::QuizType::Size ? "e.g. 3x3" : (portuguese ? "um número" : "a number");
+      check = ImGui::InputTextWithHint("##answer", hint, &state.typed, ImGuiInputTextFlags_EnterReturnsTrue);
+      ImGui::SameLine();
+      check = ImGui::Button(portuguese ? "Conferir" : "Check") || check;
+    }
+    if (check) state.grade = lesson::grade_answer(quiz, state.typed, lesson_.language);
+    if (state.grade) {
+      const ImVec4 color = state.grade->correct ? ImVec4(0.35f, 0.85f, 0.45f, 1) : ImVec4(1, 0.55f, 0.35f, 1);
+      ImGui::PushStyleColor(ImGuiCol_Text, color);
+      ImGui::TextWrapped("%s", state.grade->message.c_str());
+      ImGui::PopStyleColor();
+    }
+    ImGui::PopID();
+  }
+}
+
+void LessonPanel::draw_navigation(PanelContext& context) {
+  const bool portuguese = pt(lesson_);
+  const float w = 0.5f * (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x);
+  ImGui::BeginDisabled(step_ == 0);
+  if (ImGui::Button(portuguese ? "← Anterior" : "← Previous", ImVec2(w, 0))) go_to(step_ - 1);
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(step_ + 1 >= static_cast<int>(lesson_.steps.size()));
+  if (ImGui::Button(portuguese ? "Próximo →" : "Next →", ImVec2(w, 0))) go_to(step_ + 1);
+  ImGui::EndDisabled();
+  if (context.presenter) return;
+  // For the teacher writing the lesson: the panel as it is now, as a step.
+  Panel* target = !target_id_.empty() && context.panel ? context.panel(target_id_, false) : nullptr;
+  ImGui::BeginDisabled(target == nullptr || target->state_text().empty());
+  if (ImGui::Button(portuguese ? "Copiar a vista como passo" : "Copy this view as a step", ImVec2(w, 0)) && target) {
+    ImGui::SetClipboardText(("## " + std::string(portuguese ? "Novo passo" : "New step") + "\n\n" +
+                             view_block(target->id(), target->state_text()))
+                                .c_str());
+    if (context.status) context.status->info(portuguese ? "Copiado: cole no arquivo da lição." : "Copied: paste it into the lesson file.");
+  }
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button(portuguese ? "Outras lições" : "Other lessons", ImVec2(w, 0))) {
+    lesson_ = lesson::Lesson{};
+    path_.clear();
+  }
+}
+
+void LessonPanel::draw_chooser(PanelContext& context) {
+  section(context, "Lessons");
+  if (ImGui::RadioButton("English", language_ == "en")) language_ = "en";
+  ImGui::SameLine();
+  if (ImGui::RadioButton("Português (Brasil)", language_ == "pt-BR")) language_ = "pt-BR";
+  auto folder = lessons_folder();
+  if (!folder) {
+    ImGui::TextWrapped("No lessons folder found (lessons/ next to assets/). Open a lesson file by its path below.");
+  } else {
+    for (const lesson::LessonInfo& info : lesson::list_lessons(*folder, language_)) {
+      const std::string label = std::to_string(info.order) + ".  " + info.title + "##" + info.path;
+      if (ImGui::Selectable(label.c_str())) {
+        Status opened = open(info.path);
+        if (!opened.ok() && context.status) context.status->error(opened.message());
+      }
+    }
+  }
+  ImGui::Spacing();
+  ImGui::TextUnformatted("A lesson file:");
+  ImGui::SetNextItemWidth(30.0f * ImGui::GetFontSize());
+  if (ImGui::InputTextWithHint("##lesson path", "path/to/lesson.md, then Enter", &path_box_,
+                               ImGuiInputTextFlags_EnterReturnsTrue)) {
+    Status opened = open(path_box_);
+    if (!opened.ok() && context.status) context.status->error(opened.message());
+  }
+  ImGui::TextDisabled("Writing lessons: lessons/README.md. Drop a .md file here to open it.");
+}
+
+}  // namespace convlab::app
