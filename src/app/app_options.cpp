@@ -25,10 +25,12 @@ void add_app_options(CLI::App& app, AppOptions& options) {
   app.add_option("--step", options.step, "With --lesson: start at this step (1-based)")
       ->check(CLI::PositiveNumber)
       ->group(group);
-  app.add_flag("--presenter", options.presenter, "Start in presenter mode (full screen, large type; F11 toggles)")
+  app.add_flag("--presenter", options.presenter,
+               "Start in presenter mode (full screen, large type; F11 toggles)")
       ->group(group);
-  app.add_flag("--play", options.play,
-               "With --lesson: show every step in turn (headless with xvfb-run), print each, exit 1 if one fails")
+  app.add_flag(
+         "--play", options.play,
+         "With --lesson: show every step in turn (headless with xvfb-run), print each, exit 1 if one fails")
       ->group(group);
   app.add_option("--view", options.view, "Open a saved view file (File > Save this view)")->group(group);
 }

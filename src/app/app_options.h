@@ -35,8 +35,8 @@ struct AppOptions {
   std::string lesson;    // a lesson file to open in the lesson panel
   int step = 0;          // its step (1-based; 0: the first)
   bool presenter = false;
-  bool play = false;     // with --lesson: show every step in turn, then exit (1 if one failed)
-  std::string view;      // a saved view file to open
+  bool play = false;  // with --lesson: show every step in turn, then exit (1 if one failed)
+  std::string view;   // a saved view file to open
 
   // Screenshots and benchmarks are reproducible: they ignore and never write
   // the saved settings.

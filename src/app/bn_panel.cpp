@@ -97,7 +97,9 @@ Status BnPanel::load_layer(const std::string& name) {
   return {};
 }
 
-std::vector<std::string> BnPanel::control_ids() const { return {"batch", "statistics", "mode", "layers", "export"}; }
+std::vector<std::string> BnPanel::control_ids() const {
+  return {"batch", "statistics", "mode", "layers", "export"};
+}
 
 std::string BnPanel::state_text() const { return explore::describe_bn_state(explorer_); }
 
@@ -187,85 +189,87 @@ void BnPanel::draw_controls(PanelContext& context) {
 
   const bool random = s.source == explore::BnSource::Random;
   gated(context, "batch", [&] {
-  section(context, "Mini-batch");
-  if (ImGui::RadioButton("Random values", random) && !random) explorer_.use_random_source();
-  if (ImGui::RadioButton("Colorizer layer", !random) && random) {
-    if (Status ok = ensure_model(); ok.ok())
-      report(load_layer(batch_norm_layer_names(model_->graph).front()));
-    else
-      report(ok);
-  }
-  if (!random && model_) {
-    const auto names = batch_norm_layer_names(model_->graph);
-    const int current = std::clamp(layer_choice_, 0, static_cast<int>(names.size()) - 1);
-    if (ImGui::BeginCombo("##layer", names[static_cast<size_t>(current)].c_str())) {
-      for (size_t i = 0; i < names.size(); ++i)
-        if (ImGui::Selectable(names[i].c_str(), static_cast<int>(i) == current)) report(load_layer(names[i]));
-      ImGui::EndCombo();
+    section(context, "Mini-batch");
+    if (ImGui::RadioButton("Random values", random) && !random) explorer_.use_random_source();
+    if (ImGui::RadioButton("Colorizer layer", !random) && random) {
+      if (Status ok = ensure_model(); ok.ok())
+        report(load_layer(batch_norm_layer_names(model_->graph).front()));
+      else
+        report(ok);
     }
-  }
-  ImGui::BeginDisabled(!random);
-  int batch = s.batch;
-  ImGui::TextUnformatted("Batch size N");
-  if (ImGui::SliderInt("##batch", &batch, 1, explore::kMaxBnBatch)) report(explorer_.set_batch(batch));
-  int channels = s.channels;
-  ImGui::TextUnformatted("Channels C");
-  if (ImGui::SliderInt("##channels", &channels, 1, explore::kMaxBnChannels))
-    report(explorer_.set_channels(channels));
-  int size[2] = {s.height, s.width};
-  ImGui::TextUnformatted("Height × width");
-  if (ImGui::SliderInt2("##size", size, 1, explore::kMaxBnSide)) report(explorer_.set_size(size[0], size[1]));
-  ImGui::EndDisabled();
+    if (!random && model_) {
+      const auto names = batch_norm_layer_names(model_->graph);
+      const int current = std::clamp(layer_choice_, 0, static_cast<int>(names.size()) - 1);
+      if (ImGui::BeginCombo("##layer", names[static_cast<size_t>(current)].c_str())) {
+        for (size_t i = 0; i < names.size(); ++i)
+          if (ImGui::Selectable(names[i].c_str(), static_cast<int>(i) == current))
+            report(load_layer(names[i]));
+        ImGui::EndCombo();
+      }
+    }
+    ImGui::BeginDisabled(!random);
+    int batch = s.batch;
+    ImGui::TextUnformatted("Batch size N");
+    if (ImGui::SliderInt("##batch", &batch, 1, explore::kMaxBnBatch)) report(explorer_.set_batch(batch));
+    int channels = s.channels;
+    ImGui::TextUnformatted("Channels C");
+    if (ImGui::SliderInt("##channels", &channels, 1, explore::kMaxBnChannels))
+      report(explorer_.set_channels(channels));
+    int size[2] = {s.height, s.width};
+    ImGui::TextUnformatted("Height × width");
+    if (ImGui::SliderInt2("##size", size, 1, explore::kMaxBnSide))
+      report(explorer_.set_size(size[0], size[1]));
+    ImGui::EndDisabled();
   });
 
   gated(context, "statistics", [&] {
-  section(context, "Channel");
-  int channel = s.channel + 1;
-  if (ImGui::SliderInt("##channel", &channel, 1, s.channels, "channel %d"))
-    report(explorer_.set_channel(channel - 1));
-  const size_t c = static_cast<size_t>(s.channel);
-  if (random && c < s.mean.size()) {
-    float mean = s.mean[c], scale = s.scale[c];
-    ImGui::TextUnformatted("Values: mean, spread");
-    if (ImGui::SliderFloat("##mean", &mean, -10.0f, 10.0f, "mean %.2f"))
-      report(explorer_.set_mean(s.channel, mean));
-    if (ImGui::SliderFloat("##scale", &scale, 0.0f, 5.0f, "spread %.2f"))
-      report(explorer_.set_scale(s.channel, scale));
-  }
-  if (c < s.gamma.size()) {
-    float gamma = s.gamma[c], beta = s.beta[c];
-    ImGui::TextUnformatted("Scale γ and shift β");
-    help_marker(
-        "After normalizing to mean 0 and variance 1, the layer multiplies by γ (weight) and adds β (bias): "
-        "two learned numbers per channel, so the network can undo the normalization where that helps.");
-    if (ImGui::SliderFloat("##gamma", &gamma, -3.0f, 3.0f, "γ %.3f"))
-      report(explorer_.set_gamma(s.channel, gamma));
-    if (ImGui::SliderFloat("##beta", &beta, -3.0f, 3.0f, "β %.3f"))
-      report(explorer_.set_beta(s.channel, beta));
-  }
-  bool shared = s.shared_range;
-  if (ImGui::Checkbox("Histograms share one axis", &shared)) explorer_.set_shared_range(shared);
-  float eps = s.eps;
-  ImGui::TextUnformatted("ε (added to the variance)");
-  if (ImGui::SliderFloat("##eps", &eps, 1e-8f, 1.0f, "%.1e", ImGuiSliderFlags_Logarithmic))
-    report(explorer_.set_eps(eps));
+    section(context, "Channel");
+    int channel = s.channel + 1;
+    if (ImGui::SliderInt("##channel", &channel, 1, s.channels, "channel %d"))
+      report(explorer_.set_channel(channel - 1));
+    const size_t c = static_cast<size_t>(s.channel);
+    if (random && c < s.mean.size()) {
+      float mean = s.mean[c], scale = s.scale[c];
+      ImGui::TextUnformatted("Values: mean, spread");
+      if (ImGui::SliderFloat("##mean", &mean, -10.0f, 10.0f, "mean %.2f"))
+        report(explorer_.set_mean(s.channel, mean));
+      if (ImGui::SliderFloat("##scale", &scale, 0.0f, 5.0f, "spread %.2f"))
+        report(explorer_.set_scale(s.channel, scale));
+    }
+    if (c < s.gamma.size()) {
+      float gamma = s.gamma[c], beta = s.beta[c];
+      ImGui::TextUnformatted("Scale γ and shift β");
+      help_marker(
+          "After normalizing to mean 0 and variance 1, the layer multiplies by γ (weight) and adds β (bias): "
+          "two learned numbers per channel, so the network can undo the normalization where that helps.");
+      if (ImGui::SliderFloat("##gamma", &gamma, -3.0f, 3.0f, "γ %.3f"))
+        report(explorer_.set_gamma(s.channel, gamma));
+      if (ImGui::SliderFloat("##beta", &beta, -3.0f, 3.0f, "β %.3f"))
+        report(explorer_.set_beta(s.channel, beta));
+    }
+    bool shared = s.shared_range;
+    if (ImGui::Checkbox("Histograms share one axis", &shared)) explorer_.set_shared_range(shared);
+    float eps = s.eps;
+    ImGui::TextUnformatted("ε (added to the variance)");
+    if (ImGui::SliderFloat("##eps", &eps, 1e-8f, 1.0f, "%.1e", ImGuiSliderFlags_Logarithmic))
+      report(explorer_.set_eps(eps));
   });
 
   gated(context, "mode", [&] {
-  section(context, "Train or eval");
-  if (ImGui::RadioButton("Train", s.mode == BnMode::Train)) explorer_.set_mode(BnMode::Train);
-  ImGui::SameLine();
-  if (ImGui::RadioButton("Eval", s.mode == BnMode::Eval)) explorer_.set_mode(BnMode::Eval);
-  help_marker(
-      "Train: normalize with this batch's own mean and variance, and move the running statistics toward "
-      "them. Eval: normalize with the running statistics, so one image's output does not depend on the "
-      "others in the batch.");
-  float momentum = s.momentum;
-  ImGui::TextUnformatted("Momentum");
-  if (ImGui::SliderFloat("##momentum", &momentum, 0.0f, 1.0f, "%.2f"))
-    report(explorer_.set_momentum(momentum));
-  if (ImGui::Button("Next mini-batch  (→)", ImVec2(-FLT_MIN, 0))) report(explorer_.next_batch());
-  if (ImGui::Button("Reset running statistics  (Home)", ImVec2(-FLT_MIN, 0))) explorer_.reset_running();
+    section(context, "Train or eval");
+    if (ImGui::RadioButton("Train", s.mode == BnMode::Train)) explorer_.set_mode(BnMode::Train);
+    ImGui::SameLine();
+    if (ImGui::RadioButton("Eval", s.mode == BnMode::Eval)) explorer_.set_mode(BnMode::Eval);
+    help_marker(
+        "Train: normalize with this batch's own mean and variance, and move the running statistics toward "
+        "them. Eval: normalize with the running statistics, so one image's output does not depend on the "
+        "others in the batch.");
+    float momentum = s.momentum;
+    ImGui::TextUnformatted("Momentum");
+    if (ImGui::SliderFloat("##momentum", &momentum, 0.0f, 1.0f, "%.2f"))
+      report(explorer_.set_momentum(momentum));
+    if (ImGui::Button("Next mini-batch  (→)", ImVec2(-FLT_MIN, 0))) report(explorer_.next_batch());
+    if (ImGui::Button("Reset running statistics  (Home)", ImVec2(-FLT_MIN, 0))) explorer_.reset_running();
   });
 
   gated(context, "export", [&] {

@@ -334,7 +334,8 @@ void ConvPanel::draw_controls(PanelContext& context) {
   gated(context, "layer", [&] { draw_layer_section(context); });
   gated(context, "input", [&] { draw_input_controls(context); });
   gated(context, "kernel", [&] { draw_filter_controls(context); });
-  if (control_shown(context, "padding") || control_shown(context, "stride") || control_shown(context, "dilation")) {
+  if (control_shown(context, "padding") || control_shown(context, "stride") ||
+      control_shown(context, "dilation")) {
     ImGui::Spacing();
     ImGui::Separator();
   }

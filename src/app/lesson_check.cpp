@@ -27,8 +27,8 @@ std::vector<lesson::Problem> check_lesson_content(const lesson::Lesson& lesson) 
         if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
           std::string valid;
           for (const std::string& v : ids) valid += (valid.empty() ? "" : ", ") + v;
-          problems.push_back({step.line, "controls: the " + step.panel + " panel has no control '" + id +
-                                             "'; valid: " + valid});
+          problems.push_back({step.controls.line, "controls: the " + step.panel + " panel has no control '" +
+                                                      id + "'; valid: " + valid});
         }
     };
     check_ids(step.controls.show);

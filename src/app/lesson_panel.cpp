@@ -34,7 +34,8 @@ Status LessonPanel::open(const std::string& path) {
   // A shipped lesson by name: "en/02-padding" or "02-padding" (this language).
   if (!fs::is_regular_file(file)) {
     if (auto folder = lessons_folder()) {
-      for (const std::string& candidate : {*folder + "/" + path + ".md", *folder + "/" + language_ + "/" + path + ".md"})
+      for (const std::string& candidate :
+           {*folder + "/" + path + ".md", *folder + "/" + language_ + "/" + path + ".md"})
         if (fs::is_regular_file(candidate)) file = candidate;
     }
   }
@@ -164,9 +165,11 @@ void LessonPanel::apply_step(PanelContext& context) {
   if (!target) return;
   for (const lesson::PanelSetting& setting : source->settings) {
     Status applied = target->apply_setting(setting.key, setting.value);
-    if (!applied.ok()) step_errors_ += path_ + ":" + std::to_string(setting.line) + ": " + applied.message() + "\n";
+    if (!applied.ok())
+      step_errors_ += path_ + ":" + std::to_string(setting.line) + ": " + applied.message() + "\n";
   }
-  if (!step_errors_.empty() && context.status) context.status->error(step_errors_.substr(0, step_errors_.find('\n')));
+  if (!step_errors_.empty() && context.status)
+    context.status->error(step_errors_.substr(0, step_errors_.find('\n')));
 }
 
 void LessonPanel::draw(PanelContext& context) {
@@ -214,7 +217,8 @@ void LessonPanel::draw_text_column(PanelContext& context) {
   const int count = static_cast<int>(lesson_.steps.size());
   const std::string progress = (portuguese ? "Passo " : "Step ") + std::to_string(step_ + 1) +
                                (portuguese ? " de " : " of ") + std::to_string(count);
-  ImGui::ProgressBar(static_cast<float>(step_ + 1) / static_cast<float>(count), ImVec2(-FLT_MIN, 0), progress.c_str());
+  ImGui::ProgressBar(static_cast<float>(step_ + 1) / static_cast<float>(count), ImVec2(-FLT_MIN, 0),
+                     progress.c_str());
   ImGui::PushFont(context.heading_font);
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(step.title.c_str());
@@ -230,8 +234,7 @@ void LessonPanel::draw_text_column(PanelContext& context) {
   draw_quizzes(context);
   if (!problems_.empty()) {
     ImGui::Separator();
-    ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s",
-                       lesson::format_problems(path_, problems_).c_str());
+    ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s", lesson::format_problems(path_, problems_).c_str());
   }
   if (!step_errors_.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s", step_errors_.c_str());
   ImGui::EndChild();
@@ -260,7 +263,8 @@ void LessonPanel::draw_quizzes(PanelContext& context) {
         }
     } else {
       ImGui::SetNextItemWidth(10.0f * ImGui::GetFontSize());
-      const char* hint = quiz.type == lesson::QuizType::Size ? "e.g. 3x3" : (portuguese ? "um número" : "a number");
+      const char* hint =
+          quiz.type == lesson::QuizType::Size ? "e.g. 3x3" : (portuguese ? "um número" : "a number");
       check = ImGui::InputTextWithHint("##answer", hint, &state.typed, ImGuiInputTextFlags_EnterReturnsTrue);
       ImGui::SameLine();
       check = ImGui::Button(portuguese ? "Conferir" : "Check") || check;
@@ -290,11 +294,14 @@ void LessonPanel::draw_navigation(PanelContext& context) {
   // For the teacher writing the lesson: the panel as it is now, as a step.
   Panel* target = !target_id_.empty() && context.panel ? context.panel(target_id_, false) : nullptr;
   ImGui::BeginDisabled(target == nullptr || target->state_text().empty());
-  if (ImGui::Button(portuguese ? "Copiar a vista como passo" : "Copy this view as a step", ImVec2(w, 0)) && target) {
+  if (ImGui::Button(portuguese ? "Copiar a vista como passo" : "Copy this view as a step", ImVec2(w, 0)) &&
+      target) {
     ImGui::SetClipboardText(("## " + std::string(portuguese ? "Novo passo" : "New step") + "\n\n" +
                              view_block(target->id(), target->state_text()))
                                 .c_str());
-    if (context.status) context.status->info(portuguese ? "Copiado: cole no arquivo da lição." : "Copied: paste it into the lesson file.");
+    if (context.status)
+      context.status->info(portuguese ? "Copiado: cole no arquivo da lição."
+                                      : "Copied: paste it into the lesson file.");
   }
   ImGui::EndDisabled();
   ImGui::SameLine();
@@ -311,7 +318,8 @@ void LessonPanel::draw_chooser(PanelContext& context) {
   if (ImGui::RadioButton("Português (Brasil)", language_ == "pt-BR")) language_ = "pt-BR";
   auto folder = lessons_folder();
   if (!folder) {
-    ImGui::TextWrapped("No lessons folder found (lessons/ next to assets/). Open a lesson file by its path below.");
+    ImGui::TextWrapped(
+        "No lessons folder found (lessons/ next to assets/). Open a lesson file by its path below.");
   } else {
     for (const lesson::LessonInfo& info : lesson::list_lessons(*folder, language_)) {
       const std::string label = std::to_string(info.order) + ".  " + info.title + "##" + info.path;

@@ -19,8 +19,8 @@ ImFont* font_for(unsigned style, const PanelContext& context) {
 }
 
 // Lays out runs from the cursor, wrapping at `right`; returns the height used.
-void flow(const std::vector<lesson::Run>& runs, const PanelContext& context, float indent, ImFont* override_font,
-          ImU32 color) {
+void flow(const std::vector<lesson::Run>& runs, const PanelContext& context, float indent,
+          ImFont* override_font, ImU32 color) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const float left = origin.x + indent;
@@ -58,7 +58,8 @@ void flow(const std::vector<lesson::Run>& runs, const PanelContext& context, flo
       if (!word.empty()) {
         const ImVec2 at(x, y + 0.5f * (line_h - size));
         if (boxed)
-          draw->AddRectFilled(ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + word_w + 2, at.y + size + 1), code_bg, 3.0f);
+          draw->AddRectFilled(ImVec2(at.x - 2, at.y - 1), ImVec2(at.x + word_w + 2, at.y + size + 1), code_bg,
+                              3.0f);
         draw->AddText(font, size, at, color, word.c_str());
         x += word_w;
       }
@@ -88,7 +89,8 @@ void draw_lesson_text(const std::vector<lesson::TextBlock>& blocks, const PanelC
         const ImVec2 top = ImGui::GetCursorScreenPos();
         flow(block.runs, context, 1.0f * font, nullptr, muted);
         ImGui::GetWindowDrawList()->AddLine(ImVec2(top.x + 0.3f * font, top.y),
-                                            ImVec2(top.x + 0.3f * font, ImGui::GetCursorScreenPos().y), muted, 3.0f);
+                                            ImVec2(top.x + 0.3f * font, ImGui::GetCursorScreenPos().y), muted,
+                                            3.0f);
         break;
       }
       case lesson::TextBlockKind::ListItem: {

@@ -290,7 +290,9 @@ void NetworkPanel::load(const std::string& path) {
   load_pending_ = true;
 }
 
-std::vector<std::string> NetworkPanel::control_ids() const { return {"photo", "category", "run", "stepmode"}; }
+std::vector<std::string> NetworkPanel::control_ids() const {
+  return {"photo", "category", "run", "stepmode"};
+}
 
 std::string NetworkPanel::state_text() const {
   std::string text;
@@ -554,19 +556,19 @@ void NetworkPanel::draw_inspector(PanelContext& context) {
 void NetworkPanel::draw_controls(PanelContext& context) {
   ImGui::PushItemWidth(-FLT_MIN);
   gated(context, "photo", [&] {
-  section(context, "Photo");
-  const std::string current = fs::path(image_path_).filename().string();
-  if (ImGui::BeginCombo("##sample", current.c_str())) {
-    for (const std::string& s : samples_)
-      if (ImGui::Selectable(fs::path(s).filename().string().c_str(), s == image_path_)) {
-        category_ = -1;  // the sample's own category
-        load(s);
-      }
-    ImGui::EndCombo();
-  }
-  ImGui::InputTextWithHint("##path", "a photo's path, then Enter", &path_box_);
-  if (ImGui::IsItemDeactivatedAfterEdit() && !path_box_.empty()) load(path_box_);
-  ImGui::TextDisabled("or drop an image on the window");
+    section(context, "Photo");
+    const std::string current = fs::path(image_path_).filename().string();
+    if (ImGui::BeginCombo("##sample", current.c_str())) {
+      for (const std::string& s : samples_)
+        if (ImGui::Selectable(fs::path(s).filename().string().c_str(), s == image_path_)) {
+          category_ = -1;  // the sample's own category
+          load(s);
+        }
+      ImGui::EndCombo();
+    }
+    ImGui::InputTextWithHint("##path", "a photo's path, then Enter", &path_box_);
+    if (ImGui::IsItemDeactivatedAfterEdit() && !path_box_.empty()) load(path_box_);
+    ImGui::TextDisabled("or drop an image on the window");
   });
 
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
@@ -574,72 +576,72 @@ void NetworkPanel::draw_controls(PanelContext& context) {
   ImGui::PopStyleColor();
 
   gated(context, "category", [&] {
-  section(context, "Category");
-  const int category = session_->category();
-  if (ImGui::BeginCombo("##category", category_label(category).c_str())) {
-    for (int id = 0; id < std::max(colorizer_->model.graph.categories(), 1); ++id)
-      if (ImGui::Selectable(category_label(id).c_str(), id == category)) {
-        category_ = id;
-        session_->set_category(id);
-      }
-    ImGui::EndCombo();
-  }
-  help_marker(
-      "The network also gets the photo's category as 10 learned numbers (the embedding), added to its "
-      "first and its deepest layer. Change it and watch the colors change.");
+    section(context, "Category");
+    const int category = session_->category();
+    if (ImGui::BeginCombo("##category", category_label(category).c_str())) {
+      for (int id = 0; id < std::max(colorizer_->model.graph.categories(), 1); ++id)
+        if (ImGui::Selectable(category_label(id).c_str(), id == category)) {
+          category_ = id;
+          session_->set_category(id);
+        }
+      ImGui::EndCombo();
+    }
+    help_marker(
+        "The network also gets the photo's category as 10 learned numbers (the embedding), added to its "
+        "first and its deepest layer. Change it and watch the colors change.");
   });
 
   gated(context, "run", [&] {
-  section(context, "Run");
-  int backend = backend_ == gpu::RunBackend::Gpu ? 0 : 1;
-  if (ImGui::RadioButton("GPU", &backend, 0) || ImGui::IsItemClicked()) {
-  }
-  ImGui::SameLine();
-  ImGui::RadioButton("CPU", &backend, 1);
-  const gpu::RunBackend chosen = backend == 0 ? gpu::RunBackend::Gpu : gpu::RunBackend::Cpu;
-  if (chosen != backend_) {
-    backend_ = chosen;
-    session_->set_backend(chosen);
-  }
-  help_marker(
-      "GPU: compute shaders, a few layers per frame so the window never freezes. CPU: the same "
-      "network with OpenBLAS on a worker thread.");
-  const std::string size_label = std::to_string(working_size_) + " px (long side)";
-  if (ImGui::BeginCombo("##working", size_label.c_str())) {
-    for (int size : kWorkingSizes)
-      if (ImGui::Selectable((std::to_string(size) + " px (long side)").c_str(), size == working_size_)) {
-        working_size_ = size;
-        session_->set_working_size(size);
-      }
-    ImGui::EndCombo();
-  }
-  help_marker(
-      "The size the network sees. The colors it predicts are then stretched to the photo's full size "
-      "and joined with its full-resolution L.");
-  const float progress = static_cast<float>(session_->progress());
-  ImGui::ProgressBar(session_->phase() == gpu::SessionPhase::Done ? 1.0f : progress, ImVec2(-FLT_MIN, 0),
-                     session_->activity().c_str());
-  if (const gpu::NetworkRun* run = session_->run()) {
-    ImGui::Text("Network: %.1f ms on the %s", run->total_ms, gpu::backend_name(run->backend));
-    if (run->compiled_shaders)
-      help_marker(
-          "This first GPU run includes compiling the compute shaders; run again (change the category) for "
-          "the network alone.");
-    if (request_to_screen_ms_ > 0) ImGui::Text("Photo to colors: %.0f ms", request_to_screen_ms_);
-  }
-  draw_times(context);
+    section(context, "Run");
+    int backend = backend_ == gpu::RunBackend::Gpu ? 0 : 1;
+    if (ImGui::RadioButton("GPU", &backend, 0) || ImGui::IsItemClicked()) {
+    }
+    ImGui::SameLine();
+    ImGui::RadioButton("CPU", &backend, 1);
+    const gpu::RunBackend chosen = backend == 0 ? gpu::RunBackend::Gpu : gpu::RunBackend::Cpu;
+    if (chosen != backend_) {
+      backend_ = chosen;
+      session_->set_backend(chosen);
+    }
+    help_marker(
+        "GPU: compute shaders, a few layers per frame so the window never freezes. CPU: the same "
+        "network with OpenBLAS on a worker thread.");
+    const std::string size_label = std::to_string(working_size_) + " px (long side)";
+    if (ImGui::BeginCombo("##working", size_label.c_str())) {
+      for (int size : kWorkingSizes)
+        if (ImGui::Selectable((std::to_string(size) + " px (long side)").c_str(), size == working_size_)) {
+          working_size_ = size;
+          session_->set_working_size(size);
+        }
+      ImGui::EndCombo();
+    }
+    help_marker(
+        "The size the network sees. The colors it predicts are then stretched to the photo's full size "
+        "and joined with its full-resolution L.");
+    const float progress = static_cast<float>(session_->progress());
+    ImGui::ProgressBar(session_->phase() == gpu::SessionPhase::Done ? 1.0f : progress, ImVec2(-FLT_MIN, 0),
+                       session_->activity().c_str());
+    if (const gpu::NetworkRun* run = session_->run()) {
+      ImGui::Text("Network: %.1f ms on the %s", run->total_ms, gpu::backend_name(run->backend));
+      if (run->compiled_shaders)
+        help_marker(
+            "This first GPU run includes compiling the compute shaders; run again (change the category) for "
+            "the network alone.");
+      if (request_to_screen_ms_ > 0) ImGui::Text("Photo to colors: %.0f ms", request_to_screen_ms_);
+    }
+    draw_times(context);
   });
 
   gated(context, "stepmode", [&] {
-  section(context, "Step through");
-  bool stepping = step_column_.has_value();
-  if (ImGui::Checkbox("Step mode", &stepping)) on_step(StepKey::PlayPause);
-  help_marker(
-      "Follow the data one layer at a time: Right / Left (or a clicker) move it; the diagram lights "
-      "the layers it has passed. Space turns step mode on and off.");
-  if (ImGui::Button("< Back")) move_selection(-1);
-  ImGui::SameLine();
-  if (ImGui::Button("Next >")) move_selection(1);
+    section(context, "Step through");
+    bool stepping = step_column_.has_value();
+    if (ImGui::Checkbox("Step mode", &stepping)) on_step(StepKey::PlayPause);
+    help_marker(
+        "Follow the data one layer at a time: Right / Left (or a clicker) move it; the diagram lights "
+        "the layers it has passed. Space turns step mode on and off.");
+    if (ImGui::Button("< Back")) move_selection(-1);
+    ImGui::SameLine();
+    if (ImGui::Button("Next >")) move_selection(1);
   });
   ImGui::PopItemWidth();
 }

@@ -241,93 +241,94 @@ void TconvPanel::draw_controls(PanelContext& context) {
   gated(context, "layer", [&] { draw_layer_section(context); });
 
   gated(context, "view", [&] {
-  section(context, "View");
-  const std::array<std::pair<const char*, TconvView>, 3> views = {
-      {{"Sum", TconvView::Sum}, {"Direct", TconvView::Direct}, {"Overlap", TconvView::Overlap}}};
-  for (size_t i = 0; i < views.size(); ++i) {
-    if (i > 0) ImGui::SameLine();
-    if (ImGui::RadioButton(views[i].first, explorer_.view() == views[i].second))
-      explorer_.set_view(views[i].second);
-  }
-  help_marker(
-      "Sum: every input element scales the kernel; the scaled copies are added at stride offsets, then "
-      "padding crops the border. Direct: the same numbers from an ordinary convolution of the input "
-      "with zeros inserted, by the flipped kernel. Overlap: how many taps land on each output cell.");
-  if (explorer_.view() == TconvView::Overlap)
-    ImGui::Checkbox("Show the checkerboard on a photo", &show_artifact_);
+    section(context, "View");
+    const std::array<std::pair<const char*, TconvView>, 3> views = {
+        {{"Sum", TconvView::Sum}, {"Direct", TconvView::Direct}, {"Overlap", TconvView::Overlap}}};
+    for (size_t i = 0; i < views.size(); ++i) {
+      if (i > 0) ImGui::SameLine();
+      if (ImGui::RadioButton(views[i].first, explorer_.view() == views[i].second))
+        explorer_.set_view(views[i].second);
+    }
+    help_marker(
+        "Sum: every input element scales the kernel; the scaled copies are added at stride offsets, then "
+        "padding crops the border. Direct: the same numbers from an ordinary convolution of the input "
+        "with zeros inserted, by the flipped kernel. Overlap: how many taps land on each output cell.");
+    if (explorer_.view() == TconvView::Overlap)
+      ImGui::Checkbox("Show the checkerboard on a photo", &show_artifact_);
   });
 
   const auto& s = explorer_.settings();
   gated(context, "input", [&] {
-  section(context, "Input");
-  int size[2] = {s.input_h, s.input_w};
-  ImGui::TextUnformatted("Rows × columns");
-  if (ImGui::SliderInt2("##input size", size, 1, explore::kMaxTconvInputSide))
-    report(explorer_.set_input_size(size[0], size[1]));
-  int channels[2] = {s.in_channels, s.out_channels};
-  ImGui::TextUnformatted("Channels in, out");
-  if (ImGui::SliderInt2("##channels", channels, 1, explore::kMaxTconvChannels)) {
-    report(explorer_.set_in_channels(channels[0]));
-    report(explorer_.set_out_channels(channels[1]));
-  }
-  const std::array<explore::InputPreset, 4> inputs = {
-      explore::InputPreset::Numbers, explore::InputPreset::Ramp, explore::InputPreset::Checkerboard,
-      explore::InputPreset::Random};
-  ImGui::TextUnformatted("Values");
-  if (ImGui::BeginCombo("##input preset",
-                        s.input_preset ? explore::input_preset_name(*s.input_preset) : "edited")) {
-    for (explore::InputPreset preset : inputs)
-      if (ImGui::Selectable(explore::input_preset_name(preset), s.input_preset == preset))
-        explorer_.apply_input_preset(preset);
-    ImGui::EndCombo();
-  }
+    section(context, "Input");
+    int size[2] = {s.input_h, s.input_w};
+    ImGui::TextUnformatted("Rows × columns");
+    if (ImGui::SliderInt2("##input size", size, 1, explore::kMaxTconvInputSide))
+      report(explorer_.set_input_size(size[0], size[1]));
+    int channels[2] = {s.in_channels, s.out_channels};
+    ImGui::TextUnformatted("Channels in, out");
+    if (ImGui::SliderInt2("##channels", channels, 1, explore::kMaxTconvChannels)) {
+      report(explorer_.set_in_channels(channels[0]));
+      report(explorer_.set_out_channels(channels[1]));
+    }
+    const std::array<explore::InputPreset, 4> inputs = {
+        explore::InputPreset::Numbers, explore::InputPreset::Ramp, explore::InputPreset::Checkerboard,
+        explore::InputPreset::Random};
+    ImGui::TextUnformatted("Values");
+    if (ImGui::BeginCombo("##input preset",
+                          s.input_preset ? explore::input_preset_name(*s.input_preset) : "edited")) {
+      for (explore::InputPreset preset : inputs)
+        if (ImGui::Selectable(explore::input_preset_name(preset), s.input_preset == preset))
+          explorer_.apply_input_preset(preset);
+      ImGui::EndCombo();
+    }
   });
 
   gated(context, "kernel", [&] {
-  section(context, "Kernel");
-  int kernel[2] = {s.kernel_h, s.kernel_w};
-  ImGui::TextUnformatted("Rows × columns");
-  if (ImGui::SliderInt2("##kernel size", kernel, 1, explore::kMaxTconvKernelSide))
-    report(explorer_.set_kernel_size(kernel[0], kernel[1]));
-  const std::array<explore::TconvKernelPreset, 4> kernels = {
-      explore::TconvKernelPreset::Numbers, explore::TconvKernelPreset::Ones,
-      explore::TconvKernelPreset::Bilinear, explore::TconvKernelPreset::Random};
-  ImGui::TextUnformatted("Values");
-  if (ImGui::BeginCombo("##kernel preset",
-                        s.kernel_preset ? explore::tconv_kernel_preset_name(*s.kernel_preset) : "edited")) {
-    for (explore::TconvKernelPreset preset : kernels)
-      if (ImGui::Selectable(explore::tconv_kernel_preset_name(preset), s.kernel_preset == preset))
-        explorer_.apply_kernel_preset(preset);
-    ImGui::EndCombo();
-  }
-  if (ImGui::Button("New random values", ImVec2(-FLT_MIN, 0))) explorer_.set_seed(s.seed + 1);
+    section(context, "Kernel");
+    int kernel[2] = {s.kernel_h, s.kernel_w};
+    ImGui::TextUnformatted("Rows × columns");
+    if (ImGui::SliderInt2("##kernel size", kernel, 1, explore::kMaxTconvKernelSide))
+      report(explorer_.set_kernel_size(kernel[0], kernel[1]));
+    const std::array<explore::TconvKernelPreset, 4> kernels = {
+        explore::TconvKernelPreset::Numbers, explore::TconvKernelPreset::Ones,
+        explore::TconvKernelPreset::Bilinear, explore::TconvKernelPreset::Random};
+    ImGui::TextUnformatted("Values");
+    if (ImGui::BeginCombo("##kernel preset",
+                          s.kernel_preset ? explore::tconv_kernel_preset_name(*s.kernel_preset) : "edited")) {
+      for (explore::TconvKernelPreset preset : kernels)
+        if (ImGui::Selectable(explore::tconv_kernel_preset_name(preset), s.kernel_preset == preset))
+          explorer_.apply_kernel_preset(preset);
+      ImGui::EndCombo();
+    }
+    if (ImGui::Button("New random values", ImVec2(-FLT_MIN, 0))) explorer_.set_seed(s.seed + 1);
   });
 
-  if (control_shown(context, "stride") || control_shown(context, "padding") || control_shown(context, "dilation"))
+  if (control_shown(context, "stride") || control_shown(context, "padding") ||
+      control_shown(context, "dilation"))
     section(context, "Geometry");
   gated(context, "stride", [&] {
-  int stride[2] = {s.stride_h, s.stride_w};
-  ImGui::TextUnformatted("Stride (rows, columns)");
-  if (ImGui::SliderInt2("##stride", stride, 1, explore::kMaxTconvStride))
-    report(explorer_.set_stride(stride[0], stride[1]));
+    int stride[2] = {s.stride_h, s.stride_w};
+    ImGui::TextUnformatted("Stride (rows, columns)");
+    if (ImGui::SliderInt2("##stride", stride, 1, explore::kMaxTconvStride))
+      report(explorer_.set_stride(stride[0], stride[1]));
   });
   gated(context, "padding", [&] {
-  int padding[2] = {s.padding_h, s.padding_w};
-  ImGui::TextUnformatted("Padding (cropped from each side)");
-  if (ImGui::SliderInt2("##padding", padding, 0, 4)) report(explorer_.set_padding(padding[0], padding[1]));
-  int output_padding[2] = {s.output_padding_h, s.output_padding_w};
-  ImGui::TextUnformatted("Output padding (bottom, right)");
-  help_marker(
-      "Adds rows/columns at the bottom/right, to pick among the output sizes that a stride-s "
-      "convolution would map to the same input size. It must stay below the stride or the dilation.");
-  if (ImGui::SliderInt2("##output padding", output_padding, 0, explore::kMaxTconvOutputPadding))
-    report(explorer_.set_output_padding(output_padding[0], output_padding[1]));
+    int padding[2] = {s.padding_h, s.padding_w};
+    ImGui::TextUnformatted("Padding (cropped from each side)");
+    if (ImGui::SliderInt2("##padding", padding, 0, 4)) report(explorer_.set_padding(padding[0], padding[1]));
+    int output_padding[2] = {s.output_padding_h, s.output_padding_w};
+    ImGui::TextUnformatted("Output padding (bottom, right)");
+    help_marker(
+        "Adds rows/columns at the bottom/right, to pick among the output sizes that a stride-s "
+        "convolution would map to the same input size. It must stay below the stride or the dilation.");
+    if (ImGui::SliderInt2("##output padding", output_padding, 0, explore::kMaxTconvOutputPadding))
+      report(explorer_.set_output_padding(output_padding[0], output_padding[1]));
   });
   gated(context, "dilation", [&] {
-  int dilation[2] = {s.dilation_h, s.dilation_w};
-  ImGui::TextUnformatted("Dilation (rows, columns)");
-  if (ImGui::SliderInt2("##dilation", dilation, 1, explore::kMaxTconvDilation))
-    report(explorer_.set_dilation(dilation[0], dilation[1]));
+    int dilation[2] = {s.dilation_h, s.dilation_w};
+    ImGui::TextUnformatted("Dilation (rows, columns)");
+    if (ImGui::SliderInt2("##dilation", dilation, 1, explore::kMaxTconvDilation))
+      report(explorer_.set_dilation(dilation[0], dilation[1]));
   });
 
   gated(context, "export", [&] {

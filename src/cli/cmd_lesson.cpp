@@ -51,10 +51,16 @@ int run_list(const LessonArgs& args) {
   }
   const auto lessons = lesson::list_lessons(folder, args.language);
   if (lessons.empty())
-    return runtime_error("lesson list", "no lessons in " + folder + (args.language.empty() ? "" : "/" + args.language));
-  for (const auto& l : lessons)
-    std::printf("%-6s %2d  %-40s %2d steps %2d quizzes  %s%s\n", l.language.c_str(), l.order, l.title.c_str(),
+    return runtime_error("lesson list",
+                         "no lessons in " + folder + (args.language.empty() ? "" : "/" + args.language));
+  for (const auto& l : lessons) {
+    // Padded by characters, not bytes: Portuguese titles have accents.
+    size_t characters = 0;
+    for (unsigned char c : l.title) characters += (c & 0xC0) != 0x80;
+    const std::string title = l.title + std::string(characters < 34 ? 34 - characters : 1, ' ');
+    std::printf("%-6s %2d  %s%2d steps %2d quizzes  %s%s\n", l.language.c_str(), l.order, title.c_str(),
                 l.steps, l.quizzes, l.path.c_str(), l.problems ? "  (has problems: run lesson check)" : "");
+  }
   return kExitOk;
 }
 

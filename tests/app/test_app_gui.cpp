@@ -370,3 +370,67 @@ TEST_CASE("GUI: bad network settings are refused before a window opens") {
   CHECK(source.exit_code == 2);
   CHECK(contains(source.err, "conv1"));
 }
+
+TEST_CASE("GUI: a lesson step in presenter mode at a projector's 1280x720, with a quiz answered") {
+  REQUIRE(have_xvfb_run());
+  TempDir dir;
+  const std::string png = dir.file("presenter.png");
+  auto r = run_under_xvfb({"--screenshot", png, "--window", "1280x720", "--presenter", "--lesson",
+                           std::string(CONVLAB_SOURCE_DIR) + "/lessons/pt-BR/02-padding.md", "--step", "2",
+                           "--set", "answer=7x7"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto image = convlab::load_image(png);
+  REQUIRE(image.ok());
+  CHECK(image->width == 1280);
+  CHECK(variance(image.value()) > 100.0);
+  auto bad = run_under_xvfb({"--screenshot", png, "--lesson", "/nonexistent.md"});
+  CHECK(bad.exit_code == 2);
+  CHECK(contains(bad.err, "/nonexistent.md:0:"));
+  auto step = run_under_xvfb({"--screenshot", png, "--step", "3"});
+  CHECK(step.exit_code == 2);
+  CHECK(contains(step.err, "--lesson"));
+}
+
+namespace {
+
+void play_all(const std::string& language) {
+  const fs::path folder = fs::path(CONVLAB_SOURCE_DIR) / "lessons" / language;
+  int lessons = 0;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    CAPTURE(entry.path().string());
+    auto r = run_under_xvfb({"--lesson", entry.path().string(), "--play", "--window", "1280x720"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "steps ok"));
+    CHECK_FALSE(contains(r.out, "FAILED"));
+    ++lessons;
+  }
+  CHECK(lessons == 9);
+}
+
+}  // namespace
+
+TEST_CASE("GUI: every English lesson plays through, step by step, without an error") { play_all("en"); }
+TEST_CASE("GUI: every Portuguese lesson plays through, step by step, without an error") { play_all("pt-BR"); }
+
+TEST_CASE("GUI: a saved view reopens as the same picture") {
+  REQUIRE(have_xvfb_run());
+  TempDir dir;
+  const std::string view = dir.file("stride.view");
+  {
+    std::ofstream out(view);
+    out << "::: panel conv\ninput=7x7\nkernel=3x3\nstride=2\npadding=same\nstep=end\n:::\n";
+  }
+  const std::string a = dir.file("a.png"), b = dir.file("b.png");
+  auto first = run_under_xvfb({"--screenshot", a, "--view", view, "--window", "1280x720"});
+  auto second = run_under_xvfb({"--screenshot", b, "--panel", "conv", "--window", "1280x720", "--set",
+                                "input=7x7", "--set", "kernel=3x3", "--set", "stride=2", "--set",
+                                "padding=same", "--set", "step=end"});
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(second.exit_code == 0);
+  auto ia = convlab::load_image(a), ib = convlab::load_image(b);
+  REQUIRE(ia.ok());
+  REQUIRE(ib.ok());
+  CHECK(ia->pixels == ib->pixels);
+}

@@ -41,22 +41,30 @@ bool field(const std::string& line, std::string& key, std::string& value) {
   return true;
 }
 
-void parse_quiz(const std::vector<std::string>& body, int first_line, Quiz& quiz, std::vector<Problem>& problems) {
+void parse_quiz(const std::vector<std::string>& body, int first_line, Quiz& quiz,
+                std::vector<Problem>& problems) {
   for (size_t i = 0; i < body.size(); ++i) {
     const std::string line = st::trim(body[i]);
     const int at = first_line + static_cast<int>(i);
     if (line.empty() || line[0] == '#') continue;
     std::string key, value;
     if (!field(line, key, value)) {
-      problems.push_back({at, "a quiz line is 'key: value' (question, answer, choice, compute, explain, "
-                              "tolerance); got '" + line + "'"});
+      problems.push_back({at,
+                          "a quiz line is 'key: value' (question, answer, choice, compute, explain, "
+                          "tolerance); got '" +
+                              line + "'"});
       continue;
     }
-    if (key == "question") quiz.question = value;
-    else if (key == "answer") quiz.answer = value;
-    else if (key == "choice") quiz.choices.push_back(value);
-    else if (key == "compute") quiz.compute = value;
-    else if (key == "explain") quiz.explain = value;
+    if (key == "question")
+      quiz.question = value;
+    else if (key == "answer")
+      quiz.answer = value;
+    else if (key == "choice")
+      quiz.choices.push_back(value);
+    else if (key == "compute")
+      quiz.compute = value;
+    else if (key == "explain")
+      quiz.explain = value;
     else if (key == "tolerance") {
       double t = 0;
       if (!st::parse_double(value, t) || t < 0)
@@ -114,8 +122,9 @@ Lesson parse_lesson(const std::string& text, const std::string& path, std::vecto
 
   // ---- front matter ----------------------------------------------------------
   if (lines.empty() || st::trim(lines[0]) != "---") {
-    problems.push_back({1, "a lesson starts with front matter: a '---' line, 'title: ...', 'language: en' "
-                           "(or pt-BR), and a closing '---'"});
+    problems.push_back({1,
+                        "a lesson starts with front matter: a '---' line, 'title: ...', 'language: en' "
+                        "(or pt-BR), and a closing '---'"});
   } else {
     for (i = 1; i < lines.size() && st::trim(lines[i]) != "---"; ++i) {
       const std::string line = st::trim(lines[i]);
@@ -126,13 +135,15 @@ Lesson parse_lesson(const std::string& text, const std::string& path, std::vecto
         problems.push_back({at, "front matter lines are 'key: value'; got '" + line + "'"});
         continue;
       }
-      if (key == "title") lesson.title = value;
+      if (key == "title")
+        lesson.title = value;
       else if (key == "language") {
         if (value != "en" && value != "pt-BR")
           problems.push_back({at, "language: '" + value + "' is not supported; valid: en, pt-BR"});
         lesson.language = value;
       } else if (key == "order") {
-        if (!st::parse_int(value, lesson.order)) problems.push_back({at, "order: '" + value + "' is not a whole number"});
+        if (!st::parse_int(value, lesson.order))
+          problems.push_back({at, "order: '" + value + "' is not a whole number"});
       } else {
         problems.push_back({at, "unknown front-matter key '" + key + "'; valid: title, language, order"});
       }
@@ -167,7 +178,8 @@ Lesson parse_lesson(const std::string& text, const std::string& path, std::vecto
         continue;
       }
       const std::string name = head.substr(0, head.find(' '));
-      const std::string argument = head.find(' ') == std::string::npos ? "" : st::trim(head.substr(head.find(' ')));
+      const std::string argument =
+          head.find(' ') == std::string::npos ? "" : st::trim(head.substr(head.find(' ')));
       std::vector<std::string> body;
       size_t end = i + 1;
       while (end < lines.size() && st::trim(lines[end]) != ":::") body.push_back(lines[end++]);
@@ -183,42 +195,54 @@ Lesson parse_lesson(const std::string& text, const std::string& path, std::vecto
       }
       if (name == "panel") {
         if (std::find(lesson_panels().begin(), lesson_panels().end(), argument) == lesson_panels().end()) {
-          problems.push_back({at, "'::: panel " + argument + "': unknown panel; valid: conv, tconv, bn, network"});
+          problems.push_back(
+              {at, "'::: panel " + argument + "': unknown panel; valid: conv, tconv, bn, network"});
           continue;
         }
-        if (!step->panel.empty()) problems.push_back({at, "a step has one '::: panel' block; this one is the second"});
+        if (!step->panel.empty())
+          problems.push_back({at, "a step has one '::: panel' block; this one is the second"});
         step->panel = argument;
         for (size_t b = 0; b < body.size(); ++b) {
           const std::string setting = st::trim(body[b]);
           if (setting.empty() || setting[0] == '#') continue;
           const size_t eq = setting.find('=');
           if (eq == std::string::npos || eq == 0) {
-            problems.push_back({body_line + static_cast<int>(b), "a panel line is 'key=value'; got '" + setting + "'"});
+            problems.push_back(
+                {body_line + static_cast<int>(b), "a panel line is 'key=value'; got '" + setting + "'"});
             continue;
           }
           step->settings.push_back({st::trim(setting.substr(0, eq)), st::trim(setting.substr(eq + 1)),
                                     body_line + static_cast<int>(b)});
         }
       } else if (name == "controls") {
+        step->controls.line = at;
         for (size_t b = 0; b < body.size(); ++b) {
           const std::string rule = st::trim(body[b]);
           if (rule.empty() || rule[0] == '#') continue;
           const size_t eq = rule.find('=');
           const std::string key = eq == std::string::npos ? rule : st::trim(rule.substr(0, eq));
-          const auto items = eq == std::string::npos ? std::vector<std::string>{} : split_list(rule.substr(eq + 1));
-          if (key == "show") step->controls.show = items;
-          else if (key == "hide") step->controls.hide = items;
-          else if (key == "lock") step->controls.lock = items;
+          const auto items =
+              eq == std::string::npos ? std::vector<std::string>{} : split_list(rule.substr(eq + 1));
+          if (key == "show")
+            step->controls.show = items;
+          else if (key == "hide")
+            step->controls.hide = items;
+          else if (key == "lock")
+            step->controls.lock = items;
           else
-            problems.push_back({body_line + static_cast<int>(b),
-                                "a controls line is show=ID,..., hide=ID,... or lock=ID,...; got '" + rule + "'"});
+            problems.push_back(
+                {body_line + static_cast<int>(b),
+                 "a controls line is show=ID,..., hide=ID,... or lock=ID,...; got '" + rule + "'"});
         }
       } else if (name == "quiz") {
         Quiz quiz;
         quiz.line = at;
-        if (argument == "number") quiz.type = QuizType::Number;
-        else if (argument == "size") quiz.type = QuizType::Size;
-        else if (argument == "choice") quiz.type = QuizType::Choice;
+        if (argument == "number")
+          quiz.type = QuizType::Number;
+        else if (argument == "size")
+          quiz.type = QuizType::Size;
+        else if (argument == "choice")
+          quiz.type = QuizType::Choice;
         else {
           problems.push_back({at, "'::: quiz " + argument + "': the type is number, size or choice"});
           continue;
@@ -235,7 +259,8 @@ Lesson parse_lesson(const std::string& text, const std::string& path, std::vecto
   }
   if (in_code) problems.push_back({static_cast<int>(lines.size()), "a code block (```) is never closed"});
   if (lesson.steps.empty())
-    problems.push_back({static_cast<int>(lines.size()), "the lesson has no steps: each '## ' heading starts one"});
+    problems.push_back(
+        {static_cast<int>(lines.size()), "the lesson has no steps: each '## ' heading starts one"});
   return lesson;
 }
 

@@ -33,6 +33,7 @@ struct PanelSetting {
 
 struct ControlRules {
   std::vector<std::string> show, hide, lock;  // empty show: every control is shown
+  int line = 0;                               // of the ::: controls line
   bool empty() const { return show.empty() && hide.empty() && lock.empty(); }
 };
 

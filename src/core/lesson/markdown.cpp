@@ -157,10 +157,10 @@ int on_text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* user) {
 // Unicode sub/superscripts for the characters that have one.
 const std::map<char, const char*>& subscripts() {
   static const std::map<char, const char*> table = {
-      {'0', "₀"}, {'1', "₁"}, {'2', "₂"}, {'3', "₃"}, {'4', "₄"}, {'5', "₅"}, {'6', "₆"}, {'7', "₇"},
-      {'8', "₈"}, {'9', "₉"}, {'a', "ₐ"}, {'e', "ₑ"}, {'o', "ₒ"}, {'x', "ₓ"}, {'h', "ₕ"}, {'k', "ₖ"},
-      {'l', "ₗ"}, {'m', "ₘ"}, {'n', "ₙ"}, {'p', "ₚ"}, {'s', "ₛ"}, {'t', "ₜ"}, {'i', "ᵢ"}, {'+', "₊"},
-      {'-', "₋"}};
+      {'0', "₀"}, {'1', "₁"}, {'2', "₂"}, {'3', "₃"}, {'4', "₄"}, {'5', "₅"}, {'6', "₆"},
+      {'7', "₇"}, {'8', "₈"}, {'9', "₉"}, {'a', "ₐ"}, {'e', "ₑ"}, {'o', "ₒ"}, {'x', "ₓ"},
+      {'h', "ₕ"}, {'k', "ₖ"}, {'l', "ₗ"}, {'m', "ₘ"}, {'n', "ₙ"}, {'p', "ₚ"}, {'s', "ₛ"},
+      {'t', "ₜ"}, {'i', "ᵢ"}, {'+', "₊"}, {'-', "₋"}};
   return table;
 }
 const std::map<char, const char*>& superscripts() {
@@ -188,11 +188,12 @@ std::vector<TextBlock> parse_markdown(const std::string& text) {
 
 std::string math_to_text(const std::string& tex) {
   static const std::map<std::string, std::string> commands = {
-      {"times", "×"}, {"cdot", "·"},   {"le", "≤"},     {"leq", "≤"},    {"ge", "≥"},     {"geq", "≥"},
-      {"sqrt", "√"},  {"sum", "∑"},    {"gamma", "γ"},  {"beta", "β"},   {"epsilon", "ε"}, {"varepsilon", "ε"},
-      {"mu", "μ"},    {"sigma", "σ"},  {"lfloor", "⌊"}, {"rfloor", "⌋"}, {"lceil", "⌈"},  {"rceil", "⌉"},
-      {"to", "→"},    {"rightarrow", "→"}, {"approx", "≈"}, {"neq", "≠"}, {"pm", "±"},    {"alpha", "α"},
-      {"frac", ""},   {"left", ""},    {"right", ""},   {"quad", "  "},  {",", " "}};
+      {"times", "×"},   {"cdot", "·"},       {"le", "≤"},    {"leq", "≤"},   {"ge", "≥"},
+      {"geq", "≥"},     {"sqrt", "√"},       {"sum", "∑"},   {"gamma", "γ"}, {"beta", "β"},
+      {"epsilon", "ε"}, {"varepsilon", "ε"}, {"mu", "μ"},    {"sigma", "σ"}, {"lfloor", "⌊"},
+      {"rfloor", "⌋"},  {"lceil", "⌈"},      {"rceil", "⌉"}, {"to", "→"},    {"rightarrow", "→"},
+      {"approx", "≈"},  {"neq", "≠"},        {"pm", "±"},    {"alpha", "α"}, {"frac", ""},
+      {"left", ""},     {"right", ""},       {"quad", "  "}, {",", " "}};
   std::string out;
   for (size_t i = 0; i < tex.size();) {
     const char c = tex[i];

@@ -21,7 +21,7 @@ enum class TextBlockKind { Paragraph, Heading, ListItem, Code, Quote, Rule };
 
 struct TextBlock {
   TextBlockKind kind = TextBlockKind::Paragraph;
-  int level = 0;        // heading level, or list depth (1 = top level)
+  int level = 0;         // heading level, or list depth (1 = top level)
   bool ordered = false;  // list item of a numbered list
   int number = 0;        // its number
   std::vector<Run> runs;

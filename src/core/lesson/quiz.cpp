@@ -20,7 +20,8 @@ namespace {
 using Args = std::map<std::string, std::string>;
 
 std::string number_text(double v) {
-  if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15) return std::to_string(static_cast<int64_t>(std::llround(v)));
+  if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15)
+    return std::to_string(static_cast<int64_t>(std::llround(v)));
   std::ostringstream out;
   out.precision(6);
   out << v;
@@ -86,7 +87,8 @@ class Reader {
       return make_error(function_, ": needs ", key, "=N");
     }
     int v = 0;
-    if (!st::parse_int(it->second, v)) return make_error(function_, ": ", key, "='", it->second, "' is not a whole number");
+    if (!st::parse_int(it->second, v))
+      return make_error(function_, ": ", key, "='", it->second, "' is not a whole number");
     return v;
   }
   Result<double> real(const std::string& key, std::optional<double> fallback = std::nullopt) const {
@@ -97,7 +99,8 @@ class Reader {
       return make_error(function_, ": needs ", key, "=number");
     }
     double v = 0;
-    if (!st::parse_double(it->second, v)) return make_error(function_, ": ", key, "='", it->second, "' is not a number");
+    if (!st::parse_double(it->second, v))
+      return make_error(function_, ": ", key, "='", it->second, "' is not a number");
     return v;
   }
   // "1,2;3,4" -> (1, 1, rows, cols).
@@ -150,7 +153,8 @@ Result<Padding2d> conv_padding(const Reader& r, Size2d input, Size2d kernel, int
   std::vector<int> v;
   for (const std::string& p : parts) {
     int x = 0;
-    if (!st::parse_int(p, x) || x < 0) return make_error("padding='", *text, "': valid, same, full, N or T,B,L,R");
+    if (!st::parse_int(p, x) || x < 0)
+      return make_error("padding='", *text, "': valid, same, full, N or T,B,L,R");
     v.push_back(x);
   }
   if (v.size() == 1) return Padding2d{v[0], v[0], v[0], v[0]};
@@ -187,7 +191,8 @@ const std::map<std::string, Function>& functions() {
          const int stride = *r.integer("stride", 1), dilation = *r.integer("dilation", 1);
          auto padding = conv_padding(r, *input, *kernel, stride, dilation);
          if (!padding) return padding.error();
-         auto out = conv2d_output_size(*input, *kernel, Conv2dParams{stride, stride, *padding, dilation, dilation});
+         auto out =
+             conv2d_output_size(*input, *kernel, Conv2dParams{stride, stride, *padding, dilation, dilation});
          if (!out) return out.error();
          return size({out->h, out->w});
        }},
@@ -197,9 +202,10 @@ const std::map<std::string, Function>& functions() {
          auto kernel = r.size2("kernel");
          if (!input) return input.error();
          if (!kernel) return kernel.error();
-         const int s = *r.integer("stride", 1), p = *r.integer("padding", 0), op = *r.integer("output_padding", 0),
-                   d = *r.integer("dilation", 1);
-         auto out = conv_transpose2d_output_size(*input, *kernel, ConvTranspose2dParams{s, s, p, p, op, op, d, d});
+         const int s = *r.integer("stride", 1), p = *r.integer("padding", 0),
+                   op = *r.integer("output_padding", 0), d = *r.integer("dilation", 1);
+         auto out =
+             conv_transpose2d_output_size(*input, *kernel, ConvTranspose2dParams{s, s, p, p, op, op, d, d});
          if (!out) return out.error();
          return size({out->h, out->w});
        }},
@@ -245,10 +251,12 @@ const std::map<std::string, Function>& functions() {
          if (!input) return input.error();
          if (!kernel) return kernel.error();
          const int s = *r.integer("stride", 1), d = *r.integer("dilation", 1);
-         auto padding = conv_padding(r, Size2d{static_cast<int>(input->h()), static_cast<int>(input->w())},
-                                     Size2d{static_cast<int>(kernel->h()), static_cast<int>(kernel->w())}, s, d);
+         auto padding =
+             conv_padding(r, Size2d{static_cast<int>(input->h()), static_cast<int>(input->w())},
+                          Size2d{static_cast<int>(kernel->h()), static_cast<int>(kernel->w())}, s, d);
          if (!padding) return padding.error();
-         const Tensor bias = *Tensor::from_data({1}, std::vector<float>{static_cast<float>(*r.real("bias", 0.0))});
+         const Tensor bias =
+             *Tensor::from_data({1}, std::vector<float>{static_cast<float>(*r.real("bias", 0.0))});
          auto out = reference::conv2d(*input, *kernel, &bias, Conv2dParams{s, s, *padding, d, d});
          if (!out) return out.error();
          return cell_of(r, *out);
@@ -260,7 +268,8 @@ const std::map<std::string, Function>& functions() {
          if (!input) return input.error();
          if (!kernel) return kernel.error();
          const int s = *r.integer("stride", 1), p = *r.integer("padding", 0);
-         auto out = reference::conv_transpose2d(*input, *kernel, nullptr, ConvTranspose2dParams{s, s, p, p, 0, 0, 1, 1});
+         auto out = reference::conv_transpose2d(*input, *kernel, nullptr,
+                                                ConvTranspose2dParams{s, s, p, p, 0, 0, 1, 1});
          if (!out) return out.error();
          return cell_of(r, *out);
        }},
@@ -288,8 +297,10 @@ const std::map<std::string, Function>& functions() {
            return make_error("bn_normalize: index=", *index, " is outside 1..", values->size());
          const auto n = static_cast<int64_t>(values->size());
          const Tensor x = *Tensor::from_data({n, 1, 1, 1}, *values);
-         const Tensor gamma = *Tensor::from_data({1}, std::vector<float>{static_cast<float>(*r.real("gamma", 1.0))});
-         const Tensor beta = *Tensor::from_data({1}, std::vector<float>{static_cast<float>(*r.real("beta", 0.0))});
+         const Tensor gamma =
+             *Tensor::from_data({1}, std::vector<float>{static_cast<float>(*r.real("gamma", 1.0))});
+         const Tensor beta =
+             *Tensor::from_data({1}, std::vector<float>{static_cast<float>(*r.real("beta", 0.0))});
          Tensor mean({1}), var({1}, 1.0f);
          reference::BatchNormParams params;
          params.training = true;
@@ -388,7 +399,8 @@ bool mentions(const std::string& text, const QuizValue& value) {
     std::vector<int64_t> s;
     double v = 0;
     if (value.is_size && parse_size_text(word, s)) return s == value.size;
-    if (!value.is_size && st::parse_double(word, v)) return std::fabs(v - value.number) <= 1e-9 * std::max(1.0, std::fabs(v));
+    if (!value.is_size && st::parse_double(word, v))
+      return std::fabs(v - value.number) <= 1e-9 * std::max(1.0, std::fabs(v));
     return false;
   };
   for (size_t i = 0; i <= text.size(); ++i) {
@@ -457,8 +469,8 @@ Status check_quiz_answer(const Quiz& quiz) {
   if (!computed) return computed.error();
   if (quiz.type == QuizType::Choice) {
     if (!mentions(quiz.answer, *computed))
-      return make_error("the answer '", quiz.answer, "' does not say ", computed->text(), ", which '", quiz.compute,
-                        "' computes");
+      return make_error("the answer '", quiz.answer, "' does not say ", computed->text(), ", which '",
+                        quiz.compute, "' computes");
     for (const std::string& choice : quiz.choices)
       if (choice != quiz.answer && mentions(choice, *computed) && !mentions(quiz.answer, *computed))
         return make_error("the choice '", choice, "' also says ", computed->text());
@@ -484,15 +496,16 @@ Grade grade_answer(const Quiz& quiz, const std::string& given, const std::string
     auto value = parse_quiz_value(quiz.type, given);
     auto right = parse_quiz_value(quiz.type, quiz.answer);
     if (!value) {
-      grade.message = quiz.type == QuizType::Size ? (pt ? "Digite um tamanho, como 3x3." : "Type a size, such as 3x3.")
-                                                  : (pt ? "Digite um número." : "Type a number.");
+      grade.message = quiz.type == QuizType::Size
+                          ? (pt ? "Digite um tamanho, como 3x3." : "Type a size, such as 3x3.")
+                          : (pt ? "Digite um número." : "Type a number.");
       return grade;
     }
     grade.correct = right.ok() && same_value(*value, *right, quiz.tolerance);
   }
   grade.message = grade.correct ? (pt ? "Certo! " : "Right! ") + quiz.explain
-                                : (pt ? "Ainda não: a resposta é " : "Not quite: the answer is ") + quiz.answer + ". " +
-                                      quiz.explain;
+                                : (pt ? "Ainda não: a resposta é " : "Not quite: the answer is ") +
+                                      quiz.answer + ". " + quiz.explain;
   return grade;
 }
 

@@ -14,9 +14,9 @@ namespace convlab::lesson {
 
 struct QuizValue {
   bool is_size = false;
-  double number = 0;           // when !is_size
-  std::vector<int64_t> size;   // when is_size: 2 (HxW) or 3 (CxHxW) extents
-  std::string text() const;    // "3x3", "9", "0.5"
+  double number = 0;          // when !is_size
+  std::vector<int64_t> size;  // when is_size: 2 (HxW) or 3 (CxHxW) extents
+  std::string text() const;   // "3x3", "9", "0.5"
 };
 
 // "conv_output input=5x5 kernel=3 padding=valid" (functions in lessons/README.md).
