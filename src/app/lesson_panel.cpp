@@ -133,17 +133,25 @@ void LessonPanel::reload_if_changed(PanelContext& context) {
   const double now = ImGui::GetTime();
   if (now - last_check_ < kReloadCheckSeconds) return;
   last_check_ = now;
+  const ReloadResult result = reload_if_changed();
+  if (!context.status) return;
+  if (result == ReloadResult::Reloaded)
+    context.status->info("Reloaded " + fs::path(path_).filename().string());
+  if (result == ReloadResult::Broken)
+    context.status->error(path_ + " has problems; still showing the last good version");
+}
+
+LessonPanel::ReloadResult LessonPanel::reload_if_changed() {
   std::error_code ec;
   const auto modified = fs::last_write_time(path_, ec);
-  if (ec || modified == modified_) return;
+  if (path_.empty() || ec || modified == modified_) return ReloadResult::Unchanged;
   modified_ = modified;
   std::vector<lesson::Problem> problems;
   lesson::Lesson parsed = lesson::load_lesson(path_, problems);
   if (!problems.empty()) {
     // Keep showing the last good version; list what is wrong.
     problems_ = std::move(problems);
-    if (context.status) context.status->error(path_ + " has problems; still showing the last good version");
-    return;
+    return ReloadResult::Broken;
   }
   const int step = step_;
   lesson_ = std::move(parsed);
@@ -152,7 +160,7 @@ void LessonPanel::reload_if_changed(PanelContext& context) {
   text_.clear();
   go_to(step);
   applied_step_ = -1;
-  if (context.status) context.status->info("Reloaded " + fs::path(path_).filename().string());
+  return ReloadResult::Reloaded;
 }
 
 void LessonPanel::apply_step(PanelContext& context) {

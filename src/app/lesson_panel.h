@@ -35,6 +35,12 @@ class LessonPanel : public Panel {
   int step() const { return step_; }
   // Settings the step could not apply (shown in the panel), empty when fine.
   const std::string& step_errors() const { return step_errors_; }
+  // Re-reads the file when it changed on disk (the panel asks twice a
+  // second), keeping the step; a broken edit keeps the last good lesson
+  // and lists its problems.
+  enum class ReloadResult { Unchanged, Reloaded, Broken };
+  ReloadResult reload_if_changed();
+  const std::vector<lesson::Problem>& reload_problems() const { return problems_; }
 
  private:
   struct QuizState {

@@ -199,7 +199,6 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
       const float width = q.max.x - q.min.x - 0.3f * font;
       ImFont* heading = context.heading_font ? context.heading_font : ImGui::GetFont();
       const float heading_size = std::min(heading->FontSize, 0.48f * (q.max.y - q.min.y));
-      const ImVec2 name_size = heading->CalcTextSizeA(heading_size, FLT_MAX, 0, b.name.c_str());
       const auto real = state.shapes.find(b.name);
       const Shape& shape = real != state.shapes.end() ? real->second : b.shape;
       const std::string detail =
@@ -212,13 +211,21 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
         detail_extent = mono->CalcTextSizeA(detail_size, FLT_MAX, 0, detail.c_str());
       }
       const bool two_lines = detail_size >= 0.55f * font;
-      const float block_h = name_size.y + (two_lines ? detail_extent.y : 0.0f);
+      // The op's settings next to the name when the box is wide enough.
+      std::string name = b.name;
+      if (!b.brief.empty()) {
+        const std::string with_brief = b.name + "  " + b.brief;
+        if (heading->CalcTextSizeA(heading_size, FLT_MAX, 0, with_brief.c_str()).x <= width)
+          name = with_brief;
+      }
+      const ImVec2 label_size = heading->CalcTextSizeA(heading_size, FLT_MAX, 0, name.c_str());
+      const float block_h = label_size.y + (two_lines ? detail_extent.y : 0.0f);
       const float y0 = 0.5f * (q.min.y + q.max.y - block_h);
-      draw->AddText(heading, heading_size, ImVec2(0.5f * (q.min.x + q.max.x - name_size.x), y0), text,
-                    b.name.c_str());
+      draw->AddText(heading, heading_size, ImVec2(0.5f * (q.min.x + q.max.x - label_size.x), y0), text,
+                    name.c_str());
       if (two_lines)
         draw->AddText(mono, detail_size,
-                      ImVec2(0.5f * (q.min.x + q.max.x - detail_extent.x), y0 + name_size.y),
+                      ImVec2(0.5f * (q.min.x + q.max.x - detail_extent.x), y0 + label_size.y),
                       with_alpha(p.text, 0.85f * alpha), detail.c_str());
     }
     // The block's time under it, when the run was timed.
@@ -239,6 +246,11 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
     ImGui::BeginTooltip();
     ImGui::PushTextWrapPos(28.0f * font);
     ImGui::Text("%s: %s", hovered_block->name.c_str(), hovered_block->summary.c_str());
+    if (!hovered_block->nodes.empty()) {
+      std::string nodes;
+      for (const std::string& n : hovered_block->nodes) nodes += (nodes.empty() ? "" : " → ") + n;
+      ImGui::TextDisabled("%s", nodes.c_str());
+    }
     if (hovered_block->shape.size() == 4) ImGui::Text("output %s", shape_line(hovered_block->shape).c_str());
     ImGui::TextDisabled("Click to inspect this layer.");
     ImGui::PopTextWrapPos();

@@ -4,6 +4,7 @@
 // trip exactly; the lesson panel opens, steps and answers.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -178,4 +179,25 @@ TEST_CASE("lesson panel: opens a shipped lesson by name, steps with the clicker 
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.message().find("/nonexistent/lesson.md:0:") != std::string::npos);
   CHECK(panel.lesson().title == "Padding");  // the open lesson stays
+}
+
+TEST_CASE(
+    "lesson panel: an edited lesson file is reloaded at the same step; a broken edit keeps the last good "
+    "one") {
+  const std::string text = "---\ntitle: First\nlanguage: en\n---\n## A\nText.\n## B\nMore.\n";
+  const std::string path = write_temp("reload.md", text);
+  LessonPanel panel;
+  REQUIRE(panel.apply_setting("file", path).ok());
+  REQUIRE(panel.apply_setting("step", "2").ok());
+  CHECK(panel.reload_if_changed() == LessonPanel::ReloadResult::Unchanged);
+  std::ofstream(path) << "---\ntitle: Second\nlanguage: en\n---\n## A\n## B\n## C\n";
+  fs::last_write_time(path, fs::last_write_time(path) + std::chrono::seconds(2));
+  CHECK(panel.reload_if_changed() == LessonPanel::ReloadResult::Reloaded);
+  CHECK(panel.lesson().title == "Second");
+  CHECK(panel.step() == 1);
+  std::ofstream(path) << "---\ntitle: Broken\n";
+  fs::last_write_time(path, fs::last_write_time(path) + std::chrono::seconds(4));
+  CHECK(panel.reload_if_changed() == LessonPanel::ReloadResult::Broken);
+  CHECK(panel.lesson().title == "Second");
+  CHECK_FALSE(panel.reload_problems().empty());
 }

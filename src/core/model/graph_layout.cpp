@@ -19,6 +19,18 @@ std::string conv_summary(const GraphNode& node) {
   return text + ", " + std::to_string(node.out_channels) + " filters";
 }
 
+// "4×4 /2 p1", "4×4 d2 p3", "T 4×4 ×2 p1": what fits in a diagram box.
+std::string conv_brief(const GraphNode& node) {
+  const bool transposed = node.op == OpKind::ConvTranspose2d;
+  const int stride = transposed ? node.tconv.stride_h : node.conv.stride_h;
+  const int padding = transposed ? node.tconv.padding_h : node.conv.padding.top;
+  const int dilation = transposed ? node.tconv.dilation_h : node.conv.dilation_h;
+  std::string text = std::to_string(node.kernel) + "×" + std::to_string(node.kernel);
+  if (stride > 1) text += (transposed ? " ×" : " /") + std::to_string(stride);
+  if (dilation > 1) text += " d" + std::to_string(dilation);
+  return text + " p" + std::to_string(padding);
+}
+
 }  // namespace
 
 const LayoutBlock* GraphLayout::find(const std::string& name) const {
@@ -74,10 +86,12 @@ Result<GraphLayout> layout_graph(const Graph& graph, int64_t side) {
       case OpKind::Conv2d:
         block.kind = BlockKind::Conv;
         block.summary = conv_summary(node);
+        block.brief = conv_brief(node);
         break;
       case OpKind::ConvTranspose2d:
         block.kind = BlockKind::TransposedConv;
         block.summary = conv_summary(node);
+        block.brief = conv_brief(node);
         break;
       case OpKind::EmbedBroadcast:
         block.kind = BlockKind::Embedding;

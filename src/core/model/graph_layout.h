@@ -19,6 +19,7 @@ struct LayoutBlock {
   std::vector<std::string> nodes;  // its graph nodes in order ("conv1", "conv1_bn", "c1")
   BlockKind kind = BlockKind::Conv;
   std::string summary;  // "conv 4x4 stride 2 pad 1 + BN + ReLU"
+  std::string brief;    // convolutions: "4×4 /2 p1" (kernel, stride, dilation, padding), for a small box
   Shape shape;          // output shape for the example input
   int column = 0;       // execution order (inputs first)
   int level = 0;        // log2(input height / this height): 0 at full size
