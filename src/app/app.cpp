@@ -1,6 +1,6 @@
 #include "app/app.h"
 
-#include <epoxy/gl.h>
+#include "platform/gl.h"
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -12,16 +12,21 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <memory>
 
 #include "app/fonts.h"
 #include "app/frame_stats.h"
 #include "app/framebuffer_image.h"
 #include "app/lesson_panel.h"
+#include "app/link_state.h"
 #include "app/register_panels.h"
 #include "app/status_bar.h"
 #include "app/theme.h"
 #include "app/view_file.h"
-#include "app/window.h"
+#include "core/io/asset_paths.h"
+#include "platform/platform.h"
+#include "platform/window.h"
 
 namespace convlab::app {
 
@@ -70,9 +75,16 @@ class Shell {
                                  const std::vector<std::pair<std::string, std::string>>& panel_settings) {
       open_panel(id, panel_settings);
     };
+    // Every copy (views, lesson steps, links) reaches the system's or the
+    // browser's clipboard through the platform.
+    ImGui::GetIO().SetClipboardTextFn = [](void*, const char* text) { platform::copy_text(text); };
     glfwSetWindowUserPointer(window_.handle(), this);
     glfwSetDropCallback(window_.handle(), [](GLFWwindow* w, int count, const char** paths) {
       static_cast<Shell*>(glfwGetWindowUserPointer(w))->on_drop(count, paths);
+    });
+    platform::on_file_offered([this](const std::string& path) {
+      const char* paths[] = {path.c_str()};
+      on_drop(1, paths);
     });
   }
 
@@ -136,6 +148,7 @@ class Shell {
   void set_scale(float scale) {
     settings_.scale = std::clamp(std::round(scale * 10.0f) / 10.0f, kMinScale, kMaxScale);
     style_dirty_ = true;
+    settings_changed();
     status_.info("Scale " + std::to_string(static_cast<int>(std::lround(settings_.scale * 100))) + "%");
   }
 
@@ -153,6 +166,18 @@ class Shell {
   void set_theme(Theme theme) {
     settings_.theme = theme;
     style_dirty_ = true;
+    settings_changed();
+  }
+
+  // Theme and scale are remembered as soon as they change (a browser tab
+  // has no "on exit"); batch runs never write them.
+  void settings_changed() {
+    if (settings_path_.empty()) return;
+    Status written = save_settings(settings_path_, settings_);
+    if (written.ok())
+      platform::keep_file(settings_path_);
+    else
+      status_.error("settings not saved: " + written.message());
   }
 
   void handle_keys() {
@@ -201,6 +226,12 @@ class Shell {
         open_view_popup_ = 1;
       }
       if (ImGui::MenuItem("Open a view...")) open_view_popup_ = 2;
+      if (platform::has_file_chooser() && ImGui::MenuItem("Open a file (photo, lesson, view)..."))
+        platform::pick_file();
+      if (ImGui::MenuItem("Copy link to this view")) {
+        platform::copy_text(platform::page_address() + make_link(link_pairs()));
+        status_.info("Copied the link: it opens this view (put it in your slides).");
+      }
       ImGui::Separator();
       if (ImGui::MenuItem("Presenter mode", "F11", presenter_)) set_presenter(!presenter_);
       ImGui::Separator();
@@ -243,7 +274,7 @@ class Shell {
     if (ImGui::Button(view_popup_ == 1 ? "Save" : "Open") || entered) {
       Status done = view_popup_ == 1 ? save_view(view_path_) : open_view(view_path_);
       if (done.ok())
-        status_.info(view_popup_ == 1 ? "Saved " + view_path_ : "Opened " + view_path_);
+        status_.info(view_popup_ == 1 ? platform::deliver_file(view_path_) : "Opened " + view_path_);
       else
         status_.error(done.message());
       ImGui::CloseCurrentPopup();
@@ -254,6 +285,53 @@ class Shell {
   }
 
  public:
+  void set_settings_path(std::string path) { settings_path_ = std::move(path); }
+
+  // The console contract: "convlab: ready|error|colorized ..." lines.
+  void enable_log() {
+    log_ = true;
+    context_.log = [](const std::string& line) { platform::console_line("convlab: " + line); };
+    status_.on_error = [](const std::string& message) {
+      platform::console_line("convlab: error " + message);
+    };
+  }
+  // A state was applied: "ready" is printed again once the panel is idle.
+  void state_applied() {
+    ready_sent_ = false;
+    idle_frames_ = 0;
+  }
+  // Called after each frame: prints "ready" once the active panel has been
+  // idle for a few frames (ImGui's layout has settled, work is done).
+  void after_frame() {
+    if (!log_ || ready_sent_) return;
+    if (active_panel_busy()) {
+      idle_frames_ = 0;
+      return;
+    }
+    if (++idle_frames_ < kScreenshotFrames) return;
+    ready_sent_ = true;
+    std::string line = "convlab: ready " + panels_.at(active_).id();
+    for (const auto& [key, value] : link_pairs())
+      if (key != "panel") line += " " + key + "=" + value;
+    platform::console_line(line);
+  }
+
+  // The active view as link keys: a lesson by name and step, any other panel
+  // by its state text; presenter mode when on.
+  std::vector<std::pair<std::string, std::string>> link_pairs() {
+    std::vector<std::pair<std::string, std::string>> pairs;
+    Panel& panel = panels_.at(active_);
+    if (auto* lesson = dynamic_cast<LessonPanel*>(&panel); lesson && !lesson->lesson().steps.empty()) {
+      pairs.emplace_back("lesson", lesson_link_name(lesson->lesson().path, lessons_folder().value_or("")));
+      pairs.emplace_back("step", std::to_string(lesson->step() + 1));
+    } else {
+      pairs.emplace_back("panel", panel.id());
+      for (auto& pair : state_pairs(panel.state_text())) pairs.push_back(std::move(pair));
+    }
+    if (presenter_) pairs.emplace_back("presenter", "1");
+    return pairs;
+  }
+
   Status save_view(const std::string& path) {
     Panel& panel = panels_.at(active_);
     return write_view_file(path, panel.id(), panel.state_text());
@@ -386,9 +464,30 @@ class Shell {
   }
 
   void on_drop(int count, const char** paths) {
-    Panel& panel = panels_.at(active_);
     for (int i = 0; i < count; ++i) {
-      if (panel.on_file_dropped(paths[i])) continue;
+      const std::string path = paths[i];
+      const std::string extension = std::filesystem::path(path).extension().string();
+      // A view or a lesson opens wherever it is dropped.
+      if (extension == ".view") {
+        Status opened = open_view(path);
+        if (opened.ok())
+          status_.info("Opened " + path);
+        else
+          status_.error(opened.message());
+        continue;
+      }
+      if (extension == ".md") {
+        open_panel("lesson", {{"file", path}});
+        continue;
+      }
+      Panel& panel = panels_.at(active_);
+      if (panel.on_file_dropped(path)) continue;
+      // A photo dropped on a panel that takes none goes to the colorizer.
+      if (auto network = panels_.find("network");
+          network.ok() && panels_.at(network.value()).on_file_dropped(path)) {
+        switch_to_ = network.value();
+        continue;
+      }
       std::string takers;
       for (const std::string& title : panels_.titles_taking_files())
         takers += (takers.empty() ? "" : ", ") + title;
@@ -414,6 +513,9 @@ class Shell {
   std::string view_path_;
   bool style_dirty_ = true;
   bool quit_ = false;
+  std::string settings_path_;  // empty: batch run, nothing written
+  bool log_ = false, ready_sent_ = false;
+  int idle_frames_ = 0;
 };
 
 Status save_screenshot(Window& window, const std::string& path) {
@@ -426,99 +528,214 @@ Status save_screenshot(Window& window, const std::string& path) {
   return save_image(path, image_from_gl_rows(width, height, rows));
 }
 
-// --lesson FILE --play: every step rendered until its panel is done; a step
-// whose settings fail, or that puts an error on the status bar, fails the run.
-int play_lesson(Window& window, Shell& shell) {
-  LessonPanel* lesson = shell.lesson_panel();
-  if (lesson == nullptr || lesson->lesson().steps.empty()) {
-    std::fprintf(stderr, "convlab: --play needs --lesson FILE\n");
-    return kExitUsage;
-  }
-  int failed = 0;
-  const int steps = static_cast<int>(lesson->lesson().steps.size());
-  for (int step = 0; step < steps; ++step) {
-    (void)lesson->apply_setting("step", std::to_string(step + 1));
-    shell.status().info("");
-    int frame = 0;
-    for (; frame < kMaxBusyFrames && (frame < kScreenshotFrames || shell.active_panel_busy()); ++frame) {
-      glfwPollEvents();
-      shell.render_frame();
-      glfwSwapBuffers(window.handle());
-    }
-    const bool error = !lesson->step_errors().empty() || shell.status().is_error();
-    const std::string& title = lesson->lesson().steps[static_cast<size_t>(step)].title;
-    std::printf("step %d/%d %s: %s\n", step + 1, steps, title.c_str(), error ? "FAILED" : "ok");
-    if (error) {
-      ++failed;
-      std::fprintf(stderr, "%s%s\n", lesson->step_errors().c_str(),
-                   shell.status().is_error() ? shell.status().message().c_str() : "");
-    }
-  }
-  std::printf("%s: %d of %d steps ok\n", lesson->lesson().path.c_str(), steps - failed, steps);
-  return failed == 0 ? kExitOk : kExitRuntime;
-}
+// What the frames are for. Each mode is a small state machine that the
+// platform's loop calls once per frame, so the same code runs under the
+// desktop's loop and the browser's animation frames.
+class FrameDriver {
+ public:
+  virtual ~FrameDriver() = default;
+  // Renders one frame; false when the run is over (exit_code() says how).
+  virtual bool frame(Window& window, Shell& shell) = 0;
+  int exit_code() const { return code_; }
 
-int run_frames(Window& window, Shell& shell, const AppOptions& options) {
-  if (options.play) return play_lesson(window, shell);
-  if (!options.screenshot.empty()) {
-    for (int frame = 0; frame < kMaxBusyFrames && shell.active_panel_busy(); ++frame) {
-      glfwPollEvents();
-      shell.render_frame();
-      glfwSwapBuffers(window.handle());
+ protected:
+  static void render(Window& window, Shell& shell, bool swap = true) {
+    glfwPollEvents();
+    shell.render_frame();
+    if (swap) glfwSwapBuffers(window.handle());
+    shell.after_frame();
+  }
+  int code_ = kExitOk;
+};
+
+// The app as people use it: until the window closes or Ctrl+Q.
+class InteractiveDriver final : public FrameDriver {
+ public:
+  bool frame(Window& window, Shell& shell) override {
+    if (glfwWindowShouldClose(window.handle()) || shell.quit_requested()) return false;
+    render(window, shell);
+    return true;
+  }
+};
+
+// --screenshot: frames until the panel is idle, a few more for the layout,
+// then the back buffer of the last one is saved.
+class ScreenshotDriver final : public FrameDriver {
+ public:
+  explicit ScreenshotDriver(std::string path) : path_(std::move(path)) {}
+  bool frame(Window& window, Shell& shell) override {
+    if (busy_frames_ < kMaxBusyFrames && shell.active_panel_busy()) {
+      ++busy_frames_;
+      render(window, shell);
+      return true;
     }
-    for (int frame = 0; frame < kScreenshotFrames; ++frame) {
-      glfwPollEvents();
-      shell.render_frame();
-      if (frame + 1 < kScreenshotFrames) glfwSwapBuffers(window.handle());
-    }
-    Status saved = save_screenshot(window, options.screenshot);
+    const bool last = ++settle_frames_ == kScreenshotFrames;
+    render(window, shell, !last);
+    if (!last) return true;
+    Status saved = save_screenshot(window, path_);
     if (!saved.ok()) {
       std::fprintf(stderr, "convlab: --screenshot: %s\n", saved.message().c_str());
-      return kExitRuntime;
+      code_ = kExitRuntime;
+      return false;
     }
     int width = 0, height = 0;
     window.framebuffer_size(width, height);
-    std::printf("convlab: saved %s (%dx%d)\n", options.screenshot.c_str(), width, height);
-    return kExitOk;
+    std::printf("convlab: saved %s (%dx%d)\n", path_.c_str(), width, height);
+    return false;
   }
-  if (options.bench_frames > 0) {
-    std::vector<double> ms;
-    ms.reserve(static_cast<size_t>(options.bench_frames));
-    for (int frame = 0; frame < options.bench_frames; ++frame) {
-      const auto start = std::chrono::steady_clock::now();
-      glfwPollEvents();
-      shell.render_frame();
-      glfwSwapBuffers(window.handle());
-      glFinish();  // count the GPU's work, not just the queueing of it
-      ms.push_back(
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+
+ private:
+  std::string path_;
+  int busy_frames_ = 0, settle_frames_ = 0;
+};
+
+// --bench-frames N: the median frame time, the GPU's work included.
+class BenchDriver final : public FrameDriver {
+ public:
+  explicit BenchDriver(int frames) : frames_(frames) { ms_.reserve(static_cast<size_t>(frames)); }
+  bool frame(Window& window, Shell& shell) override {
+    const auto start = std::chrono::steady_clock::now();
+    render(window, shell);
+    glFinish();  // count the GPU's work, not just the queueing of it
+    ms_.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    if (static_cast<int>(ms_.size()) < frames_) return true;
+    std::printf("frames %d  median %.3f ms  (%s)\n", frames_, median(ms_), gl_string(GL_RENDERER).c_str());
+    return false;
+  }
+
+ private:
+  int frames_;
+  std::vector<double> ms_;
+};
+
+// --play / play=1: every step of the lesson rendered until its panel is
+// done; a step whose settings fail, or that puts an error on the status
+// bar, fails the run.
+class PlayDriver final : public FrameDriver {
+ public:
+  bool frame(Window& window, Shell& shell) override {
+    LessonPanel* lesson = shell.lesson_panel();
+    if (lesson == nullptr || lesson->lesson().steps.empty()) {
+      std::fprintf(stderr, "convlab: --play needs --lesson FILE\n");
+      code_ = kExitUsage;
+      return false;
     }
-    std::printf("frames %d  median %.3f ms  (%s)\n", options.bench_frames, median(ms),
-                gl_string(GL_RENDERER).c_str());
-    return kExitOk;
+    const int steps = static_cast<int>(lesson->lesson().steps.size());
+    if (frame_ == 0) {
+      (void)lesson->apply_setting("step", std::to_string(step_ + 1));
+      shell.status().info("");
+    }
+    render(window, shell);
+    ++frame_;
+    if (frame_ < kMaxBusyFrames && (frame_ < kScreenshotFrames || shell.active_panel_busy())) return true;
+    const bool error = !lesson->step_errors().empty() || shell.status().is_error();
+    const std::string& title = lesson->lesson().steps[static_cast<size_t>(step_)].title;
+    platform::console_line("step " + std::to_string(step_ + 1) + "/" + std::to_string(steps) + " " + title +
+                           ": " + (error ? "FAILED" : "ok"));
+    if (error) {
+      ++failed_;
+      std::fprintf(stderr, "%s%s\n", lesson->step_errors().c_str(),
+                   shell.status().is_error() ? shell.status().message().c_str() : "");
+    }
+    frame_ = 0;
+    if (++step_ < steps) return true;
+    platform::console_line(lesson->lesson().path + ": " + std::to_string(steps - failed_) + " of " +
+                           std::to_string(steps) + " steps ok");
+    platform::console_line("convlab: played " + std::to_string(steps) + " steps, " + std::to_string(failed_) +
+                           " failed");
+    code_ = failed_ == 0 ? kExitOk : kExitRuntime;
+    return false;
   }
-  while (!glfwWindowShouldClose(window.handle()) && !shell.quit_requested()) {
-    glfwPollEvents();
-    shell.render_frame();
-    glfwSwapBuffers(window.handle());
+
+ private:
+  int step_ = 0, frame_ = 0, failed_ = 0;
+};
+
+// Everything the running app owns, on the heap: in the browser the main loop
+// outlives run_app's stack frame.
+struct RunningApp {
+  PanelRegistry panels;
+  std::unique_ptr<Window> window;
+  std::unique_ptr<Shell> shell;
+  std::unique_ptr<FrameDriver> driver;
+  std::string settings_path;
+  bool batch = false;
+
+  // After the last frame: panels free their GL objects while the context
+  // lives; the window's size is remembered.
+  int close() {
+    Settings final_settings = shell->settings();
+    shell.reset();
+    panels.clear();
+    if (!batch) {
+      // Saved in the size the user chose, before the monitor's scale.
+      int width = 0, height = 0;
+      window->size(width, height);
+      const float content = window->content_scale();
+      final_settings.window_width = std::clamp(
+          static_cast<int>(std::lround(static_cast<float>(width) / content)), kMinWindowSide, kMaxWindowSide);
+      final_settings.window_height =
+          std::clamp(static_cast<int>(std::lround(static_cast<float>(height) / content)), kMinWindowSide,
+                     kMaxWindowSide);
+      Status written = save_settings(settings_path, final_settings);
+      if (written.ok())
+        platform::keep_file(settings_path);
+      else
+        std::fprintf(stderr, "convlab: warning: settings not saved: %s\n", written.message().c_str());
+    }
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    const int code = driver->exit_code();
+    window.reset();
+    return code;
   }
-  return kExitOk;
+};
+
+// A link's state, applied before the window opens. Unlike --set, a bad
+// value does not stop the app: it is reported and the rest still opens.
+void apply_link(const LinkState& link, AppOptions& options, std::vector<std::string>& problems) {
+  problems = link.problems;
+  if (!link.panel.empty()) options.panel = link.panel;
+  if (!link.lesson.empty())
+    options.lesson = resolve_lesson(link.lesson, lessons_folder().value_or("lessons"));
+  if (link.step > 0) options.step = link.step;
+  options.presenter = options.presenter || link.presenter;
+  options.play = options.play || link.play;
+  options.log = options.log || link.log;
 }
 
 }  // namespace
 
-int run_app(const AppOptions& options) {
+int run_app(const AppOptions& given) {
+  AppOptions options = given;
+  std::vector<std::string> link_problems;
+  LinkState link;
+  // The browser's page fragment, or --link on the desktop.
+  const std::string link_text = !options.link.empty() ? options.link : platform::opened_link();
+  if (!link_text.empty()) {
+    link = parse_link(link_text);
+    apply_link(link, options, link_problems);
+  }
+
   // Every option and setting is checked before a window opens, so a typo
   // never leaves a window behind.
-  PanelRegistry panels = make_panels();
+  auto app = std::make_unique<RunningApp>();
+  PanelRegistry& panels = app->panels;
+  panels = make_panels();
   size_t first_panel = 0;
   if (!options.panel.empty()) {
     auto found = panels.find(options.panel);
     if (!found.ok()) {
-      std::fprintf(stderr, "convlab: --panel: %s\n", found.message().c_str());
-      return kExitUsage;
+      if (link_text.empty()) {
+        std::fprintf(stderr, "convlab: --panel: %s\n", found.message().c_str());
+        return kExitUsage;
+      }
+      link_problems.push_back("panel: " + found.message());
+    } else {
+      first_panel = found.value();
     }
-    first_panel = found.value();
   }
   // A lesson (and its step) opens in the lesson panel.
   if (!options.lesson.empty()) {
@@ -526,14 +743,21 @@ int run_app(const AppOptions& options) {
     if (lesson.ok()) {
       if (options.panel.empty()) first_panel = lesson.value();
       Status opened = panels.at(lesson.value()).apply_setting("file", options.lesson);
-      if (opened.ok() && options.step > 0)
+      if (!opened.ok() && !link_text.empty()) {
+        link_problems.push_back("lesson: " + opened.message());
+      } else if (opened.ok() && options.step > 0) {
         opened = panels.at(lesson.value()).apply_setting("step", std::to_string(options.step));
+        if (!opened.ok() && !link_text.empty()) {
+          link_problems.push_back(opened.message());
+          opened = {};
+        }
+      }
       if (!opened.ok()) {
         std::fprintf(stderr, "convlab: --lesson: %s\n", opened.message().c_str());
         return kExitUsage;
       }
     }
-  } else if (options.step > 0) {
+  } else if (options.step > 0 && link_text.empty()) {
     std::fprintf(stderr, "convlab: --step needs --lesson FILE\n");
     return kExitUsage;
   }
@@ -563,10 +787,17 @@ int run_app(const AppOptions& options) {
       return kExitUsage;
     }
   }
+  // The link's own settings: each bad one reported, the others applied.
+  for (const PanelSetting& setting : link.settings) {
+    Status applied = panels.at(first_panel).apply_setting(setting.key, setting.value);
+    if (!applied.ok()) link_problems.push_back(applied.message());
+  }
 
-  const std::string settings_path = options.batch() ? "" : default_settings_path();
+  app->batch = options.batch();
+  app->settings_path = app->batch ? "" : default_settings_path();
+  if (!app->settings_path.empty()) platform::restore_file(app->settings_path);
   std::string warning;
-  Settings saved = load_settings(settings_path, warning);
+  Settings saved = load_settings(app->settings_path, warning);
   if (!warning.empty()) std::fprintf(stderr, "convlab: warning: %s\n", warning.c_str());
   auto settings = apply_options(saved, options);
   if (!settings.ok()) {
@@ -580,42 +811,42 @@ int run_app(const AppOptions& options) {
     std::fprintf(stderr, "convlab: %s\n", window.message().c_str());
     return kExitRuntime;
   }
+  app->window = std::move(window).value();
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // the shell keeps its own settings file
-  ImGui_ImplGlfw_InitForOpenGL(window.value()->handle(), true);
-  ImGui_ImplOpenGL3_Init("#version 430 core");
+  ImGui_ImplGlfw_InitForOpenGL(app->window->handle(), true);
+  ImGui_ImplOpenGL3_Init(platform::glsl_version());
 
-  int code = kExitOk;
-  Settings final_settings = settings.value();
-  {
-    Shell shell(*window.value(), panels, settings.value(), first_panel, options.batch());
-    if (!warning.empty()) shell.status().error(warning);
-    if (options.presenter) shell.set_presenter_now(true);
-    code = run_frames(*window.value(), shell, options);
-    final_settings = shell.settings();
-  }
-  // Panels hold GL objects (textures, buffers): freed while the context lives.
-  panels.clear();
-  if (!options.batch()) {
-    // Saved in the size the user chose, before the monitor's scale.
-    int width = 0, height = 0;
-    window.value()->size(width, height);
-    const float content = window.value()->content_scale();
-    final_settings.window_width = std::clamp(
-        static_cast<int>(std::lround(static_cast<float>(width) / content)), kMinWindowSide, kMaxWindowSide);
-    final_settings.window_height = std::clamp(
-        static_cast<int>(std::lround(static_cast<float>(height) / content)), kMinWindowSide, kMaxWindowSide);
-    Status written = save_settings(settings_path, final_settings);
-    if (!written.ok())
-      std::fprintf(stderr, "convlab: warning: settings not saved: %s\n", written.message().c_str());
-  }
+  app->shell = std::make_unique<Shell>(*app->window, panels, settings.value(), first_panel, app->batch);
+  Shell& shell = *app->shell;
+  shell.set_settings_path(app->settings_path);
+  if (options.log) shell.enable_log();
+  if (!warning.empty()) shell.status().error(warning);
+  for (const std::string& problem : link_problems) shell.status().error("link: " + problem);
+  if (options.presenter) shell.set_presenter_now(true);
+  shell.state_applied();
 
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  return code;
+  if (options.play)
+    app->driver = std::make_unique<PlayDriver>();
+  else if (!options.screenshot.empty())
+    app->driver = std::make_unique<ScreenshotDriver>(options.screenshot);
+  else if (options.bench_frames > 0)
+    app->driver = std::make_unique<BenchDriver>(options.bench_frames);
+  else
+    app->driver = std::make_unique<InteractiveDriver>();
+
+  // The desktop's loop returns here with the exit code; the browser's never
+  // returns (its page lives on), and `app` lives with it.
+  RunningApp* running = app.release();
+  auto code = std::make_shared<int>(kExitOk);
+  platform::run_main_loop([running] { return running->driver->frame(*running->window, *running->shell); },
+                          [running, code] {
+                            *code = running->close();
+                            delete running;
+                          });
+  return *code;
 }
 
 }  // namespace convlab::app

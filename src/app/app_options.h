@@ -37,6 +37,8 @@ struct AppOptions {
   bool presenter = false;
   bool play = false;  // with --lesson: show every step in turn, then exit (1 if one failed)
   std::string view;   // a saved view file to open
+  std::string link;   // a link fragment ("#panel=conv&stride=2"): link_state.h
+  bool log = false;   // the console contract: one line per event
 
   // Screenshots and benchmarks are reproducible: they ignore and never write
   // the saved settings.

@@ -1,6 +1,6 @@
 #include "app/gl_texture.h"
 
-#include <epoxy/gl.h>
+#include "platform/gl.h"
 
 #include <cstdint>
 #include <utility>

@@ -1,6 +1,5 @@
 #include "app/layer_inspector.h"
 
-#include <epoxy/gl.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 
 #include "app/grid_view.h"
 #include "app/panel_widgets.h"
+#include "core/explore/atlas_paint.h"
 #include "core/explore/colormap.h"
 #include "core/explore/step_text.h"
 #include "core/ops/reference.h"
@@ -20,16 +20,13 @@ namespace {
 constexpr int kMaxTile = 128;  // thumbnail pixels on the long side, before the panel scales them
 constexpr int kHistogramBins = 48;
 
-ImTextureID texture_id(unsigned texture) {
-  return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture));
-}
-
 std::string number(double value) { return explore::format_value(static_cast<float>(value), 4); }
 
 // The ranges each tile is colored by: its own channel's (structure shows in
 // every channel, even a weak one).
-std::vector<gpu::AtlasRange> channel_ranges(const explore::ActivationSummary& summary, int first, int count) {
-  std::vector<gpu::AtlasRange> ranges;
+std::vector<explore::AtlasRange> channel_ranges(const explore::ActivationSummary& summary, int first,
+                                                int count) {
+  std::vector<explore::AtlasRange> ranges;
   for (int c = first; c < first + count; ++c) {
     const explore::ValueSummary& s = summary.channels[static_cast<size_t>(c)];
     ranges.push_back({s.min, s.max});
@@ -58,10 +55,7 @@ const GraphNode* block_node(const Model& model, const LayoutBlock& block, OpKind
 
 }  // namespace
 
-LayerInspector::LayerInspector(gpu::ProgramCache& programs)
-    : thumbs_(programs), zoomed_(programs), kernels_(programs) {}
-
-void LayerInspector::refresh(gpu::NetworkSession& session, const std::string& node, ImVec2 region,
+void LayerInspector::refresh(session::NetworkSession& session, const std::string& node, ImVec2 region,
                              PanelContext& context) {
   (void)context;
   const int columns_hint = static_cast<int>(std::lround(8.0f * region.x / std::max(region.y, 1.0f)));
@@ -79,20 +73,15 @@ void LayerInspector::refresh(gpu::NetworkSession& session, const std::string& no
   const Tensor& values = **host;
   summary_ = explore::summarize_activation(values);
   if (zoom_ >= static_cast<int>(values.c())) zoom_ = -1;
-  auto device = session.gpu_activation(node);
-  if (!device) {
-    error_ = device.message();
-    return;
-  }
   const int channels = static_cast<int>(values.c());
   thumbs_layout_ = explore::atlas_layout(channels, static_cast<int>(values.h()), static_cast<int>(values.w()),
                                          kMaxTile, region.x / std::max(region.y, 1.0f));
-  Status drawn = thumbs_.render(**device, 0, thumbs_layout_, channel_ranges(summary_, 0, channels),
-                                summary_.signed_values);
-  if (!drawn) error_ = drawn.message();
+  thumbs_.upload(thumbs_layout_.width(), thumbs_layout_.height(),
+                 explore::paint_atlas(values, 0, thumbs_layout_, channel_ranges(summary_, 0, channels),
+                                      summary_.signed_values));
 }
 
-std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, gpu::NetworkSession& session,
+std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::NetworkSession& session,
                                                 const LayoutBlock& block, const std::string& node,
                                                 const std::string& image_path, const std::string& category,
                                                 bool can_open) {
@@ -224,9 +213,9 @@ void LayerInspector::draw_thumbnails(PanelContext& context, const Tensor& values
     ImGui::TextWrapped("%s", error_.c_str());
     return;
   }
-  if (thumbs_.texture() == 0) return;
+  if (thumbs_.empty()) return;
   const Fitted fit = fit_image(thumbs_.width(), thumbs_.height(), size);
-  ImGui::Image(texture_id(thumbs_.texture()), fit.size);
+  ImGui::Image(thumbs_.imgui_id(), fit.size);
   if (!ImGui::IsItemHovered()) return;
   const ImVec2 mouse = ImGui::GetMousePos();
   auto cell = explore::atlas_cell_at(thumbs_layout_, (mouse.x - fit.min.x) / fit.scale,
@@ -240,7 +229,7 @@ void LayerInspector::draw_thumbnails(PanelContext& context, const Tensor& values
   if (ImGui::IsItemClicked(ImGuiMouseButton_Left)) zoom_ = cell->channel;
 }
 
-void LayerInspector::draw_zoom(PanelContext& context, gpu::NetworkSession& session, const Tensor& values,
+void LayerInspector::draw_zoom(PanelContext& context, session::NetworkSession& session, const Tensor& values,
                                const std::string& node, ImVec2 size) {
   refresh(session, node, size, context);  // keeps the summary current
   const int channels = static_cast<int>(values.c());
@@ -255,23 +244,18 @@ void LayerInspector::draw_zoom(PanelContext& context, gpu::NetworkSession& sessi
   const std::string key = node + "#" + std::to_string(zoom_) + "#" + std::to_string(session.result_version());
   if (key != zoom_key_) {
     zoom_key_ = key;
-    auto device = session.gpu_activation(node);
-    if (!device) {
-      error_ = device.message();
-      return;
-    }
     const int h = static_cast<int>(values.h()), w = static_cast<int>(values.w());
     zoom_layout_ = explore::atlas_layout(1, h, w, std::max(h, w), 1.0);
     const explore::ValueSummary& s = summary_.channels[static_cast<size_t>(zoom_)];
-    const gpu::AtlasRange range{s.min, s.max};
-    Status drawn =
-        zoomed_.render(**device, zoom_, zoom_layout_, std::span(&range, 1), summary_.signed_values);
-    if (!drawn) error_ = drawn.message();
+    const explore::AtlasRange range{s.min, s.max};
+    zoomed_.upload(
+        zoom_layout_.width(), zoom_layout_.height(),
+        explore::paint_atlas(values, zoom_, zoom_layout_, std::span(&range, 1), summary_.signed_values));
   }
-  if (zoomed_.texture() == 0) return;
+  if (zoomed_.empty()) return;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const Fitted fit = fit_image(zoomed_.width(), zoomed_.height(), avail);
-  ImGui::Image(texture_id(zoomed_.texture()), fit.size);
+  ImGui::Image(zoomed_.imgui_id(), fit.size);
   if (ImGui::IsItemHovered()) {
     const ImVec2 mouse = ImGui::GetMousePos();
     auto cell = explore::atlas_cell_at(zoom_layout_, (mouse.x - fit.min.x) / fit.scale,
@@ -357,24 +341,19 @@ void LayerInspector::draw_kernels(PanelContext& context, const Model& model, con
           kernels.at(0, c, y, x) = v;
           max_abs = std::max(max_abs, std::fabs(v));
         }
-    auto device = gpu::GpuTensor::upload(kernels);
-    if (!device) {
-      ImGui::TextWrapped("%s", device.message().c_str());
-      return;
-    }
     kernels_layout_ = explore::atlas_layout(channels, k, k, k,
                                             avail.x / std::max(avail.y - 2.0f * ImGui::GetFontSize(), 1.0f));
     // One range for the filter: kernels of one filter compare with each other.
-    std::vector<gpu::AtlasRange> ranges(static_cast<size_t>(channels), gpu::AtlasRange{-max_abs, max_abs});
-    Status drawn = kernels_.render(*device, 0, kernels_layout_, ranges, true);
-    if (!drawn) ImGui::TextWrapped("%s", drawn.message().c_str());
-    glFinish();  // the upload buffer dies here
+    std::vector<explore::AtlasRange> ranges(static_cast<size_t>(channels),
+                                            explore::AtlasRange{-max_abs, max_abs});
+    kernels_.upload(kernels_layout_.width(), kernels_layout_.height(),
+                    explore::paint_atlas(kernels, 0, kernels_layout_, ranges, true));
   }
-  if (kernels_.texture() == 0) return;
+  if (kernels_.empty()) return;
   const ImVec2 room = ImGui::GetContentRegionAvail();
   const Fitted fit =
       fit_image(kernels_.width(), kernels_.height(), ImVec2(room.x, room.y - 2.0f * ImGui::GetFontSize()));
-  ImGui::Image(texture_id(kernels_.texture()), fit.size);
+  ImGui::Image(kernels_.imgui_id(), fit.size);
   if (ImGui::IsItemHovered()) {
     const ImVec2 mouse = ImGui::GetMousePos();
     if (auto cell = explore::atlas_cell_at(kernels_layout_, (mouse.x - fit.min.x) / fit.scale,
@@ -388,7 +367,7 @@ void LayerInspector::draw_kernels(PanelContext& context, const Model& model, con
   (void)context;
 }
 
-void LayerInspector::draw_batch_norm(PanelContext& context, gpu::NetworkSession& session,
+void LayerInspector::draw_batch_norm(PanelContext& context, session::NetworkSession& session,
                                      const GraphNode& bn) {
   const Model& model = session.model();
   auto input = session.activation(bn.inputs.at(0));

@@ -1,5 +1,5 @@
 // The network panel's look inside one layer: every channel of the
-// activation as thumbnails (drawn by the GPU colormap shader), one channel
+// activation as thumbnails (painted by the core's colormap, atlas_paint.h), one channel
 // zoomed with its values under the mouse, min / max / mean / std and a
 // histogram, the layer's kernels as images, and for a batch-norm block its
 // stored running statistics next to this image's. Buttons open the layer in
@@ -13,12 +13,12 @@
 #include <utility>
 #include <vector>
 
+#include "app/gl_texture.h"
 #include "app/panel.h"
 #include "core/explore/activation_stats.h"
 #include "core/explore/atlas_layout.h"
 #include "core/model/graph_layout.h"
-#include "gpu/feature_atlas.h"
-#include "gpu/network_session.h"
+#include "session/network_session.h"
 
 namespace convlab::app {
 
@@ -29,12 +29,10 @@ struct OpenRequest {
 
 class LayerInspector {
  public:
-  explicit LayerInspector(gpu::ProgramCache& programs);
-
   // node: the activation shown (one of block.nodes, or the block's name).
   // image / category: what the teaching panels rerun the layer on;
   // can_open: the teaching panels hold the same model (the shipped one).
-  std::optional<OpenRequest> draw(PanelContext& context, gpu::NetworkSession& session,
+  std::optional<OpenRequest> draw(PanelContext& context, session::NetworkSession& session,
                                   const LayoutBlock& block, const std::string& node,
                                   const std::string& image_path, const std::string& category, bool can_open);
 
@@ -45,15 +43,16 @@ class LayerInspector {
   void request_tab(int tab) { tab_request_ = tab; }
 
  private:
-  void refresh(gpu::NetworkSession& session, const std::string& node, ImVec2 region, PanelContext& context);
+  void refresh(session::NetworkSession& session, const std::string& node, ImVec2 region,
+               PanelContext& context);
   void draw_thumbnails(PanelContext& context, const Tensor& values, ImVec2 size);
-  void draw_zoom(PanelContext& context, gpu::NetworkSession& session, const Tensor& values,
+  void draw_zoom(PanelContext& context, session::NetworkSession& session, const Tensor& values,
                  const std::string& node, ImVec2 size);
   void draw_stats(PanelContext& context, const Tensor& values);
   void draw_kernels(PanelContext& context, const Model& model, const GraphNode& conv);
-  void draw_batch_norm(PanelContext& context, gpu::NetworkSession& session, const GraphNode& bn);
+  void draw_batch_norm(PanelContext& context, session::NetworkSession& session, const GraphNode& bn);
 
-  gpu::FeatureAtlas thumbs_, zoomed_, kernels_;
+  GlTexture thumbs_, zoomed_, kernels_;
   explore::AtlasLayout thumbs_layout_, zoom_layout_, kernels_layout_;
   explore::ActivationSummary summary_;
   // What the textures hold now: redrawn only when one of these changes.

@@ -16,6 +16,7 @@
 #include "core/explore/setting_parse.h"
 #include "core/io/asset_paths.h"
 #include "core/model/colorize.h"
+#include "platform/platform.h"
 
 namespace convlab::app {
 
@@ -131,9 +132,15 @@ bool NetworkPanel::busy() const {
 Status NetworkPanel::ensure_session() {
   if (session_) return {};
   if (!colorizer_) return Error{model_error_};
-  session_ =
-      std::make_unique<gpu::NetworkSession>(std::shared_ptr<const Model>(colorizer_, &colorizer_->model));
-  inspector_ = std::make_unique<LayerInspector>(session_->programs());
+  const std::shared_ptr<const Model> model(colorizer_, &colorizer_->model);
+  session_ = std::make_unique<session::NetworkSession>(
+      model, platform::has_worker_threads() ? session::Threading::Workers : session::Threading::Frames);
+  auto accelerator = platform::make_accelerator(model);
+  if (accelerator)
+    session_->set_accelerator(std::move(accelerator).value());
+  else
+    session_->set_accelerator(nullptr, accelerator.message());
+  inspector_ = std::make_unique<LayerInspector>();
   return {};
 }
 
@@ -191,7 +198,7 @@ Status NetworkPanel::apply_setting(const std::string& key, const std::string& va
   }
   if (key == "backend") {
     if (value != "gpu" && value != "cpu") return st::bad_value(key, value, "gpu or cpu");
-    backend_ = value == "gpu" ? gpu::RunBackend::Gpu : gpu::RunBackend::Cpu;
+    backend_ = value == "gpu" ? session::RunBackend::Gpu : session::RunBackend::Cpu;
     if (session_) session_->set_backend(backend_);
     return {};
   }
@@ -304,7 +311,7 @@ std::string NetworkPanel::state_text() const {
   text += "image=" + image + "\n";
   const int category = category_ >= 0 ? category_ : category_from_file_name(image_path_);
   text += std::string("category=") + category_name_en(category) + "\n";
-  text += std::string("backend=") + (backend_ == gpu::RunBackend::Gpu ? "gpu" : "cpu") + "\n";
+  text += std::string("backend=") + (backend_ == session::RunBackend::Gpu ? "gpu" : "cpu") + "\n";
   text += "working_size=" + std::to_string(working_size_) + "\n";
   text += "layer=" + node_ + "\n";
   text += std::string("compare=") + (wipe_mode_ ? "wipe" : "side") + "\n";
@@ -384,7 +391,7 @@ std::string NetworkPanel::block_sentence(const LayoutBlock& block) const {
 void NetworkPanel::upload_textures() {
   const ColorizeInput* input = session_->input();
   const RgbImage* result = session_->result();
-  const gpu::NetworkRun* run = session_->run();
+  const session::NetworkRun* run = session_->run();
   if (!input || !result || !run) return;
   upload_rgb(original_, input->original);
   upload_rgb(result_, *result);
@@ -411,17 +418,23 @@ void NetworkPanel::draw(PanelContext& context) {
     ImGui::TextWrapped("%s", ready.message().c_str());
     return;
   }
-  static std::chrono::steady_clock::time_point requested_at;
   if (on_screen_pending_) {
     // The frame that showed the new result has been drawn and swapped.
     request_to_screen_ms_ =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - requested_at).count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - requested_at_).count();
     std::printf("convlab: network: %s → colors on screen in %.0f ms (%s, model %.1f ms, working %dx%d)\n",
                 session_->image_label().c_str(), request_to_screen_ms_,
-                gpu::backend_name(session_->run()->backend), session_->run()->total_ms,
+                session::backend_name(session_->run()->backend), session_->run()->total_ms,
                 static_cast<int>(session_->input()->working.w),
                 static_cast<int>(session_->input()->working.h));
     std::fflush(stdout);
+    if (context.log) {
+      const auto ab = mean_abs_ab(session_->run()->ab);
+      char line[160];
+      std::snprintf(line, sizeof line, "colorized %.0f ms ab_mean_abs=%.3f,%.3f", request_to_screen_ms_,
+                    ab[0], ab[1]);
+      context.log(line);
+    }
     on_screen_pending_.reset();
     if (reloads_left_ > 0) {
       --reloads_left_;
@@ -433,14 +446,14 @@ void NetworkPanel::draw(PanelContext& context) {
     session_->set_backend(backend_);
     session_->set_working_size(working_size_);
     session_->set_category(category_ >= 0 ? category_ : category_from_file_name(image_path_));
-    requested_at = std::chrono::steady_clock::now();
+    requested_at_ = std::chrono::steady_clock::now();
     session_->load_file(image_path_);
   }
   const int before = session_->result_version();
   const bool was_busy = session_->busy();
-  if (!was_busy) requested_at = std::chrono::steady_clock::now();  // the next request starts the clock
+  if (!was_busy) requested_at_ = std::chrono::steady_clock::now();  // the next request starts the clock
   session_->update(kFrameBudgetMs);
-  if (session_->phase() == gpu::SessionPhase::Failed && was_busy && context.status)
+  if (session_->phase() == session::SessionPhase::Failed && was_busy && context.status)
     context.status->error(session_->error());
   if (session_->result_version() != shown_version_) {
     upload_textures();
@@ -511,7 +524,7 @@ void NetworkPanel::draw_diagram(PanelContext& context, float height) {
   DiagramState state;
   state.selected = block_;
   state.data_at = step_column_;
-  if (const gpu::NetworkRun* run = session_->run()) {
+  if (const session::NetworkRun* run = session_->run()) {
     for (const LayoutBlock& b : layout_.blocks) {
       double ms = 0;
       bool timed = false;
@@ -593,19 +606,24 @@ void NetworkPanel::draw_controls(PanelContext& context) {
 
   gated(context, "run", [&] {
     section(context, "Run");
-    int backend = backend_ == gpu::RunBackend::Gpu ? 0 : 1;
-    if (ImGui::RadioButton("GPU", &backend, 0) || ImGui::IsItemClicked()) {
-    }
+    int backend = session_->effective_backend() == session::RunBackend::Gpu ? 0 : 1;
+    const bool has_gpu = session_->has_accelerator();
+    ImGui::BeginDisabled(!has_gpu);
+    ImGui::RadioButton("GPU", &backend, 0);
+    ImGui::EndDisabled();
+    if (!has_gpu && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("%s", session_->gpu_unavailable().c_str());
     ImGui::SameLine();
     ImGui::RadioButton("CPU", &backend, 1);
-    const gpu::RunBackend chosen = backend == 0 ? gpu::RunBackend::Gpu : gpu::RunBackend::Cpu;
-    if (chosen != backend_) {
+    const session::RunBackend chosen = backend == 0 ? session::RunBackend::Gpu : session::RunBackend::Cpu;
+    if (has_gpu && chosen != backend_) {
       backend_ = chosen;
       session_->set_backend(chosen);
     }
     help_marker(
         "GPU: compute shaders, a few layers per frame so the window never freezes. CPU: the same "
-        "network with OpenBLAS on a worker thread.");
+        "network, with the fast matrix products, off the drawing path.");
+    if (!has_gpu) ImGui::TextWrapped("No GPU here: %s.", session_->gpu_unavailable().c_str());
     const std::string size_label = std::to_string(working_size_) + " px (long side)";
     if (ImGui::BeginCombo("##working", size_label.c_str())) {
       for (int size : kWorkingSizes)
@@ -619,10 +637,10 @@ void NetworkPanel::draw_controls(PanelContext& context) {
         "The size the network sees. The colors it predicts are then stretched to the photo's full size "
         "and joined with its full-resolution L.");
     const float progress = static_cast<float>(session_->progress());
-    ImGui::ProgressBar(session_->phase() == gpu::SessionPhase::Done ? 1.0f : progress, ImVec2(-FLT_MIN, 0),
-                       session_->activity().c_str());
-    if (const gpu::NetworkRun* run = session_->run()) {
-      ImGui::Text("Network: %.1f ms on the %s", run->total_ms, gpu::backend_name(run->backend));
+    ImGui::ProgressBar(session_->phase() == session::SessionPhase::Done ? 1.0f : progress,
+                       ImVec2(-FLT_MIN, 0), session_->activity().c_str());
+    if (const session::NetworkRun* run = session_->run()) {
+      ImGui::Text("Network: %.1f ms on the %s", run->total_ms, session::backend_name(run->backend));
       if (run->compiled_shaders)
         help_marker(
             "This first GPU run includes compiling the compute shaders; run again (change the category) for "
@@ -647,7 +665,7 @@ void NetworkPanel::draw_controls(PanelContext& context) {
 }
 
 void NetworkPanel::draw_times(PanelContext& context) {
-  const gpu::NetworkRun* run = session_->run();
+  const session::NetworkRun* run = session_->run();
   if (!run) return;
   (void)context;
   if (!ImGui::CollapsingHeader("Time per layer")) return;

@@ -1,12 +1,13 @@
 // The network panel: a photo goes in gray and comes out in color, and every
 // layer in between can be opened. The colorizer runs on the GPU (a few
 // compute-shader steps per frame) or the CPU (a worker thread) through
-// gpu::NetworkSession; the architecture is drawn from the loaded graph
+// session::NetworkSession; the architecture is drawn from the loaded graph
 // (core/model/graph_layout); the layer inspector shows feature maps,
 // statistics, kernels and batch-norm statistics, and opens a layer in the
 // teaching panels with its real numbers.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,7 +18,7 @@
 #include "app/layer_inspector.h"
 #include "app/panel.h"
 #include "core/model/graph_layout.h"
-#include "gpu/network_session.h"
+#include "session/network_session.h"
 
 namespace convlab::app {
 
@@ -61,7 +62,8 @@ class NetworkPanel : public Panel {
   std::string block_sentence(const LayoutBlock& block) const;
 
   std::shared_ptr<const ColorizerModel> colorizer_;
-  std::unique_ptr<gpu::NetworkSession> session_;
+  std::unique_ptr<session::NetworkSession> session_;
+  std::chrono::steady_clock::time_point requested_at_;  // of the request in flight
   std::unique_ptr<LayerInspector> inspector_;
   GraphLayout layout_;
   std::string model_error_;
@@ -69,7 +71,7 @@ class NetworkPanel : public Panel {
   // Requested state (settings arrive before the window and GL exist).
   std::string image_path_;
   int category_ = -1;  // -1: from the photo's file name
-  gpu::RunBackend backend_ = gpu::RunBackend::Gpu;
+  session::RunBackend backend_ = session::RunBackend::Gpu;
   int working_size_ = 256;
   bool load_pending_ = true;
   std::string arch_ = "advanced";

@@ -67,6 +67,9 @@ struct PanelContext {
   // The app's panel with this id (the lesson drives it); fresh: replaced by a
   // new one first, so a lesson step never depends on what came before.
   std::function<Panel*(const std::string& id, bool fresh)> panel;
+  // The console contract (--log, log=1 in a link): one line per event,
+  // printed as "convlab: <line>". Null when logging is off.
+  std::function<void(const std::string& line)> log;
 };
 
 // Whether a control group (an id from Panel::control_ids()) is shown / locked.

@@ -7,6 +7,7 @@
 
 #include "app/status_bar.h"
 #include "core/io/image_io.h"
+#include "platform/platform.h"
 
 namespace convlab::app {
 
@@ -101,7 +102,7 @@ void PanelExporter::start(const Pending& pending, ImVec2 min, ImVec2 max, PanelC
       if (!text.ok()) return fail("Nothing to export: " + text.message());
       Status written = write_text_file(file, text.value());
       if (!written.ok()) return fail(written.message());
-      if (status != nullptr) status->info("Saved the trace to " + file);
+      if (status != nullptr) status->info(platform::deliver_file(file));
       return;
     }
     case ExportKind::Gif:
@@ -121,7 +122,7 @@ void PanelExporter::start(const Pending& pending, ImVec2 min, ImVec2 max, PanelC
                  frame.ok() ? save_image(file, rgb_from_frame(frame.value())) : Status(frame.error());
              if (status == nullptr) return;
              if (saved.ok())
-               status->info("Saved " + file);
+               status->info(platform::deliver_file(file));
              else
                status->error("PNG not saved: " + saved.message());
            }});
@@ -152,7 +153,7 @@ void PanelExporter::capture_gif_frame(ImVec2 min, ImVec2 max, PanelContext& cont
                                    if (gif_->stride() > 1)
                                      what += ", every " + std::to_string(gif_->stride()) + "th step";
                                    if (written.ok())
-                                     status->info("Saved " + gif_->path() + " (" + what + ")");
+                                     status->info(platform::deliver_file(gif_->path()) + " (" + what + ")");
                                    else
                                      status->error(written.message());
                                  }

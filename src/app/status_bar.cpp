@@ -15,6 +15,7 @@ void StatusBar::info(std::string message) {
 }
 
 void StatusBar::error(std::string message) {
+  if (on_error && !message.empty()) on_error(message);
   message_ = std::move(message);
   is_error_ = true;
   shown_at_ = -1.0;

@@ -2,6 +2,7 @@
 // theme's red), cleared after a while so stale news does not linger.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "app/theme.h"
@@ -13,6 +14,8 @@ class StatusBar {
   void info(std::string message);
   void error(std::string message);
   const std::string& message() const { return message_; }
+  // Told every error as it is shown (the console contract's error lines).
+  std::function<void(const std::string&)> on_error;
   bool is_error() const { return is_error_; }
 
   // Height to reserve for draw(), in pixels at the current font.

@@ -1,23 +1,20 @@
-// The network panel's pipeline (gpu::NetworkSession), headless: the same
+// The network panel's pipeline (session::NetworkSession), headless: the same
 // photo through the GPU pass (stepped a few plan steps at a time, as the
 // panel does per frame) and through the CPU pass on a worker thread gives the
 // same activations at every layer and the same colorized image; requests
-// made mid-run abandon the old work; the feature-map atlas renders.
+// made mid-run abandon the old work; without threads the CPU pass runs in
+// slices within each update's budget.
 #include <doctest/doctest.h>
-#include <epoxy/gl.h>
 
 #include <chrono>
 #include <cmath>
 #include <memory>
 #include <thread>
 
-#include "core/explore/activation_stats.h"
-#include "core/explore/atlas_layout.h"
-#include "core/explore/colormap.h"
 #include "core/model/colorize.h"
-#include "gpu/feature_atlas.h"
-#include "gpu/network_session.h"
+#include "gpu/gpu_accelerator.h"
 #include "gpu_fixture.h"
+#include "session/network_session.h"
 #include "test_support.h"
 
 using namespace convlab;
@@ -51,7 +48,11 @@ std::shared_ptr<const Model> random_advanced() {
 
 TEST_CASE("the network panel's pipeline gives the same layers and image on the GPU and the CPU") {
   convlab::testing::gpu_ops();  // a current context
-  gpu::NetworkSession session(random_advanced());
+  auto model = random_advanced();
+  session::NetworkSession session(model);
+  auto accelerator = gpu::make_gpu_accelerator(model);
+  REQUIRE_MESSAGE(accelerator.ok(), accelerator.message());
+  session.set_accelerator(std::move(accelerator).value());
   session.set_working_size(64);
   session.set_category(2);
   session.load_image(test_photo(), "test photo");
@@ -60,7 +61,7 @@ TEST_CASE("the network panel's pipeline gives the same layers and image on the G
   int updates = 0;  // while the GPU pass runs
   const auto start = std::chrono::steady_clock::now();
   while (session.busy()) {
-    const bool running = session.phase() == gpu::SessionPhase::Running;
+    const bool running = session.phase() == session::SessionPhase::Running;
     session.update(0.0);  // one GPU step per update
     if (running)
       ++updates;
@@ -68,10 +69,10 @@ TEST_CASE("the network panel's pipeline gives the same layers and image on the G
       std::this_thread::sleep_for(std::chrono::milliseconds(1));  // a worker thread has the work
     REQUIRE(std::chrono::steady_clock::now() - start < std::chrono::seconds(120));
   }
-  REQUIRE_MESSAGE(session.phase() == gpu::SessionPhase::Done, session.error());
-  const gpu::NetworkRun* gpu_run = session.run();
+  REQUIRE_MESSAGE(session.phase() == session::SessionPhase::Done, session.error());
+  const session::NetworkRun* gpu_run = session.run();
   REQUIRE(gpu_run != nullptr);
-  CHECK(gpu_run->backend == gpu::RunBackend::Gpu);
+  CHECK(gpu_run->backend == session::RunBackend::Gpu);
   CHECK(gpu_run->times.size() > 30);  // every node of ECNN advanced, unfused
   // One step per update (the update that finishes loading runs the first).
   CHECK(updates + 1 >= static_cast<int>(gpu_run->times.size()));
@@ -89,12 +90,12 @@ TEST_CASE("the network panel's pipeline gives the same layers and image on the G
   }
   const int first_version = session.result_version();
 
-  session.set_backend(gpu::RunBackend::Cpu);
+  session.set_backend(session::RunBackend::Cpu);
   session.finish_all();
-  REQUIRE_MESSAGE(session.phase() == gpu::SessionPhase::Done, session.error());
+  REQUIRE_MESSAGE(session.phase() == session::SessionPhase::Done, session.error());
   CHECK(session.result_version() == first_version + 1);
-  const gpu::NetworkRun* cpu_run = session.run();
-  CHECK(cpu_run->backend == gpu::RunBackend::Cpu);
+  const session::NetworkRun* cpu_run = session.run();
+  CHECK(cpu_run->backend == session::RunBackend::Cpu);
   CHECK(cpu_run->order.size() == gpu_run->order.size());
   for (const std::string& name : cpu_run->order) {
     CAPTURE(name);
@@ -122,62 +123,53 @@ TEST_CASE("the network panel's pipeline gives the same layers and image on the G
 
 TEST_CASE("a new request abandons the run in flight; bad photos fail with the file named") {
   convlab::testing::gpu_ops();
-  gpu::NetworkSession session(random_advanced());
+  auto model = random_advanced();
+  session::NetworkSession session(model);
+  session.set_accelerator(gpu::make_gpu_accelerator(model).value());
   session.set_working_size(32);
   session.load_image(test_photo(), "first");
   session.update(0.0);
   session.set_category(5);  // mid-run
-  session.set_backend(gpu::RunBackend::Cpu);
+  session.set_backend(session::RunBackend::Cpu);
   session.finish_all();
-  REQUIRE_MESSAGE(session.phase() == gpu::SessionPhase::Done, session.error());
+  REQUIRE_MESSAGE(session.phase() == session::SessionPhase::Done, session.error());
   CHECK(session.result_version() == 1);  // only the last request produced a result
   CHECK(session.request_to_result_ms() > 0.0);
 
   session.load_file("/nonexistent/photo.png");
   session.finish_all();
-  CHECK(session.phase() == gpu::SessionPhase::Failed);
+  CHECK(session.phase() == session::SessionPhase::Failed);
   CHECK(session.error().find("/nonexistent/photo.png") != std::string::npos);
   CHECK(session.result_version() == 1);  // the last good result stays
 }
 
-TEST_CASE("feature-map thumbnails: every channel's tile holds its values through the colormap") {
-  convlab::testing::gpu_ops();
-  gpu::ProgramCache programs;
-  gpu::FeatureAtlas atlas(programs);
-  // 5 channels of 3x4, channel c holds c*10 + y*4 + x.
-  Tensor t({1, 5, 3, 4});
-  for (int c = 0; c < 5; ++c)
-    for (int y = 0; y < 3; ++y)
-      for (int x = 0; x < 4; ++x) t.at(0, c, y, x) = static_cast<float>(c * 10 + y * 4 + x);
-  auto g = gpu::GpuTensor::upload(t);
-  REQUIRE(g.ok());
-  const explore::AtlasLayout layout = explore::atlas_layout(4, 3, 4, 64, 1.0);  // channels 1..4
-  std::vector<gpu::AtlasRange> ranges;
-  for (int c = 1; c < 5; ++c) ranges.push_back({static_cast<float>(c * 10), static_cast<float>(c * 10 + 11)});
-  REQUIRE(atlas.render(*g, 1, layout, ranges, false).ok());
-  std::vector<uint8_t> pixels(static_cast<size_t>(atlas.width() * atlas.height() * 4));
-  glBindTexture(GL_TEXTURE_2D, atlas.texture());
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glGetTexImage(GL_TEXTURE_2D, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-  const auto table = explore::sequential_table();
-  for (int shown = 0; shown < 4; ++shown)
-    for (int y = 0; y < 3; ++y)
-      for (int x = 0; x < 4; ++x) {
-        const int px = layout.tile_x(shown) + x, py = layout.tile_y(shown) + y;
-        const uint8_t* p = &pixels[static_cast<size_t>((py * atlas.width() + px) * 4)];
-        const auto cell = explore::atlas_cell_at(layout, px + 0.5, py + 0.5);
-        REQUIRE(cell.has_value());
-        CHECK(cell->channel == shown);
-        CHECK(cell->y == y);
-        CHECK(cell->x == x);
-        const float t01 = static_cast<float>(y * 4 + x) / 11.0f;
-        const explore::Rgb8 want = table[static_cast<size_t>(std::lround(t01 * 255.0f))];
-        CAPTURE(shown);
-        CAPTURE(y);
-        CAPTURE(x);
-        CHECK(std::abs(int{p[0]} - int{want.r}) <= 1);
-        CHECK(std::abs(int{p[1]} - int{want.g}) <= 1);
-        CHECK(std::abs(int{p[2]} - int{want.b}) <= 1);
-        CHECK(p[3] == 255);
-      }
+TEST_CASE(
+    "without threads the CPU pass runs a slice per update, and without a GPU GPU requests run on the CPU") {
+  auto model = random_advanced();
+  session::NetworkSession session(model, session::Threading::Frames);
+  CHECK_FALSE(session.has_accelerator());
+  session.set_accelerator(nullptr, "WebGL2 has no compute shaders");
+  CHECK(session.gpu_unavailable() == "WebGL2 has no compute shaders");
+  CHECK(session.backend() == session::RunBackend::Gpu);
+  CHECK(session.effective_backend() == session::RunBackend::Cpu);
+  session.set_working_size(64);
+  session.set_category(2);
+  session.load_image(test_photo(), "test photo");
+  int updates = 0;
+  while (session.busy()) {
+    session.update(0.0);  // at least one plan step per update, never the whole pass
+    REQUIRE(++updates < 1000);
+  }
+  REQUIRE_MESSAGE(session.phase() == session::SessionPhase::Done, session.error());
+  const session::NetworkRun* run = session.run();
+  REQUIRE(run != nullptr);
+  CHECK(run->backend == session::RunBackend::Cpu);
+  CHECK(updates >= static_cast<int>(run->times.size()));
+  // The same image as the core pipeline.
+  auto reference = colorize_cpu(session.model(), test_photo(), ColorizeOptions{2, 64, CpuPath::Reference});
+  REQUIRE(reference.ok());
+  int worst = 0;
+  for (size_t i = 0; i < reference->pixels.size(); ++i)
+    worst = std::max(worst, std::abs(int{session.result()->pixels[i]} - int{reference->pixels[i]}));
+  CHECK(worst <= 1);
 }

@@ -1,6 +1,6 @@
 // Where each channel of an activation goes in a grid of thumbnails (the
 // network panel's layer inspector): tiles of one size in rows, a gap
-// between. Plain geometry, shared by the GPU shader that fills the atlas
+// between. Plain geometry, shared by atlas_paint.h, which fills the atlas,
 // and the panel that maps the mouse back to (channel, y, x).
 #pragma once
 

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <sstream>
 
+#include "core/base/number_text.h"
 #include "core/explore/step_text.h"
 
 namespace convlab::explore::setting_text {
@@ -42,20 +43,12 @@ bool parse_uint64(const std::string& text, uint64_t& value) {
 }
 
 bool parse_float(const std::string& text, float& value) {
-  const char* begin = text.data();
-  if (!text.empty() && text.front() == '+') ++begin;
-  return parse_whole(begin, text.data() + text.size(), value);
+  return parse_number(!text.empty() && text.front() == '+' ? text.substr(1) : text, value);
 }
 
-bool parse_double(const std::string& text, double& value) {
-  return parse_whole(text.data(), text.data() + text.size(), value);
-}
+bool parse_double(const std::string& text, double& value) { return parse_number(text, value); }
 
-std::string double_text(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
+std::string double_text(double value) { return shortest_text(value); }
 
 bool parse_size(const std::string& text, int& h, int& w) {
   const size_t x = text.find_first_of("xX");

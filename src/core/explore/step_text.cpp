@@ -1,17 +1,11 @@
 #include "core/explore/step_text.h"
 
-#include <charconv>
-#include <system_error>
+#include "core/base/number_text.h"
 
 namespace convlab::explore {
 
 std::string format_value(float value, int significant_digits) {
-  char buffer[64];
-  const auto result = significant_digits > 0 ? std::to_chars(buffer, buffer + sizeof buffer, value,
-                                                             std::chars_format::general, significant_digits)
-                                             : std::to_chars(buffer, buffer + sizeof buffer, value);
-  if (result.ec != std::errc()) return "?";
-  std::string text(buffer, result.ptr);
+  std::string text = significant_digits > 0 ? general_text(value, significant_digits) : shortest_text(value);
   if (text == "-0") text = "0";  // a zero is a zero to a reader
   return text;
 }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/base/number_text.h"
 #include "core/explore/step_text.h"
 
 namespace convlab::explore {
@@ -19,7 +20,7 @@ using Json = nlohmann::ordered_json;  // keeps keys in the documented, readable 
 double readable(float value) {
   const std::string text = format_value(value);
   double widened = 0.0;
-  std::from_chars(text.data(), text.data() + text.size(), widened);
+  parse_number(text, widened);
   return widened;
 }
 

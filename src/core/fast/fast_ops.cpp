@@ -18,14 +18,13 @@
 // each core keeps its im2col tile, product and epilogue in its own cache.
 #include "core/fast/fast_ops.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <atomic>
 #include <climits>
 #include <cstring>
 #include <vector>
 
+#include "core/fast/gemm.h"
 #include "core/fast/parallel.h"
 
 namespace convlab::fast {
@@ -201,9 +200,7 @@ void im2col_rows(const float* x, const ConvShape& s, const Conv2dParams& p, int6
 // out (M x N, leading dimension ldc) = a (M x K) * b (K x N).
 void gemm(bool transpose_a, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b,
           int64_t ldb, float* out, int64_t ldc) {
-  cblas_sgemm(CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans, CblasNoTrans, static_cast<blasint>(m),
-              static_cast<blasint>(n), static_cast<blasint>(k), 1.0f, a, static_cast<blasint>(lda), b,
-              static_cast<blasint>(ldb), 0.0f, out, static_cast<blasint>(ldc));
+  sgemm(transpose_a, false, m, n, k, a, lda, b, ldb, 0.0f, out, ldc);
 }
 
 bool is_pointwise(const ConvShape& s, const Conv2dParams& p) {
@@ -544,7 +541,7 @@ Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const
 void set_threads(int threads) {
   g_threads = std::max(1, threads);
   // Our pool shares the work; two levels of threads would oversubscribe.
-  openblas_set_num_threads(1);
+  sgemm_single_threaded();
   if (detail::pool_threads() != g_threads) detail::set_pool_threads(g_threads);
 }
 

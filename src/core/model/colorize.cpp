@@ -195,4 +195,17 @@ Result<RgbImage> colorize_cpu(const Model& model, const RgbImage& image, const C
   return finish_colorize(*input, ab);
 }
 
+std::array<double, 2> mean_abs_ab(const Tensor& ab) {
+  std::array<double, 2> sums{0.0, 0.0};
+  if (ab.rank() != 4 || ab.c() != 2 || ab.numel() == 0) return sums;
+  const int64_t plane = ab.h() * ab.w();
+  for (int64_t n = 0; n < ab.n(); ++n)
+    for (int64_t c = 0; c < 2; ++c) {
+      const float* values = ab.data() + (n * 2 + c) * plane;
+      for (int64_t i = 0; i < plane; ++i) sums[static_cast<size_t>(c)] += std::fabs(values[i]);
+    }
+  const double count = static_cast<double>(ab.n() * plane);
+  return {sums[0] / count, sums[1] / count};
+}
+
 }  // namespace convlab

@@ -4,6 +4,7 @@
 // the full resolution and joined with the original full-resolution L.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,5 +51,9 @@ Result<ColorizeInput> prepare_colorize_input(const RgbImage& image, int working_
 Result<RgbImage> finish_colorize(const ColorizeInput& input, const Tensor& ab);
 
 Result<RgbImage> colorize_cpu(const Model& model, const RgbImage& image, const ColorizeOptions& options);
+
+// Mean |a| and mean |b| of a prediction (N, 2, H, W) over all its pixels:
+// how colorful it is (the console's `colorized` line, the browser test).
+std::array<double, 2> mean_abs_ab(const Tensor& ab);
 
 }  // namespace convlab

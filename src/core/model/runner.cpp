@@ -22,13 +22,12 @@
 #include "core/ops/reference.h"
 
 namespace convlab {
-namespace {
 
 // Computes the plan's steps one by one and holds their values.
-class Executor {
+class PassExecutor {
  public:
-  Executor(const Model& model, const Tensor& gray, std::span<const int64_t> categories, const Shapes& shapes,
-           CpuPath path)
+  PassExecutor(const Model& model, const Tensor& gray, std::span<const int64_t> categories,
+               const Shapes& shapes, CpuPath path)
       : model_(model), gray_(gray), categories_(categories), shapes_(shapes), fast_(path == CpuPath::Fast) {}
 
   std::map<std::string, Tensor>& values() { return values_; }
@@ -147,38 +146,69 @@ class Executor {
   std::map<std::string, Tensor> pending_;
 };
 
-}  // namespace
+CpuPass::CpuPass(const Model& model, Tensor gray, std::vector<int64_t> categories, Shapes shapes,
+                 CpuPath path, bool keep_all)
+    : model_(model),
+      gray_(std::move(gray)),
+      categories_(std::move(categories)),
+      shapes_(std::move(shapes)),
+      keep_all_(keep_all) {
+  const bool fuse = path == CpuPath::Fast && !keep_all;
+  steps_ = plan_steps(model.graph, shapes_, fuse);
+  last_ = last_uses(steps_, model.graph.output());
+  executor_ = std::make_unique<PassExecutor>(model_, gray_, categories_, shapes_, path);
+}
+
+CpuPass::~CpuPass() = default;
+
+Result<std::unique_ptr<CpuPass>> CpuPass::begin(const Model& model, Tensor gray,
+                                                std::vector<int64_t> categories, CpuPath path,
+                                                bool keep_all) {
+  auto shapes = check_model_inputs(model, gray.shape(), categories);
+  if (!shapes) return shapes.error();
+  return std::unique_ptr<CpuPass>(
+      new CpuPass(model, std::move(gray), std::move(categories), std::move(shapes).value(), path, keep_all));
+}
+
+Status CpuPass::step() {
+  if (done()) return Error{"the pass has no step left"};
+  const size_t i = next_;
+  const auto start = std::chrono::steady_clock::now();
+  CONVLAB_TRY(executor_->run(steps_[i]));
+  times_.push_back(
+      {steps_[i].result,
+       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
+  ++next_;
+  if (keep_all_) return {};
+  auto& values = executor_->values();
+  if (!last_.count(steps_[i].result)) values.erase(steps_[i].result);  // nothing reads it
+  // Free what no later step reads (a concat's direct writers never had a value).
+  for (const auto& input : steps_[i].node->inputs) {
+    auto it = last_.find(input);
+    if (it != last_.end() && it->second == i) values.erase(input);
+  }
+  return {};
+}
+
+Activations CpuPass::finish() {
+  Activations acts;
+  for (const auto& node : model_.graph.nodes())
+    if (executor_->values().count(node.name)) acts.order.push_back(node.name);
+  acts.values = std::move(executor_->values());
+  acts.step_times = std::move(times_);
+  return acts;
+}
 
 Result<Activations> run_model_cpu(const Model& model, const Tensor& gray, std::span<const int64_t> categories,
                                   CpuPath path, bool keep_all, const StepCallback& on_step) {
-  auto shapes = check_model_inputs(model, gray.shape(), categories);
-  if (!shapes) return shapes.error();
-  const Graph& graph = model.graph;
-  const bool fuse = path == CpuPath::Fast && !keep_all;
-  const std::vector<PlanStep> steps = plan_steps(graph, *shapes, fuse);
-  const auto last = last_uses(steps, graph.output());
-
-  Executor executor(model, gray, categories, *shapes, path);
-  Activations acts;
-  for (size_t i = 0; i < steps.size(); ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    CONVLAB_TRY(executor.run(steps[i]));
-    acts.step_times.push_back(
-        {steps[i].result,
-         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
-    if (on_step) on_step(i + 1, steps.size());
-    if (keep_all) continue;
-    if (!last.count(steps[i].result)) executor.values().erase(steps[i].result);  // nothing reads it
-    // Free what no later step reads (a concat's direct writers never had a value).
-    for (const auto& input : steps[i].node->inputs) {
-      auto it = last.find(input);
-      if (it != last.end() && it->second == i) executor.values().erase(input);
-    }
+  auto pass =
+      CpuPass::begin(model, gray, std::vector<int64_t>(categories.begin(), categories.end()), path, keep_all);
+  if (!pass) return pass.error();
+  while (!(*pass)->done()) {
+    CONVLAB_TRY((*pass)->step());
+    if (on_step) on_step((*pass)->steps_done(), (*pass)->step_count());
   }
-  for (const auto& node : graph.nodes())
-    if (executor.values().count(node.name)) acts.order.push_back(node.name);
-  acts.values = std::move(executor.values());
-  return acts;
+  return (*pass)->finish();
 }
 
 }  // namespace convlab

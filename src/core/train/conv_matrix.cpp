@@ -8,8 +8,6 @@
 //   M     Cg x K
 #include "core/train/conv_matrix.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstring>
@@ -17,6 +15,7 @@
 #include <vector>
 
 #include "core/fast/fast_ops.h"
+#include "core/fast/gemm.h"
 #include "core/fast/parallel.h"
 
 namespace convlab::train::detail {
@@ -51,9 +50,7 @@ float* scratch_data(int which, int64_t floats) {
 
 void gemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
           const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
-  cblas_sgemm(CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans, transpose_b ? CblasTrans : CblasNoTrans,
-              static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), 1.0f, a,
-              static_cast<blasint>(lda), b, static_cast<blasint>(ldb), beta, c, static_cast<blasint>(ldc));
+  fast::sgemm(transpose_a, transpose_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
 
 struct Chunk {

@@ -1,6 +1,6 @@
-#include "app/window.h"
+#include "platform/window.h"
 
-#include <epoxy/gl.h>
+#include "platform/gl.h"
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 

@@ -1,6 +1,8 @@
-// The GLFW window and its OpenGL 4.3 core context. GL functions are loaded
-// through libepoxy (as in src/gpu), so the same context can later run the GPU
-// backend's compute shaders.
+// The app's window and its GL context: on the desktop a GLFW window with an
+// OpenGL 4.3 core context (loaded through libepoxy, as in src/gpu, so the
+// same context runs the colorizer's compute shaders); in the browser the
+// page's canvas with WebGL2. One implementation per platform
+// (src/platform/desktop/window.cpp, src/platform/web/window.cpp).
 #pragma once
 
 #include <memory>

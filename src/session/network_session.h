@@ -1,14 +1,16 @@
 // What the network panel runs: a photo through the colorizer on the GPU or
 // the CPU, every layer kept for inspection, without ever blocking the frame.
-// Decoding and color conversion run on a worker thread; the GPU pass runs a
-// few plan steps per frame (GpuPass) within a time budget; the CPU pass runs
-// on a worker thread. A new request (photo, category, backend, size)
-// abandons the work in flight; abandoned threads finish in the background
-// and their results are dropped.
+// The GPU pass (an Accelerator, session/accelerator.h) runs a few plan steps
+// per frame within a time budget. With worker threads (the desktop),
+// decoding, color conversion and the CPU pass run on them; without (the
+// browser), update() does the same work in slices: the CPU pass a few plan
+// steps per frame. A new request (photo, category, backend, size) abandons
+// the work in flight; abandoned threads finish in the background and their
+// results are dropped.
 //
 // update() must be called once per frame on the thread that owns the GL
-// context. No ImGui here: the panel draws what the getters return, and the
-// headless tests drive the same class.
+// context. No ImGui and no OpenGL here: the panel draws what the getters
+// return, and the headless tests drive the same class.
 #pragma once
 
 #include <atomic>
@@ -23,15 +25,20 @@
 
 #include "core/model/colorize.h"
 #include "core/model/runner.h"
-#include "gpu/gpu_runner.h"
-#include "gpu/programs.h"
+#include "session/accelerator.h"
 
-namespace convlab::gpu {
+namespace convlab::session {
 
 enum class RunBackend { Gpu, Cpu };
 const char* backend_name(RunBackend backend);  // "GPU" / "CPU"
 
 enum class SessionPhase { Empty, Loading, Running, Finishing, Done, Failed };
+
+// Where the CPU's share of the work runs.
+enum class Threading {
+  Workers,  // worker threads; update() only collects results
+  Frames,   // no threads: update() does the work in slices within its budget
+};
 
 // One finished forward pass.
 struct NetworkRun {
@@ -40,22 +47,28 @@ struct NetworkRun {
   // One per executed step, wall clock: on the GPU each step is waited for
   // (glFinish), so this is what the step really took, on any driver.
   std::vector<StepTime> times;
-  double total_ms = 0;                // sum of the steps
-  double gpu_timer_ms = 0;            // GPU run: the GL timer queries' total (0 on the CPU)
-  bool compiled_shaders = false;      // the first GPU run: its times include compiling the shaders
-  Tensor ab;                          // the prediction (1, 2, h, w)
-  std::optional<GpuRun> gpu;          // GPU run: the activations stay on the GPU
-  std::map<std::string, Tensor> cpu;  // CPU run: the activations
+  double total_ms = 0;                   // sum of the steps
+  double gpu_timer_ms = 0;               // GPU run: the device timers' total (0 on the CPU)
+  bool compiled_shaders = false;         // the first GPU run: its times include compiling the shaders
+  Tensor ab;                             // the prediction (1, 2, h, w)
+  std::shared_ptr<DeviceValues> device;  // GPU run: the activations stay on the GPU
+  std::map<std::string, Tensor> cpu;     // CPU run: the activations
 };
 
 class NetworkSession {
  public:
-  explicit NetworkSession(std::shared_ptr<const Model> model);
+  explicit NetworkSession(std::shared_ptr<const Model> model, Threading threading = Threading::Workers);
   ~NetworkSession();
   NetworkSession(const NetworkSession&) = delete;
   NetworkSession& operator=(const NetworkSession&) = delete;
 
   const Model& model() const { return *model_; }
+
+  // The GPU, once a context is current; without one (none given, or `why`
+  // set) GPU requests run on the CPU and gpu_unavailable() says why.
+  void set_accelerator(std::unique_ptr<Accelerator> accelerator, std::string why = {});
+  bool has_accelerator() const { return accelerator_ != nullptr; }
+  const std::string& gpu_unavailable() const { return no_accelerator_; }
 
   // Requests; each restarts the work that depends on it.
   void load_file(const std::string& path);
@@ -66,10 +79,13 @@ class NetworkSession {
   // Settings before any photo: the next load uses them.
   int category() const { return category_; }
   RunBackend backend() const { return backend_; }
+  // What runs: the chosen backend, or the CPU where there is no GPU.
+  RunBackend effective_backend() const { return accelerator_ ? backend_ : RunBackend::Cpu; }
   int working_size() const { return working_size_; }
 
-  // Moves the work on: collects finished threads, runs GPU steps for up to
-  // budget_ms (at least one step). Needs the GL context current.
+  // Moves the work on: collects finished threads, runs GPU steps (or, without
+  // threads, CPU work) for up to budget_ms (at least one step). Needs the GL
+  // context current.
   void update(double budget_ms);
   // Runs update() until the work is done or failed (tests, batch screenshots).
   void finish_all();
@@ -94,9 +110,6 @@ class NetworkSession {
 
   // A layer's activation on the host (a GPU run downloads it once and keeps it).
   Result<const Tensor*> activation(const std::string& name);
-  // On the GPU (a CPU run uploads it; the last upload is kept).
-  Result<const GpuTensor*> gpu_activation(const std::string& name);
-  ProgramCache& programs() { return programs_; }
 
  private:
   void restart_from_load();
@@ -104,12 +117,17 @@ class NetworkSession {
   void fail(const std::string& message);
   Status start_gpu_pass();
   Status step_gpu(double budget_ms);
+  Status step_cpu(double budget_ms);
+  void cpu_run_done(Activations acts);
   void start_finishing();
   template <typename T>
   void abandon(std::future<T>& future);
   void reap_abandoned();
 
   std::shared_ptr<const Model> model_;
+  Threading threading_;
+  std::unique_ptr<Accelerator> accelerator_;
+  std::string no_accelerator_ = "no GPU context yet";
   int category_ = 0;
   RunBackend backend_ = RunBackend::Gpu;
   int working_size_ = 256;
@@ -118,6 +136,10 @@ class NetworkSession {
   std::string error_, image_label_;
   std::chrono::steady_clock::time_point requested_at_;
   double request_to_result_ms_ = 0;
+
+  // Threading::Frames: the request waiting for update().
+  std::function<Result<ColorizeInput>()> load_now_;
+  std::unique_ptr<CpuPass> cpu_pass_;
 
   std::future<Result<ColorizeInput>> loading_;
   std::future<Result<Activations>> cpu_running_;
@@ -136,16 +158,10 @@ class NetworkSession {
   std::optional<RgbImage> result_;
   int result_version_ = 0;
 
-  // GPU state, created on the first GPU run (needs the context).
-  ProgramCache programs_;
-  std::unique_ptr<GpuOps> ops_;
-  std::unique_ptr<GpuModel> gpu_model_;
-  std::unique_ptr<GpuPass> pass_;
+  std::unique_ptr<AcceleratedPass> pass_;
   std::vector<StepTime> wall_times_;  // of the pass in flight
   bool first_gpu_pass_ = true;
   std::map<std::string, Tensor> downloaded_;
-  std::string uploaded_name_;
-  GpuTensor uploaded_;
 };
 
-}  // namespace convlab::gpu
+}  // namespace convlab::session

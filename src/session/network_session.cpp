@@ -1,6 +1,4 @@
-#include "gpu/network_session.h"
-
-#include <epoxy/gl.h>
+#include "session/network_session.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -8,7 +6,7 @@
 
 #include "core/io/image_io.h"
 
-namespace convlab::gpu {
+namespace convlab::session {
 
 namespace {
 
@@ -25,7 +23,8 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 
 const char* backend_name(RunBackend backend) { return backend == RunBackend::Gpu ? "GPU" : "CPU"; }
 
-NetworkSession::NetworkSession(std::shared_ptr<const Model> model) : model_(std::move(model)) {}
+NetworkSession::NetworkSession(std::shared_ptr<const Model> model, Threading threading)
+    : model_(std::move(model)), threading_(threading) {}
 
 NetworkSession::~NetworkSession() {
   pass_.reset();  // its timer queries need the context, which is still current
@@ -34,6 +33,13 @@ NetworkSession::~NetworkSession() {
   if (finishing_.valid()) finishing_.wait();
   for (Abandoned& a : abandoned_)
     while (!a.ready()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
+
+void NetworkSession::set_accelerator(std::unique_ptr<Accelerator> accelerator, std::string why) {
+  pass_.reset();
+  accelerator_ = std::move(accelerator);
+  no_accelerator_ = accelerator_ ? std::string() : (why.empty() ? "no GPU" : std::move(why));
+  if (backend_ == RunBackend::Gpu) restart_run();
 }
 
 template <typename T>
@@ -52,36 +58,46 @@ void NetworkSession::fail(const std::string& message) {
   phase_ = SessionPhase::Failed;
   error_ = message;
   pass_.reset();
+  cpu_pass_.reset();
 }
 
 // ---- requests ---------------------------------------------------------------
 
 void NetworkSession::load_file(const std::string& path) {
-  abandon(loading_);
-  requested_at_ = std::chrono::steady_clock::now();
-  image_label_ = std::filesystem::path(path).filename().string();
   const int working = working_size_, multiple = model_->graph.size_multiple();
-  loading_ = std::async(std::launch::async, [path, working, multiple]() -> Result<ColorizeInput> {
+  image_label_ = std::filesystem::path(path).filename().string();
+  std::function<Result<ColorizeInput>()> load = [path, working, multiple]() -> Result<ColorizeInput> {
     auto image = convlab::load_image(path);
     if (!image) return image.error();
     auto input = prepare_colorize_input(*image, working, multiple);
     if (!input) return with_context(path + ": ", input.error());
     return input;
-  });
+  };
+  abandon(loading_);
+  requested_at_ = std::chrono::steady_clock::now();
+  if (threading_ == Threading::Workers)
+    loading_ = std::async(std::launch::async, std::move(load));
+  else
+    load_now_ = std::move(load);
   restart_from_load();
 }
 
 void NetworkSession::load_image(RgbImage image, const std::string& label) {
+  const int working = working_size_, multiple = model_->graph.size_multiple();
+  image_label_ = label;
+  auto shared = std::make_shared<const RgbImage>(std::move(image));
+  std::function<Result<ColorizeInput>()> load = [shared, working, multiple,
+                                                 label]() -> Result<ColorizeInput> {
+    auto input = prepare_colorize_input(*shared, working, multiple);
+    if (!input) return with_context(label + ": ", input.error());
+    return input;
+  };
   abandon(loading_);
   requested_at_ = std::chrono::steady_clock::now();
-  image_label_ = label;
-  const int working = working_size_, multiple = model_->graph.size_multiple();
-  loading_ = std::async(std::launch::async,
-                        [image = std::move(image), working, multiple, label]() -> Result<ColorizeInput> {
-                          auto input = prepare_colorize_input(image, working, multiple);
-                          if (!input) return with_context(label + ": ", input.error());
-                          return input;
-                        });
+  if (threading_ == Threading::Workers)
+    loading_ = std::async(std::launch::async, std::move(load));
+  else
+    load_now_ = std::move(load);
   restart_from_load();
 }
 
@@ -89,6 +105,7 @@ void NetworkSession::restart_from_load() {
   abandon(cpu_running_);
   abandon(finishing_);
   pass_.reset();
+  cpu_pass_.reset();
   error_.clear();
   phase_ = SessionPhase::Loading;
 }
@@ -118,11 +135,12 @@ void NetworkSession::restart_run() {
   abandon(cpu_running_);
   abandon(finishing_);
   pass_.reset();
+  cpu_pass_.reset();
   error_.clear();
   requested_at_ = std::chrono::steady_clock::now();
   phase_ = SessionPhase::Running;
   pending_run_.reset();
-  if (backend_ == RunBackend::Cpu) {
+  if (effective_backend() == RunBackend::Cpu && threading_ == Threading::Workers) {
     cpu_done_ = std::make_shared<std::atomic<size_t>>(0);
     cpu_total_ = std::make_shared<std::atomic<size_t>>(0);
     auto model = model_;
@@ -137,23 +155,13 @@ void NetworkSession::restart_run() {
                            });
     });
   }
-  // The GPU pass starts in update(), where the context is current.
+  // The GPU pass, and the CPU pass without threads, start in update().
 }
 
 // ---- progress ---------------------------------------------------------------
 
 Status NetworkSession::start_gpu_pass() {
-  if (!ops_) ops_ = std::make_unique<GpuOps>(programs_);
-  if (!gpu_model_) {
-    auto uploaded = GpuModel::upload(*model_, *ops_);
-    if (!uploaded) return uploaded.error();
-    gpu_model_ = std::move(uploaded).value();
-  }
-  auto gray = GpuTensor::upload(input_->gray);
-  if (!gray) return gray.error();
-  const int64_t category = category_;
-  auto pass = gpu_model_->begin(std::move(gray).value(), std::span<const int64_t>(&category, 1),
-                                GpuRunOptions{true, true});
+  auto pass = accelerator_->begin(input_->gray, category_);
   if (!pass) return pass.error();
   pass_ = std::move(pass).value();
   wall_times_.clear();
@@ -163,13 +171,10 @@ Status NetworkSession::start_gpu_pass() {
 Status NetworkSession::step_gpu(double budget_ms) {
   if (!pass_) CONVLAB_TRY(start_gpu_pass());
   const auto start = std::chrono::steady_clock::now();
-  // glFinish after each step: the budget is the GPU's real time, and the
-  // frame after it is not stuck behind queued work.
   do {
     const auto step_start = std::chrono::steady_clock::now();
     const std::string name = pass_->next_result();
     CONVLAB_TRY(pass_->step());
-    glFinish();
     wall_times_.push_back({name, ms_since(step_start)});
   } while (!pass_->done() && ms_since(start) < budget_ms);
   if (!pass_->done()) return {};
@@ -182,20 +187,51 @@ Status NetworkSession::step_gpu(double budget_ms) {
   run.times = std::move(wall_times_);
   wall_times_.clear();
   for (const StepTime& t : run.times) run.total_ms += t.ms;
-  run.gpu_timer_ms = finished->total_ms;
+  run.gpu_timer_ms = finished->timer_ms;
   run.compiled_shaders = first_gpu_pass_;
   first_gpu_pass_ = false;
-  auto ab = finished->values.at(model_->graph.output()).download();
-  if (!ab) return ab.error();
-  run.ab = std::move(ab).value();
-  run.gpu = std::move(finished).value();
+  run.ab = std::move(finished->ab);
+  run.device = std::move(finished->values);
   pending_run_ = std::move(run);
   start_finishing();
   return {};
 }
 
+// Threading::Frames: plan steps on this thread until the budget is spent.
+Status NetworkSession::step_cpu(double budget_ms) {
+  if (!cpu_pass_) {
+    auto pass = CpuPass::begin(*model_, input_->gray, {category_}, CpuPath::Fast, true);
+    if (!pass) return pass.error();
+    cpu_pass_ = std::move(pass).value();
+  }
+  const auto start = std::chrono::steady_clock::now();
+  do {
+    CONVLAB_TRY(cpu_pass_->step());
+  } while (!cpu_pass_->done() && ms_since(start) < budget_ms);
+  if (!cpu_pass_->done()) return {};
+  Activations acts = cpu_pass_->finish();
+  cpu_pass_.reset();
+  cpu_run_done(std::move(acts));
+  return {};
+}
+
+void NetworkSession::cpu_run_done(Activations acts) {
+  NetworkRun run;
+  run.backend = RunBackend::Cpu;
+  run.order = acts.order;
+  run.order.insert(run.order.begin(), "gray");
+  run.times = acts.step_times;
+  for (const StepTime& t : run.times) run.total_ms += t.ms;
+  run.ab = acts.output(model_->graph);
+  run.cpu = std::move(acts.values);
+  run.cpu.emplace("gray", input_->gray);
+  pending_run_ = std::move(run);
+  start_finishing();
+}
+
 void NetworkSession::start_finishing() {
   phase_ = SessionPhase::Finishing;
+  if (threading_ == Threading::Frames) return;  // update() joins a,b with L
   ColorizeInput input = *input_;
   Tensor ab = pending_run_->ab;
   finishing_ = std::async(std::launch::async, [input = std::move(input), ab = std::move(ab)]() {
@@ -205,8 +241,10 @@ void NetworkSession::start_finishing() {
 
 void NetworkSession::update(double budget_ms) {
   reap_abandoned();
-  if (phase_ == SessionPhase::Loading && ready(loading_)) {
-    auto input = loading_.get();
+  const auto start = std::chrono::steady_clock::now();
+  if (phase_ == SessionPhase::Loading && (load_now_ || ready(loading_))) {
+    Result<ColorizeInput> input = load_now_ ? load_now_() : loading_.get();
+    load_now_ = nullptr;
     if (!input) return fail(input.message());
     input_ = std::move(input).value();
     phase_ = SessionPhase::Running;
@@ -214,34 +252,28 @@ void NetworkSession::update(double budget_ms) {
     restart_run();
     requested_at_ = requested;  // the load counts in the time to the result
   }
+  const double left = std::max(0.0, budget_ms - ms_since(start));
   if (phase_ == SessionPhase::Running) {
-    if (backend_ == RunBackend::Gpu) {
-      Status stepped = step_gpu(budget_ms);
+    if (effective_backend() == RunBackend::Gpu) {
+      Status stepped = step_gpu(left);
+      if (!stepped) return fail(stepped.message());
+    } else if (threading_ == Threading::Frames) {
+      Status stepped = step_cpu(left);
       if (!stepped) return fail(stepped.message());
     } else if (ready(cpu_running_)) {
       auto acts = cpu_running_.get();
       if (!acts) return fail(acts.message());
-      NetworkRun run;
-      run.backend = RunBackend::Cpu;
-      run.order = acts->order;
-      run.order.insert(run.order.begin(), "gray");
-      run.times = acts->step_times;
-      for (const StepTime& t : run.times) run.total_ms += t.ms;
-      run.ab = acts->output(model_->graph);
-      run.cpu = std::move(acts->values);
-      run.cpu.emplace("gray", input_->gray);
-      pending_run_ = std::move(run);
-      start_finishing();
+      cpu_run_done(std::move(acts).value());
     }
   }
-  if (phase_ == SessionPhase::Finishing && ready(finishing_)) {
-    auto image = finishing_.get();
+  if (phase_ == SessionPhase::Finishing && (threading_ == Threading::Frames || ready(finishing_))) {
+    auto image =
+        threading_ == Threading::Frames ? finish_colorize(*input_, pending_run_->ab) : finishing_.get();
     if (!image) return fail(image.message());
     result_ = std::move(image).value();
     run_ = std::move(pending_run_);
     pending_run_.reset();
     downloaded_.clear();
-    uploaded_name_.clear();
     ++result_version_;
     request_to_result_ms_ = ms_since(requested_at_);
     phase_ = SessionPhase::Done;
@@ -251,9 +283,10 @@ void NetworkSession::update(double budget_ms) {
 void NetworkSession::finish_all() {
   while (busy()) {
     update(1000.0);
-    if (busy() && phase_ != SessionPhase::Running) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    if (busy() && backend_ == RunBackend::Cpu && phase_ == SessionPhase::Running)
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const bool waiting_on_thread =
+        threading_ == Threading::Workers && busy() &&
+        !(phase_ == SessionPhase::Running && effective_backend() == RunBackend::Gpu);
+    if (waiting_on_thread) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
 }
 
@@ -262,10 +295,12 @@ double NetworkSession::progress() const {
     case SessionPhase::Loading:
       return 0.0;
     case SessionPhase::Running:
-      if (backend_ == RunBackend::Gpu)
+      if (effective_backend() == RunBackend::Gpu)
         return pass_ && pass_->step_count()
                    ? static_cast<double>(pass_->steps_done()) / static_cast<double>(pass_->step_count())
                    : 0.0;
+      if (cpu_pass_ && cpu_pass_->step_count())
+        return static_cast<double>(cpu_pass_->steps_done()) / static_cast<double>(cpu_pass_->step_count());
       if (cpu_total_ && cpu_total_->load() > 0)
         return static_cast<double>(cpu_done_->load()) / static_cast<double>(cpu_total_->load());
       return 0.0;
@@ -284,13 +319,17 @@ std::string NetworkSession::activity() const {
     case SessionPhase::Loading:
       return "loading " + image_label_;
     case SessionPhase::Running:
-      if (backend_ == RunBackend::Gpu && pass_)
+      if (effective_backend() == RunBackend::Gpu && pass_)
         return "running " + pass_->next_result() + " on the GPU (" + std::to_string(pass_->steps_done() + 1) +
                " of " + std::to_string(pass_->step_count()) + ")";
-      if (backend_ == RunBackend::Cpu && cpu_total_ && cpu_total_->load() > 0)
+      if (cpu_pass_)
+        return "running " + cpu_pass_->next_result() + " on the CPU (" +
+               std::to_string(cpu_pass_->steps_done() + 1) + " of " +
+               std::to_string(cpu_pass_->step_count()) + ")";
+      if (effective_backend() == RunBackend::Cpu && cpu_total_ && cpu_total_->load() > 0)
         return "running on the CPU (" + std::to_string(cpu_done_->load()) + " of " +
                std::to_string(cpu_total_->load()) + " steps)";
-      return std::string("starting on the ") + backend_name(backend_);
+      return std::string("starting on the ") + backend_name(effective_backend());
     case SessionPhase::Finishing:
       return "joining a,b with L";
     case SessionPhase::Done:
@@ -311,29 +350,9 @@ Result<const Tensor*> NetworkSession::activation(const std::string& name) {
     return &it->second;
   }
   if (auto it = downloaded_.find(name); it != downloaded_.end()) return &it->second;
-  auto it = run_->gpu->values.find(name);
-  if (it == run_->gpu->values.end()) return make_error("the run has no layer '", name, "'");
-  auto host = it->second.download();
+  auto host = run_->device->download(name);
   if (!host) return host.error();
   return &downloaded_.insert_or_assign(name, std::move(host).value()).first->second;
 }
 
-Result<const GpuTensor*> NetworkSession::gpu_activation(const std::string& name) {
-  if (!run_) return Error{"the colorizer has not run yet"};
-  if (run_->backend == RunBackend::Gpu) {
-    auto it = run_->gpu->values.find(name);
-    if (it == run_->gpu->values.end()) return make_error("the run has no layer '", name, "'");
-    return &it->second;
-  }
-  if (uploaded_name_ != name) {
-    auto host = activation(name);
-    if (!host) return host.error();
-    auto uploaded = GpuTensor::upload(**host);
-    if (!uploaded) return uploaded.error();
-    uploaded_ = std::move(uploaded).value();
-    uploaded_name_ = name;
-  }
-  return &uploaded_;
-}
-
-}  // namespace convlab::gpu
+}  // namespace convlab::session

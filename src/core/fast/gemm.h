@@ -1,0 +1,25 @@
+// The one matrix product the fast CPU paths (inference and training) use.
+// Row-major: c (m x n, leading dimension ldc) = op(a) * op(b) + beta * c,
+// where op(a) is m x k (stored k x m when transpose_a) and op(b) is k x n
+// (stored n x k when transpose_b).
+//
+// Two implementations, chosen at build time: OpenBLAS on the desktop
+// (gemm_openblas.cpp) and Eigen where OpenBLAS has no build, the browser
+// (gemm_eigen.cpp, WebAssembly SIMD). Both run on the calling thread only:
+// the fast paths share work between threads themselves.
+#pragma once
+
+#include <cstdint>
+
+namespace convlab::fast {
+
+void sgemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+           const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
+
+// Makes the library itself single-threaded (called once before the pool runs).
+void sgemm_single_threaded();
+
+// "OpenBLAS 0.3.21" or "Eigen 3.4.0": for benchmarks and the About panel.
+const char* sgemm_library();
+
+}  // namespace convlab::fast

@@ -1,0 +1,190 @@
+// The browser: the page's animation frames drive the loop; WebGL2 has no
+// compute shaders and the page has no worker threads (a static site cannot
+// send the headers SharedArrayBuffer needs), so the colorizer runs on the
+// CPU in slices; files go out as downloads; the settings file lives in the
+// browser's local storage; the state comes from the URL fragment.
+#include "platform/platform.h"
+
+#include <emscripten.h>
+#include <emscripten/html5.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace convlab::platform {
+
+std::function<void(const std::string&)>& file_opener() {
+  static std::function<void(const std::string&)> open;
+  return open;
+}
+
+namespace {
+
+struct Loop {
+  std::function<bool()> frame;
+  std::function<void()> done;
+};
+
+void loop_frame(void* arg) {
+  auto* loop = static_cast<Loop*>(arg);
+  // For the page's benchmark: when the first frame began, after navigation start.
+  EM_ASM({
+    if (window.convlabFirstFrame == = undefined) window.convlabFirstFrame = performance.now();
+  });
+  if (loop->frame()) return;
+  emscripten_cancel_main_loop();
+  loop->done();
+}
+
+// Returns a malloc'ed UTF-8 copy of a JavaScript string (freed by the caller).
+EM_JS(char*, js_location_hash, (), {
+  const text = window.location.hash || "";
+  const size = lengthBytesUTF8(text) + 1;
+  const out = _malloc(size);
+  stringToUTF8(text, out, size);
+  return out;
+});
+
+EM_JS(char*, js_page_address, (), {
+  const text = window.location.href.split("#")[0];
+  const size = lengthBytesUTF8(text) + 1;
+  const out = _malloc(size);
+  stringToUTF8(text, out, size);
+  return out;
+});
+
+EM_JS(char*, js_language, (), {
+  const text = (navigator.languages && navigator.languages[0]) || navigator.language || "en";
+  const size = lengthBytesUTF8(text) + 1;
+  const out = _malloc(size);
+  stringToUTF8(text, out, size);
+  return out;
+});
+
+EM_JS(void, js_copy_text, (const char* text), {
+  const value = UTF8ToString(text);
+  if (navigator.clipboard && navigator.clipboard.writeText)
+    navigator.clipboard.writeText(value).catch(function(){});
+});
+
+// Offers the bytes of a file in the in-memory file system as a download.
+EM_JS(void, js_download, (const char* path, const char* name), {
+  const bytes = FS.readFile(UTF8ToString(path));
+  const blob = new Blob([bytes], {
+    type:
+      "application/octet-stream"
+  });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = UTF8ToString(name);
+  document.body.appendChild(link);
+  link.click();
+  setTimeout(
+      function() {
+        URL.revokeObjectURL(link.href);
+        link.remove();
+      },
+      1000);
+});
+
+// Within a click's user activation (the menu item was clicked a frame ago).
+EM_JS(void, js_pick_file, (), {
+  const picker = document.getElementById("picker");
+  if (picker) picker.click();
+});
+
+EM_JS(char*, js_storage_get, (const char* key), {
+  let text = null;
+  try {
+    text = window.localStorage.getItem("convlab:" + UTF8ToString(key));
+  } catch (e) {
+  }
+  if (text == = null) return 0;
+  const size = lengthBytesUTF8(text) + 1;
+  const out = _malloc(size);
+  stringToUTF8(text, out, size);
+  return out;
+});
+
+EM_JS(void, js_storage_set, (const char* key, const char* value), {
+  try {
+    window.localStorage.setItem("convlab:" + UTF8ToString(key), UTF8ToString(value));
+  } catch (e) {
+  }
+});
+
+std::string take(char* text) {
+  if (text == nullptr) return {};
+  std::string copy(text);
+  std::free(text);
+  return copy;
+}
+
+}  // namespace
+
+const char* name() { return "browser"; }
+
+void run_main_loop(std::function<bool()> frame, std::function<void()> done) {
+  // Lives as long as the page: the loop never hands control back.
+  auto* loop = new Loop{std::move(frame), std::move(done)};
+  emscripten_set_main_loop_arg(loop_frame, loop, 0, true);
+}
+
+const char* glsl_version() { return "#version 300 es"; }
+
+bool has_worker_threads() { return false; }
+
+Result<std::unique_ptr<session::Accelerator>> make_accelerator(std::shared_ptr<const Model>) {
+  return Error{
+      "the browser's WebGL2 has no compute shaders, so the colorizer runs on the CPU here "
+      "(the desktop app runs it on the GPU)"};
+}
+
+std::string deliver_file(const std::string& path) {
+  const std::string name = std::filesystem::path(path).filename().string();
+  js_download(path.c_str(), name.c_str());
+  return "Downloaded " + name;
+}
+
+void on_file_offered(std::function<void(const std::string&)> open) { file_opener() = std::move(open); }
+
+bool has_file_chooser() { return true; }
+void pick_file() { js_pick_file(); }
+
+void copy_text(const std::string& text) { js_copy_text(text.c_str()); }
+
+void restore_file(const std::string& path) {
+  const std::string text = take(js_storage_get(path.c_str()));
+  if (text.empty()) return;
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+void keep_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return;
+  std::ostringstream text;
+  text << in.rdbuf();
+  js_storage_set(path.c_str(), text.str().c_str());
+}
+
+std::string opened_link() { return take(js_location_hash()); }
+std::string page_address() { return take(js_page_address()); }
+std::string preferred_language() { return take(js_language()); }
+
+void console_line(const std::string& line) {
+  std::fputs(line.c_str(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
+}  // namespace convlab::platform
+
+// Called by the page (index.html) once a picked file is in the in-memory file system.
+extern "C" EMSCRIPTEN_KEEPALIVE void convlab_open_file(const char* path) {
+  auto& open = convlab::platform::file_opener();
+  if (open && path != nullptr) open(path);
+}
