@@ -75,6 +75,7 @@ class Shell {
                                  const std::vector<std::pair<std::string, std::string>>& panel_settings) {
       open_panel(id, panel_settings);
     };
+    context_.copy_link = [this] { copy_link(); };
     // Every copy (views, lesson steps, links) reaches the system's or the
     // browser's clipboard through the platform.
     ImGui::GetIO().SetClipboardTextFn = [](void*, const char* text) { platform::copy_text(text); };
@@ -229,7 +230,7 @@ class Shell {
       if (platform::has_file_chooser() && ImGui::MenuItem("Open a file (photo, lesson, view)..."))
         platform::pick_file();
       if (ImGui::MenuItem("Copy link to this view")) {
-        platform::copy_text(platform::page_address() + make_link(link_pairs()));
+        copy_link();
         status_.info("Copied the link: it opens this view (put it in your slides).");
       }
       ImGui::Separator();
@@ -315,6 +316,10 @@ class Shell {
       if (key != "panel") line += " " + key + "=" + value;
     platform::console_line(line);
   }
+
+  // The page's address with the active view's fragment (on the desktop the
+  // fragment alone, which `convlab --link` opens).
+  void copy_link() { platform::copy_text(platform::page_address() + make_link(link_pairs())); }
 
   // The active view as link keys: a lesson by name and step, any other panel
   // by its state text; presenter mode when on.

@@ -313,6 +313,14 @@ void LessonPanel::draw_navigation(PanelContext& context) {
   }
   ImGui::EndDisabled();
   ImGui::SameLine();
+  // For slides: a link that opens the page at this lesson's step.
+  if (ImGui::Button(portuguese ? "Copiar o link deste passo" : "Copy a link to this step", ImVec2(w, 0)) &&
+      context.copy_link) {
+    context.copy_link();
+    if (context.status)
+      context.status->info(portuguese ? "Link copiado: ele abre a lição neste passo."
+                                      : "Link copied: it opens the lesson at this step.");
+  }
   if (ImGui::Button(portuguese ? "Outras lições" : "Other lessons", ImVec2(w, 0))) {
     lesson_ = lesson::Lesson{};
     path_.clear();

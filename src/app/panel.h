@@ -70,6 +70,8 @@ struct PanelContext {
   // The console contract (--log, log=1 in a link): one line per event,
   // printed as "convlab: <line>". Null when logging is off.
   std::function<void(const std::string& line)> log;
+  // Puts a link to the current view (link_state.h) on the clipboard.
+  std::function<void()> copy_link;
 };
 
 // Whether a control group (an id from Panel::control_ids()) is shown / locked.

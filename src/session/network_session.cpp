@@ -15,6 +15,9 @@ bool ready(const std::future<T>& future) {
   return future.valid() && future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
 }
 
+// Threading::Frames: a loading stage finished and the next one waits for the next update().
+const char* const kNotYet = "(the next loading stage follows)";
+
 double ms_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
@@ -75,10 +78,23 @@ void NetworkSession::load_file(const std::string& path) {
   };
   abandon(loading_);
   requested_at_ = std::chrono::steady_clock::now();
-  if (threading_ == Threading::Workers)
+  if (threading_ == Threading::Workers) {
     loading_ = std::async(std::launch::async, std::move(load));
-  else
-    load_now_ = std::move(load);
+  } else {
+    // Decoding and preparing each get a frame of their own.
+    load_now_ = [this, path, working, multiple]() -> Result<ColorizeInput> {
+      auto image = convlab::load_image(path);
+      if (!image) return image.error();
+      const std::string label = path;
+      load_now_ = [image = std::make_shared<const RgbImage>(std::move(image).value()), label, working,
+                   multiple]() -> Result<ColorizeInput> {
+        auto input = prepare_colorize_input(*image, working, multiple);
+        if (!input) return with_context(label + ": ", input.error());
+        return input;
+      };
+      return Error{kNotYet};
+    };
+  }
   restart_from_load();
 }
 
@@ -242,15 +258,19 @@ void NetworkSession::start_finishing() {
 void NetworkSession::update(double budget_ms) {
   reap_abandoned();
   const auto start = std::chrono::steady_clock::now();
+  const SessionPhase phase_at_start = phase_;
   if (phase_ == SessionPhase::Loading && (load_now_ || ready(loading_))) {
-    Result<ColorizeInput> input = load_now_ ? load_now_() : loading_.get();
+    std::function<Result<ColorizeInput>()> stage = std::move(load_now_);
     load_now_ = nullptr;
+    Result<ColorizeInput> input = stage ? stage() : loading_.get();
+    if (!input && input.message() == kNotYet) return;  // the next stage runs next frame
     if (!input) return fail(input.message());
     input_ = std::move(input).value();
     phase_ = SessionPhase::Running;
     const auto requested = requested_at_;
     restart_run();
-    requested_at_ = requested;  // the load counts in the time to the result
+    requested_at_ = requested;                    // the load counts in the time to the result
+    if (threading_ == Threading::Frames) return;  // this frame's time went to preparing the photo
   }
   const double left = std::max(0.0, budget_ms - ms_since(start));
   if (phase_ == SessionPhase::Running) {
@@ -266,7 +286,10 @@ void NetworkSession::update(double budget_ms) {
       cpu_run_done(std::move(acts).value());
     }
   }
-  if (phase_ == SessionPhase::Finishing && (threading_ == Threading::Frames || ready(finishing_))) {
+  // Without threads, joining a,b with L gets a frame of its own.
+  const bool finish_now =
+      threading_ == Threading::Frames ? phase_at_start == SessionPhase::Finishing : ready(finishing_);
+  if (phase_ == SessionPhase::Finishing && finish_now) {
     auto image =
         threading_ == Threading::Frames ? finish_colorize(*input_, pending_run_->ab) : finishing_.get();
     if (!image) return fail(image.message());

@@ -46,6 +46,7 @@ EM_BOOL on_resize(int, const EmscriptenUiEvent*, void* user) {
 
 // Browsers enter full screen only inside a user's key press or click: the
 // request waits for the next one (the key that asked is still being released).
+// clang-format off
 EM_JS(void, js_request_fullscreen, (), {
   const go = function() {
     window.removeEventListener("keyup", go, true);
@@ -56,10 +57,13 @@ EM_JS(void, js_request_fullscreen, (), {
   window.addEventListener("keyup", go, true);
   window.addEventListener("pointerup", go, true);
 });
+// clang-format on
 
+// clang-format off
 EM_JS(void, js_exit_fullscreen, (), {
   if (document.fullscreenElement && document.exitFullscreen) document.exitFullscreen().catch(function(){});
 });
+// clang-format on
 
 }  // namespace
 
