@@ -1,5 +1,5 @@
 # The browser build's dependencies. Debian ships no WebAssembly builds, so:
-#  - header-only libraries (nlohmann-json, CLI11, stb, Eigen) come from their
+#  - header-only libraries (nlohmann-json, CLI11, stb) come from their
 #    Debian -dev packages, through a folder of links to just those headers
 #    (the rest of /usr/include is for the host and must stay out of sight);
 #  - Dear ImGui 1.86, md4c and giflib are compiled from Debian's own source
@@ -22,11 +22,10 @@ endif()
 # -- header-only libraries, from the host's Debian packages -----------------
 set(web_headers ${CMAKE_BINARY_DIR}/host-headers)
 file(MAKE_DIRECTORY ${web_headers})
-foreach(link IN ITEMS "nlohmann=/usr/include/nlohmann" "CLI=/usr/include/CLI" "Eigen=/usr/include/eigen3/Eigen"
-                      "stb=/usr/include/stb")
+foreach(link IN ITEMS "nlohmann=/usr/include/nlohmann" "CLI=/usr/include/CLI" "stb=/usr/include/stb")
   string(REGEX MATCH "^([^=]+)=(.*)$" unused "${link}")
   if(NOT EXISTS "${CMAKE_MATCH_2}")
-    message(FATAL_ERROR "${CMAKE_MATCH_2} is missing: install nlohmann-json3-dev, libcli11-dev, libeigen3-dev, libstb-dev")
+    message(FATAL_ERROR "${CMAKE_MATCH_2} is missing: install nlohmann-json3-dev, libcli11-dev, libstb-dev")
   endif()
   file(CREATE_LINK "${CMAKE_MATCH_2}" "${web_headers}/${CMAKE_MATCH_1}" SYMBOLIC)
 endforeach()
@@ -36,9 +35,6 @@ add_library(nlohmann_json::nlohmann_json ALIAS nlohmann_json)
 add_library(CLI11 INTERFACE)
 target_include_directories(CLI11 SYSTEM INTERFACE ${web_headers})
 add_library(CLI11::CLI11 ALIAS CLI11)
-add_library(web_eigen INTERFACE)
-target_include_directories(web_eigen SYSTEM INTERFACE ${web_headers})
-target_compile_definitions(web_eigen INTERFACE EIGEN_DONT_PARALLELIZE)
 set(STB_INCLUDE_DIRS ${web_headers}/stb)
 
 # -- compiled from Debian's source packages ---------------------------------

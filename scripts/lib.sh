@@ -44,7 +44,7 @@ convlab_build() {
 }
 
 # The browser build's packages (scripts/web) and its tests' (scripts/test).
-CONVLAB_WEB_PACKAGES=(emscripten libeigen3-dev chromium chromium-driver python3-selenium python3-pil)
+CONVLAB_WEB_PACKAGES=(emscripten chromium chromium-driver python3-selenium python3-pil)
 
 # Debian's emscripten with this machine's tools: its em++ wrapper runs the
 # first python3 on PATH (it needs Debian's), and its JavaScript tools find

@@ -90,7 +90,7 @@ Result<Settings> parse_settings(const std::string& text, const std::string& sour
 
 std::string format_settings(const Settings& settings) {
   std::ostringstream out;
-  out << "# ConvLab settings, written by the app on exit. Safe to delete.\n"
+  out << "# ConvLab settings, written by the app when they change. Safe to delete.\n"
       << "window_width=" << settings.window_width << "\n"
       << "window_height=" << settings.window_height << "\n"
       << "theme=" << theme_name(settings.theme) << "\n"
