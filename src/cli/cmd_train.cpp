@@ -84,6 +84,13 @@ std::string stem_of(const std::string& output) {
   return output;
 }
 
+// A number as typed: 0.7, not 0.700000.
+std::string shown(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
 std::string duration(double seconds) {
   const long s = std::lround(std::max(0.0, seconds));
   char text[32];
@@ -131,14 +138,14 @@ int run_train(const TrainArgs& args) {
     return usage_error(kName,
                        "--lr " + std::to_string(args.lr) + " is out of range; valid: above 0 and below 1");
   if (!(args.val_fraction >= 0 && args.val_fraction <= 0.5))
-    return usage_error(kName, "--val-fraction " + std::to_string(args.val_fraction) +
+    return usage_error(kName, "--val-fraction " + shown(args.val_fraction) +
                                   " is out of range; valid: 0 (no validation) to 0.5");
   if (args.patience < 0 || args.patience > 100000)
     return usage_error(kName, "--patience " + std::to_string(args.patience) +
                                   " is out of range; valid: 1 to 100000 (0: no early stop)");
   if (!(args.scale_aug >= 1 && args.scale_aug <= 4))
-    return usage_error(
-        kName, "--scale-aug " + std::to_string(args.scale_aug) + " is out of range; valid: 1 (off) to 4");
+    return usage_error(kName,
+                       "--scale-aug " + shown(args.scale_aug) + " is out of range; valid: 1 (off) to 4");
   if (args.val_fraction == 0 && args.resume.empty()) {
     if (args.patience > 0)
       return usage_error(kName, "--patience needs validation photos: add --val-fraction F (e.g. 0.08)");
@@ -225,7 +232,7 @@ int run_train(const TrainArgs& args) {
   if (options.val_fraction > 0) {
     if (split.validation.images.empty())
       return runtime_error(kName,
-                           "--val-fraction " + std::to_string(options.val_fraction) +
+                           "--val-fraction " + shown(options.val_fraction) +
                                " holds out no photo (each category needs 2 or more); use a larger one");
     for (int size : options.val_sizes) {
       std::cerr << "convlab train: reading " << split.validation.images.size() << " validation images at "

@@ -237,7 +237,7 @@ TEST_CASE("train and eval refuse bad input with a message") {
   };
   auto fraction = train_with({"--val-fraction", "0.7"});
   CHECK(fraction.exit_code == 2);
-  CHECK(contains(fraction.err, "--val-fraction 0.7"));
+  CHECK(contains(fraction.err, "--val-fraction 0.7 is out of range"));
   CHECK(contains(fraction.err, "valid: 0 (no validation) to 0.5"));
   auto patience = train_with({"--patience", "3"});
   CHECK(patience.exit_code == 2);
@@ -247,7 +247,7 @@ TEST_CASE("train and eval refuse bad input with a message") {
   CHECK(contains(negative.err, "--patience -1 is out of range"));
   auto scale = train_with({"--scale-aug", "9"});
   CHECK(scale.exit_code == 2);
-  CHECK(contains(scale.err, "--scale-aug 9"));
+  CHECK(contains(scale.err, "--scale-aug 9 is out of range"));
   CHECK(contains(scale.err, "valid: 1 (off) to 4"));
   auto sizes = train_with({"--val-fraction", "0.1", "--val-sizes", "32,30"});  // basic: multiples of 4
   CHECK(sizes.exit_code == 2);
@@ -255,5 +255,5 @@ TEST_CASE("train and eval refuse bad input with a message") {
   // One photo per category: none can be held out.
   auto nothing_held = train_with({"--val-fraction", "0.1"});
   CHECK(nothing_held.exit_code == 1);
-  CHECK(contains(nothing_held.err, "holds out no photo"));
+  CHECK(contains(nothing_held.err, "--val-fraction 0.1 holds out no photo"));
 }
