@@ -79,8 +79,7 @@ RgbImage plot_loss_curve(const std::vector<float>& step_losses, const std::vecto
         std::isfinite(epoch_validation[e]))
       points.push_back({epoch_ends[e], epoch_validation[e]});
   canvas.text(left, 16,
-              points.empty() ? "Training loss (MSE of a,b) per step"
-                             : "Training loss per step and validation per epoch (MSE of a,b)",
+              points.empty() ? "Training loss (MSE of a,b) per step" : "MSE of (a,b): training, validation",
               ink);
   canvas.text((left + right) / 2 - Canvas::text_width("step") / 2, height - 30, "step", ink);
 
@@ -154,7 +153,10 @@ RgbImage plot_loss_curve(const std::vector<float>& step_losses, const std::vecto
   if (!epoch_ends.empty())
     canvas.text(right - Canvas::text_width(legend) - Canvas::text_width("dashed: epoch ends   "), top - 24,
                 "dashed: epoch ends", epoch);
-  if (!points.empty()) canvas.text(left, top - 24, "green: validation", valid);
+  if (!points.empty()) {
+    const std::string validation_legend = "green: validation after each epoch";
+    canvas.text(right - Canvas::text_width(validation_legend), height - 30, validation_legend, valid);
+  }
   return canvas.take();
 }
 
