@@ -30,7 +30,9 @@ struct EvalArgs {
 
 const char* kEvalFooter =
     R"(Scores: MSE of the predicted (a,b) against the photo's own (Lab units squared; lower is better) and the
-PSNR of the colorized RGB against the original (dB; higher is better), averaged over the photos.
+PSNR of the colorized RGB against the original (dB; higher is better), averaged over the photos;
+the chroma ratio: mean |ab| predicted over mean |ab| of the photos (1 = as vivid, 0 = gray).
+Then the same per category. --size sets the working size (the app's default is 256).
 Baselines: gray (a = b = 0) and the mean (a,b) of the photo's category over the training photos
 (--train, default DATA/../train). Data layout as for `convlab train`.
 Example:
@@ -77,13 +79,22 @@ int run_eval(const EvalArgs& args) {
   if (!report) return runtime_error(kName, report.message());
   for (const std::string& line : report->skipped) std::cerr << "convlab eval: skipped: " << line << "\n";
   std::printf("%d test photos at %dx%d, weights %s\n", report->images, args.size, args.size, weights.c_str());
-  std::printf("%-22s %12s %16s\n", "", "MSE (a,b)", "PSNR RGB (dB)");
+  std::printf("%-22s %12s %16s %14s\n", "", "MSE (a,b)", "PSNR RGB (dB)", "chroma ratio");
   const auto row = [](const char* name, const ColorScores& s) {
-    std::printf("%-22s %12.2f %16.2f\n", name, s.mse_ab, s.psnr);
+    std::printf("%-22s %12.2f %16.2f %14.3f\n", name, s.mse_ab, s.psnr, s.chroma_ratio);
   };
   row("gray (a = b = 0)", report->gray);
   row("category mean (a,b)", report->category_mean);
   row("model", report->model);
+  std::printf("\nper category (MSE of (a,b); chroma ratio of the model)\n");
+  std::printf("%-12s %7s %10s %15s %11s %14s %14s\n", "category", "photos", "MSE gray", "MSE cat. mean",
+              "MSE model", "PSNR model", "chroma model");
+  for (int c = 0; c < 8; ++c) {
+    const CategoryScores& s = report->categories[static_cast<size_t>(c)];
+    if (s.images == 0) continue;
+    std::printf("%d %-10s %7d %10.2f %15.2f %11.2f %14.2f %14.3f\n", c, category_name(c), s.images,
+                s.gray.mse_ab, s.category_mean.mse_ab, s.model.mse_ab, s.model.psnr, s.model.chroma_ratio);
+  }
   if (!args.sheet.empty()) {
     if (Status saved = save_image(args.sheet, contact_sheet(report->sheet)); !saved)
       return runtime_error(kName, saved.message());

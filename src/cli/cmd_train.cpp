@@ -6,11 +6,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include "cli/commands.h"
@@ -46,6 +48,11 @@ struct TrainArgs {
   bool f16 = false;
   bool no_flip = false;
   int threads = 0;
+  double val_fraction = 0;     // hold-out slice of the data for validation; 0 = none
+  std::vector<int> val_sizes;  // validation sizes (default: --size)
+  int patience = 0;            // 0 = run all epochs
+  bool patience_given = false;
+  double scale_aug = 1.0;  // largest random enlargement before the crop; 1 = off
 };
 
 const char* kTrainFooter =
@@ -53,10 +60,20 @@ const char* kTrainFooter =
 the file name only), as the original ECNN project; by default DATA/../categories.csv. Images are
 cropped to a square and resized to --size; half of them are flipped left-right at random each epoch.
 Rows that do not parse and images that cannot be read are listed and skipped.
-Written next to -o OUT.safetensors: OUT.ckpt.safetensors (checkpoint after every epoch and on Ctrl-C;
-continue with --resume), OUT.log.csv (loss per step), OUT.loss.png (loss curve).
+Validation: --val-fraction F holds out F of the photos of each category (fixed by --seed and the file
+names) and scores the model on them after every epoch, in eval mode, at each --val-sizes size; the
+score is the mean MSE of (a,b) over the sizes. OUT.safetensors then holds the best-scoring weights (the
+latest until the first epoch ends); --patience N stops when N epochs in a row did not beat the best.
+--scale-aug M enlarges each photo by a random factor from 1 to M and crops a random --size square of
+it (seeded), as the app's larger working sizes show objects bigger.
+Written next to -o OUT.safetensors: OUT.ckpt.safetensors (checkpoint after every epoch and on Ctrl-C,
+with the best weights and patience counters; continue with --resume: batch, seed, flips, --scale-aug
+and the validation slice are the checkpoint's), OUT.log.csv (loss per step), OUT.epochs.csv (train
+loss and validation per epoch), OUT.loss.png (loss curve).
 Examples:
   convlab train --data colorize128/train -o ecnn.safetensors --epochs 20
+  convlab train --data colorize128/train -o ecnn.safetensors --epochs 200 --val-fraction 0.08 \
+      --val-sizes 128,256 --patience 6 --scale-aug 2
   convlab train --data colorize128/train -o ecnn.safetensors --resume ecnn.ckpt.safetensors)";
 
 std::string stem_of(const std::string& output) {
@@ -65,6 +82,13 @@ std::string stem_of(const std::string& output) {
       output.compare(output.size() - suffix.size(), suffix.size(), suffix) == 0)
     return output.substr(0, output.size() - suffix.size());
   return output;
+}
+
+// A number as typed: 0.7, not 0.700000.
+std::string shown(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
 }
 
 std::string duration(double seconds) {
@@ -113,30 +137,46 @@ int run_train(const TrainArgs& args) {
   if (!(args.lr > 0 && args.lr < 1))
     return usage_error(kName,
                        "--lr " + std::to_string(args.lr) + " is out of range; valid: above 0 and below 1");
+  if (!(args.val_fraction >= 0 && args.val_fraction <= 0.5))
+    return usage_error(kName, "--val-fraction " + shown(args.val_fraction) +
+                                  " is out of range; valid: 0 (no validation) to 0.5");
+  if (args.patience < 0 || args.patience > 100000)
+    return usage_error(kName, "--patience " + std::to_string(args.patience) +
+                                  " is out of range; valid: 1 to 100000 (0: no early stop)");
+  if (!(args.scale_aug >= 1 && args.scale_aug <= 4))
+    return usage_error(kName,
+                       "--scale-aug " + shown(args.scale_aug) + " is out of range; valid: 1 (off) to 4");
+  if (args.val_fraction == 0 && args.resume.empty()) {
+    if (args.patience > 0)
+      return usage_error(kName, "--patience needs validation photos: add --val-fraction F (e.g. 0.08)");
+    if (!args.val_sizes.empty())
+      return usage_error(kName, "--val-sizes needs validation photos: add --val-fraction F (e.g. 0.08)");
+  }
   auto graph = builtin_graph(args.arch);
   if (!graph) return usage_error(kName, graph.message());
   if (args.size % graph->size_multiple() != 0)
     return usage_error(kName, "--size " + std::to_string(args.size) + " is not a multiple of " +
                                   std::to_string(graph->size_multiple()) + ", which the " + args.arch +
                                   " model needs");
+  for (int size : args.val_sizes)
+    if (size < 16 || size > 512 || size % graph->size_multiple() != 0)
+      return usage_error(kName, "--val-sizes " + std::to_string(size) + " is not valid; valid: 16 to 512, " +
+                                    "multiples of " + std::to_string(graph->size_multiple()));
   if (args.threads > 0) fast::detail::set_pool_threads(args.threads);
   const std::string categories =
       args.categories.empty()
           ? (fs::path(args.data).lexically_normal().parent_path() / "categories.csv").string()
           : args.categories;
 
-  auto listing = list_dataset(args.data, categories);
-  if (!listing) return runtime_error(kName, listing.message());
-  for (const std::string& line : listing->skipped) std::cerr << "convlab train: skipped: " << line << "\n";
-  std::cerr << "convlab train: reading " << listing->images.size() << " images at " << args.size << "x"
-            << args.size << "...\n";
-  auto data = train::load_training_data(*listing, args.size);
-  if (!data) return runtime_error(kName, data.message());
-  for (const std::string& line : data->skipped) std::cerr << "convlab train: skipped: " << line << "\n";
-
   train::TrainingOptions options{args.batch, args.epochs, args.lr, args.seed, !args.no_flip};
+  options.scale_max = args.scale_aug;
+  options.patience = args.patience;
+  options.val_fraction = args.val_fraction;
+  options.val_sizes = args.val_sizes;
   train::TrainingState state;
   Model model;
+  Model best;
+  bool has_best = false;
   train::Adam adam;
   if (!args.resume.empty()) {
     auto checkpoint = train::load_checkpoint(args.resume, *graph);
@@ -144,18 +184,63 @@ int run_train(const TrainArgs& args) {
     model = std::move(checkpoint->model);
     adam = std::move(checkpoint->adam);
     state = checkpoint->state;
-    // The batch order depends on seed and batch: a resumed run keeps them.
+    has_best = checkpoint->has_best;
+    if (has_best) best = std::move(checkpoint->best);
+    // The batch order, the augmentation and the validation slice depend on
+    // seed, batch, flips and scale: a resumed run keeps them (a run without
+    // validation may start one).
     options.batch = checkpoint->options.batch;
     options.seed = checkpoint->options.seed;
     options.flip = checkpoint->options.flip;
+    options.scale_max = checkpoint->options.scale_max;
+    if (checkpoint->options.val_fraction > 0) {
+      options.val_fraction = checkpoint->options.val_fraction;
+      options.val_sizes = checkpoint->options.val_sizes;
+    }
+    if (!args.patience_given) options.patience = checkpoint->options.patience;
     std::cerr << "convlab train: resuming " << args.resume << " at epoch " << state.epoch + 1 << ", step "
-              << state.step_in_epoch + 1 << " (batch " << options.batch << ", seed " << options.seed << ")\n";
+              << state.step_in_epoch + 1 << " (batch " << options.batch << ", seed " << options.seed
+              << ", scale-aug " << options.scale_max << ", val-fraction " << options.val_fraction
+              << ", patience " << options.patience << ")";
+    if (state.best_epoch > 0)
+      std::fprintf(stderr, "; best validation %.3f at epoch %d, %d epoch(s) since", state.best_score,
+                   state.best_epoch, state.epochs_since_best);
+    std::cerr << "\n";
+    if (options.patience > 0 && options.val_fraction == 0)
+      return usage_error(kName,
+                         "--patience needs validation photos, and the checkpoint has none: add "
+                         "--val-fraction F (e.g. 0.08)");
   } else if (!args.init.empty()) {
     auto loaded = load_model(*graph, args.init);
     if (!loaded) return runtime_error(kName, "--init: " + loaded.message());
     model = std::move(loaded).value();
   } else {
     model = random_model(*graph, args.seed);
+  }
+  if (options.val_fraction > 0 && options.val_sizes.empty()) options.val_sizes = {args.size};
+
+  auto listing = list_dataset(args.data, categories);
+  if (!listing) return runtime_error(kName, listing.message());
+  for (const std::string& line : listing->skipped) std::cerr << "convlab train: skipped: " << line << "\n";
+  const DatasetSplit split = split_validation(*listing, options.val_fraction, options.seed);
+  std::cerr << "convlab train: reading " << split.train.images.size() << " images at " << args.size << "x"
+            << args.size << "...\n";
+  auto data = train::load_training_data(split.train, args.size);
+  if (!data) return runtime_error(kName, data.message());
+  for (const std::string& line : data->skipped) std::cerr << "convlab train: skipped: " << line << "\n";
+  std::vector<train::TrainingData> validation;
+  if (options.val_fraction > 0) {
+    if (split.validation.images.empty())
+      return runtime_error(kName,
+                           "--val-fraction " + shown(options.val_fraction) +
+                               " holds out no photo (each category needs 2 or more); use a larger one");
+    for (int size : options.val_sizes) {
+      std::cerr << "convlab train: reading " << split.validation.images.size() << " validation images at "
+                << size << "x" << size << "...\n";
+      auto set = train::load_training_data(split.validation, size);
+      if (!set) return runtime_error(kName, "validation: " + set.message());
+      validation.push_back(std::move(set).value());
+    }
   }
 
   if (const fs::path parent = fs::path(args.output).parent_path(); !parent.empty()) {
@@ -168,6 +253,7 @@ int run_train(const TrainArgs& args) {
   const std::string checkpoint_path = stem + ".ckpt.safetensors";
   const std::string log_path = stem + ".log.csv";
   const std::string plot_path = stem + ".loss.png";
+  const std::string epochs_path = stem + ".epochs.csv";
   // The log continues when resuming, so the curve shows the whole run.
   std::vector<float> losses;
   std::vector<int64_t> epoch_ends;
@@ -175,16 +261,18 @@ int run_train(const TrainArgs& args) {
     std::ifstream old(log_path);
     std::string line;
     std::getline(old, line);
-    int64_t last_epoch = 0;
     while (std::getline(old, line)) {
       long epoch = 0, step = 0;
       double seconds = 0, loss = 0;
       if (std::sscanf(line.c_str(), "%ld,%ld,%lf,%lf", &epoch, &step, &seconds, &loss) != 4) continue;
       if (step > state.steps) break;
-      if (epoch != last_epoch && last_epoch != 0) epoch_ends.push_back(static_cast<int64_t>(losses.size()));
-      last_epoch = epoch;
       losses.push_back(static_cast<float>(loss));
     }
+    // Every epoch has the same number of steps (the checkpoint keeps the batch).
+    const int64_t per_epoch =
+        train::steps_per_epoch(static_cast<int>(data->categories.size()), options.batch);
+    for (int64_t e = 1; e <= state.epoch && e * per_epoch <= static_cast<int64_t>(losses.size()); ++e)
+      epoch_ends.push_back(e * per_epoch);
   }
   std::ofstream log(log_path, std::ios::trunc);
   if (!log) return runtime_error(kName, "cannot write the loss log " + log_path);
@@ -203,11 +291,44 @@ int run_train(const TrainArgs& args) {
     }
   }
 
+  // One row per epoch: train loss and validation; kept up to the checkpoint's epoch when resuming.
+  std::string epochs_header = "epoch,steps,seconds,train_loss,val_mse";
+  for (size_t i = 0; i < options.val_sizes.size() && options.val_fraction > 0; ++i) {
+    const std::string size = std::to_string(options.val_sizes[i]);
+    epochs_header += ",val_mse_" + size + ",val_chroma_" + size;
+  }
+  epochs_header += ",best_epoch";
+  std::vector<std::string> epoch_rows;
+  std::vector<double> epoch_validation;  // per epoch, NaN where not validated
+  if (!args.resume.empty()) {
+    std::ifstream old(epochs_path);
+    std::string line;
+    std::getline(old, line);
+    while (std::getline(old, line)) {
+      long epoch = 0, steps = 0;
+      double seconds = 0, loss = 0;
+      char val[64] = {0};
+      if (std::sscanf(line.c_str(), "%ld,%ld,%lf,%lf,%63[^,]", &epoch, &steps, &seconds, &loss, val) < 4)
+        continue;
+      if (epoch > state.epoch) break;
+      epoch_rows.push_back(line);
+      char* end = nullptr;
+      const double value = std::strtod(val, &end);
+      epoch_validation.push_back(end != val ? value : std::numeric_limits<double>::quiet_NaN());
+    }
+  }
+  std::ofstream epochs_log(epochs_path, std::ios::trunc);
+  if (!epochs_log) return runtime_error(kName, "cannot write the epoch log " + epochs_path);
+  epochs_log << epochs_header << "\n";
+  for (const std::string& row : epoch_rows) epochs_log << row << "\n";
+  epochs_log.flush();
+
   const DType dtype = args.f16 ? DType::F16 : DType::F32;
   const auto save_all = [&](const train::TrainingState& at) -> Status {
-    CONVLAB_TRY(train::save_checkpoint(checkpoint_path, model, adam, at, options));
-    CONVLAB_TRY(save_model(model, args.output, dtype));
-    return save_image(plot_path, train::plot_loss_curve(losses, epoch_ends));
+    CONVLAB_TRY(
+        train::save_checkpoint(checkpoint_path, model, adam, at, options, has_best ? &best : nullptr));
+    CONVLAB_TRY(save_model(has_best ? best : model, args.output, dtype));
+    return save_image(plot_path, train::plot_loss_curve(losses, epoch_ends, 960, 540, epoch_validation));
   };
 
   g_interrupted = false;
@@ -218,7 +339,18 @@ int run_train(const TrainArgs& args) {
   std::cerr << "convlab train: " << data->categories.size() << " images, " << args.arch << ", batch "
             << options.batch << ", "
             << train::steps_per_epoch(static_cast<int>(data->categories.size()), options.batch)
-            << " steps per epoch, lr " << options.lr << ", " << fast::detail::pool_threads() << " threads\n";
+            << " steps per epoch, lr " << options.lr << ", " << fast::detail::pool_threads() << " threads";
+  if (options.scale_max > 1) std::cerr << ", scale-aug 1 to " << options.scale_max;
+  if (!validation.empty()) {
+    std::cerr << ", " << validation.front().categories.size() << " validation images at";
+    for (int size : options.val_sizes) std::cerr << " " << size;
+    if (options.patience > 0) std::cerr << ", patience " << options.patience;
+  }
+  std::cerr << "\n";
+  if (train::training_done(state, options, !validation.empty()))
+    std::cerr << "convlab train: nothing left to do (epoch " << state.epoch << " of " << options.epochs
+              << (state.best_epoch > 0 ? ", best epoch " + std::to_string(state.best_epoch) : std::string())
+              << ")\n";
   Status run = train::run_training(
       model, adam, state, *data, options,
       [&](const train::StepReport& report) {
@@ -227,14 +359,52 @@ int run_train(const TrainArgs& args) {
         show_progress(report, options.epochs, options.batch, seconds_at_start, steps_at_start, terminal);
         return !g_interrupted.load();
       },
-      [&](const train::TrainingState& at, double mean_loss) -> Status {
+      [&](const train::TrainingState& at, const train::EpochReport& report) -> Status {
         epoch_ends.push_back(static_cast<int64_t>(losses.size()));
         log.flush();
+        if (report.improved) has_best = true;
+        char cell[64];
+        std::snprintf(cell, sizeof cell, "%d,%lld,%.1f,%.4f,", at.epoch, static_cast<long long>(at.steps),
+                      at.seconds, report.train_loss);
+        std::string row = cell;
+        std::string validated;
+        if (!report.validation.empty()) {
+          std::snprintf(cell, sizeof cell, "%.4f", report.score);
+          row += cell;
+          validated = ", validation MSE " + std::string(cell) + " (";
+          for (size_t i = 0; i < report.validation.size(); ++i) {
+            std::snprintf(cell, sizeof cell, ",%.4f,%.4f", report.validation[i].mse_ab,
+                          report.validation[i].chroma_ratio);
+            row += cell;
+            std::snprintf(cell, sizeof cell, "%s%d: %.2f, chroma %.3f", i ? "; " : "", options.val_sizes[i],
+                          report.validation[i].mse_ab, report.validation[i].chroma_ratio);
+            validated += cell;
+          }
+          if (report.improved) {
+            validated += "), new best";
+          } else {
+            std::snprintf(cell, sizeof cell, "), best %.2f at epoch %d, %d epoch(s) since", at.best_score,
+                          at.best_epoch, at.epochs_since_best);
+            validated += cell;
+            if (options.patience > 0) validated += " of " + std::to_string(options.patience);
+          }
+        }
+        row += "," + (at.best_epoch > 0 ? std::to_string(at.best_epoch) : std::string());
+        epochs_log << row << "\n";
+        epochs_log.flush();
+        epoch_validation.push_back(report.validation.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                                             : report.score);
         if (terminal) std::fprintf(stderr, "\n");
-        std::fprintf(stderr, "convlab train: epoch %d done, mean loss %.3f, %s of training\n", at.epoch,
-                     mean_loss, duration(at.seconds).c_str());
+        std::fprintf(stderr, "convlab train: epoch %d done, mean loss %.3f%s, %s of training\n", at.epoch,
+                     report.train_loss, validated.c_str(), duration(at.seconds).c_str());
+        if (report.stopping)
+          std::fprintf(stderr,
+                       "convlab train: no better validation for %d epochs: stopping; the best, epoch %d "
+                       "(MSE %.3f), is in %s\n",
+                       at.epochs_since_best, at.best_epoch, at.best_score, args.output.c_str());
         return save_all(at);
-      });
+      },
+      validation, &best);
   std::signal(SIGINT, SIG_DFL);
   log.flush();
   if (!run) return runtime_error(kName, run.message());
@@ -245,8 +415,12 @@ int run_train(const TrainArgs& args) {
               << ", step " << state.step_in_epoch << "); continue with --resume " << checkpoint_path << "\n";
     return kExitInterrupted;
   }
+  if (Status saved = save_all(state); !saved) return runtime_error(kName, saved.message());
   std::cout << "wrote " << args.output << " (" << state.steps << " steps, " << duration(state.seconds)
-            << " of training), " << log_path << ", " << plot_path << ", " << checkpoint_path << "\n";
+            << " of training";
+  if (has_best) std::printf("; best validation epoch %d, MSE %.3f", state.best_epoch, state.best_score);
+  std::cout << "), " << log_path << ", " << epochs_path << ", " << plot_path << ", " << checkpoint_path
+            << "\n";
   return kExitOk;
 }
 
@@ -270,8 +444,20 @@ Command add_train_command(CLI::App& root) {
   app->add_flag("--f16", a->f16, "Write the model's weights as float16 (half the size)");
   app->add_flag("--no-flip", a->no_flip, "No random left-right flips");
   app->add_option("--threads", a->threads, "Threads (default: all cores)");
+  app->add_option(
+      "--val-fraction", a->val_fraction,
+      "Hold out this fraction of each category for validation after every epoch (default 0: none)");
+  app->add_option("--val-sizes", a->val_sizes, "Validation sizes, e.g. 128,256 (default: --size)")
+      ->delimiter(',');
+  CLI::Option* patience = app->add_option(
+      "--patience", a->patience, "Stop after N epochs without a better validation score (default 0: never)");
+  app->add_option("--scale-aug", a->scale_aug,
+                  "Enlarge each photo by a random factor from 1 to M, then crop (default 1: off)");
   app->footer(kTrainFooter);
-  return {app, [a] { return run_train(*a); }};
+  return {app, [a, patience] {
+            a->patience_given = patience->count() > 0;
+            return run_train(*a);
+          }};
 }
 
 }  // namespace convlab::cli

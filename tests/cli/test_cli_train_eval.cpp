@@ -3,8 +3,10 @@
 // a checkpoint, eval prints the three scores, bad input is refused.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "cli/run_convlab.h"
 #include "core/io/asset_paths.h"
@@ -15,8 +17,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// DIR/train (6 photos), DIR/test (3 photos), DIR/categories.csv.
-void make_data(const TempDir& dir) {
+// DIR/train (6 photos), DIR/test (3 photos), DIR/categories.csv; the
+// categories are 1-7 in turn, or 1 and 2 in turn (3 training photos each).
+void make_data(const TempDir& dir, bool two_categories = false) {
   const auto photos = convlab::bundled_sample_photos();
   REQUIRE(photos.size() >= 9);
   fs::create_directories(dir.file("train"));
@@ -26,7 +29,7 @@ void make_data(const TempDir& dir) {
   for (size_t i = 0; i < 9; ++i) {
     const std::string name = std::string("p").append(std::to_string(i)).append(".jpg");
     fs::copy_file(photos[i], dir.file(std::string(i < 6 ? "train/" : "test/").append(name)));
-    csv << name << ";" << (i % 7) + 1 << "\n";
+    csv << name << ";" << (two_categories ? i % 2 : i % 7) + 1 << "\n";
   }
   csv << "broken row\n";
 }
@@ -84,9 +87,92 @@ TEST_CASE("train writes the model, log, curve and checkpoint; resume continues e
   CHECK(contains(eval.out, "gray (a = b = 0)"));
   CHECK(contains(eval.out, "category mean"));
   CHECK(contains(eval.out, "model"));
+  CHECK(contains(eval.out, "chroma ratio"));
+  CHECK(contains(eval.out, "per category"));
+  // p6, p7, p8: categories 7, 1, 2, one photo each.
+  for (const char* row : {"1 food ", "2 animals ", "7 outdoor "}) CHECK(contains(eval.out, row));
+  CHECK_FALSE(contains(eval.out, "3 people "));
   auto sheet = convlab::load_image(dir.file("sheet.png"));
   REQUIRE(sheet.ok());
   CHECK(sheet->height > 3 * 32);
+}
+
+namespace {
+
+std::vector<std::string> csv_lines(const std::string& path) {
+  std::vector<std::string> lines;
+  std::istringstream in(read_text(path));
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// A row of OUT.epochs.csv without its seconds (the third field).
+std::string without_seconds(const std::string& row) {
+  const size_t second = row.find(',', row.find(',') + 1), third = row.find(',', second + 1);
+  return row.substr(0, second) + row.substr(third);
+}
+
+}  // namespace
+
+TEST_CASE("train validates on a held-out slice, keeps the best weights; resume restores it exactly") {
+  TempDir dir;
+  make_data(dir, true);
+  const auto validated = [&](const std::string& out, int epochs) {
+    auto args = train_args(dir, out, epochs);
+    for (const char* a :
+         {"--val-fraction", "0.34", "--val-sizes", "32,64", "--patience", "3", "--scale-aug", "2"})
+      args.push_back(a);
+    return args;
+  };
+  auto straight = run_convlab(validated("straight/m.safetensors", 5));
+  INFO(straight.out << straight.err);
+  REQUIRE(straight.exit_code == 0);
+  // One of the three photos of each of the two categories is held out.
+  CHECK(contains(straight.err, "reading 4 images at 32x32"));
+  CHECK(contains(straight.err, "2 validation images at 32 64, patience 3"));
+  CHECK(contains(straight.err, "scale-aug 1 to 2"));
+  CHECK(contains(straight.err, "epoch 1 done"));
+  CHECK(contains(straight.err, "validation MSE"));
+  CHECK(contains(straight.err, "new best"));
+  const auto rows = csv_lines(dir.file("straight/m.epochs.csv"));
+  REQUIRE(rows.size() >= 2);
+  CHECK(
+      rows[0] ==
+      "epoch,steps,seconds,train_loss,val_mse,val_mse_32,val_chroma_32,val_mse_64,val_chroma_64,best_epoch");
+  CHECK(rows[1].rfind("1,2,", 0) == 0);               // epoch 1 after 2 steps of 2 photos
+  CHECK(rows[1].substr(rows[1].rfind(',')) == ",1");  // the first epoch is the best so far
+  // Each row: the mean validation MSE is the mean of the two sizes'.
+  for (size_t r = 1; r < rows.size(); ++r) {
+    double f[10] = {};
+    REQUIRE(std::sscanf(rows[r].c_str(), "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &f[0], &f[1], &f[2],
+                        &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9]) == 10);
+    CHECK(f[4] == doctest::Approx((f[5] + f[7]) / 2).epsilon(1e-4));
+    CHECK(f[6] > 0.0);
+    CHECK(f[9] >= 1);
+  }
+  const std::string last = rows.back();
+  const int best_epoch = std::stoi(last.substr(last.rfind(',') + 1));
+
+  // OUT.safetensors holds the best epoch's weights: a run that ends there writes the same file.
+  auto shorter = run_convlab(validated("shorter/m.safetensors", best_epoch));
+  REQUIRE(shorter.exit_code == 0);
+  CHECK(read_bytes(dir.file("shorter/m.safetensors")) == read_bytes(dir.file("straight/m.safetensors")));
+
+  // Two epochs, then resumed to the end: the same best weights, the same epoch log.
+  auto first = run_convlab(validated("resumed/m.safetensors", 2));
+  REQUIRE(first.exit_code == 0);
+  auto args = train_args(dir, "resumed/m.safetensors", 5);
+  args.push_back("--resume");
+  args.push_back(dir.file("resumed/m.ckpt.safetensors"));
+  auto second = run_convlab(args);  // patience, sizes and slice come from the checkpoint
+  INFO(second.err);
+  REQUIRE(second.exit_code == 0);
+  CHECK(contains(second.err, "val-fraction 0.34, patience 3"));
+  CHECK(read_bytes(dir.file("resumed/m.safetensors")) == read_bytes(dir.file("straight/m.safetensors")));
+  const auto resumed_rows = csv_lines(dir.file("resumed/m.epochs.csv"));
+  REQUIRE(resumed_rows.size() == rows.size());
+  for (size_t r = 0; r < rows.size(); ++r)
+    CHECK(without_seconds(resumed_rows[r]) == without_seconds(rows[r]));
 }
 
 TEST_CASE("Ctrl-C during training saves a checkpoint that --resume takes") {
@@ -142,4 +228,32 @@ TEST_CASE("train and eval refuse bad input with a message") {
   auto eval = run_convlab({"eval", "--data", dir.file("test"), "--weights", dir.file("junk.safetensors")});
   CHECK(eval.exit_code == 1);
   CHECK(contains(eval.err, "junk.safetensors"));
+
+  const auto train_with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"train", "--data", dir.file("train"),        "--arch", "basic", "--size",
+                                  "32",    "-o",     dir.file("v.safetensors")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_convlab(args);
+  };
+  auto fraction = train_with({"--val-fraction", "0.7"});
+  CHECK(fraction.exit_code == 2);
+  CHECK(contains(fraction.err, "--val-fraction 0.7 is out of range"));
+  CHECK(contains(fraction.err, "valid: 0 (no validation) to 0.5"));
+  auto patience = train_with({"--patience", "3"});
+  CHECK(patience.exit_code == 2);
+  CHECK(contains(patience.err, "--patience needs validation photos: add --val-fraction"));
+  auto negative = train_with({"--val-fraction", "0.1", "--patience", "-1"});
+  CHECK(negative.exit_code == 2);
+  CHECK(contains(negative.err, "--patience -1 is out of range"));
+  auto scale = train_with({"--scale-aug", "9"});
+  CHECK(scale.exit_code == 2);
+  CHECK(contains(scale.err, "--scale-aug 9 is out of range"));
+  CHECK(contains(scale.err, "valid: 1 (off) to 4"));
+  auto sizes = train_with({"--val-fraction", "0.1", "--val-sizes", "32,30"});  // basic: multiples of 4
+  CHECK(sizes.exit_code == 2);
+  CHECK(contains(sizes.err, "--val-sizes 30 is not valid; valid: 16 to 512, multiples of 4"));
+  // One photo per category: none can be held out.
+  auto nothing_held = train_with({"--val-fraction", "0.1"});
+  CHECK(nothing_held.exit_code == 1);
+  CHECK(contains(nothing_held.err, "--val-fraction 0.1 holds out no photo"));
 }

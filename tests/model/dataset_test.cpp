@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 
@@ -66,4 +68,58 @@ TEST_CASE("Lab image: square crop at the asked size, L in [0, 100]") {
     CHECK(v <= 100.0f);
   }
   CHECK_FALSE(load_lab_image("/no/such.png", 48).ok());
+}
+
+TEST_CASE("validation split: stratified by category, fixed by seed and file names") {
+  DatasetListing listing;
+  for (int i = 0; i < 100; ++i) listing.images.push_back({"/data/a" + std::to_string(1000 + i) + ".jpg", 1});
+  for (int i = 0; i < 50; ++i) listing.images.push_back({"/data/b" + std::to_string(1000 + i) + ".jpg", 2});
+  for (int i = 0; i < 3; ++i) listing.images.push_back({"/data/c" + std::to_string(i) + ".jpg", 3});
+  listing.images.push_back({"/data/d.jpg", 4});  // alone in its category: always trained on
+  listing.skipped = {"x.jpg: not in categories.csv"};
+
+  const DatasetSplit split = split_validation(listing, 0.1, 7);
+  // round(0.1 * 100) + round(0.1 * 50) + at least 1 of 3 + none of 1.
+  REQUIRE(split.validation.images.size() == 10u + 5u + 1u);
+  CHECK(split.train.images.size() == 90u + 45u + 2u + 1u);
+  CHECK(split.train.skipped == listing.skipped);
+  std::array<int, 8> per_category{};
+  for (const LabeledImage& image : split.validation.images)
+    ++per_category[static_cast<size_t>(image.category)];
+  CHECK(per_category[1] == 10);
+  CHECK(per_category[2] == 5);
+  CHECK(per_category[3] == 1);
+  CHECK(per_category[4] == 0);
+  // Disjoint, together the whole listing, each in the listing's order.
+  std::vector<std::string> all;
+  for (const auto* part : {&split.train, &split.validation})
+    for (size_t i = 0; i < part->images.size(); ++i) {
+      all.push_back(part->images[i].path);
+      if (i > 0) CHECK(part->images[i - 1].path < part->images[i].path);
+    }
+  std::sort(all.begin(), all.end());
+  CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());
+  CHECK(all.size() == listing.images.size());
+
+  // The same seed and names give the same slice, even from another folder;
+  // another seed gives another one.
+  DatasetListing moved = listing;
+  for (LabeledImage& image : moved.images) image.path = "/elsewhere/" + image.path.substr(6);
+  const DatasetSplit again = split_validation(moved, 0.1, 7);
+  REQUIRE(again.validation.images.size() == split.validation.images.size());
+  for (size_t i = 0; i < again.validation.images.size(); ++i)
+    CHECK(again.validation.images[i].path.substr(11) == split.validation.images[i].path.substr(6));
+  const DatasetSplit other = split_validation(listing, 0.1, 8);
+  REQUIRE(other.validation.images.size() == 16u);
+  int same = 0;
+  for (size_t i = 0; i < other.validation.images.size(); ++i)
+    same += static_cast<int>(
+        std::count_if(split.validation.images.begin(), split.validation.images.end(),
+                      [&](const LabeledImage& x) { return x.path == other.validation.images[i].path; }));
+  CHECK(same < 8);
+
+  // Fraction 0: everything is training data.
+  const DatasetSplit none = split_validation(listing, 0.0, 7);
+  CHECK(none.validation.images.empty());
+  CHECK(none.train.images.size() == listing.images.size());
 }

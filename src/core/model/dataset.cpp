@@ -1,6 +1,7 @@
 #include "core/model/dataset.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,22 @@ std::string trim(std::string text) {
   text.erase(text.begin(), std::find_if(text.begin(), text.end(), not_space));
   text.erase(std::find_if(text.rbegin(), text.rend(), not_space).base(), text.end());
   return text;
+}
+
+uint64_t splitmix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+uint64_t fnv1a64(const std::string& text) {
+  uint64_t h = 0xCBF29CE484222325ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001B3ULL;
+  }
+  return h;
 }
 
 }  // namespace
@@ -68,6 +85,33 @@ Result<DatasetListing> list_dataset(const std::string& folder, const std::string
     return Error{"no image of '" + folder + "' is listed in '" + categories_csv +
                  "' (rows are image;category with the file name only)"};
   return listing;
+}
+
+DatasetSplit split_validation(const DatasetListing& listing, double fraction, uint64_t seed) {
+  DatasetSplit split;
+  split.train.skipped = listing.skipped;
+  std::vector<bool> held(listing.images.size(), false);
+  if (fraction > 0) {
+    std::map<int, std::vector<std::pair<uint64_t, size_t>>> by_category;
+    for (size_t i = 0; i < listing.images.size(); ++i) {
+      const std::string name = fs::path(listing.images[i].path).filename().string();
+      by_category[listing.images[i].category].push_back({splitmix64(seed ^ fnv1a64(name)), i});
+    }
+    for (auto& [category, members] : by_category) {
+      (void)category;
+      const auto n = static_cast<int64_t>(members.size());
+      int64_t take = std::llround(fraction * static_cast<double>(n));
+      if (n >= 2)
+        take = std::clamp<int64_t>(take, 1, n - 1);
+      else
+        take = 0;
+      std::sort(members.begin(), members.end());
+      for (int64_t k = 0; k < take; ++k) held[members[static_cast<size_t>(k)].second] = true;
+    }
+  }
+  for (size_t i = 0; i < listing.images.size(); ++i)
+    (held[i] ? split.validation : split.train).images.push_back(listing.images[i]);
+  return split;
 }
 
 Result<LabImage> load_lab_image(const std::string& path, int side) {

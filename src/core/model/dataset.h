@@ -27,6 +27,17 @@ struct DatasetListing {
 // folder or the CSV cannot be read at all, or nothing usable remains.
 Result<DatasetListing> list_dataset(const std::string& folder, const std::string& categories_csv);
 
+// A hold-out slice for validation, stratified by category: of each
+// category's n images, round(fraction * n) go to `validation` (at least one
+// when n >= 2 and fraction > 0), the rest to `train`. Which ones is fixed by
+// (seed, file name) alone: the images with the lowest splitmix64(seed ^
+// FNV-1a(file name)) in their category, so the slice does not depend on the
+// folder's other files. Both keep the listing's order (sorted by file name).
+struct DatasetSplit {
+  DatasetListing train, validation;
+};
+DatasetSplit split_validation(const DatasetListing& listing, double fraction, uint64_t seed);
+
 // One image as the colorizer trains on it: center-cropped to a square,
 // resized to side x side, split into L and a,b (scikit-image's Lab, D65).
 struct LabImage {

@@ -45,7 +45,41 @@ double psnr(const RgbImage& a, const RgbImage& b) {
   return 10.0 * std::log10(1.0 / mse);
 }
 
+// Sums over the images, turned into the means and ratio at the end.
+struct ScoreSums {
+  double mse = 0, psnr = 0, chroma_predicted = 0, chroma_true = 0;
+  void add(double image_mse, double image_psnr, double predicted, double truth) {
+    mse += image_mse;
+    psnr += image_psnr;
+    chroma_predicted += predicted;
+    chroma_true += truth;
+  }
+  ColorScores scores(int images) const {
+    ColorScores s;
+    if (images <= 0) return s;
+    s.mse_ab = mse / images;
+    s.psnr = psnr / images;
+    s.chroma_ratio = chroma_true > 0 ? chroma_predicted / chroma_true : 0.0;
+    return s;
+  }
+};
+
 }  // namespace
+
+double chroma_sum(const float* ab, int64_t pixels) {
+  double sum = 0;
+  for (int64_t i = 0; i < pixels; ++i) {
+    const double a = ab[i], b = ab[pixels + i];
+    sum += std::sqrt(a * a + b * b);
+  }
+  return sum;
+}
+
+const char* category_name(int category) {
+  static const char* const names[8] = {"none",    "food",     "animals", "people",
+                                       "objects", "vehicles", "indoor",  "outdoor"};
+  return category >= 0 && category < 8 ? names[category] : "?";
+}
 
 Result<CategoryMeans> category_mean_ab(const DatasetListing& train, int side) {
   std::array<double, 8> sum_a{}, sum_b{};
@@ -103,6 +137,8 @@ Result<EvalReport> evaluate_colorizer(const Model& model, const DatasetListing& 
     sheet_indices.push_back(r * count / std::min(sheet_rows, count));
   const size_t plane = static_cast<size_t>(side) * static_cast<size_t>(side);
   std::vector<float> zeros(2 * plane, 0.0f), mean_ab(2 * plane);
+  // [0]: every photo, [1 + c]: category c; each for model, gray, category mean.
+  std::array<std::array<ScoreSums, 3>, 9> sums{};
   for (int start = 0; start < count; start += kBatch) {
     const int n = std::min(kBatch, count - start);
     Tensor gray({n, 1, side, side});
@@ -129,12 +165,21 @@ Result<EvalReport> evaluate_colorizer(const Model& model, const DatasetListing& 
       auto mean_rgb = lab_planes_to_rgb(image.L, mean_ab.data(), side);
       if (!model_rgb.ok() || !gray_rgb.ok() || !mean_rgb.ok())
         return Error{"Lab to RGB failed on a test photo"};
-      report.model.mse_ab += mse_ab(image.ab, predicted);
-      report.gray.mse_ab += mse_ab(image.ab, zeros.data());
-      report.category_mean.mse_ab += mse_ab(image.ab, mean_ab.data());
-      report.model.psnr += psnr(model_rgb.value(), image.rgb);
-      report.gray.psnr += psnr(gray_rgb.value(), image.rgb);
-      report.category_mean.psnr += psnr(mean_rgb.value(), image.rgb);
+      const auto pixels = static_cast<int64_t>(plane);
+      const double truth = chroma_sum(image.ab.data(), pixels);
+      const std::array<ScoreSums, 3> one = [&] {
+        std::array<ScoreSums, 3> s{};
+        s[0].add(mse_ab(image.ab, predicted), psnr(model_rgb.value(), image.rgb),
+                 chroma_sum(predicted, pixels), truth);
+        s[1].add(mse_ab(image.ab, zeros.data()), psnr(gray_rgb.value(), image.rgb), 0.0, truth);
+        s[2].add(mse_ab(image.ab, mean_ab.data()), psnr(mean_rgb.value(), image.rgb),
+                 chroma_sum(mean_ab.data(), pixels), truth);
+        return s;
+      }();
+      for (size_t group : {size_t{0}, static_cast<size_t>(1 + category)})
+        for (size_t m = 0; m < 3; ++m)
+          sums[group][m].add(one[m].mse, one[m].psnr, one[m].chroma_predicted, one[m].chroma_true);
+      ++report.categories[static_cast<size_t>(category)].images;
       if (std::find(sheet_indices.begin(), sheet_indices.end(), index) != sheet_indices.end())
         report.sheet.push_back(
             {gray_rgb.value(), mean_rgb.value(), model_rgb.value(), image.rgb,
@@ -142,9 +187,14 @@ Result<EvalReport> evaluate_colorizer(const Model& model, const DatasetListing& 
     }
   }
   report.images = count;
-  for (ColorScores* scores : {&report.model, &report.gray, &report.category_mean}) {
-    scores->mse_ab /= count;
-    scores->psnr /= count;
+  report.model = sums[0][0].scores(count);
+  report.gray = sums[0][1].scores(count);
+  report.category_mean = sums[0][2].scores(count);
+  for (size_t c = 0; c < 8; ++c) {
+    CategoryScores& scores = report.categories[c];
+    scores.model = sums[1 + c][0].scores(scores.images);
+    scores.gray = sums[1 + c][1].scores(scores.images);
+    scores.category_mean = sums[1 + c][2].scores(scores.images);
   }
   return report;
 }

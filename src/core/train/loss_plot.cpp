@@ -67,12 +67,20 @@ std::string label(double value) {
 }  // namespace
 
 RgbImage plot_loss_curve(const std::vector<float>& step_losses, const std::vector<int64_t>& epoch_ends,
-                         int width, int height) {
+                         int width, int height, const std::vector<double>& epoch_validation) {
   Canvas canvas(width, height);
   const Rgb ink{30, 30, 36}, grid{225, 227, 232}, raw{160, 190, 230}, smooth{25, 90, 190},
-      epoch{220, 110, 20};
+      epoch{220, 110, 20}, valid{20, 150, 60};
   const int left = 90, right = width - 30, top = 50, bottom = height - 60;
-  canvas.text(left, 16, "Training loss (MSE of a,b) per step", ink);
+  // Validation points at the epoch ends they belong to.
+  std::vector<std::pair<int64_t, double>> points;
+  for (size_t e = 0; e < std::min(epoch_ends.size(), epoch_validation.size()); ++e)
+    if (epoch_ends[e] >= 1 && static_cast<size_t>(epoch_ends[e]) <= step_losses.size() &&
+        std::isfinite(epoch_validation[e]))
+      points.push_back({epoch_ends[e], epoch_validation[e]});
+  canvas.text(left, 16,
+              points.empty() ? "Training loss (MSE of a,b) per step" : "MSE of (a,b): training, validation",
+              ink);
   canvas.text((left + right) / 2 - Canvas::text_width("step") / 2, height - 30, "step", ink);
 
   // The y range covers the moving average (the raw steps may spike off it).
@@ -91,6 +99,11 @@ RgbImage plot_loss_curve(const std::vector<float>& step_losses, const std::vecto
     const double first = *std::max_element(
         step_losses.begin(), step_losses.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(n, 5)));
     high = std::max(high, std::min(first, high * 1.5));
+  }
+  for (const auto& [end, value] : points) {
+    (void)end;
+    low = std::min(low, value);
+    high = std::max(high, value);
   }
   if (high - low < 1e-9) high = low + 1.0;
   const double pad = 0.05 * (high - low);
@@ -125,6 +138,14 @@ RgbImage plot_loss_curve(const std::vector<float>& step_losses, const std::vecto
   for (size_t i = 1; i < n; ++i)
     canvas.line(to_x(static_cast<double>(i - 1)), to_y(average[i - 1]), to_x(static_cast<double>(i)),
                 to_y(average[i]), smooth, 3);
+  for (size_t i = 0; i < points.size(); ++i) {
+    const double x = to_x(static_cast<double>(points[i].first - 1)), y = to_y(points[i].second);
+    if (i > 0)
+      canvas.line(to_x(static_cast<double>(points[i - 1].first - 1)), to_y(points[i - 1].second), x, y, valid,
+                  2);
+    const int px = static_cast<int>(std::lround(x)), py = static_cast<int>(std::lround(y));
+    canvas.rect(px - 4, py - 4, px + 5, py + 5, valid);
+  }
   canvas.rect(left, top, left + 1, bottom, ink);
   canvas.rect(left, bottom, right, bottom + 1, ink);
   const std::string legend = "light: each step   dark: moving average";
@@ -132,6 +153,10 @@ RgbImage plot_loss_curve(const std::vector<float>& step_losses, const std::vecto
   if (!epoch_ends.empty())
     canvas.text(right - Canvas::text_width(legend) - Canvas::text_width("dashed: epoch ends   "), top - 24,
                 "dashed: epoch ends", epoch);
+  if (!points.empty()) {
+    const std::string validation_legend = "green: validation after each epoch";
+    canvas.text(right - Canvas::text_width(validation_legend), height - 30, validation_legend, valid);
+  }
   return canvas.take();
 }
 
