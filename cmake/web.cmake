@@ -45,7 +45,6 @@ add_library(web_imgui STATIC ${imgui_dir}/imgui.cpp ${imgui_dir}/imgui_draw.cpp 
                              ${imgui_dir}/backends/imgui_impl_opengl3.cpp ${imgui_dir}/misc/cpp/imgui_stdlib.cpp)
 target_include_directories(web_imgui SYSTEM PUBLIC ${imgui_dir} ${imgui_dir}/backends ${imgui_dir}/misc/cpp)
 target_compile_options(web_imgui PRIVATE -w)
-target_compile_options(web_imgui PUBLIC -sUSE_GLFW=3)
 add_library(convlab_imgui INTERFACE)
 target_link_libraries(convlab_imgui INTERFACE web_imgui)
 

@@ -294,23 +294,29 @@ void LayerInspector::draw_stats(PanelContext& context, const Tensor& values) {
   ImGui::Text("std  %s", number(s.std).c_str());
   if (s.non_finite > 0) ImGui::Text("NaN/inf %lld", static_cast<long long>(s.non_finite));
   ImGui::PopFont();
-  // Zeros after a ReLU: how much of the layer is switched off.
-  int64_t zeros = 0, count = 0;
-  const std::span<const float> data =
-      one ? explore::channel_values(values, zoom_)
-          : std::span<const float>(values.data(), static_cast<size_t>(values.c() * values.h() * values.w()));
-  for (float v : data) zeros += v == 0.0f, ++count;
-  if (zeros > 0)
-    ImGui::TextWrapped("%.0f%% exactly 0",
-                       100.0 * static_cast<double>(zeros) / static_cast<double>(std::max<int64_t>(count, 1)));
-  const explore::Histogram h = explore::make_histogram(data, kHistogramBins, s.min, s.max);
-  std::vector<float> counts(h.counts.begin(), h.counts.end());
+  // Zeros and the histogram scan the whole layer: once per (layer, run, zoom), not every frame.
+  const std::string key = node_ + "#" + std::to_string(version_) + "#" + std::to_string(zoom_);
+  if (key != stats_key_) {
+    stats_key_ = key;
+    const std::span<const float> data =
+        one ? explore::channel_values(values, zoom_)
+            : std::span<const float>(values.data(),
+                                     static_cast<size_t>(values.c() * values.h() * values.w()));
+    int64_t zeros = 0;
+    for (float v : data) zeros += v == 0.0f;
+    // Zeros after a ReLU: how much of the layer is switched off.
+    zero_share_ = static_cast<double>(zeros) / static_cast<double>(std::max<size_t>(data.size(), 1));
+    histogram_ = explore::make_histogram(data, kHistogramBins, s.min, s.max);
+    histogram_counts_.assign(histogram_.counts.begin(), histogram_.counts.end());
+  }
+  if (zero_share_ > 0) ImGui::TextWrapped("%.0f%% exactly 0", 100.0 * zero_share_);
   ImGui::TextUnformatted("Histogram");
-  ImGui::PlotHistogram("##histogram", counts.data(), static_cast<int>(counts.size()), 0, nullptr, 0.0f,
-                       FLT_MAX, ImVec2(ImGui::GetContentRegionAvail().x, 5.0f * ImGui::GetFontSize()));
+  ImGui::PlotHistogram("##histogram", histogram_counts_.data(), static_cast<int>(histogram_counts_.size()), 0,
+                       nullptr, 0.0f, FLT_MAX,
+                       ImVec2(ImGui::GetContentRegionAvail().x, 5.0f * ImGui::GetFontSize()));
   ImGui::PushFont(context.mono_font);
-  ImGui::Text("%s", number(h.low).c_str());
-  const std::string hi = number(h.high);
+  ImGui::Text("%s", number(histogram_.low).c_str());
+  const std::string hi = number(histogram_.high);
   ImGui::SameLine(std::max(0.0f, ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(hi.c_str()).x +
                                      ImGui::GetCursorPosX() - ImGui::GetStyle().ItemSpacing.x));
   ImGui::TextUnformatted(hi.c_str());

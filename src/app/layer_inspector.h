@@ -60,6 +60,11 @@ class LayerInspector {
   int version_ = -1;
   int thumbs_columns_hint_ = 0;
   std::string zoom_key_, kernel_key_;
+  // draw_stats' scan of the layer, kept for its (node, run, zoom).
+  std::string stats_key_;
+  double zero_share_ = 0;
+  explore::Histogram histogram_;
+  std::vector<float> histogram_counts_;
   std::string error_;
   int zoom_ = -1;  // the zoomed channel, -1: none
   int filter_ = 0;

@@ -15,30 +15,14 @@ inline bool have_xvfb_run() { return std::system("command -v xvfb-run >/dev/null
 
 // Like run_convlab, but under a fresh virtual X server.
 inline RunResult run_under_xvfb(const std::vector<std::string>& args) {
-  TempDir io;
-  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string.
   // Under ASan (scripts/test --asan) the GUI's leak check is off: Mesa's GLX
   // driver leaks 112 bytes from a library it unloads at exit, which LSan
   // cannot attribute or suppress by name. Address errors and UB in the app
   // are still caught; the headless GPU tests keep the full leak check.
-  std::string command = "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" ";
-  command += "xvfb-run -a -s '-screen 0 1600x900x24' ";
-  command += shell_quote(CONVLAB_EXE);
-  for (const std::string& a : args) {
-    command += ' ';
-    command += shell_quote(a);
-  }
-  command += " >";
-  command += shell_quote(io.file("out"));
-  command += " 2>";
-  command += shell_quote(io.file("err"));
-  command += " </dev/null";
-  RunResult result;
-  const int status = std::system(command.c_str());
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-  result.out = read_text(io.path() / "out");
-  result.err = read_text(io.path() / "err");
-  return result;
+  const char* asan = std::getenv("ASAN_OPTIONS");
+  const std::string asan_options = std::string(asan != nullptr && *asan != '\0' ? asan : "") +
+                                   (asan != nullptr && *asan != '\0' ? ":" : "") + "detect_leaks=0";
+  return run_convlab(args, {"ASAN_OPTIONS=" + asan_options}, "xvfb-run -a -s '-screen 0 1600x900x24'");
 }
 
 inline double variance(const convlab::RgbImage& image) {

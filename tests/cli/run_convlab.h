@@ -67,8 +67,10 @@ inline void write_bytes(const fs::path& path, const std::string& bytes) {
   out << bytes;
 }
 
-// `env` entries are "NAME=value", set for this run only.
-inline RunResult run_convlab(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+// `env` entries are "NAME=value", set for this run only. `launcher` is put
+// before the program as it is (shell text, e.g. "xvfb-run -a").
+inline RunResult run_convlab(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+                             const std::string& launcher = {}) {
   TempDir io;
   std::string command;
   for (const std::string& e : env) {
@@ -78,6 +80,8 @@ inline RunResult run_convlab(const std::vector<std::string>& args, const std::ve
     command += shell_quote(e.substr(eq + 1));
     command += ' ';
   }
+  command += launcher;
+  if (!launcher.empty()) command += ' ';
   command += shell_quote(CONVLAB_EXE);
   for (const std::string& a : args) {
     command += ' ';

@@ -19,7 +19,8 @@ namespace {
 // Worst |error| relative to the largest |product| of the shape.
 double check_shape(bool ta, bool tb, int m, int n, int k, float beta, std::mt19937& rng) {
   std::uniform_real_distribution<float> uniform(-1, 1);
-  std::vector<float> a(static_cast<size_t>(m * k)), b(static_cast<size_t>(k * n)), c(static_cast<size_t>(m * n));
+  std::vector<float> a(static_cast<size_t>(m * k)), b(static_cast<size_t>(k * n)),
+      c(static_cast<size_t>(m * n));
   for (float& x : a) x = uniform(rng);
   for (float& x : b) x = uniform(rng);
   for (float& x : c) x = uniform(rng);
@@ -55,8 +56,8 @@ int main() {
               const double error = check_shape(ta, tb, m, n, k, beta, rng);
               ++shapes;
               if (error > 1e-5) {
-                std::printf("FAILED ta=%d tb=%d m=%d n=%d k=%d beta=%g: relative error %.2e\n", ta, tb, m, n, k,
-                            double(beta), error);
+                std::printf("FAILED ta=%d tb=%d m=%d n=%d k=%d beta=%g: relative error %.2e\n", ta, tb, m, n,
+                            k, double(beta), error);
                 return 1;
               }
               worst = std::max(worst, error);
@@ -81,7 +82,8 @@ int main() {
     for (int run = 0; run < 5; ++run) {
       const auto start = std::chrono::steady_clock::now();
       sgemm(s.ta, false, s.m, s.n, s.k, a.data(), s.ta ? s.m : s.k, b.data(), s.n, 0.0f, c.data(), s.n);
-      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     }
     std::sort(ms.begin(), ms.end());
     std::printf("  %-14s m=%d n=%d k=%d: median %.2f ms, %.1f GFLOP/s\n", s.what, s.m, s.n, s.k, ms[2],

@@ -76,9 +76,9 @@ class Server:
 class Page:
     """One headless Chromium; open() loads the page with a link's fragment."""
 
-    def __init__(self, width=1280, height=720):
+    def __init__(self, width=1280, height=720, extra_flags=()):
         options = webdriver.ChromeOptions()
-        for flag in CHROMIUM_FLAGS:
+        for flag in CHROMIUM_FLAGS + list(extra_flags):
             options.add_argument(flag)
         options.add_argument(f"--window-size={width},{height}")
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -86,12 +86,12 @@ class Page:
         self.visits = 0
         self.resize(width, height)
 
-    def resize(self, width, height):
+    def resize(self, width, height, pixel_ratio=1):
         # The page's viewport exactly (the window's size includes no browser UI in headless mode,
-        # but the emulation makes it certain).
+        # but the emulation makes it certain); pixel_ratio 2 is a high-DPI screen.
         self.driver.execute_cdp_cmd(
             "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            {"width": width, "height": height, "deviceScaleFactor": pixel_ratio, "mobile": False},
         )
 
     def open(self, url, until, timeout=120):
@@ -359,12 +359,14 @@ def check_screenshots(page, server, args):
         ("web-network-1920x1080.png", (1920, 1080), "#panel=network&image=food_strawberries&log=1"),
         ("web-lesson-1920x1080.png", (1920, 1080), "#lesson=pt-BR/02-padding&step=2&presenter=1&log=1"),
         ("web-tconv-1920x1080.png", (1920, 1080), "#panel=tconv&input=3x3&kernel=3x3&stride=2&step=4&log=1"),
+        ("web-conv-hidpi-1280x720@2x.png", (1280, 720, 2), "#panel=conv&input=7x7&kernel=3x3&step=6&log=1"),
     ]
-    for name, (width, height), fragment in shots:
-        page.resize(width, height)
+    for name, size, fragment in shots:
+        page.resize(*size)
         open_state(page, server, fragment, name)
         png = page.screenshot()
-        check_screenshot(png, name, width, height)
+        ratio = size[2] if len(size) > 2 else 1
+        check_screenshot(png, name, size[0] * ratio, size[1] * ratio)
         with open(os.path.join(args.out, name), "wb") as f:
             f.write(png)
         print(f"ok {name}")
@@ -428,7 +430,25 @@ def check_remember(page, server, args):
     print("ok scale remembered across a reload (local storage: settings.ini with scale=1.1)")
 
 
+def check_no_webgl2(page, server, args):
+    """A browser without WebGL2 gets a plain message instead of a broken page."""
+    bare = Page(extra_flags=["--disable-webgl2"])
+    try:
+        bare.driver.get(server.url("#panel=about&log=1", "no-webgl2"))
+        deadline = time.time() + 30
+        text = ""
+        while time.time() < deadline and "WebGL2" not in text:
+            time.sleep(0.2)
+            text = bare.driver.find_element("id", "message").text
+        if "needs WebGL2" not in text:
+            raise Failure(f"without WebGL2 the page says: {text!r}")
+        print(f"ok without WebGL2: '{text[:80]}...'")
+    finally:
+        bare.close()
+
+
 CHECKS = {
+    "no-webgl2": check_no_webgl2,
     "remember": check_remember,
     "panels": check_panels,
     "links": check_links,

@@ -58,8 +58,8 @@ void pack_a(const float* a, int64_t lda, bool transposed, int64_t ic, int64_t mc
 }
 
 // c[0:rows, 0:cols] (+)= a_panel * b_panel over kc; `accumulate` adds to c.
-void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t rows, int64_t cols,
-                  bool accumulate) {
+void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t rows,
+                  int64_t cols, bool accumulate) {
   v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
          c31 = c00;
   for (int64_t k = 0; k < kc; ++k) {
