@@ -393,13 +393,14 @@ def check_bench(page, server, args):
           f"{len(deltas)} frames (p90 {sorted(deltas)[int(len(deltas) * 0.9)]:.1f} ms); median work per frame "
           f"(the app's code and its GL calls) {statistics.median(work):.1f} ms")
     # Five runs of one page (reload=4); the first is cold (the browser tiers its WebAssembly up).
-    page.open(server.url("#panel=network&image=animals_chelsea_cat&working_size=256&reload=4&log=1", "bench"),
+    page.open(server.url("#panel=network&image=people_astronaut&working_size=256&reload=4&log=1", "bench"),
               r"convlab: ready network", timeout=400)
     runs = []
     for text, _ in page.colorized[1:]:
         found = COLORIZED.search(text)
         runs.append((int(found.group(1)), float(found.group(4)), float(found.group(5))))
-    print("ECNN at 256 px in the browser (photo to colors, network alone, longest step), ms: "
+    print("ECNN on people_astronaut (512x512: 256x256 at working size 256) in the browser, warm runs "
+          "(photo to colors / network / longest step), ms: "
           + "; ".join(f"{r[0]} / {r[1]:.0f} / {r[2]:.0f}" for r in runs)
           + f"; median network {statistics.median(r[1] for r in runs):.0f} ms")
 
