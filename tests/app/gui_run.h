@@ -14,7 +14,8 @@ namespace convlab::cli_test {
 inline bool have_xvfb_run() { return std::system("command -v xvfb-run >/dev/null 2>&1") == 0; }
 
 // Like run_convlab, but under a fresh virtual X server.
-inline RunResult run_under_xvfb(const std::vector<std::string>& args) {
+// `env` entries are "NAME=value", as for run_convlab.
+inline RunResult run_under_xvfb(const std::vector<std::string>& args, std::vector<std::string> env = {}) {
   // Under ASan (scripts/test --asan) the GUI's leak check is off: Mesa's GLX
   // driver leaks 112 bytes from a library it unloads at exit, which LSan
   // cannot attribute or suppress by name. Address errors and UB in the app
@@ -22,7 +23,8 @@ inline RunResult run_under_xvfb(const std::vector<std::string>& args) {
   const char* asan = std::getenv("ASAN_OPTIONS");
   const std::string asan_options = std::string(asan != nullptr && *asan != '\0' ? asan : "") +
                                    (asan != nullptr && *asan != '\0' ? ":" : "") + "detect_leaks=0";
-  return run_convlab(args, {"ASAN_OPTIONS=" + asan_options}, "xvfb-run -a -s '-screen 0 1600x900x24'");
+  env.push_back("ASAN_OPTIONS=" + asan_options);
+  return run_convlab(args, env, "xvfb-run -a -s '-screen 0 1600x900x24'");
 }
 
 inline double variance(const convlab::RgbImage& image) {

@@ -2,6 +2,7 @@
 // worker threads, files on disk, the X11/Wayland clipboard through GLFW.
 #include "platform/platform.h"
 
+#include <epoxy/gl.h>
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 
@@ -21,7 +22,8 @@ void run_main_loop(std::function<bool()> frame, std::function<void()> done) {
   done();
 }
 
-const char* glsl_version() { return "#version 430 core"; }
+// The window's context: 4.3 where the driver has it, else 3.3 (window.cpp).
+const char* glsl_version() { return epoxy_gl_version() >= 43 ? "#version 430 core" : "#version 330 core"; }
 
 bool has_worker_threads() { return true; }
 

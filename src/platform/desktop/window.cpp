@@ -5,6 +5,7 @@
 #include <GLFW/glfw3.h>
 
 #include <cstdlib>
+#include <utility>
 
 namespace convlab::app {
 
@@ -34,19 +35,27 @@ Result<std::unique_ptr<Window>> Window::create(int width, int height, const std:
   if (glfwInit() != GLFW_TRUE)
     return Error{"cannot open the display (" + g_last_glfw_error + ").\n" + kNoDisplayHelp};
 
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 4);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   // HiDPI: let the window grow with the monitor's scale (Windows/X11 with a
   // scale setting); ImGui is then scaled by the same factor.
   glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
-  GLFWwindow* window = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  // OpenGL 4.3 runs the colorizer's compute shaders; a driver that stops at
+  // 3.3 still draws every panel, and the network panel runs on the CPU.
+  GLFWwindow* window = nullptr;
+  for (const auto [major, minor] : {std::pair{4, 3}, std::pair{3, 3}}) {
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, major);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, minor);
+    window = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
+    if (window != nullptr) break;
+  }
   if (window == nullptr) {
     const std::string why = g_last_glfw_error;
     glfwTerminate();
-    return Error{"cannot create an OpenGL 4.3 core window (" + why +
-                 "). The graphics driver must support OpenGL 4.3; Mesa's llvmpipe does."};
+    return Error{
+        "cannot create an OpenGL 3.3 core window (" + why +
+        "). The graphics driver must support OpenGL 3.3 (4.3 for the GPU colorizer); Mesa's llvmpipe "
+        "does."};
   }
   glfwMakeContextCurrent(window);
   glfwSwapInterval(vsync ? 1 : 0);
