@@ -331,8 +331,17 @@ int run_train(const TrainArgs& args) {
     return save_image(plot_path, train::plot_loss_curve(losses, epoch_ends, 960, 540, epoch_validation));
   };
 
+  // Ctrl-C asks for a clean stop: the handler stays in place until the run
+  // has saved and said so. It once went back to the default right after
+  // training returned, and a second SIGINT (timeout(1) sends one to the
+  // process and one to its group; people press Ctrl-C twice) then killed the
+  // process after the checkpoint was written but before the message, or
+  // could have in the middle of writing it.
   g_interrupted = false;
-  std::signal(SIGINT, on_interrupt);
+  struct InterruptHandler {
+    InterruptHandler() { std::signal(SIGINT, on_interrupt); }
+    ~InterruptHandler() { std::signal(SIGINT, SIG_DFL); }
+  } interrupt_handler;
   const bool terminal = isatty(STDERR_FILENO) != 0;
   const double seconds_at_start = state.seconds;
   const int64_t steps_at_start = state.steps;
@@ -405,7 +414,6 @@ int run_train(const TrainArgs& args) {
         return save_all(at);
       },
       validation, &best);
-  std::signal(SIGINT, SIG_DFL);
   log.flush();
   if (!run) return runtime_error(kName, run.message());
   if (g_interrupted) {
