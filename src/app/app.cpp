@@ -83,6 +83,7 @@ class Shell {
     glfwSetDropCallback(window_.handle(), [](GLFWwindow* w, int count, const char** paths) {
       static_cast<Shell*>(glfwGetWindowUserPointer(w))->on_drop(count, paths);
     });
+    platform::on_link_changed([this](const std::string& fragment) { open_link(fragment); });
     platform::on_file_offered([this](const std::string& path) {
       const char* paths[] = {path.c_str()};
       on_drop(1, paths);
@@ -448,6 +449,35 @@ class Shell {
                     frame.pixels.data() + static_cast<size_t>(row) * row_bytes);
       request.done(std::move(frame));
     }
+  }
+
+  // A link given while the app runs: its panel, fresh, with its settings (a
+  // bad one reported, the rest applied), or its lesson and step.
+  void open_link(const std::string& fragment) {
+    const LinkState link = parse_link(fragment);
+    for (const std::string& problem : link.problems) status_.error("link: " + problem);
+    if (link.presenter != presenter_) set_presenter(link.presenter);
+    if (!link.lesson.empty()) {
+      std::vector<std::pair<std::string, std::string>> settings = {
+          {"file", resolve_lesson(link.lesson, lessons_folder().value_or("lessons"))}};
+      if (link.step > 0) settings.emplace_back("step", std::to_string(link.step));
+      open_panel("lesson", settings);
+    } else {
+      const std::string id = link.panel.empty() ? panels_.at(active_).id() : link.panel;
+      auto index = panels_.find(id);
+      if (!index.ok()) {
+        status_.error("link: panel: " + index.message());
+        return;
+      }
+      auto fresh = create_panel(id);
+      for (const PanelSetting& setting : link.settings) {
+        Status applied = fresh->apply_setting(setting.key, setting.value);
+        if (!applied.ok()) status_.error("link: " + applied.message());
+      }
+      panels_.replace(index.value(), std::move(fresh));
+      switch_to_ = index.value();
+    }
+    state_applied();
   }
 
   void open_panel(const std::string& id, const std::vector<std::pair<std::string, std::string>>& settings) {

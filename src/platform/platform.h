@@ -65,6 +65,10 @@ void keep_file(const std::string& path);
 // The state the app was opened with as a link fragment ("#panel=conv&..."):
 // the page's URL fragment in the browser, empty on the desktop (--link).
 std::string opened_link();
+// Calls `open` with the new fragment each time it changes while the app
+// runs (the browser: an edited address bar, a link within the page). The
+// desktop has no address to change.
+void on_link_changed(std::function<void(const std::string& fragment)> open);
 // The page's address without the fragment, for "Copy link" (empty on the desktop).
 std::string page_address();
 

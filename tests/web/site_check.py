@@ -114,6 +114,18 @@ class Page:
             time.sleep(0.1)
         raise Failure(f"{url}: no console line matching '{until}' within {timeout} s; saw:\n" + dump(lines))
 
+    def wait_for(self, until, timeout=60):
+        """Console lines from now on, once one matches `until` (the page stays as it is)."""
+        start = time.time()
+        lines = []
+        while time.time() - start < timeout:
+            for entry in self.driver.get_log("browser"):
+                lines.append((entry["level"], console_text(entry["message"])))
+            if any(re.search(until, text) for _, text in lines):
+                return lines
+            time.sleep(0.1)
+        raise Failure(f"no console line matching '{until}' within {timeout} s; saw:\n" + dump(lines))
+
     def screenshot(self):
         return self.driver.get_screenshot_as_png()
 
@@ -448,7 +460,27 @@ def check_no_webgl2(page, server, args):
         bare.close()
 
 
+def check_link_change(page, server, args):
+    """A new fragment on the open page (address bar, a link in the page) opens its view."""
+    open_state(page, server, "#panel=conv&log=1", "first")
+    first = check_screenshot(page.screenshot(), "first")
+    page.driver.execute_script("location.hash = '#panel=tconv&input=3x3&stride=2&log=1';")
+    lines = page.wait_for(r"convlab: ready tconv ")
+    shown, pairs = ready_state(lines)
+    if pairs.get("input") != "3x3" or pairs.get("stride") != "2,2" or console_errors(lines):
+        raise Failure("after the fragment changed:\n" + dump(lines))
+    page.driver.execute_script("location.hash = '#lesson=en/03-stride&step=2&log=1';")
+    lines = page.wait_for(r"convlab: ready lesson ")
+    shown, pairs = ready_state(lines)
+    if pairs.get("lesson") != "en/03-stride" or pairs.get("step") != "2":
+        raise Failure("the lesson link did not open:\n" + dump(lines))
+    if check_screenshot(page.screenshot(), "lesson") == first:
+        raise Failure("the page looks the same after the link changed")
+    print("ok a changed fragment opens its view (tconv with stride 2, then a lesson step)")
+
+
 CHECKS = {
+    "link-change": check_link_change,
     "no-webgl2": check_no_webgl2,
     "remember": check_remember,
     "panels": check_panels,

@@ -48,6 +48,7 @@ void restore_file(const std::string&) {}
 void keep_file(const std::string&) {}
 
 std::string opened_link() { return {}; }
+void on_link_changed(std::function<void(const std::string&)>) {}
 std::string page_address() { return {}; }
 
 std::string preferred_language() {

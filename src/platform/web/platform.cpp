@@ -20,6 +20,11 @@ std::function<void(const std::string&)>& file_opener() {
   return open;
 }
 
+std::function<void(const std::string&)>& link_opener() {
+  static std::function<void(const std::string&)> open;
+  return open;
+}
+
 namespace {
 
 struct Loop {
@@ -104,6 +109,19 @@ EM_JS(void, js_download, (const char* path, const char* name), {
         link.remove();
       },
       1000);
+});
+// clang-format on
+
+// clang-format off
+EM_JS(void, js_watch_hash, (), {
+  window.addEventListener("hashchange", function() {
+    const text = window.location.hash || "";
+    const size = lengthBytesUTF8(text) + 1;
+    const out = _malloc(size);
+    stringToUTF8(text, out, size);
+    Module._convlab_link_changed(out);
+    _free(out);
+  });
 });
 // clang-format on
 
@@ -196,6 +214,12 @@ void keep_file(const std::string& path) {
 }
 
 std::string opened_link() { return take(js_location_hash()); }
+
+void on_link_changed(std::function<void(const std::string&)> open) {
+  const bool first = !link_opener();
+  link_opener() = std::move(open);
+  if (first) js_watch_hash();
+}
 std::string page_address() { return take(js_page_address()); }
 std::string preferred_language() { return take(js_language()); }
 
@@ -206,6 +230,12 @@ void console_line(const std::string& line) {
 }
 
 }  // namespace convlab::platform
+
+// Called by the page when its URL fragment changes.
+extern "C" EMSCRIPTEN_KEEPALIVE void convlab_link_changed(const char* fragment) {
+  auto& open = convlab::platform::link_opener();
+  if (open && fragment != nullptr) open(fragment);
+}
 
 // Called by the page (index.html) once a picked file is in the in-memory file system.
 extern "C" EMSCRIPTEN_KEEPALIVE void convlab_open_file(const char* path) {
