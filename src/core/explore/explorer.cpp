@@ -354,7 +354,7 @@ const std::vector<Contribution>& ConvExplorer::contributions_of(int c, int y, in
 
 // ---- stepping -----------------------------------------------------------------
 
-int ConvExplorer::step_index() const { return std::clamp(step_, 0, std::max(step_count() - 1, 0)); }
+int ConvExplorer::step_index() const { return stepper_.index(step_count()); }
 
 const ConvStep* ConvExplorer::current_step() const {
   const ConvTrace& t = trace();
@@ -362,10 +362,7 @@ const ConvStep* ConvExplorer::current_step() const {
   return &t.steps[static_cast<size_t>(step_index())];
 }
 
-void ConvExplorer::set_step(int index) {
-  step_ = std::clamp(index, 0, std::max(step_count() - 1, 0));
-  pending_steps_ = 0.0;
-}
+void ConvExplorer::set_step(int index) { stepper_.set(index, step_count()); }
 
 int ConvExplorer::step_of_cell(int out_channel, int out_y, int out_x) const {
   const ExploreGeometry& g = geometry();
@@ -387,37 +384,11 @@ Status ConvExplorer::jump_to_cell(int out_channel, int out_y, int out_x) {
   return {};
 }
 
-void ConvExplorer::play() {
-  if (step_count() == 0) return;
-  if (step_index() == step_count() - 1) set_step(0);
-  playing_ = true;
-  pending_steps_ = 0.0;
-}
+void ConvExplorer::play() { stepper_.play(step_count()); }
 
-Status ConvExplorer::set_steps_per_second(double rate) {
-  if (!(rate > 0.0 && rate <= kMaxStepsPerSecond))
-    return make_error("speed is ", rate, " steps per second but must be above 0 and at most ",
-                      kMaxStepsPerSecond);
-  steps_per_second_ = rate;
-  return {};
-}
+Status ConvExplorer::set_steps_per_second(double rate) { return stepper_.set_steps_per_second(rate); }
 
-int ConvExplorer::advance(double seconds) {
-  if (!playing_ || !(seconds > 0.0)) return 0;
-  if (step_count() == 0) {
-    playing_ = false;
-    return 0;
-  }
-  pending_steps_ += seconds * steps_per_second_;
-  const double whole = std::floor(pending_steps_);
-  pending_steps_ -= whole;
-  const int before = step_index();
-  const int last = step_count() - 1;
-  const int target = static_cast<int>(std::min<double>(before + whole, last));
-  step_ = target;
-  if (target == last) playing_ = false;  // a lesson stops on the last cell rather than wrapping
-  return target - before;
-}
+int ConvExplorer::advance(double seconds) { return stepper_.advance(seconds, step_count()); }
 
 std::string ConvExplorer::current_arithmetic(int significant_digits) const {
   const ConvStep* step = current_step();

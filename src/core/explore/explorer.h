@@ -20,6 +20,7 @@
 #include "core/base/conv_arithmetic.h"
 #include "core/base/tensor.h"
 #include "core/explore/presets.h"
+#include "core/explore/stepper.h"
 #include "core/ops/trace.h"
 
 namespace convlab::explore {
@@ -31,7 +32,6 @@ inline constexpr int kMaxFilters = 4;
 inline constexpr int kMaxStride = 4;
 inline constexpr int kMaxDilation = 4;
 inline constexpr int kMaxCustomPadding = 32;  // per side; 'full' with a 7-tap kernel at dilation 4 needs 24
-inline constexpr double kMaxStepsPerSecond = 1000.0;
 
 // Everything the user sets; values are stored flat in PyTorch's layouts.
 struct ExploreSettings {
@@ -130,10 +130,10 @@ class ConvExplorer {
   int step_of_cell(int out_channel, int out_y, int out_x) const;  // -1 outside the output
   Status jump_to_cell(int out_channel, int out_y, int out_x);
 
-  bool playing() const { return playing_; }
+  bool playing() const { return stepper_.playing(); }
   void play();  // restarts from the beginning when at the end
-  void pause() { playing_ = false; }
-  double steps_per_second() const { return steps_per_second_; }
+  void pause() { stepper_.pause(); }
+  double steps_per_second() const { return stepper_.steps_per_second(); }
   Status set_steps_per_second(double rate);  // (0, 1000]
   // Moves floor(accumulated seconds * rate) steps while playing; stops at the
   // last step. Returns how many steps it moved.
@@ -151,10 +151,7 @@ class ConvExplorer {
   Status check_input_cell(int c, int y, int x) const;
 
   ExploreSettings s_;
-  int step_ = 0;
-  bool playing_ = false;
-  double steps_per_second_ = 2.0;
-  double pending_steps_ = 0.0;  // fraction of a step carried between advance() calls
+  Stepper stepper_;
 
   struct TraceCache {
     ConvTrace trace;

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "core/explore/explorer.h"  // kMaxStepsPerSecond: both panels play alike
+#include "core/explore/explorer.h"
 #include "core/explore/step_text.h"
 #include "core/ops/reference.h"
 
@@ -354,9 +354,7 @@ void TconvExplorer::set_seed(uint64_t seed) {
 
 void TconvExplorer::set_view(TconvView view) {
   s_.view = view;
-  step_ = 0;
-  playing_ = false;
-  pending_steps_ = 0.0;
+  stepper_.reset();
 }
 
 Tensor TconvExplorer::input_tensor() const {
@@ -560,12 +558,9 @@ int TconvExplorer::step_count() const {
   return static_cast<int>(trace().intermediates.size());
 }
 
-int TconvExplorer::step_index() const { return std::clamp(step_, 0, std::max(step_count() - 1, 0)); }
+int TconvExplorer::step_index() const { return stepper_.index(step_count()); }
 
-void TconvExplorer::set_step(int index) {
-  step_ = std::clamp(index, 0, std::max(step_count() - 1, 0));
-  pending_steps_ = 0.0;
-}
+void TconvExplorer::set_step(int index) { stepper_.set(index, step_count()); }
 
 const TconvIntermediate* TconvExplorer::current_intermediate() const {
   if (s_.view == TconvView::Direct || trace().intermediates.empty()) return nullptr;
@@ -577,37 +572,11 @@ const ConvStep* TconvExplorer::current_direct_step() const {
   return &direct_trace().steps[static_cast<size_t>(step_index())];
 }
 
-void TconvExplorer::play() {
-  if (step_count() == 0) return;
-  if (step_index() == step_count() - 1) set_step(0);
-  playing_ = true;
-  pending_steps_ = 0.0;
-}
+void TconvExplorer::play() { stepper_.play(step_count()); }
 
-Status TconvExplorer::set_steps_per_second(double rate) {
-  if (!(rate > 0.0 && rate <= kMaxStepsPerSecond))
-    return make_error("speed is ", rate, " steps per second but must be above 0 and at most ",
-                      kMaxStepsPerSecond);
-  steps_per_second_ = rate;
-  return {};
-}
+Status TconvExplorer::set_steps_per_second(double rate) { return stepper_.set_steps_per_second(rate); }
 
-int TconvExplorer::advance(double seconds) {
-  if (!playing_ || !(seconds > 0.0)) return 0;
-  if (step_count() == 0) {
-    playing_ = false;
-    return 0;
-  }
-  pending_steps_ += seconds * steps_per_second_;
-  const double whole = std::floor(pending_steps_);
-  pending_steps_ -= whole;
-  const int before = step_index();
-  const int last = step_count() - 1;
-  const int target = static_cast<int>(std::min<double>(before + whole, last));
-  step_ = target;
-  if (target == last) playing_ = false;  // stops on the last step rather than wrapping, like the conv panel
-  return target - before;
-}
+int TconvExplorer::advance(double seconds) { return stepper_.advance(seconds, step_count()); }
 
 std::string TconvExplorer::current_caption(int significant_digits) const {
   if (const ConvStep* step = current_direct_step()) return arithmetic_string(*step, significant_digits);

@@ -32,6 +32,7 @@
 #include "core/base/conv_arithmetic.h"
 #include "core/base/tensor.h"
 #include "core/explore/presets.h"
+#include "core/explore/stepper.h"
 #include "core/ops/trace.h"
 
 namespace convlab::explore {
@@ -196,10 +197,10 @@ class TconvExplorer {
   Tensor current_running_sum() const { return running_sum(step_index()); }
   Tensor current_running_output() const { return running_output(step_index()); }
 
-  bool playing() const { return playing_; }
+  bool playing() const { return stepper_.playing(); }
   void play();  // restarts from the beginning when at the end
-  void pause() { playing_ = false; }
-  double steps_per_second() const { return steps_per_second_; }
+  void pause() { stepper_.pause(); }
+  double steps_per_second() const { return stepper_.steps_per_second(); }
   Status set_steps_per_second(double rate);  // (0, 1000]
   // Moves floor(accumulated seconds * rate) steps while playing; stops at the
   // last step. Returns how many steps it moved.
@@ -219,10 +220,7 @@ class TconvExplorer {
   Status check_input_cell(int c, int y, int x) const;
 
   TconvSettings s_;
-  int step_ = 0;
-  bool playing_ = false;
-  double steps_per_second_ = 2.0;
-  double pending_steps_ = 0.0;
+  Stepper stepper_;
 
   struct TraceCache {
     TconvTrace trace;

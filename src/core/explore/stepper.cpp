@@ -1,0 +1,53 @@
+#include "core/explore/stepper.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace convlab::explore {
+
+int Stepper::index(int count) const { return std::clamp(step_, 0, std::max(count - 1, 0)); }
+
+void Stepper::set(int index, int count) {
+  step_ = std::clamp(index, 0, std::max(count - 1, 0));
+  pending_steps_ = 0.0;
+}
+
+void Stepper::reset() {
+  step_ = 0;
+  playing_ = false;
+  pending_steps_ = 0.0;
+}
+
+void Stepper::play(int count) {
+  if (count == 0) return;
+  if (index(count) == count - 1) set(0, count);
+  playing_ = true;
+  pending_steps_ = 0.0;
+}
+
+Status Stepper::set_steps_per_second(double rate) {
+  if (!(rate > 0.0 && rate <= kMaxStepsPerSecond))
+    return make_error("speed is ", rate, " steps per second but must be above 0 and at most ",
+                      kMaxStepsPerSecond);
+  steps_per_second_ = rate;
+  return {};
+}
+
+int Stepper::advance(double seconds, int count) {
+  if (!playing_ || !(seconds > 0.0)) return 0;
+  if (count == 0) {
+    playing_ = false;
+    return 0;
+  }
+  pending_steps_ += seconds * steps_per_second_;
+  const double whole = std::floor(pending_steps_);
+  pending_steps_ -= whole;
+  const int before = index(count);
+  const int last = count - 1;
+  const int target = static_cast<int>(std::min<double>(before + whole, last));
+  step_ = target;
+  if (target == last) playing_ = false;
+  return target - before;
+}
+
+}  // namespace convlab::explore
