@@ -701,6 +701,10 @@ struct RunningApp {
   // lives; the window's size is remembered.
   int close() {
     Settings final_settings = shell->settings();
+    // The platform must not call into the shell once it is gone (a page
+    // whose app has ended can still get a link or a picked file).
+    platform::on_link_changed(nullptr);
+    platform::on_file_offered(nullptr);
     shell.reset();
     panels.clear();
     if (!batch) {
