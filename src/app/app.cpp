@@ -18,12 +18,14 @@
 #include "app/fonts.h"
 #include "app/frame_stats.h"
 #include "app/framebuffer_image.h"
+#include "app/language.h"
 #include "app/lesson_panel.h"
 #include "app/link_state.h"
 #include "app/register_panels.h"
 #include "app/status_bar.h"
 #include "app/theme.h"
 #include "app/view_file.h"
+#include "core/base/i18n.h"
 #include "core/io/asset_paths.h"
 #include "platform/platform.h"
 #include "platform/window.h"
@@ -103,6 +105,7 @@ class Shell {
     // the virtual pointer happens to hover.
     if (ignore_mouse_) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
+    follow_lesson_language();
     handle_keys();
     if (!presenter_) draw_menu();
     draw_main_window();
@@ -151,7 +154,7 @@ class Shell {
     settings_.scale = std::clamp(std::round(scale * 10.0f) / 10.0f, kMinScale, kMaxScale);
     style_dirty_ = true;
     settings_changed();
-    status_.info("Scale " + std::to_string(static_cast<int>(std::lround(settings_.scale * 100))) + "%");
+    status_.info(format(tr("Scale %d%%"), static_cast<int>(std::lround(settings_.scale * 100))));
   }
 
   // Full screen (not in batch runs: screenshots keep their size), large
@@ -162,7 +165,7 @@ class Shell {
     context_.presenter = on;
     style_dirty_ = true;
     if (!ignore_mouse_) window_.set_fullscreen(on);
-    if (on) status_.info("Presenter mode: F11, F5 or Escape to leave");
+    if (on) status_.info(tr("Presenter mode: F11, F5 or Escape to leave"));
   }
 
   void set_theme(Theme theme) {
@@ -179,7 +182,17 @@ class Shell {
     if (written.ok())
       platform::keep_file(settings_path_);
     else
-      status_.error("settings not saved: " + written.message());
+      status_.error(format(tr("Settings not saved: %s"), written.message().c_str()));
+  }
+
+  // Opening a lesson in the other language switches the UI to it, unless
+  // the user picked a language.
+  void follow_lesson_language() {
+    if (language_chosen_) return;
+    const auto* lesson = dynamic_cast<LessonPanel*>(&panels_.at(active_));
+    if (lesson == nullptr || lesson->lesson().steps.empty()) return;
+    const std::string& tag = lesson->lesson().language;
+    if (!tag.empty() && tag != language_) set_language(tag, false);
   }
 
   void handle_keys() {
@@ -216,40 +229,53 @@ class Shell {
 
   void draw_menu() {
     if (!ImGui::BeginMainMenuBar()) return;
-    if (ImGui::BeginMenu("File")) {
+    if (ImGui::BeginMenu(trc("menu", "File"))) {
       Panel& panel = panels_.at(active_);
       const std::string state = panel.state_text();
-      if (ImGui::MenuItem("Copy this view as a lesson step", nullptr, false, !state.empty())) {
+      if (ImGui::MenuItem(tr("Copy this view as a lesson step"), nullptr, false, !state.empty())) {
         ImGui::SetClipboardText(view_block(panel.id(), state).c_str());
-        status_.info("Copied: paste it into a lesson file, in a step.");
+        status_.info(tr("Copied: paste it into a lesson file, in a step."));
       }
-      if (ImGui::MenuItem("Save this view...", nullptr, false, !state.empty())) {
+      if (ImGui::MenuItem(tr("Save this view..."), nullptr, false, !state.empty())) {
         view_path_ = panel.id() + ".view";
         open_view_popup_ = 1;
       }
-      if (ImGui::MenuItem("Open a view...")) open_view_popup_ = 2;
-      if (platform::has_file_chooser() && ImGui::MenuItem("Open a file (photo, lesson, view)..."))
+      if (ImGui::MenuItem(tr("Open a view..."))) open_view_popup_ = 2;
+      if (platform::has_file_chooser() && ImGui::MenuItem(tr("Open a file (photo, lesson, view)...")))
         platform::pick_file();
-      if (ImGui::MenuItem("Copy link to this view")) {
+      if (ImGui::MenuItem(tr("Copy link to this view"))) {
         copy_link();
-        status_.info("Copied the link: it opens this view (put it in your slides).");
+        status_.info(tr("Copied the link: it opens this view (put it in your slides)."));
       }
       ImGui::Separator();
-      if (ImGui::MenuItem("Presenter mode", "F11", presenter_)) set_presenter(!presenter_);
+      if (ImGui::MenuItem(tr("Presenter mode"), "F11", presenter_)) set_presenter(!presenter_);
       ImGui::Separator();
-      if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
+      if (ImGui::MenuItem(tr("Quit"), "Ctrl+Q")) quit_ = true;
       ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("View")) {
-      if (ImGui::MenuItem("Light theme", nullptr, settings_.theme == Theme::Light)) set_theme(Theme::Light);
-      if (ImGui::MenuItem("Dark theme", nullptr, settings_.theme == Theme::Dark)) set_theme(Theme::Dark);
+    if (ImGui::BeginMenu(trc("menu", "View"))) {
+      if (ImGui::MenuItem(tr("Light theme"), nullptr, settings_.theme == Theme::Light))
+        set_theme(Theme::Light);
+      if (ImGui::MenuItem(tr("Dark theme"), nullptr, settings_.theme == Theme::Dark)) set_theme(Theme::Dark);
       ImGui::Separator();
-      if (ImGui::MenuItem("Bigger", "Ctrl +")) set_scale(settings_.scale + kScaleStep);
-      if (ImGui::MenuItem("Smaller", "Ctrl -")) set_scale(settings_.scale - kScaleStep);
-      if (ImGui::MenuItem("Reset size", "Ctrl 0")) set_scale(1.0f);
+      if (ImGui::MenuItem(tr("Bigger"), "Ctrl +")) set_scale(settings_.scale + kScaleStep);
+      if (ImGui::MenuItem(tr("Smaller"), "Ctrl -")) set_scale(settings_.scale - kScaleStep);
+      if (ImGui::MenuItem(tr("Reset size"), "Ctrl 0")) set_scale(1.0f);
+      ImGui::Separator();
+      if (ImGui::BeginMenu(tr("Language"))) {
+        // Each language by its own name, so anyone can find theirs.
+        for (const LanguageChoice& choice : ui_languages()) {
+          if (ImGui::MenuItem(choice.name, nullptr, language_ == choice.tag)) {
+            set_language(choice.tag, true);
+            settings_.language = choice.tag;
+            settings_changed();
+          }
+        }
+        ImGui::EndMenu();
+      }
       ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("Panels")) {
+    if (ImGui::BeginMenu(tr("Panels"))) {
       for (size_t i = 0; i < panels_.size(); ++i) {
         const std::string key = i < 9 ? std::to_string(i + 1) : "";
         if (ImGui::MenuItem(panels_.at(i).title().c_str(), key.c_str(), i == active_)) switch_to_ = i;
@@ -259,30 +285,34 @@ class Shell {
     ImGui::EndMainMenuBar();
   }
 
-  // Save / open a view file: the panel's state as a lesson step block.
+  // Save / open a view file: the panel's state as a lesson step block. The
+  // popups' ids stay English ("###"), their titles follow the language.
   void draw_view_popup() {
+    const bool saving = view_popup_ == 1 || open_view_popup_ == 1;
+    const std::string title =
+        std::string(saving ? tr("Save view") : tr("Open view")) + (saving ? "###save-view" : "###open-view");
     if (open_view_popup_ != 0) {
-      ImGui::OpenPopup(open_view_popup_ == 1 ? "Save view" : "Open view");
+      ImGui::OpenPopup(title.c_str());
       view_popup_ = open_view_popup_;
       open_view_popup_ = 0;
     }
-    const char* title = view_popup_ == 1 ? "Save view" : "Open view";
-    if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-    ImGui::TextUnformatted(view_popup_ == 1 ? "Save the view to a file (share it, or paste it into a lesson):"
-                                            : "Open a view file:");
+    if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted(saving ? tr("Save the view to a file (share it, or paste it into a lesson):")
+                                  : tr("Open a view file:"));
     ImGui::SetNextItemWidth(30.0f * ImGui::GetFontSize());
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     const bool entered = ImGui::InputText("##view path", &view_path_, ImGuiInputTextFlags_EnterReturnsTrue);
-    if (ImGui::Button(view_popup_ == 1 ? "Save" : "Open") || entered) {
-      Status done = view_popup_ == 1 ? save_view(view_path_) : open_view(view_path_);
+    if (ImGui::Button(saving ? tr("Save") : tr("Open")) || entered) {
+      Status done = saving ? save_view(view_path_) : open_view(view_path_);
       if (done.ok())
-        status_.info(view_popup_ == 1 ? platform::deliver_file(view_path_) : "Opened " + view_path_);
+        status_.info(saving ? platform::deliver_file(view_path_)
+                            : format(tr("Opened %s"), view_path_.c_str()));
       else
         status_.error(done.message());
       ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
-    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    if (ImGui::Button(tr("Cancel"))) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
   }
 
@@ -335,6 +365,7 @@ class Shell {
       for (auto& pair : state_pairs(panel.state_text())) pairs.push_back(std::move(pair));
     }
     if (presenter_) pairs.emplace_back("presenter", "1");
+    if (language_chosen_) pairs.emplace_back("lang", language_);
     return pairs;
   }
 
@@ -361,6 +392,20 @@ class Shell {
   }
 
   void set_presenter_now(bool on) { set_presenter(on); }
+
+  // The UI's language. `chosen`: the user asked for it (--lang, lang= in a
+  // link, View > Language); otherwise a lesson in another language may
+  // switch it.
+  void set_language(const std::string& tag, bool chosen) {
+    language_chosen_ = language_chosen_ || chosen;
+    if (tag == language_) return;
+    Status used = platform::use_language(tag, locale_folder());
+    if (!used.ok()) {
+      status_.error(used.message());
+      return;
+    }
+    language_ = tag;
+  }
   LessonPanel* lesson_panel() {
     auto index = panels_.find("lesson");
     return index.ok() ? dynamic_cast<LessonPanel*>(&panels_.at(index.value())) : nullptr;
@@ -410,9 +455,8 @@ class Shell {
       }
       ImGui::EndTabBar();
     }
-    const std::string right = "Scale " +
-                              std::to_string(static_cast<int>(std::lround(settings_.scale * 100))) + "%   " +
-                              context_.gl_renderer;
+    const std::string right = format(tr("Scale %d%%"), static_cast<int>(std::lround(settings_.scale * 100))) +
+                              "   " + context_.gl_renderer;
     status_.draw(settings_.theme, right, ImGui::GetTime());
     ImGui::End();
   }
@@ -455,8 +499,9 @@ class Shell {
   // bad one reported, the rest applied), or its lesson and step.
   void open_link(const std::string& fragment) {
     const LinkState link = parse_link(fragment);
-    for (const std::string& problem : link.problems) status_.error("link: " + problem);
+    for (const std::string& problem : link.problems) status_.error(format(tr("Link: %s"), problem.c_str()));
     if (link.presenter != presenter_) set_presenter(link.presenter);
+    if (!link.language.empty()) set_language(link.language, true);
     if (!link.lesson.empty()) {
       std::vector<std::pair<std::string, std::string>> settings = {
           {"file", resolve_lesson(link.lesson, lessons_folder().value_or("lessons"))}};
@@ -466,13 +511,13 @@ class Shell {
       const std::string id = link.panel.empty() ? panels_.at(active_).id() : link.panel;
       auto index = panels_.find(id);
       if (!index.ok()) {
-        status_.error("link: panel: " + index.message());
+        status_.error(format(tr("Link: %s"), ("panel: " + index.message()).c_str()));
         return;
       }
       auto fresh = create_panel(id);
       for (const PanelSetting& setting : link.settings) {
         Status applied = fresh->apply_setting(setting.key, setting.value);
-        if (!applied.ok()) status_.error("link: " + applied.message());
+        if (!applied.ok()) status_.error(format(tr("Link: %s"), applied.message().c_str()));
       }
       panels_.replace(index.value(), std::move(fresh));
       switch_to_ = index.value();
@@ -495,7 +540,7 @@ class Shell {
       }
     }
     switch_to_ = index.value();
-    status_.info("Opened in the " + panel.title() + " panel.");
+    status_.info(format(tr("Opened in the %s panel."), panel.title().c_str()));
   }
 
   void on_drop(int count, const char** paths) {
@@ -506,7 +551,7 @@ class Shell {
       if (extension == ".view") {
         Status opened = open_view(path);
         if (opened.ok())
-          status_.info("Opened " + path);
+          status_.info(format(tr("Opened %s"), path.c_str()));
         else
           status_.error(opened.message());
         continue;
@@ -526,9 +571,9 @@ class Shell {
       std::string takers;
       for (const std::string& title : panels_.titles_taking_files())
         takers += (takers.empty() ? "" : ", ") + title;
-      status_.error("The " + panel.title() + " panel does not open files. " +
-                    (takers.empty() ? std::string("No panel in this version opens dropped files yet.")
-                                    : "Drop images on: " + takers + "."));
+      status_.error(format(tr("The %s panel does not open files."), panel.title().c_str()) + " " +
+                    (takers.empty() ? std::string(tr("No panel in this version opens dropped files yet."))
+                                    : format(tr("Drop images on: %s."), takers.c_str())));
       return;
     }
   }
@@ -549,6 +594,8 @@ class Shell {
   bool style_dirty_ = true;
   bool quit_ = false;
   std::string settings_path_;  // empty: batch run, nothing written
+  std::string language_ = "en";
+  bool language_chosen_ = false;
   bool log_ = false, ready_sent_ = false;
   int idle_frames_ = 0;
 };
@@ -844,6 +891,26 @@ int run_app(const AppOptions& given) {
     return kExitUsage;
   }
 
+  // The language: --lang, a link's lang=, the saved choice, else the
+  // system's. Batch runs (screenshots, tests) are English unless told.
+  std::string language = "en";
+  bool language_chosen = true;
+  if (!options.lang.empty()) {
+    auto tag = parse_language_tag(options.lang, "--lang: ");
+    if (!tag.ok()) {
+      std::fprintf(stderr, "convlab: %s\n", tag.message().c_str());
+      return kExitUsage;
+    }
+    language = tag.value();
+  } else if (!link.language.empty()) {
+    language = link.language;
+  } else if (!settings->language.empty()) {
+    language = settings->language;
+  } else {
+    language_chosen = false;
+    if (!app->batch) language = ui_language_for(platform::preferred_language());
+  }
+
   auto window =
       Window::create(settings->window_width, settings->window_height, "ConvLab", options.bench_frames == 0);
   if (!window.ok()) {
@@ -862,8 +929,10 @@ int run_app(const AppOptions& given) {
   Shell& shell = *app->shell;
   shell.set_settings_path(app->settings_path);
   if (options.log) shell.enable_log();
+  shell.set_language(language, language_chosen);
   if (!warning.empty()) shell.status().error(warning);
-  for (const std::string& problem : link_problems) shell.status().error("link: " + problem);
+  for (const std::string& problem : link_problems)
+    shell.status().error(format(tr("Link: %s"), problem.c_str()));
   if (options.presenter) shell.set_presenter_now(true);
   shell.state_applied();
 

@@ -33,11 +33,16 @@ void add_app_options(CLI::App& app, AppOptions& options) {
          "With --lesson: show every step in turn (headless with xvfb-run), print each, exit 1 if one fails")
       ->group(group);
   app.add_option("--view", options.view, "Open a saved view file (File > Save this view)")->group(group);
-  app.add_option("--link", options.link,
-                 "Open a view given as a link fragment, e.g. '#panel=conv&stride=2&step=5' (File > Copy link)")
+  app.add_option(
+         "--link", options.link,
+         "Open a view given as a link fragment, e.g. '#panel=conv&stride=2&step=5' (File > Copy link)")
       ->group(group);
-  app.add_flag("--log", options.log,
-               "Print one line per event: 'convlab: ready ...', 'convlab: error ...', 'convlab: colorized ...'")
+  app.add_option("--lang", options.lang,
+                 "UI language: en or pt-BR (default: View > Language, else the system's LANG)")
+      ->group(group);
+  app.add_flag(
+         "--log", options.log,
+         "Print one line per event: 'convlab: ready ...', 'convlab: error ...', 'convlab: colorized ...'")
       ->group(group);
 }
 

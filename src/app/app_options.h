@@ -39,6 +39,7 @@ struct AppOptions {
   std::string view;   // a saved view file to open
   std::string link;   // a link fragment ("#panel=conv&stride=2"): link_state.h
   bool log = false;   // the console contract: one line per event
+  std::string lang;   // raw --lang: "en" | "pt-BR" (empty: saved choice, else the system's)
 
   // Screenshots and benchmarks are reproducible: they ignore and never write
   // the saved settings.

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "app/language.h"
 #include "core/explore/setting_parse.h"
 
 namespace convlab::app {
@@ -97,6 +98,12 @@ LinkState parse_link(const std::string& fragment) {
       parse_flag(key, value, link.log, link.problems);
     } else if (key == "play") {
       parse_flag(key, value, link.play, link.problems);
+    } else if (key == "lang") {
+      auto language = parse_language_tag(value, "lang: ");
+      if (language.ok())
+        link.language = language.value();
+      else
+        link.problems.push_back(language.message());
     } else {
       link.settings.push_back({key, value});
     }

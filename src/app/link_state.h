@@ -1,7 +1,7 @@
 // A view as a link: the URL fragment a teacher puts in a slide
 // ("#panel=conv&input=9x9&stride=2&step=5", "#lesson=pt-BR/04-dilation&step=3&presenter=1").
 // The keys are the command line's: panel, lesson, step (a lesson's step;
-// without a lesson, the panel's own `step` setting), presenter, log, play;
+// without a lesson, the panel's own `step` setting), presenter, log, play, lang;
 // every other key is a `--set` setting of the panel. The browser reads
 // the page's fragment; the desktop takes the same text with --link. Plain
 // text in, plain text out: no window needed, so it is unit-tested.
@@ -23,6 +23,7 @@ struct LinkState {
   bool presenter = false;              // presenter=1
   bool log = false;                    // log=1: the console contract
   bool play = false;                   // play=1: play every lesson step, then report
+  std::string language;                // lang=pt-BR: the UI's language ("" : not given)
   std::vector<PanelSetting> settings;  // the panel's own keys, in order
   // Values that could not be read (the rest still opens): "step: 'x' is not ...".
   std::vector<std::string> problems;

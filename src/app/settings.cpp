@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/language.h"
+
 namespace convlab::app {
 
 namespace fs = std::filesystem;
@@ -74,6 +76,10 @@ Result<Settings> parse_settings(const std::string& text, const std::string& sour
       auto side = parse_side(value, where + "window_height: ");
       if (!side.ok()) return side.error();
       settings.window_height = side.value();
+    } else if (key == "language") {
+      auto language = parse_language_tag(value, where + "language: ");
+      if (!language.ok()) return language.error();
+      settings.language = language.value();
     } else if (key == "theme") {
       auto theme = parse_theme(value);
       if (!theme.ok()) return with_context(where, theme.error());
@@ -95,6 +101,7 @@ std::string format_settings(const Settings& settings) {
       << "window_height=" << settings.window_height << "\n"
       << "theme=" << theme_name(settings.theme) << "\n"
       << "scale=" << settings.scale << "\n";
+  if (!settings.language.empty()) out << "language=" << settings.language << "\n";
   return out.str();
 }
 

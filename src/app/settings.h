@@ -16,6 +16,9 @@ struct Settings {
   int window_height = 800;
   Theme theme = Theme::Dark;
   float scale = 1.0f;  // the user's zoom, on top of the monitor's content scale
+  // The UI language the user picked (View > Language): "en" or "pt-BR".
+  // Empty: never picked, so the system's language (or a lesson's) is used.
+  std::string language;
 };
 
 inline constexpr float kMinScale = 0.5f;

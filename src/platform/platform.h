@@ -75,6 +75,13 @@ std::string page_address();
 // The user's language tag ("pt-BR", "en"): LANG, or the browser's language.
 std::string preferred_language();
 
+// Makes tr() (core/base/i18n.h) answer in `tag`'s language ("en", "pt-BR",
+// "qps") from the catalogs compiled under `locale_folder`
+// (<folder>/pt_BR/LC_MESSAGES/convlab.mo): glibc's gettext on the desktop,
+// MoCatalog in the browser. "en" needs no catalog. An error names the
+// missing or bad catalog; the language is then left as it was.
+Status use_language(const std::string& tag, const std::string& locale_folder);
+
 // One line for people and tests: standard output on the desktop, the
 // browser's console (console.log) in the page. Flushed at once.
 void console_line(const std::string& line);

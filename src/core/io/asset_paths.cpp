@@ -69,4 +69,17 @@ std::optional<std::string> lessons_folder() {
   return std::nullopt;
 }
 
+std::string locale_folder() {
+  if (const char* env = std::getenv("CONVLAB_LOCALE"); env != nullptr && *env != '\0') return env;
+  const std::string exe = executable_folder();
+  if (!exe.empty()) {
+    const fs::path installed =
+        (fs::path(exe) / ".." / "share" / "locale" / "pt_BR" / "LC_MESSAGES" / "convlab.mo");
+    std::error_code ec;
+    if (fs::is_regular_file(installed, ec))
+      return (fs::path(exe) / ".." / "share" / "locale").lexically_normal().string();
+  }
+  return CONVLAB_BUILD_LOCALE;
+}
+
 }  // namespace convlab

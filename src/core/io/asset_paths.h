@@ -26,4 +26,9 @@ std::vector<std::string> bundled_sample_photos();
 // or nullopt when none is found.
 std::optional<std::string> lessons_folder();
 
+// The compiled translation catalogs (<folder>/pt_BR/LC_MESSAGES/convlab.mo):
+// $CONVLAB_LOCALE when set; installed, <exe>/../share/locale; otherwise the
+// build tree's locale folder, where msgfmt writes them from po/*.po.
+std::string locale_folder();
+
 }  // namespace convlab

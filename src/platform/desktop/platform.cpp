@@ -5,11 +5,14 @@
 #include <epoxy/gl.h>
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
+#include <libintl.h>
+#include <locale.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/base/i18n.h"
 #include "gpu/gpu_accelerator.h"
 
 namespace convlab::platform {
@@ -64,6 +67,51 @@ std::string preferred_language() {
     return tag;
   }
   return "en";
+}
+
+namespace {
+
+// gettext's name for a language's folder: "pt-BR" -> "pt_BR".
+std::string catalog_folder_name(const std::string& tag) {
+  std::string name = tag;
+  for (char& c : name)
+    if (c == '-') c = '_';
+  return name;
+}
+
+const char* glibc_lookup(const char* key) { return dgettext("convlab", key); }
+
+}  // namespace
+
+// glibc picks the catalog from LANGUAGE, which it honours in any locale but
+// plain "C"; C.UTF-8 is built into glibc, so no language pack is needed.
+// Only LC_MESSAGES is set: numbers and files stay in the "C" locale.
+// _nl_msg_cat_cntr is gettext's documented way to drop its cached answers
+// when the language changes while the program runs.
+extern "C" int _nl_msg_cat_cntr;
+
+Status use_language(const std::string& tag, const std::string& locale_folder) {
+  if (tag == "en") {
+    i18n::set_lookup(nullptr);
+    i18n::set_language_tag(tag);
+    return {};
+  }
+  const std::string folder = catalog_folder_name(tag);
+  const std::filesystem::path catalog =
+      std::filesystem::path(locale_folder) / folder / "LC_MESSAGES" / "convlab.mo";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(catalog, ec))
+    return Error{"language '" + tag + "': its catalog " + catalog.string() +
+                 " is missing; valid: en, pt-BR (build the project to compile po/*.po)"};
+  if (setlocale(LC_MESSAGES, "C.UTF-8") == nullptr)
+    return Error{"language '" + tag + "': the C library has no C.UTF-8 locale to read catalogs in"};
+  setenv("LANGUAGE", folder.c_str(), 1);
+  bindtextdomain("convlab", locale_folder.c_str());
+  bind_textdomain_codeset("convlab", "UTF-8");
+  ++_nl_msg_cat_cntr;
+  i18n::set_lookup(glibc_lookup);
+  i18n::set_language_tag(tag);
+  return {};
 }
 
 void console_line(const std::string& line) {

@@ -11,7 +11,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
+
+#include "core/base/i18n.h"
+#include "core/base/mo_catalog.h"
 
 namespace convlab::platform {
 
@@ -222,6 +226,45 @@ void on_link_changed(std::function<void(const std::string&)> open) {
 }
 std::string page_address() { return take(js_page_address()); }
 std::string preferred_language() { return take(js_language()); }
+
+namespace {
+
+// The browser's C library has no working gettext, so the same .mo files
+// are read by MoCatalog. Kept for the program's life: tr()'s answers point
+// into it.
+std::unique_ptr<MoCatalog>& web_catalog() {
+  static std::unique_ptr<MoCatalog> catalog;
+  return catalog;
+}
+std::unique_ptr<MoCatalog>& retired_catalog() {
+  static std::unique_ptr<MoCatalog> catalog;
+  return catalog;
+}
+
+const char* web_lookup(const char* key) { return web_catalog()->find(key); }
+
+}  // namespace
+
+Status use_language(const std::string& tag, const std::string& locale_folder) {
+  if (tag == "en") {
+    i18n::set_lookup(nullptr);
+    i18n::set_language_tag(tag);
+    return {};
+  }
+  std::string folder = tag;
+  for (char& c : folder)
+    if (c == '-') c = '_';
+  auto catalog = MoCatalog::load(locale_folder + "/" + folder + "/LC_MESSAGES/convlab.mo");
+  if (!catalog) return Error{"language '" + tag + "': " + catalog.message()};
+  i18n::set_lookup(nullptr);
+  // Strings handed out this frame may still be drawn: the previous catalog
+  // lives on until the next change.
+  retired_catalog() = std::move(web_catalog());
+  web_catalog() = std::make_unique<MoCatalog>(std::move(*catalog));
+  i18n::set_lookup(web_lookup);
+  i18n::set_language_tag(tag);
+  return {};
+}
 
 void console_line(const std::string& line) {
   std::fputs(line.c_str(), stdout);
