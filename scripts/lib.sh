@@ -9,7 +9,7 @@ CONVLAB_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libstb-dev doctest-dev libcli11-dev nlohmann-json3-dev libopenblas-dev
   libepoxy-dev libegl-mesa0 libgl1-mesa-dri
-  libimgui-dev libglfw3-dev fonts-dejavu-core xvfb xauth libgif-dev libmd4c-dev
+  libimgui-dev libglfw3-dev fonts-dejavu-core xvfb xauth libgif-dev libmd4c-dev gettext
 )
 
 convlab_install_packages() {

@@ -23,7 +23,9 @@
 #include "app/link_state.h"
 #include "app/register_panels.h"
 #include "app/status_bar.h"
+#include "app/text_audit.h"
 #include "app/theme.h"
+#include "app/tour.h"
 #include "app/view_file.h"
 #include "core/base/i18n.h"
 #include "core/io/asset_paths.h"
@@ -393,6 +395,26 @@ class Shell {
 
   void set_presenter_now(bool on) { set_presenter(on); }
 
+  // A fresh panel with these settings, shown from the next frame (--tour).
+  Status show_fresh(const std::string& id, const std::vector<std::pair<std::string, std::string>>& settings) {
+    auto index = panels_.find(id);
+    if (!index.ok()) return index.error();
+    auto fresh = create_panel(id);
+    for (const auto& [key, value] : settings) {
+      Status applied = fresh->apply_setting(key, value);
+      if (!applied.ok()) return applied;
+    }
+    panels_.replace(index.value(), std::move(fresh));
+    switch_to_ = index.value();
+    return {};
+  }
+  std::vector<std::string> panel_ids() const {
+    std::vector<std::string> ids;
+    for (size_t i = 0; i < panels_.size(); ++i) ids.push_back(panels_.at(i).id());
+    return ids;
+  }
+  const std::string& language() const { return language_; }
+
   // The UI's language. `chosen`: the user asked for it (--lang, lang= in a
   // link, View > Language); otherwise a lesson in another language may
   // switch it.
@@ -734,6 +756,73 @@ class PlayDriver final : public FrameDriver {
   int step_ = 0, frame_ = 0, failed_ = 0;
 };
 
+// --tour DIR: every screen of tour.h in turn, each rendered until its panel
+// is idle, its last frame marked for the text audit (text_audit.h) and
+// saved as DIR/<screen>.png. A screen whose settings fail, or that puts an
+// error on the status bar, fails the run.
+class TourDriver final : public FrameDriver {
+ public:
+  TourDriver(std::string folder, std::string only) : folder_(std::move(folder)), only_(std::move(only)) {}
+  bool frame(Window& window, Shell& shell) override {
+    if (!started_) {
+      started_ = true;
+      screens_ =
+          tour_screens(shell.panel_ids(), lessons_folder().value_or("lessons"), shell.language(), only_);
+      std::error_code ec;
+      std::filesystem::create_directories(folder_, ec);
+      if (screens_.empty()) {
+        std::fprintf(stderr, "convlab: --tour: no screen's name starts with '%s'\n", only_.c_str());
+        code_ = kExitUsage;
+        return false;
+      }
+    }
+    if (index_ >= screens_.size()) {
+      platform::console_line("convlab: toured " + std::to_string(screens_.size()) + " screens, " +
+                             std::to_string(failed_) + " failed");
+      code_ = failed_ == 0 ? kExitOk : kExitRuntime;
+      return false;
+    }
+    const TourScreen& screen = screens_[index_];
+    if (frame_ == 0) {
+      shell.status().info("");
+      Status shown = shell.show_fresh(screen.panel, screen.settings);
+      if (!shown.ok()) {
+        platform::console_line("convlab: screen " + screen.name + " FAILED: " + shown.message());
+        ++failed_;
+        ++index_;
+        return true;
+      }
+    }
+    ++frame_;
+    if (frame_ < kMaxBusyFrames && (frame_ < kScreenshotFrames || shell.active_panel_busy())) {
+      render(window, shell);
+      return true;
+    }
+    audited_frame().active = true;
+    audited_frame().screen = screen.name;
+    render(window, shell, false);
+    audited_frame().active = false;
+    const std::string path = (std::filesystem::path(folder_) / (screen.name + ".png")).string();
+    Status saved = save_screenshot(window, path);
+    const bool error = shell.status().is_error() || !saved.ok();
+    std::string line = "convlab: screen " + screen.name;
+    if (error) line += " FAILED: " + (saved.ok() ? shell.status().message() : saved.message());
+    platform::console_line(line);
+    if (error) ++failed_;
+    glfwSwapBuffers(window.handle());
+    frame_ = 0;
+    ++index_;
+    return true;
+  }
+
+ private:
+  std::string folder_, only_;
+  std::vector<TourScreen> screens_;
+  bool started_ = false;
+  size_t index_ = 0;
+  int frame_ = 0, failed_ = 0;
+};
+
 // Everything the running app owns, on the heap: in the browser the main loop
 // outlives run_app's stack frame.
 struct RunningApp {
@@ -936,7 +1025,9 @@ int run_app(const AppOptions& given) {
   if (options.presenter) shell.set_presenter_now(true);
   shell.state_applied();
 
-  if (options.play)
+  if (!options.tour.empty())
+    app->driver = std::make_unique<TourDriver>(options.tour, options.tour_only);
+  else if (options.play)
     app->driver = std::make_unique<PlayDriver>();
   else if (!options.screenshot.empty())
     app->driver = std::make_unique<ScreenshotDriver>(options.screenshot);

@@ -37,6 +37,13 @@ void add_app_options(CLI::App& app, AppOptions& options) {
          "--link", options.link,
          "Open a view given as a link fragment, e.g. '#panel=conv&stride=2&step=5' (File > Copy link)")
       ->group(group);
+  app.add_option(
+         "--tour", options.tour,
+         "Show every panel, a few of their states and every lesson step; save each as DIR/<screen>.png, exit")
+      ->group(group);
+  app.add_option("--tour-only", options.tour_only,
+                 "With --tour: only the screens whose name starts with this")
+      ->group(group);
   app.add_option("--lang", options.lang,
                  "UI language: en or pt-BR (default: View > Language, else the system's LANG)")
       ->group(group);

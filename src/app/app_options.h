@@ -35,15 +35,17 @@ struct AppOptions {
   std::string lesson;    // a lesson file to open in the lesson panel
   int step = 0;          // its step (1-based; 0: the first)
   bool presenter = false;
-  bool play = false;  // with --lesson: show every step in turn, then exit (1 if one failed)
-  std::string view;   // a saved view file to open
-  std::string link;   // a link fragment ("#panel=conv&stride=2"): link_state.h
-  bool log = false;   // the console contract: one line per event
-  std::string lang;   // raw --lang: "en" | "pt-BR" (empty: saved choice, else the system's)
+  bool play = false;      // with --lesson: show every step in turn, then exit (1 if one failed)
+  std::string view;       // a saved view file to open
+  std::string link;       // a link fragment ("#panel=conv&stride=2"): link_state.h
+  bool log = false;       // the console contract: one line per event
+  std::string tour;       // non-empty: show every screen (tour.h), save each as DIR/<screen>.png, exit
+  std::string tour_only;  // with tour: only the screens whose name starts with this
+  std::string lang;       // raw --lang: "en" | "pt-BR" (empty: saved choice, else the system's)
 
   // Screenshots and benchmarks are reproducible: they ignore and never write
   // the saved settings.
-  bool batch() const { return !screenshot.empty() || bench_frames > 0 || play; }
+  bool batch() const { return !screenshot.empty() || bench_frames > 0 || play || !tour.empty(); }
 };
 
 // Registers the options on `app` (the root CLI app).

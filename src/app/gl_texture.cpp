@@ -1,9 +1,9 @@
 #include "app/gl_texture.h"
 
-#include "platform/gl.h"
-
 #include <cstdint>
 #include <utility>
+
+#include "platform/gl.h"
 
 namespace convlab::app {
 

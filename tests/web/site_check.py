@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 
-from PIL import Image, ImageStat
+from PIL import Image, ImageChops, ImageStat
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
@@ -479,7 +479,49 @@ def check_link_change(page, server, args):
     print("ok a changed fragment opens its view (tconv with stride 2, then a lesson step)")
 
 
+def differing_share(png_a, png_b):
+    """The share of pixels that differ between two same-sized screenshots."""
+    a = Image.open(io.BytesIO(png_a)).convert("L")
+    b = Image.open(io.BytesIO(png_b)).convert("L")
+    diff = ImageChops.difference(a, b).point(lambda v: 255 if v > 24 else 0)
+    return ImageStat.Stat(diff).mean[0] / 255.0
+
+
+def check_language(page, server, args):
+    """lang= in a link picks the UI's language (the page reads the same catalogs as the desktop), and
+    without one a browser set to Portuguese gets the app in Portuguese."""
+    lines, _ = open_state(page, server, "#panel=about&lang=pt-BR&log=1", "pt-BR")
+    shown, pairs = ready_state(lines)
+    if pairs.get("lang") != "pt-BR":
+        raise Failure("lang=pt-BR is not in the ready line:\n" + dump(lines))
+    portuguese = page.screenshot()
+    check_screenshot(portuguese, "pt-BR")
+    open_state(page, server, "#panel=about&lang=en&log=1", "en")
+    english = page.screenshot()
+    if differing_share(portuguese, english) < 0.0005:
+        raise Failure("the About page looks the same in English and Portuguese: the catalog was not used")
+    localized = Page(extra_flags=["--lang=pt-BR", "--accept-lang=pt-BR"])
+    try:
+        localized.driver.execute_cdp_cmd("Emulation.setLocaleOverride", {"locale": "pt-BR"})
+        open_state(localized, server, "#panel=about&log=1", "browser-pt")
+        browser = localized.screenshot()
+        language = localized.driver.execute_script("return navigator.language")
+    finally:
+        localized.close()
+    near_pt, near_en = differing_share(browser, portuguese), differing_share(browser, english)
+    if near_pt >= near_en:
+        raise Failure(f"a browser in {language} got the English UI (differs from pt-BR by {near_pt:.3f}, "
+                      f"from English by {near_en:.3f})")
+    if args.out:
+        for name, png in (("about-pt-BR", portuguese), ("about-en", english), ("about-browser-pt", browser)):
+            with open(os.path.join(args.out, name + ".png"), "wb") as f:
+                f.write(png)
+    print(f"ok language: lang=pt-BR and a browser in {language} both show Portuguese "
+          f"(screens differ from English by {differing_share(portuguese, english):.3f})")
+
+
 CHECKS = {
+    "language": check_language,
     "link-change": check_link_change,
     "no-webgl2": check_no_webgl2,
     "remember": check_remember,

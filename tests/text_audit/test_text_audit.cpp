@@ -1,0 +1,165 @@
+// The text audit: the app's every screen (`--tour`: each panel's default and
+// a few states, every lesson step) in each language and layout a class uses,
+// drawn by a build of the app whose text drawing is watched
+// (text_probe.cpp). It fails on text cut off by its window, panel or canvas
+// edge, and, in the pseudo language where every translation is wrapped in
+// ⟦ ⟧, on words drawn without going through tr(), naming screen and string.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "cli/run_convlab.h"
+
+namespace {
+
+using convlab::cli_test::read_text;
+using convlab::cli_test::shell_quote;
+using convlab::cli_test::TempDir;
+
+struct Finding {
+  std::string screen, kind, window, detail, text;
+};
+
+struct Tour {
+  int exit_code = -1;
+  std::string output;
+  std::vector<Finding> findings;
+};
+
+Tour run_tour(const std::vector<std::string>& args, bool pseudo) {
+  TempDir dir;
+  const std::string report = dir.file("audit.tsv");
+  std::string command = "CONVLAB_TEXT_AUDIT=";
+  command += shell_quote(report);
+  if (pseudo) command += " CONVLAB_TEXT_AUDIT_PSEUDO=1";
+  command += " xvfb-run -a -s '-screen 0 1600x900x24' " CONVLAB_AUDIT_EXE " --tour ";
+  command += shell_quote(dir.file("screens"));
+  for (const std::string& arg : args) {
+    command += ' ';
+    command += shell_quote(arg);
+  }
+  command += " >";
+  command += shell_quote(dir.file("out.txt"));
+  command += " 2>&1";
+  Tour tour;
+  const int status = std::system(command.c_str());
+  tour.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  tour.output = read_text(dir.file("out.txt"));
+  std::istringstream lines(read_text(report));
+  std::string line;
+  while (std::getline(lines, line)) {
+    Finding f;
+    std::istringstream fields(line);
+    std::getline(fields, f.screen, '\t');
+    std::getline(fields, f.kind, '\t');
+    std::getline(fields, f.window, '\t');
+    std::getline(fields, f.detail, '\t');
+    std::getline(fields, f.text);
+    tour.findings.push_back(std::move(f));
+  }
+  return tour;
+}
+
+// Names and symbols that are the same in every language: the GPU's own
+// description, file and layer names, units.
+bool is_name(const std::string& text) {
+  static const std::regex names(
+      R"(^\s*$|llvmpipe|LLVM|Mesa|OpenGL|GLSL|ConvLab|ECNN|GPU|CPU|Conv2d|ConvTranspose2d|BatchNorm2d|ReLU|Sigmoid|Tanh|Lab|[A-Za-z0-9_\-]+\.(png|jpg|jpeg|md|view|safetensors|gif|csv|json)|\bms\b|\bpx\b|Ctrl|Shift|F1|F5|F11|Esc|PgUp|PgDn|Page Up|Page Down|Home|End|Space)");
+  std::string rest = std::regex_replace(text, names, "");
+  return rest.empty();
+}
+
+std::string list(const std::vector<Finding>& findings, size_t at_most = 60) {
+  std::string text;
+  for (size_t i = 0; i < findings.size() && i < at_most; ++i)
+    text += "  [" + findings[i].screen + "] " + findings[i].window + ": '" + findings[i].text + "' (" +
+            findings[i].detail + ")\n";
+  if (findings.size() > at_most) text += "  ... and " + std::to_string(findings.size() - at_most) + " more\n";
+  return text;
+}
+
+std::vector<Finding> of_kind(const Tour& tour, const std::string& kind) {
+  std::vector<Finding> kept;
+  std::set<std::string> seen;  // one line per (screen, text)
+  for (const Finding& f : tour.findings)
+    if (f.kind == kind && seen.insert(f.screen + "\t" + f.text).second) kept.push_back(f);
+  return kept;
+}
+
+// "x0,y0-x1,y1" -> area in pixels.
+double rect_area(const std::string& rect) {
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  if (std::sscanf(rect.c_str(), "%f,%f-%f,%f", &x0, &y0, &x1, &y1) != 4) return 0;
+  return static_cast<double>(x1 - x0) * static_cast<double>(y1 - y0);
+}
+
+// Presenter mode at 1280x720: on every lesson step, the driven panel's
+// picture (the largest window under the lesson's target) gets at least 60%
+// of the screen.
+void check_picture_share(const Tour& tour) {
+  std::map<std::string, double> largest;
+  for (const Finding& f : tour.findings) {
+    if (f.kind != "window" || f.screen.rfind("lesson-", 0) != 0) continue;
+    const size_t target = f.window.find("lesson target");
+    if (target == std::string::npos || f.window.find('/', target) == std::string::npos) continue;
+    largest[f.screen] = std::max(largest[f.screen], rect_area(f.detail));
+  }
+  REQUIRE(largest.size() > 20);
+  std::string small;
+  for (const auto& [screen, area] : largest) {
+    const double share = area / (1280.0 * 720.0);
+    if (share < 0.6) small += "  " + screen + ": " + std::to_string(static_cast<int>(share * 100)) + "%\n";
+  }
+  INFO("lesson steps whose picture gets less than 60% of the screen:\n" << small);
+  CHECK(small.empty());
+}
+
+void check_nothing_cut(const std::vector<std::string>& args) {
+  const Tour tour = run_tour(args, false);
+  INFO(tour.output);
+  REQUIRE(tour.exit_code == 0);
+  REQUIRE(tour.findings.size() > 100);  // the probe saw the screens' text
+  const auto cut = of_kind(tour, "cut");
+  INFO("text cut off by its window, panel or canvas edge:\n" << list(cut));
+  CHECK(cut.empty());
+  if (std::find(args.begin(), args.end(), "--presenter") != args.end()) check_picture_share(tour);
+}
+
+}  // namespace
+
+TEST_CASE("every string the app draws goes through tr() (pseudo language)") {
+  const Tour tour = run_tour({"--lang", "qps", "--window", "1600x900"}, true);
+  INFO(tour.output);
+  REQUIRE(tour.exit_code == 0);
+  std::vector<Finding> untranslated;
+  for (const Finding& f : of_kind(tour, "untranslated")) {
+    // The words outside ⟦ ⟧, with names and symbols taken out.
+    if (!is_name(f.text)) untranslated.push_back(f);
+  }
+  INFO("text drawn without tr() (screen, window, string):\n" << list(untranslated, 200));
+  CHECK(untranslated.empty());
+}
+
+TEST_CASE("no text is cut off: English, 1600x900") {
+  check_nothing_cut({"--lang", "en", "--window", "1600x900"});
+}
+TEST_CASE("no text is cut off: Portuguese, 1600x900") {
+  check_nothing_cut({"--lang", "pt-BR", "--window", "1600x900"});
+}
+TEST_CASE("no text is cut off: English, 1280x720 at scale 1.5") {
+  check_nothing_cut({"--lang", "en", "--window", "1280x720", "--scale", "1.5"});
+}
+TEST_CASE("no text is cut off: Portuguese, 1280x720 at scale 1.5") {
+  check_nothing_cut({"--lang", "pt-BR", "--window", "1280x720", "--scale", "1.5"});
+}
+TEST_CASE("no text is cut off: English, presenter mode at 1280x720") {
+  check_nothing_cut({"--lang", "en", "--window", "1280x720", "--presenter"});
+}
+TEST_CASE("no text is cut off: Portuguese, presenter mode at 1280x720") {
+  check_nothing_cut({"--lang", "pt-BR", "--window", "1280x720", "--presenter"});
+}
