@@ -52,6 +52,7 @@ Status LessonPanel::open(const std::string& path) {
   std::error_code ec;
   modified_ = fs::last_write_time(file, ec);
   language_ = lesson_.language;
+  language_chosen_ = true;
   intro_ = lesson::parse_markdown(lesson_.introduction);
   go_to(0);
   applied_step_ = -1;
@@ -81,6 +82,7 @@ Status LessonPanel::apply_setting(const std::string& key, const std::string& val
   if (key == "language") {
     if (value != "en" && value != "pt-BR") return st::bad_value(key, value, "en or pt-BR");
     language_ = value;
+    language_chosen_ = true;
     return {};
   }
   if (key == "answer") {
@@ -233,7 +235,8 @@ void LessonPanel::draw_text_column(PanelContext& context) {
   ImGui::Spacing();
 
   // Text, quizzes; the navigation stays at the bottom.
-  const float nav_h = ImGui::GetFrameHeightWithSpacing() * (context.presenter ? 1.2f : 2.3f);
+  // Presenter mode: one row of buttons; else three (previous / next, the two copies, other lessons).
+  const float nav_h = ImGui::GetFrameHeightWithSpacing() * (context.presenter ? 1.2f : 3.2f);
   ImGui::BeginChild("step text", ImVec2(0, -nav_h), false, ImGuiWindowFlags_NoBackground);
   if (step_ == 0 && !intro_.empty()) draw_lesson_text(intro_, context);
   draw_lesson_text(text_, context);
@@ -320,9 +323,16 @@ void LessonPanel::draw_navigation(PanelContext& context) {
 
 void LessonPanel::draw_chooser(PanelContext& context) {
   section(context, tr("Lessons"));
-  if (ImGui::RadioButton("English", language_ == "en")) language_ = "en";
-  ImGui::SameLine();
-  if (ImGui::RadioButton("Português (Brasil)", language_ == "pt-BR")) language_ = "pt-BR";
+  // Until someone picks a list, the lessons in the UI's language.
+  if (!language_chosen_) language_ = i18n::language_tag() == "pt-BR" ? "pt-BR" : "en";
+  // Each language by its own name.
+  for (const char* tag : {"en", "pt-BR"}) {
+    if (tag[0] == 'p') ImGui::SameLine();
+    if (ImGui::RadioButton(tag[0] == 'e' ? "English" : "Português (Brasil)", language_ == tag)) {
+      language_ = tag;
+      language_chosen_ = true;
+    }
+  }
   auto folder = lessons_folder();
   if (!folder) {
     ImGui::TextWrapped(
