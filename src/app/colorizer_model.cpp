@@ -2,9 +2,18 @@
 
 #include <filesystem>
 
+#include "core/base/i18n.h"
 #include "core/io/asset_paths.h"
 
 namespace convlab::app {
+
+void ColorizerModel::set_label(const char* format_english, const std::string& argument) {
+  label_format = format_english;
+  label_argument = argument;
+  label = format(format_english, argument.c_str());
+}
+
+std::string ColorizerModel::shown_label() const { return format(tr(label_format), label_argument.c_str()); }
 
 Result<std::shared_ptr<const ColorizerModel>> shared_colorizer() {
   static std::shared_ptr<const ColorizerModel> cached;
@@ -16,11 +25,12 @@ Result<std::shared_ptr<const ColorizerModel>> shared_colorizer() {
     auto model = load_model(graph.value(), *path);
     if (!model.ok()) return model.error();
     loaded->model = std::move(model).value();
-    loaded->label = "trained weights (" + std::filesystem::path(*path).filename().string() + ")";
+    loaded->set_label(tr_noop("trained weights (%s)"), std::filesystem::path(*path).filename().string());
     loaded->trained = true;
   } else {
     loaded->model = random_model(graph.value(), 1);
-    loaded->label = "random weights: no trained model is installed (assets/models/ecnn_advanced.safetensors)";
+    loaded->set_label(tr_noop("random weights: no trained model is installed (%s)"),
+                      "assets/models/ecnn_advanced.safetensors");
   }
   cached = std::move(loaded);
   return cached;

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "core/base/i18n.h"
+
 namespace convlab::app {
 
 namespace {
@@ -47,7 +49,8 @@ Result<Fonts> build_fonts(float scale) {
   for (const std::string& path : {sans, mono}) {
     if (!std::filesystem::exists(path, ec)) {
       atlas.AddFontDefault();
-      return Error{path + ": font not found; install the Debian package fonts-dejavu-core"};
+      return Error{
+          format(tr("%s: font not found; install the Debian package fonts-dejavu-core"), path.c_str())};
     }
   }
   const float pixels = kBaseFontPixels * scale;
@@ -63,7 +66,7 @@ Result<Fonts> build_fonts(float scale) {
       fonts.mono_large == nullptr) {
     atlas.Clear();
     atlas.AddFontDefault();
-    return Error{"cannot load the DejaVu fonts from " + std::string(kFontDir)};
+    return Error{format(tr("cannot load the DejaVu fonts from %s"), kFontDir)};
   }
   return fonts;
 }

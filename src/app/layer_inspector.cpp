@@ -8,9 +8,12 @@
 
 #include "app/grid_view.h"
 #include "app/panel_widgets.h"
+#include "app/ui_label.h"
+#include "core/base/i18n.h"
 #include "core/explore/atlas_paint.h"
 #include "core/explore/colormap.h"
 #include "core/explore/step_text.h"
+#include "core/model/graph_text.h"
 #include "core/ops/reference.h"
 
 namespace convlab::app {
@@ -20,7 +23,10 @@ namespace {
 constexpr int kMaxTile = 128;  // thumbnail pixels on the long side, before the panel scales them
 constexpr int kHistogramBins = 48;
 
-std::string number(double value) { return explore::format_value(static_cast<float>(value), 4); }
+// A value as people read it (a decimal comma in Portuguese).
+std::string number(double value) {
+  return i18n::display_text(explore::format_value(static_cast<float>(value), 4));
+}
 
 // The ranges each tile is colored by: its own channel's (structure shows in
 // every channel, even a weak one).
@@ -92,7 +98,7 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
 
   // ---- header: which activation, its shape, op and time -----------------------
   ImGui::PushFont(context.heading_font);
-  ImGui::Text("Layer %s", node.c_str());
+  ImGui::Text(tr("Layer %s"), node.c_str());
   ImGui::PopFont();
   if (block.nodes.size() > 1) {
     // conv1 -> conv1_bn -> c1: each step of the block has its own activation.
@@ -105,10 +111,10 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
     }
   }
   if (graph_node && !graph_node->description.empty())
-    ImGui::TextWrapped("%s", graph_node->description.c_str());
+    ImGui::TextWrapped("%s", graph_text(graph_node->description));
 
   if (session.run() == nullptr) {
-    ImGui::TextDisabled("The colorizer has not run yet.");
+    ImGui::TextDisabled("%s", tr("The colorizer has not run yet."));
     return open;
   }
   auto host = session.activation(node);
@@ -121,13 +127,14 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
   if (ImGui::BeginTabBar("inspector tabs")) {
     const int requested = tab_request_;
     tab_request_ = -1;
-    if (ImGui::BeginTabItem("Feature maps", nullptr, requested == 0 ? ImGuiTabItemFlags_SetSelected : 0)) {
-      ImGui::Text("%lld channels of %lld×%lld", static_cast<long long>(values.c()),
+    if (ImGui::BeginTabItem(ui_label(tr("Feature maps"), "feature maps").c_str(), nullptr,
+                            requested == 0 ? ImGuiTabItemFlags_SetSelected : 0)) {
+      ImGui::Text(tr("%lld channels of %lld×%lld"), static_cast<long long>(values.c()),
                   static_cast<long long>(values.h()), static_cast<long long>(values.w()));
-      help_marker(
+      help_marker(tr(
           "Each square is one channel of this layer's output for your photo, colored by its own range "
           "(dark = its smallest value, light = its largest; red/blue around 0 when values can be negative). "
-          "Hover for values, click to zoom into a channel.");
+          "Hover for values, click to zoom into a channel."));
       const ImVec2 avail = ImGui::GetContentRegionAvail();
       const float stats_w = std::min(17.0f * font, 0.4f * avail.x);
       // The open-in buttons keep a row under the maps.
@@ -151,15 +158,16 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
     const GraphNode* conv = block_node(model, block, OpKind::Conv2d);
     if (!conv) conv = block_node(model, block, OpKind::ConvTranspose2d);
     const float button_row = ImGui::GetFrameHeightWithSpacing();
-    if (conv && ImGui::BeginTabItem("Kernels", nullptr, requested == 1 ? ImGuiTabItemFlags_SetSelected : 0)) {
+    if (conv && ImGui::BeginTabItem(ui_label(tr("Kernels"), "kernels").c_str(), nullptr,
+                                    requested == 1 ? ImGuiTabItemFlags_SetSelected : 0)) {
       ImGui::BeginChild("kernels", ImVec2(0, -button_row), false, ImGuiWindowFlags_NoBackground);
       draw_kernels(context, model, *conv);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
     const GraphNode* bn = block_node(model, block, OpKind::BatchNorm2d);
-    if (bn &&
-        ImGui::BeginTabItem("Batch norm", nullptr, requested == 2 ? ImGuiTabItemFlags_SetSelected : 0)) {
+    if (bn && ImGui::BeginTabItem(ui_label(trc("tab", "Batch norm"), "batch norm").c_str(), nullptr,
+                                  requested == 2 ? ImGuiTabItemFlags_SetSelected : 0)) {
       ImGui::BeginChild("batch norm", ImVec2(0, -button_row), false, ImGuiWindowFlags_NoBackground);
       draw_batch_norm(context, session, *bn);
       ImGui::EndChild();
@@ -170,7 +178,7 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
 
   // ---- open the layer in the teaching panels ------------------------------------
   if (!can_open) {
-    ImGui::TextDisabled("The teaching panels open layers of the shipped ECNN advanced model.");
+    ImGui::TextDisabled("%s", tr("The teaching panels open layers of the shipped ECNN advanced model."));
     return open;
   }
   const GraphNode* conv = block_node(model, block, OpKind::Conv2d);
@@ -186,8 +194,9 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
       {"working_size", std::to_string(session.working_size())}};
   if (conv || tconv) {
     const GraphNode& n = conv ? *conv : *tconv;
-    const std::string label = n.name + " filter " + std::to_string(filter + 1) + "  →  " +
-                              (conv ? "Convolution" : "Transposed conv") + " panel";
+    const std::string label =
+        conv ? format(tr("%s filter %d  →  Convolution panel"), n.name.c_str(), filter + 1)
+             : format(tr("%s filter %d  →  Transposed conv panel"), n.name.c_str(), filter + 1);
     if (ImGui::Button(label.c_str())) {
       OpenRequest request{conv ? "conv" : "tconv", photo};
       request.settings.push_back({"filter", std::to_string(filter + 1)});
@@ -197,7 +206,7 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
     }
   }
   if (bn) {
-    const std::string label = bn->name + "  →  Batch-norm panel";
+    const std::string label = format(tr("%s  →  Batch-norm panel"), bn->name.c_str());
     const float needed = ImGui::CalcTextSize(label.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x;
     if ((conv || tconv) &&
         needed < ImGui::GetContentRegionAvail().x - ImGui::GetItemRectMax().x + ImGui::GetCursorScreenPos().x)
@@ -222,10 +231,11 @@ void LayerInspector::draw_thumbnails(PanelContext& context, const Tensor& values
                                      (mouse.y - fit.min.y) / fit.scale);
   if (!cell) return;
   const explore::ValueSummary& s = summary_.channels[static_cast<size_t>(cell->channel)];
-  ImGui::SetTooltip("channel %d, row %d, column %d: %s\nchannel range %s .. %s, mean %s\nClick to zoom in.",
-                    cell->channel + 1, cell->y + 1, cell->x + 1,
-                    number(values.at(0, cell->channel, cell->y, cell->x)).c_str(), number(s.min).c_str(),
-                    number(s.max).c_str(), number(s.mean).c_str());
+  ImGui::SetTooltip(
+      tr("channel %d, row %d, column %d: %s\nchannel range %s .. %s, mean %s\nClick to zoom in."),
+      cell->channel + 1, cell->y + 1, cell->x + 1,
+      number(values.at(0, cell->channel, cell->y, cell->x)).c_str(), number(s.min).c_str(),
+      number(s.max).c_str(), number(s.mean).c_str());
   if (ImGui::IsItemClicked(ImGuiMouseButton_Left)) zoom_ = cell->channel;
 }
 
@@ -235,9 +245,9 @@ void LayerInspector::draw_zoom(PanelContext& context, session::NetworkSession& s
   const int channels = static_cast<int>(values.c());
   ImGui::SetNextItemWidth(std::min(size.x * 0.5f, 14.0f * ImGui::GetFontSize()));
   int shown = zoom_ + 1;
-  if (ImGui::SliderInt("##zoom channel", &shown, 1, channels, "channel %d")) zoom_ = shown - 1;
+  if (ImGui::SliderInt("##zoom channel", &shown, 1, channels, tr("channel %d"))) zoom_ = shown - 1;
   ImGui::SameLine();
-  if (ImGui::Button("All channels")) {
+  if (ImGui::Button(ui_label(tr("All channels"), "all channels").c_str())) {
     zoom_ = -1;
     return;
   }
@@ -261,7 +271,7 @@ void LayerInspector::draw_zoom(PanelContext& context, session::NetworkSession& s
     auto cell = explore::atlas_cell_at(zoom_layout_, (mouse.x - fit.min.x) / fit.scale,
                                        (mouse.y - fit.min.y) / fit.scale);
     if (cell) {
-      ImGui::SetTooltip("row %d, column %d: %s", cell->y + 1, cell->x + 1,
+      ImGui::SetTooltip(tr("row %d, column %d: %s"), cell->y + 1, cell->x + 1,
                         number(values.at(0, zoom_, cell->y, cell->x)).c_str());
       // The hovered cell outlined, big enough to see when cells are large.
       ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -283,15 +293,17 @@ void LayerInspector::draw_stats(PanelContext& context, const Tensor& values) {
   const explore::ValueSummary& s = one ? summary_.channels[static_cast<size_t>(zoom_)] : summary_.all;
   ImGui::PushFont(context.heading_font);
   if (one)
-    ImGui::Text("Channel %d", zoom_ + 1);
+    ImGui::Text(tr("Channel %d"), zoom_ + 1);
   else
-    ImGui::TextUnformatted("All channels");
+    ImGui::TextUnformatted(tr("All channels"));
   ImGui::PopFont();
   ImGui::PushFont(context.mono_font);
-  ImGui::Text("min  %s", number(s.min).c_str());
-  ImGui::Text("max  %s", number(s.max).c_str());
-  ImGui::Text("mean %s", number(s.mean).c_str());
-  ImGui::Text("std  %s", number(s.std).c_str());
+  // TRANSLATORS: four lines in a monospaced font; pad the words so that the
+  // numbers of "min", "max", "mean" and "std" (standard deviation) line up.
+  ImGui::Text(tr("min  %s"), number(s.min).c_str());
+  ImGui::Text(tr("max  %s"), number(s.max).c_str());
+  ImGui::Text(tr("mean %s"), number(s.mean).c_str());
+  ImGui::Text(tr("std  %s"), number(s.std).c_str());
   if (s.non_finite > 0) ImGui::Text("NaN/inf %lld", static_cast<long long>(s.non_finite));
   ImGui::PopFont();
   // Zeros and the histogram scan the whole layer: once per (layer, run, zoom), not every frame.
@@ -309,8 +321,8 @@ void LayerInspector::draw_stats(PanelContext& context, const Tensor& values) {
     histogram_ = explore::make_histogram(data, kHistogramBins, s.min, s.max);
     histogram_counts_.assign(histogram_.counts.begin(), histogram_.counts.end());
   }
-  if (zero_share_ > 0) ImGui::TextWrapped("%.0f%% exactly 0", 100.0 * zero_share_);
-  ImGui::TextUnformatted("Histogram");
+  if (zero_share_ > 0) ImGui::TextWrapped(tr("%.0f%% exactly 0"), 100.0 * zero_share_);
+  ImGui::TextUnformatted(tr("Histogram"));
   ImGui::PlotHistogram("##histogram", histogram_counts_.data(), static_cast<int>(histogram_counts_.size()), 0,
                        nullptr, 0.0f, FLT_MAX,
                        ImVec2(ImGui::GetContentRegionAvail().x, 5.0f * ImGui::GetFontSize()));
@@ -330,9 +342,9 @@ void LayerInspector::draw_kernels(PanelContext& context, const Model& model, con
   filter_ = std::clamp(filter_, 0, filters - 1);
   int shown = filter_ + 1;
   ImGui::SetNextItemWidth(14.0f * ImGui::GetFontSize());
-  if (ImGui::SliderInt("##kernel filter", &shown, 1, filters, "filter %d")) filter_ = shown - 1;
+  if (ImGui::SliderInt("##kernel filter", &shown, 1, filters, tr("filter %d"))) filter_ = shown - 1;
   ImGui::SameLine();
-  ImGui::TextWrapped("%d kernels of %d×%d: one per input channel. Red positive, blue negative, white 0.",
+  ImGui::TextWrapped(tr("%d kernels of %d×%d: one per input channel. Red positive, blue negative, white 0."),
                      channels, k, k);
   const std::string key = conv.name + "#" + std::to_string(filter_);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -366,7 +378,7 @@ void LayerInspector::draw_kernels(PanelContext& context, const Model& model, con
                                            (mouse.y - fit.min.y) / fit.scale)) {
       const float v = transposed ? w.at(cell->channel, filter_, cell->y, cell->x)
                                  : w.at(filter_, cell->channel, cell->y, cell->x);
-      ImGui::SetTooltip("filter %d, input channel %d, weight row %d, column %d: %s", filter_ + 1,
+      ImGui::SetTooltip(tr("filter %d, input channel %d, weight row %d, column %d: %s"), filter_ + 1,
                         cell->channel + 1, cell->y + 1, cell->x + 1, number(v).c_str());
     }
   }
@@ -398,21 +410,22 @@ void LayerInspector::draw_batch_norm(PanelContext& context, session::NetworkSess
   }
   const double n = std::max(channels, 1);
   ImGui::TextWrapped(
-      "In use, %s normalizes with the running statistics it stored while training (orange), not with this "
-      "image's own (blue). Averaged over the %d channels: mean %s stored vs %s here; variance %s stored vs "
-      "%s here.",
+      tr("In use, %s normalizes with the running statistics it stored while training (orange), not with this "
+         "image's own (blue). Averaged over the %d channels: mean %s stored vs %s here; variance %s stored "
+         "vs "
+         "%s here."),
       bn.name.c_str(), channels, number(stored_mean / n).c_str(), number(image_mean / n).c_str(),
       number(stored_var / n).c_str(), number(image_var / n).c_str());
   // Two strip plots, channel on x: means, then variances.
   const GridPalette palette = grid_palette(context.theme);
-  const auto plot = [&](const char* title, const std::vector<float>& stored,
+  const auto plot = [&](const char* title, const char* id, const std::vector<float>& stored,
                         const std::vector<float>& image) {
     ImGui::TextUnformatted(title);
     const ImVec2 size(ImGui::GetContentRegionAvail().x,
                       std::max(4.0f * ImGui::GetFontSize(),
                                0.4f * (ImGui::GetContentRegionAvail().y - 3.0f * ImGui::GetFontSize())));
     const ImVec2 a = ImGui::GetCursorScreenPos();
-    ImGui::InvisibleButton(title, size);
+    ImGui::InvisibleButton(id, size);
     ImDrawList* draw = ImGui::GetWindowDrawList();
     float lo = 0, hi = 0;
     for (size_t i = 0; i < stored.size(); ++i) {
@@ -434,7 +447,7 @@ void LayerInspector::draw_batch_norm(PanelContext& context, session::NetworkSess
     if (ImGui::IsItemHovered()) {
       const int c = std::clamp(static_cast<int>((ImGui::GetMousePos().x - a.x) / step), 0,
                                static_cast<int>(stored.size()) - 1);
-      ImGui::SetTooltip("channel %d: stored %s, this image %s", c + 1,
+      ImGui::SetTooltip(tr("channel %d: stored %s, this image %s"), c + 1,
                         number(stored[static_cast<size_t>(c)]).c_str(),
                         number(image[static_cast<size_t>(c)]).c_str());
     }
@@ -444,8 +457,8 @@ void LayerInspector::draw_batch_norm(PanelContext& context, session::NetworkSess
   };
   std::vector<float> stored_means(running_mean.values().begin(), running_mean.values().end());
   std::vector<float> stored_vars(running_var.values().begin(), running_var.values().end());
-  plot("Mean per channel", stored_means, stats->mean);
-  plot("Variance per channel", stored_vars, stats->biased_var);
+  plot(tr("Mean per channel"), "##means", stored_means, stats->mean);
+  plot(tr("Variance per channel"), "##variances", stored_vars, stats->biased_var);
 }
 
 }  // namespace convlab::app

@@ -9,7 +9,9 @@
 #include "app/lesson_text.h"
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
+#include "app/ui_label.h"
 #include "app/view_file.h"
+#include "core/base/i18n.h"
 #include "core/explore/setting_parse.h"
 #include "core/io/asset_paths.h"
 #include "core/lesson/library.h"
@@ -23,11 +25,9 @@ namespace {
 
 constexpr double kReloadCheckSeconds = 0.5;
 
-bool pt(const lesson::Lesson& l) { return l.language == "pt-BR"; }
-
 }  // namespace
 
-LessonPanel::LessonPanel() : Panel("lesson", "Lesson") {}
+LessonPanel::LessonPanel() : Panel("lesson", tr_noop("Lesson")) {}
 
 Status LessonPanel::open(const std::string& path) {
   std::string file = path;
@@ -52,6 +52,7 @@ Status LessonPanel::open(const std::string& path) {
   std::error_code ec;
   modified_ = fs::last_write_time(file, ec);
   language_ = lesson_.language;
+  language_chosen_ = true;
   intro_ = lesson::parse_markdown(lesson_.introduction);
   go_to(0);
   applied_step_ = -1;
@@ -81,6 +82,7 @@ Status LessonPanel::apply_setting(const std::string& key, const std::string& val
   if (key == "language") {
     if (value != "en" && value != "pt-BR") return st::bad_value(key, value, "en or pt-BR");
     language_ = value;
+    language_chosen_ = true;
     return {};
   }
   if (key == "answer") {
@@ -136,9 +138,9 @@ void LessonPanel::reload_if_changed(PanelContext& context) {
   const ReloadResult result = reload_if_changed();
   if (!context.status) return;
   if (result == ReloadResult::Reloaded)
-    context.status->info("Reloaded " + fs::path(path_).filename().string());
+    context.status->info(format(tr("Reloaded %s"), fs::path(path_).filename().string().c_str()));
   if (result == ReloadResult::Broken)
-    context.status->error(path_ + " has problems; still showing the last good version");
+    context.status->error(format(tr("%s has problems; still showing the last good version"), path_.c_str()));
 }
 
 LessonPanel::ReloadResult LessonPanel::reload_if_changed() {
@@ -190,7 +192,7 @@ void LessonPanel::draw(PanelContext& context) {
   if (pending_answer_ && !quizzes_.empty()) {
     const lesson::Quiz& quiz = lesson_.steps[static_cast<size_t>(step_)].quizzes.front();
     quizzes_.front().typed = *pending_answer_;
-    quizzes_.front().grade = lesson::grade_answer(quiz, *pending_answer_, lesson_.language);
+    quizzes_.front().grade = lesson::grade_answer(quiz, *pending_answer_);
     pending_answer_.reset();
   }
 
@@ -217,14 +219,12 @@ void LessonPanel::draw(PanelContext& context) {
 
 void LessonPanel::draw_text_column(PanelContext& context) {
   const lesson::Step& step = lesson_.steps[static_cast<size_t>(step_)];
-  const bool portuguese = pt(lesson_);
   // Title and progress.
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("%s", lesson_.title.c_str());
   ImGui::PopStyleColor();
   const int count = static_cast<int>(lesson_.steps.size());
-  const std::string progress = (portuguese ? "Passo " : "Step ") + std::to_string(step_ + 1) +
-                               (portuguese ? " de " : " of ") + std::to_string(count);
+  const std::string progress = format(tr("Step %d of %d"), step_ + 1, count);
   ImGui::ProgressBar(static_cast<float>(step_ + 1) / static_cast<float>(count), ImVec2(-FLT_MIN, 0),
                      progress.c_str());
   ImGui::PushFont(context.heading_font);
@@ -235,7 +235,8 @@ void LessonPanel::draw_text_column(PanelContext& context) {
   ImGui::Spacing();
 
   // Text, quizzes; the navigation stays at the bottom.
-  const float nav_h = ImGui::GetFrameHeightWithSpacing() * (context.presenter ? 1.2f : 2.3f);
+  // Presenter mode: one row of buttons; else three (previous / next, the two copies, other lessons).
+  const float nav_h = ImGui::GetFrameHeightWithSpacing() * (context.presenter ? 1.2f : 3.2f);
   ImGui::BeginChild("step text", ImVec2(0, -nav_h), false, ImGuiWindowFlags_NoBackground);
   if (step_ == 0 && !intro_.empty()) draw_lesson_text(intro_, context);
   draw_lesson_text(text_, context);
@@ -251,7 +252,6 @@ void LessonPanel::draw_text_column(PanelContext& context) {
 
 void LessonPanel::draw_quizzes(PanelContext& context) {
   const lesson::Step& step = lesson_.steps[static_cast<size_t>(step_)];
-  const bool portuguese = pt(lesson_);
   for (size_t i = 0; i < step.quizzes.size() && i < quizzes_.size(); ++i) {
     const lesson::Quiz& quiz = step.quizzes[i];
     QuizState& state = quizzes_[i];
@@ -259,7 +259,7 @@ void LessonPanel::draw_quizzes(PanelContext& context) {
     ImGui::Spacing();
     ImGui::Separator();
     ImGui::PushFont(context.bold_font);
-    ImGui::TextWrapped("%s %s", portuguese ? "Pergunta:" : "Question:", quiz.question.c_str());
+    ImGui::TextWrapped(tr("Question: %s"), quiz.question.c_str());
     ImGui::PopFont();
     bool check = false;
     if (quiz.type == lesson::QuizType::Choice) {
@@ -271,13 +271,12 @@ void LessonPanel::draw_quizzes(PanelContext& context) {
         }
     } else {
       ImGui::SetNextItemWidth(10.0f * ImGui::GetFontSize());
-      const char* hint =
-          quiz.type == lesson::QuizType::Size ? "e.g. 3x3" : (portuguese ? "um número" : "a number");
+      const char* hint = quiz.type == lesson::QuizType::Size ? tr("e.g. 3x3") : tr("a number");
       check = ImGui::InputTextWithHint("##answer", hint, &state.typed, ImGuiInputTextFlags_EnterReturnsTrue);
       ImGui::SameLine();
-      check = ImGui::Button(portuguese ? "Conferir" : "Check") || check;
+      check = ImGui::Button(ui_label(tr("Check"), "check").c_str()) || check;
     }
-    if (check) state.grade = lesson::grade_answer(quiz, state.typed, lesson_.language);
+    if (check) state.grade = lesson::grade_answer(quiz, state.typed);
     if (state.grade) {
       const ImVec4 color = state.grade->correct ? ImVec4(0.35f, 0.85f, 0.45f, 1) : ImVec4(1, 0.55f, 0.35f, 1);
       ImGui::PushStyleColor(ImGuiCol_Text, color);
@@ -289,53 +288,56 @@ void LessonPanel::draw_quizzes(PanelContext& context) {
 }
 
 void LessonPanel::draw_navigation(PanelContext& context) {
-  const bool portuguese = pt(lesson_);
   const float w = 0.5f * (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x);
   ImGui::BeginDisabled(step_ == 0);
-  if (ImGui::Button(portuguese ? "← Anterior" : "← Previous", ImVec2(w, 0))) go_to(step_ - 1);
+  if (ImGui::Button(ui_label(tr("← Previous"), "previous").c_str(), ImVec2(w, 0))) go_to(step_ - 1);
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::BeginDisabled(step_ + 1 >= static_cast<int>(lesson_.steps.size()));
-  if (ImGui::Button(portuguese ? "Próximo →" : "Next →", ImVec2(w, 0))) go_to(step_ + 1);
+  if (ImGui::Button(ui_label(tr("Next →"), "next").c_str(), ImVec2(w, 0))) go_to(step_ + 1);
   ImGui::EndDisabled();
   if (context.presenter) return;
   // For the teacher writing the lesson: the panel as it is now, as a step.
   Panel* target = !target_id_.empty() && context.panel ? context.panel(target_id_, false) : nullptr;
   ImGui::BeginDisabled(target == nullptr || target->state_text().empty());
-  if (ImGui::Button(portuguese ? "Copiar a vista como passo" : "Copy this view as a step", ImVec2(w, 0)) &&
-      target) {
-    ImGui::SetClipboardText(("## " + std::string(portuguese ? "Novo passo" : "New step") + "\n\n" +
-                             view_block(target->id(), target->state_text()))
-                                .c_str());
-    if (context.status)
-      context.status->info(portuguese ? "Copiado: cole no arquivo da lição."
-                                      : "Copied: paste it into the lesson file.");
+  if (ImGui::Button(ui_label(tr("Copy this view as a step"), "copy view").c_str(), ImVec2(w, 0)) && target) {
+    // The heading goes into the lesson file: in the lesson's language.
+    const char* heading = lesson_.language == "pt-BR" ? "Novo passo" : "New step";
+    ImGui::SetClipboardText(
+        ("## " + std::string(heading) + "\n\n" + view_block(target->id(), target->state_text())).c_str());
+    if (context.status) context.status->info(tr("Copied: paste it into the lesson file."));
   }
   ImGui::EndDisabled();
   ImGui::SameLine();
   // For slides: a link that opens the page at this lesson's step.
-  if (ImGui::Button(portuguese ? "Copiar o link deste passo" : "Copy a link to this step", ImVec2(w, 0)) &&
+  if (ImGui::Button(ui_label(tr("Copy a link to this step"), "copy link").c_str(), ImVec2(w, 0)) &&
       context.copy_link) {
     context.copy_link();
-    if (context.status)
-      context.status->info(portuguese ? "Link copiado: ele abre a lição neste passo."
-                                      : "Link copied: it opens the lesson at this step.");
+    if (context.status) context.status->info(tr("Link copied: it opens the lesson at this step."));
   }
-  if (ImGui::Button(portuguese ? "Outras lições" : "Other lessons", ImVec2(w, 0))) {
+  if (ImGui::Button(ui_label(tr("Other lessons"), "other lessons").c_str(), ImVec2(w, 0))) {
     lesson_ = lesson::Lesson{};
     path_.clear();
   }
 }
 
 void LessonPanel::draw_chooser(PanelContext& context) {
-  section(context, "Lessons");
-  if (ImGui::RadioButton("English", language_ == "en")) language_ = "en";
-  ImGui::SameLine();
-  if (ImGui::RadioButton("Português (Brasil)", language_ == "pt-BR")) language_ = "pt-BR";
+  section(context, tr("Lessons"));
+  // Until someone picks a list, the lessons in the UI's language.
+  if (!language_chosen_) language_ = i18n::language_tag() == "pt-BR" ? "pt-BR" : "en";
+  // Each language by its own name.
+  for (const char* tag : {"en", "pt-BR"}) {
+    if (tag[0] == 'p') ImGui::SameLine();
+    if (ImGui::RadioButton(tag[0] == 'e' ? "English" : "Português (Brasil)", language_ == tag)) {
+      language_ = tag;
+      language_chosen_ = true;
+    }
+  }
   auto folder = lessons_folder();
   if (!folder) {
     ImGui::TextWrapped(
-        "No lessons folder found (lessons/ next to assets/). Open a lesson file by its path below.");
+        "%s",
+        tr("No lessons folder found (lessons/ next to assets/). Open a lesson file by its path below."));
   } else {
     for (const lesson::LessonInfo& info : lesson::list_lessons(*folder, language_)) {
       const std::string label = std::to_string(info.order) + ".  " + info.title + "##" + info.path;
@@ -346,14 +348,14 @@ void LessonPanel::draw_chooser(PanelContext& context) {
     }
   }
   ImGui::Spacing();
-  ImGui::TextUnformatted("A lesson file:");
+  ImGui::TextUnformatted(tr("A lesson file:"));
   ImGui::SetNextItemWidth(30.0f * ImGui::GetFontSize());
-  if (ImGui::InputTextWithHint("##lesson path", "path/to/lesson.md, then Enter", &path_box_,
+  if (ImGui::InputTextWithHint("##lesson path", tr("path/to/lesson.md, then Enter"), &path_box_,
                                ImGuiInputTextFlags_EnterReturnsTrue)) {
     Status opened = open(path_box_);
     if (!opened.ok() && context.status) context.status->error(opened.message());
   }
-  ImGui::TextDisabled("Writing lessons: lessons/README.md. Drop a .md file here to open it.");
+  ImGui::TextDisabled("%s", tr("Writing lessons: lessons/README.md. Drop a .md file here to open it."));
 }
 
 }  // namespace convlab::app

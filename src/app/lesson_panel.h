@@ -75,6 +75,7 @@ class LessonPanel : public Panel {
   std::optional<std::string> pending_answer_;
 
   std::string language_ = "en";
+  bool language_chosen_ = false;  // else the lesson list follows the UI language
   std::string path_box_;
 };
 

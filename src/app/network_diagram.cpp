@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "app/grid_view.h"
+#include "core/base/i18n.h"
 
 namespace convlab::app {
 
@@ -201,8 +202,9 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
       const float heading_size = std::min(heading->FontSize, 0.48f * (q.max.y - q.min.y));
       const auto real = state.shapes.find(b.name);
       const Shape& shape = real != state.shapes.end() ? real->second : b.shape;
-      const std::string detail =
-          b.kind == BlockKind::Input && b.shape.size() != 4 ? "category" : shape_line(shape);
+      const std::string detail = b.kind == BlockKind::Input && b.shape.size() != 4
+                                     ? std::string(trc("diagram", "category"))
+                                     : shape_line(shape);
       ImFont* mono = context.mono_font ? context.mono_font : ImGui::GetFont();
       float detail_size = std::min(mono->FontSize, 0.34f * (q.max.y - q.min.y));
       ImVec2 detail_extent = mono->CalcTextSizeA(detail_size, FLT_MAX, 0, detail.c_str());
@@ -231,13 +233,12 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
     // The block's time under it, when the run was timed.
     const bool timed_kind = b.kind == BlockKind::Conv || b.kind == BlockKind::TransposedConv;
     if (auto it = state.ms.find(b.name); it != state.ms.end() && timed_kind) {
-      char ms[32];
-      std::snprintf(ms, sizeof ms, it->second < 10 ? "%.2f ms" : "%.0f ms", it->second);
+      const std::string ms = i18n::display_number(it->second, it->second < 10 ? 2 : 0) + " ms";
       ImFont* mono = context.mono_font ? context.mono_font : ImGui::GetFont();
       const float ms_size = 0.72f * font;
-      const ImVec2 extent = mono->CalcTextSizeA(ms_size, FLT_MAX, 0, ms);
+      const ImVec2 extent = mono->CalcTextSizeA(ms_size, FLT_MAX, 0, ms.c_str());
       draw->AddText(mono, ms_size, ImVec2(0.5f * (q.min.x + q.max.x - extent.x), q.max.y + 0.1f * font),
-                    with_alpha(p.muted, alpha), ms);
+                    with_alpha(p.muted, alpha), ms.c_str());
     }
     if (hovered && mouse.x >= q.min.x && mouse.x <= q.max.x && mouse.y >= q.min.y && mouse.y <= q.max.y)
       hovered_block = &b;
@@ -245,14 +246,17 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
   if (hovered_block) {
     ImGui::BeginTooltip();
     ImGui::PushTextWrapPos(28.0f * font);
-    ImGui::Text("%s: %s", hovered_block->name.c_str(), hovered_block->summary.c_str());
+    const std::string summary =
+        state.graph ? block_summary(*state.graph, *hovered_block) : hovered_block->summary;
+    ImGui::Text("%s: %s", hovered_block->name.c_str(), summary.c_str());
     if (!hovered_block->nodes.empty()) {
       std::string nodes;
       for (const std::string& n : hovered_block->nodes) nodes += (nodes.empty() ? "" : " → ") + n;
       ImGui::TextDisabled("%s", nodes.c_str());
     }
-    if (hovered_block->shape.size() == 4) ImGui::Text("output %s", shape_line(hovered_block->shape).c_str());
-    ImGui::TextDisabled("Click to inspect this layer.");
+    if (hovered_block->shape.size() == 4)
+      ImGui::Text(tr("output %s"), shape_line(hovered_block->shape).c_str());
+    ImGui::TextDisabled("%s", tr("Click to inspect this layer."));
     ImGui::PopTextWrapPos();
     ImGui::EndTooltip();
     if (clicked) events.clicked = hovered_block->name;

@@ -21,6 +21,7 @@ struct DiagramState {
   std::optional<int> data_at;           // step mode: the column the data has reached
   std::map<std::string, double> ms;     // per block, when a run has timed it
   std::map<std::string, Shape> shapes;  // the real shapes of this run (else the layout's example)
+  const Graph* graph = nullptr;         // the laid-out graph: summaries in the UI language (else English)
 };
 
 struct DiagramEvents {

@@ -12,10 +12,13 @@
 #include "app/network_diagram.h"
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
+#include "app/ui_label.h"
+#include "core/base/i18n.h"
 #include "core/explore/colormap.h"
 #include "core/explore/setting_parse.h"
 #include "core/io/asset_paths.h"
 #include "core/model/colorize.h"
+#include "core/model/graph_text.h"
 #include "platform/platform.h"
 
 namespace convlab::app {
@@ -28,9 +31,13 @@ namespace {
 constexpr double kFrameBudgetMs = 12.0;  // GPU work per frame: the window stays responsive
 constexpr int kWorkingSizes[] = {128, 256, 512};
 
-std::string category_label(int id) {
-  return std::string(category_name_en(id)) + " / " + category_name_pt(id);
+// A category by its name in the UI language (colorize.h knows both).
+const char* category_label(int id) {
+  return i18n::language_tag() == "pt-BR" ? category_name_pt(id) : category_name_en(id);
 }
+
+// "256 px (long side)"
+std::string working_size_label(int size) { return format(tr("%d px (long side)"), size); }
 
 // Texture of one (1, C, H, W) plane.
 std::span<const float> plane(const Tensor& t, int64_t channel) {
@@ -65,7 +72,7 @@ void captioned_image(const char* caption, const GlTexture& t, ImVec2 box, const 
 
 }  // namespace
 
-NetworkPanel::NetworkPanel() : Panel("network", "Network") {
+NetworkPanel::NetworkPanel() : Panel("network", tr_noop("Network")) {
   samples_ = bundled_sample_photos();
   // The photo the panel opens with: the cat, when it is bundled.
   for (const std::string& s : samples_)
@@ -109,7 +116,7 @@ Status NetworkPanel::load_model_setting() {
     auto model = load_model(graph.value(), weights_path_);
     if (!model.ok()) return model.error();
     colorizer->model = std::move(model).value();
-    colorizer->label = "weights " + fs::path(weights_path_).filename().string();
+    colorizer->set_label(tr_noop("weights %s"), fs::path(weights_path_).filename().string());
     colorizer->trained = true;
   } else if (arch_ == "advanced") {
     auto shared = shared_colorizer();
@@ -117,7 +124,8 @@ Status NetworkPanel::load_model_setting() {
     return use_model(shared.value());
   } else {
     colorizer->model = random_model(graph.value(), 1);
-    colorizer->label = "random weights (no trained " + arch_ + " model is shipped; give weights=PATH)";
+    colorizer->set_label(tr_noop("random weights (no trained %s model is shipped; give weights=PATH)"),
+                         arch_);
   }
   return use_model(std::move(colorizer));
 }
@@ -377,12 +385,12 @@ bool NetworkPanel::on_step(StepKey key) {
 std::string NetworkPanel::block_sentence(const LayoutBlock& block) const {
   if (block.kind == BlockKind::Input)
     return block.shape.size() == 4
-               ? "The L channel of your photo: lightness from 0 to 100, all the network sees."
-               : "The category you chose; it picks one row of the embedding table.";
+               ? tr("The L channel of your photo: lightness from 0 to 100, all the network sees.")
+               : tr("The category you chose; it picks one row of the embedding table.");
   std::string text;
   for (const std::string& name : block.nodes)
     if (const GraphNode* node = colorizer_->model.graph.find(name); node && !node->description.empty())
-      text += (text.empty() ? "" : " ") + node->description;
+      text += (text.empty() ? "" : " ") + std::string(graph_text(node->description));
   return text;
 }
 
@@ -411,7 +419,7 @@ void NetworkPanel::upload_textures() {
 
 void NetworkPanel::draw(PanelContext& context) {
   if (!model_error_.empty()) {
-    ImGui::TextWrapped("The colorizer could not be loaded: %s", model_error_.c_str());
+    ImGui::TextWrapped(tr("The colorizer could not be loaded: %s"), model_error_.c_str());
     return;
   }
   if (Status ready = ensure_session(); !ready.ok()) {
@@ -494,16 +502,16 @@ void NetworkPanel::draw(PanelContext& context) {
                                           view_request_ == 1 ? ImGuiTabItemFlags_SetSelected : 0,
                                           view_request_ == 2 ? ImGuiTabItemFlags_SetSelected : 0};
       view_request_ = -1;
-      if (ImGui::BeginTabItem("Architecture", nullptr, flags[0])) {
+      if (ImGui::BeginTabItem(ui_label(tr("Architecture"), "architecture").c_str(), nullptr, flags[0])) {
         draw_diagram(context, ImGui::GetContentRegionAvail().y * (step_column_ ? 0.7f : 1.0f));
         if (step_column_) draw_step_mode(context);
         ImGui::EndTabItem();
       }
-      if (ImGui::BeginTabItem("Photo", nullptr, flags[1])) {
+      if (ImGui::BeginTabItem(ui_label(tr("Photo"), "photo").c_str(), nullptr, flags[1])) {
         draw_images(context, ImGui::GetContentRegionAvail());
         ImGui::EndTabItem();
       }
-      if (ImGui::BeginTabItem("Layer", nullptr, flags[2])) {
+      if (ImGui::BeginTabItem(ui_label(tr("Layer"), "layer").c_str(), nullptr, flags[2])) {
         draw_inspector(context);
         ImGui::EndTabItem();
       }
@@ -530,6 +538,7 @@ void NetworkPanel::draw_diagram(PanelContext& context, float height) {
   DiagramState state;
   state.selected = block_;
   state.data_at = step_column_;
+  state.graph = &colorizer_->model.graph;
   if (const session::NetworkRun* run = session_->run()) {
     for (const LayoutBlock& b : layout_.blocks) {
       double ms = 0;
@@ -575,7 +584,7 @@ void NetworkPanel::draw_inspector(PanelContext& context) {
 void NetworkPanel::draw_controls(PanelContext& context) {
   ImGui::PushItemWidth(-FLT_MIN);
   gated(context, "photo", [&] {
-    section(context, "Photo");
+    section(context, tr("Photo"));
     const std::string current = fs::path(image_path_).filename().string();
     if (ImGui::BeginCombo("##sample", current.c_str())) {
       for (const std::string& s : samples_)
@@ -585,33 +594,33 @@ void NetworkPanel::draw_controls(PanelContext& context) {
         }
       ImGui::EndCombo();
     }
-    ImGui::InputTextWithHint("##path", "a photo's path, then Enter", &path_box_);
+    ImGui::InputTextWithHint("##path", tr("a photo's path, then Enter"), &path_box_);
     if (ImGui::IsItemDeactivatedAfterEdit() && !path_box_.empty()) load(path_box_);
-    ImGui::TextDisabled("or drop an image on the window");
+    ImGui::TextDisabled("%s", tr("or drop an image on the window"));
   });
 
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s, %s", colorizer_->model.graph.title().c_str(), colorizer_->label.c_str());
+  ImGui::TextWrapped("%s, %s", colorizer_->model.graph.title().c_str(), colorizer_->shown_label().c_str());
   ImGui::PopStyleColor();
 
   gated(context, "category", [&] {
-    section(context, "Category");
+    section(context, tr("Category"));
     const int category = session_->category();
-    if (ImGui::BeginCombo("##category", category_label(category).c_str())) {
+    if (ImGui::BeginCombo("##category", category_label(category))) {
       for (int id = 0; id < std::max(colorizer_->model.graph.categories(), 1); ++id)
-        if (ImGui::Selectable(category_label(id).c_str(), id == category)) {
+        if (ImGui::Selectable(category_label(id), id == category)) {
           category_ = id;
           session_->set_category(id);
         }
       ImGui::EndCombo();
     }
     help_marker(
-        "The network also gets the photo's category as 10 learned numbers (the embedding), added to its "
-        "first and its deepest layer. Change it and watch the colors change.");
+        tr("The network also gets the photo's category as 10 learned numbers (the embedding), added to its "
+           "first and its deepest layer. Change it and watch the colors change."));
   });
 
   gated(context, "run", [&] {
-    section(context, "Run");
+    section(context, tr("Run"));
     int backend = session_->effective_backend() == session::RunBackend::Gpu ? 0 : 1;
     const bool has_gpu = session_->has_accelerator();
     ImGui::BeginDisabled(!has_gpu);
@@ -627,45 +636,48 @@ void NetworkPanel::draw_controls(PanelContext& context) {
       session_->set_backend(chosen);
     }
     help_marker(
-        "GPU: compute shaders, a few layers per frame so the window never freezes. CPU: the same "
-        "network, with the fast matrix products, off the drawing path.");
-    if (!has_gpu) ImGui::TextWrapped("No GPU here: %s.", session_->gpu_unavailable().c_str());
-    const std::string size_label = std::to_string(working_size_) + " px (long side)";
-    if (ImGui::BeginCombo("##working", size_label.c_str())) {
+        tr("GPU: compute shaders, a few layers per frame so the window never freezes. CPU: the same "
+           "network, with the fast matrix products, off the drawing path."));
+    if (!has_gpu) ImGui::TextWrapped(tr("No GPU here: %s."), session_->gpu_unavailable().c_str());
+    if (ImGui::BeginCombo("##working", working_size_label(working_size_).c_str())) {
       for (int size : kWorkingSizes)
-        if (ImGui::Selectable((std::to_string(size) + " px (long side)").c_str(), size == working_size_)) {
+        if (ImGui::Selectable(working_size_label(size).c_str(), size == working_size_)) {
           working_size_ = size;
           session_->set_working_size(size);
         }
       ImGui::EndCombo();
     }
     help_marker(
-        "The size the network sees. The colors it predicts are then stretched to the photo's full size "
-        "and joined with its full-resolution L.");
+        tr("The size the network sees. The colors it predicts are then stretched to the photo's full size "
+           "and joined with its full-resolution L."));
     const float progress = static_cast<float>(session_->progress());
     ImGui::ProgressBar(session_->phase() == session::SessionPhase::Done ? 1.0f : progress,
                        ImVec2(-FLT_MIN, 0), session_->activity().c_str());
     if (const session::NetworkRun* run = session_->run()) {
-      ImGui::Text("Network: %.1f ms on the %s", run->total_ms, session::backend_name(run->backend));
+      ImGui::TextUnformatted(format(tr("Network: %s ms on the %s"),
+                                    i18n::display_number(run->total_ms, 1).c_str(),
+                                    session::backend_name(run->backend))
+                                 .c_str());
       if (run->compiled_shaders)
-        help_marker(
+        help_marker(tr(
             "This first GPU run includes compiling the compute shaders; run again (change the category) for "
-            "the network alone.");
-      if (request_to_screen_ms_ > 0) ImGui::Text("Photo to colors: %.0f ms", request_to_screen_ms_);
+            "the network alone."));
+      if (request_to_screen_ms_ > 0) ImGui::Text(tr("Photo to colors: %.0f ms"), request_to_screen_ms_);
     }
     draw_times(context);
   });
 
   gated(context, "stepmode", [&] {
-    section(context, "Step through");
+    section(context, tr("Step through"));
     bool stepping = step_column_.has_value();
-    if (ImGui::Checkbox("Step mode", &stepping)) on_step(StepKey::PlayPause);
+    if (ImGui::Checkbox(ui_label(tr("Step mode"), "step mode").c_str(), &stepping))
+      on_step(StepKey::PlayPause);
     help_marker(
-        "Follow the data one layer at a time: Right / Left (or a clicker) move it; the diagram lights "
-        "the layers it has passed. Space turns step mode on and off.");
-    if (ImGui::Button("< Back")) move_selection(-1);
+        tr("Follow the data one layer at a time: Right / Left (or a clicker) move it; the diagram lights "
+           "the layers it has passed. Space turns step mode on and off."));
+    if (ImGui::Button(ui_label(tr("< Back"), "back").c_str())) move_selection(-1);
     ImGui::SameLine();
-    if (ImGui::Button("Next >")) move_selection(1);
+    if (ImGui::Button(ui_label(tr("Next >"), "next").c_str())) move_selection(1);
   });
   ImGui::PopItemWidth();
 }
@@ -674,7 +686,7 @@ void NetworkPanel::draw_times(PanelContext& context) {
   const session::NetworkRun* run = session_->run();
   if (!run) return;
   (void)context;
-  if (!ImGui::CollapsingHeader("Time per layer")) return;
+  if (!ImGui::CollapsingHeader(ui_label(tr("Time per layer"), "time per layer").c_str())) return;
   double largest = 0;
   for (const StepTime& t : run->times) largest = std::max(largest, t.ms);
   if (!ImGui::BeginTable("times", 2, ImGuiTableFlags_SizingStretchProp)) return;
@@ -683,9 +695,9 @@ void NetworkPanel::draw_times(PanelContext& context) {
     ImGui::TableNextColumn();
     if (ImGui::Selectable(t.name.c_str(), t.name == node_)) (void)select_layer(t.name);
     ImGui::TableNextColumn();
-    char text[32];
-    std::snprintf(text, sizeof text, "%.2f ms", t.ms);
-    ImGui::ProgressBar(largest > 0 ? static_cast<float>(t.ms / largest) : 0.0f, ImVec2(-FLT_MIN, 0), text);
+    const std::string text = i18n::display_number(t.ms, 2) + " ms";
+    ImGui::ProgressBar(largest > 0 ? static_cast<float>(t.ms / largest) : 0.0f, ImVec2(-FLT_MIN, 0),
+                       text.c_str());
   }
   ImGui::EndTable();
 }
@@ -696,10 +708,10 @@ void NetworkPanel::draw_step_mode(PanelContext& context) {
   int columns = 0;
   for (const LayoutBlock& b : layout_.blocks) columns = std::max(columns, b.column + 1);
   ImGui::PushFont(context.heading_font);
-  ImGui::Text("Step %d of %d: the data is at %s", *step_column_ + 1, columns, block->name.c_str());
+  ImGui::Text(tr("Step %d of %d: the data is at %s"), *step_column_ + 1, columns, block->name.c_str());
   ImGui::PopFont();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", block->summary.c_str());
+  ImGui::TextWrapped("%s", block_summary(colorizer_->model.graph, *block).c_str());
   ImGui::PopStyleColor();
   ImGui::TextWrapped("%s", block_sentence(*block).c_str());
 }
@@ -711,9 +723,10 @@ void NetworkPanel::draw_images(PanelContext& context, ImVec2 size) {
     ImGui::TextWrapped("%s", session_->activity().c_str());
     return;
   }
-  if (ImGui::RadioButton("Side by side", !wipe_mode_)) wipe_mode_ = false;
+  if (ImGui::RadioButton(ui_label(tr("Side by side"), "side by side").c_str(), !wipe_mode_))
+    wipe_mode_ = false;
   ImGui::SameLine();
-  if (ImGui::RadioButton("Wipe", wipe_mode_)) wipe_mode_ = true;
+  if (ImGui::RadioButton(ui_label(tr("Wipe"), "wipe").c_str(), wipe_mode_)) wipe_mode_ = true;
   ImGui::SameLine();
   ImGui::TextDisabled("%s", session_->image_label().c_str());
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
@@ -722,7 +735,8 @@ void NetworkPanel::draw_images(PanelContext& context, ImVec2 size) {
   if (wipe_mode_) {
     // The original under, the result over it up to the wipe line.
     ImGui::SetNextItemWidth(-FLT_MIN);
-    ImGui::SliderFloat("##wipe", &wipe_, 0.0f, 1.0f, "colorized | original");
+    // A format with no number in it: ImGui shows the words as they are.
+    ImGui::SliderFloat("##wipe", &wipe_, 0.0f, 1.0f, tr("colorized | original"));
     const ImVec2 fit = fitted(original_, ImVec2(area.x, top_h - ImGui::GetFrameHeightWithSpacing()));
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::Image(original_.imgui_id(), fit);
@@ -736,29 +750,30 @@ void NetworkPanel::draw_images(PanelContext& context, ImVec2 size) {
       wipe_ = std::clamp((ImGui::GetMousePos().x - at.x) / std::max(fit.x, 1.0f), 0.0f, 1.0f);
   } else {
     const float w = (area.x - spacing) / 2;
-    captioned_image("Original", original_, ImVec2(w, top_h));
+    captioned_image(tr("Original"), original_, ImVec2(w, top_h));
     ImGui::SameLine();
-    captioned_image("Colorized", result_, ImVec2(w, top_h));
+    captioned_image(tr("Colorized"), result_, ImVec2(w, top_h));
   }
   // What the network sees, and a and b: predicted next to the photo's own.
   const ImVec2 below = ImGui::GetContentRegionAvail();
   const float w3 = (below.x - 2 * spacing) / 3;
-  captioned_image("L: the input", lightness_, ImVec2(w3, below.y),
-                  "What the network sees: only lightness (0 black to 100 white), at the working size.");
+  captioned_image(tr("L: the input"), lightness_, ImVec2(w3, below.y),
+                  tr("What the network sees: only lightness (0 black to 100 white), at the working size."));
   ImGui::SameLine();
   ImGui::BeginGroup();
   const float half = 0.5f * (below.y - ImGui::GetStyle().ItemSpacing.y);
   const float w4 = (2 * w3 + spacing - spacing) / 2;
   captioned_image(
-      "a predicted", a_pred_, ImVec2(w4, half),
-      "a runs from green (negative, blue here) to red (positive, red here); 0 is gray in the photo "
-      "and white here. Predicted and true share one scale.");
+      tr("a predicted"), a_pred_, ImVec2(w4, half),
+      tr("a runs from green (negative, blue here) to red (positive, red here); 0 is gray in the photo "
+         "and white here. Predicted and true share one scale."));
   ImGui::SameLine();
-  captioned_image("a true", a_true_, ImVec2(w4, half));
-  captioned_image("b predicted", b_pred_, ImVec2(w4, half),
-                  "b runs from blue (negative) to yellow (positive). Predicted and true share one scale.");
+  captioned_image(tr("a true"), a_true_, ImVec2(w4, half));
+  captioned_image(
+      tr("b predicted"), b_pred_, ImVec2(w4, half),
+      tr("b runs from blue (negative) to yellow (positive). Predicted and true share one scale."));
   ImGui::SameLine();
-  captioned_image("b true", b_true_, ImVec2(w4, half));
+  captioned_image(tr("b true"), b_true_, ImVec2(w4, half));
   ImGui::EndGroup();
 }
 

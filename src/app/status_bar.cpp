@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include "core/base/i18n.h"
+
 namespace convlab::app {
 
 namespace {
@@ -32,7 +34,7 @@ void StatusBar::draw(Theme theme, const std::string& right_text, double now) {
     const float* e = colors.error;
     ImGui::TextColored(ImVec4(e[0], e[1], e[2], e[3]), "%s", message_.c_str());
   } else {
-    ImGui::TextUnformatted(message_.empty() ? "Ready." : message_.c_str());
+    ImGui::TextUnformatted(message_.empty() ? tr("Ready.") : message_.c_str());
   }
   const float width = ImGui::CalcTextSize(right_text.c_str()).x;
   ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - width);

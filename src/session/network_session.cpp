@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/base/i18n.h"
 #include "core/io/image_io.h"
 
 namespace convlab::session {
@@ -41,7 +42,7 @@ NetworkSession::~NetworkSession() {
 void NetworkSession::set_accelerator(std::unique_ptr<Accelerator> accelerator, std::string why) {
   pass_.reset();
   accelerator_ = std::move(accelerator);
-  no_accelerator_ = accelerator_ ? std::string() : (why.empty() ? "no GPU" : std::move(why));
+  no_accelerator_ = accelerator_ ? std::string() : (why.empty() ? std::string(tr("no GPU")) : std::move(why));
   if (backend_ == RunBackend::Gpu) restart_run();
 }
 
@@ -338,25 +339,25 @@ double NetworkSession::progress() const {
 std::string NetworkSession::activity() const {
   switch (phase_) {
     case SessionPhase::Empty:
-      return "no photo yet";
+      return tr("no photo yet");
     case SessionPhase::Loading:
-      return "loading " + image_label_;
+      return format(tr("loading %s"), image_label_.c_str());
     case SessionPhase::Running:
       if (effective_backend() == RunBackend::Gpu && pass_)
-        return "running " + pass_->next_result() + " on the GPU (" + std::to_string(pass_->steps_done() + 1) +
-               " of " + std::to_string(pass_->step_count()) + ")";
+        return format(tr("running %s on the GPU (%d of %d)"), pass_->next_result().c_str(),
+                      static_cast<int>(pass_->steps_done() + 1), static_cast<int>(pass_->step_count()));
       if (cpu_pass_)
-        return "running " + cpu_pass_->next_result() + " on the CPU (" +
-               std::to_string(cpu_pass_->steps_done() + 1) + " of " +
-               std::to_string(cpu_pass_->step_count()) + ")";
+        return format(tr("running %s on the CPU (%d of %d)"), cpu_pass_->next_result().c_str(),
+                      static_cast<int>(cpu_pass_->steps_done() + 1),
+                      static_cast<int>(cpu_pass_->step_count()));
       if (effective_backend() == RunBackend::Cpu && cpu_total_ && cpu_total_->load() > 0)
-        return "running on the CPU (" + std::to_string(cpu_done_->load()) + " of " +
-               std::to_string(cpu_total_->load()) + " steps)";
-      return std::string("starting on the ") + backend_name(effective_backend());
+        return format(tr("running on the CPU (%d of %d steps)"), static_cast<int>(cpu_done_->load()),
+                      static_cast<int>(cpu_total_->load()));
+      return effective_backend() == RunBackend::Gpu ? tr("starting on the GPU") : tr("starting on the CPU");
     case SessionPhase::Finishing:
-      return "joining a,b with L";
+      return tr("joining a,b with L");
     case SessionPhase::Done:
-      return "done";
+      return tr("done");
     case SessionPhase::Failed:
       return error_;
   }
@@ -366,10 +367,10 @@ std::string NetworkSession::activity() const {
 // ---- layers -----------------------------------------------------------------
 
 Result<const Tensor*> NetworkSession::activation(const std::string& name) {
-  if (!run_) return Error{"the colorizer has not run yet"};
+  if (!run_) return Error{tr("the colorizer has not run yet")};
   if (run_->backend == RunBackend::Cpu) {
     auto it = run_->cpu.find(name);
-    if (it == run_->cpu.end()) return make_error("the run has no layer '", name, "'");
+    if (it == run_->cpu.end()) return Error{format(tr("the run has no layer '%s'"), name.c_str())};
     return &it->second;
   }
   if (auto it = downloaded_.find(name); it != downloaded_.end()) return &it->second;

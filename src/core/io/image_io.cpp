@@ -15,6 +15,7 @@
 #include <cmath>
 #include <iterator>
 
+#include "core/base/i18n.h"
 #include "core/io/safetensors.h"  // read_file_bytes, write_file_atomically
 
 namespace convlab {
@@ -32,12 +33,14 @@ std::string stb_reason() {
 
 Status check_size(int64_t width, int64_t height, const std::string& what) {
   if (width <= 0 || height <= 0) {
-    return make_error(what, ": image size ", width, "x", height, " has a zero dimension");
+    return Error{format(tr("%s: image size %lldx%lld has a zero dimension"), what.c_str(),
+                        static_cast<long long>(width), static_cast<long long>(height))};
   }
   if (width * height > kMaxImagePixels) {
-    return make_error(what, ": image is ", width, "x", height, " = ", width * height,
-                      " pixels; the limit is ", kMaxImagePixels, " pixels (", kMaxImagePixels / (1024 * 1024),
-                      " megapixels)");
+    return Error{format(
+        tr("%s: image is %lldx%lld = %lld pixels; the limit is %lld pixels (%lld megapixels)"), what.c_str(),
+        static_cast<long long>(width), static_cast<long long>(height), static_cast<long long>(width * height),
+        static_cast<long long>(kMaxImagePixels), static_cast<long long>(kMaxImagePixels / (1024 * 1024)))};
   }
   return {};
 }
@@ -124,7 +127,8 @@ Result<RgbImage> load_image(const std::string& path) {
 
 Result<RgbImage> decode_image(const uint8_t* bytes, size_t size, const std::string& source) {
   if (size == 0) {
-    return make_error(source, ": the file is empty; expected an image in one of ", kReadableFormats);
+    return Error{format(tr("%s: the file is empty; expected an image in one of %s"), source.c_str(),
+                        kReadableFormats)};
   }
   if (size > static_cast<size_t>(INT_MAX)) {
     return make_error(source, ": the file is ", size, " bytes; images up to ", INT_MAX, " bytes can be read");
@@ -137,15 +141,16 @@ Result<RgbImage> decode_image(const uint8_t* bytes, size_t size, const std::stri
   int64_t png_height = 0;
   if (png_size(bytes, size, &png_width, &png_height)) CONVLAB_TRY(check_size(png_width, png_height, source));
   if (!stbi_info_from_memory(bytes, length, &width, &height, &channels)) {
-    return make_error(source, ": not a readable image (stb_image: ", stb_reason(),
-                      "); supported formats are ", kReadableFormats);
+    return Error{format(tr("%s: not a readable image (stb_image: %s); supported formats are %s"),
+                        source.c_str(), stb_reason().c_str(), kReadableFormats)};
   }
   CONVLAB_TRY(check_size(width, height, source));
   uint8_t* pixels = stbi_load_from_memory(bytes, length, &width, &height, &channels, 3);
   if (!pixels) {
-    return make_error(source, ": cannot decode the ", width, "x", height, " image (stb_image: ", stb_reason(),
-                      "); the file is truncated or corrupt, or uses a variant stb_image does not support (",
-                      kReadableFormats, ")");
+    return Error{
+        format(tr("%s: cannot decode the %dx%d image (stb_image: %s); the file is truncated or corrupt, "
+                  "or uses a variant stb_image does not support (%s)"),
+               source.c_str(), width, height, stb_reason().c_str(), kReadableFormats)};
   }
   RgbImage image;
   image.width = width;
@@ -224,9 +229,10 @@ RgbImage center_crop_to_aspect(const RgbImage& image, int width, int height) {
   crop.pixels.resize(static_cast<size_t>(crop_w) * static_cast<size_t>(crop_h) * 3);
   const size_t row_bytes = static_cast<size_t>(crop_w) * 3;
   for (int y = 0; y < crop_h; ++y)
-    std::copy_n(image.pixels.data() +
-                    (static_cast<size_t>(y0 + y) * static_cast<size_t>(image.width) + static_cast<size_t>(x0)) * 3,
-                row_bytes, crop.pixels.data() + static_cast<size_t>(y) * row_bytes);
+    std::copy_n(
+        image.pixels.data() +
+            (static_cast<size_t>(y0 + y) * static_cast<size_t>(image.width) + static_cast<size_t>(x0)) * 3,
+        row_bytes, crop.pixels.data() + static_cast<size_t>(y) * row_bytes);
   return crop;
 }
 

@@ -19,6 +19,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/base/i18n.h"
+
 namespace convlab {
 
 namespace {
@@ -580,7 +582,7 @@ Status write_safetensors(const std::string& path, const SafeTensors& file) {
 
 Result<std::vector<uint8_t>> read_file_bytes(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return make_error(path, ": cannot open file: ", system_reason());
+  if (!f) return Error{format(tr("%s: cannot open file: %s"), path.c_str(), system_reason().c_str())};
   std::vector<uint8_t> bytes;
   uint8_t buffer[1 << 16];
   size_t got = 0;
@@ -588,7 +590,7 @@ Result<std::vector<uint8_t>> read_file_bytes(const std::string& path) {
   const bool failed = std::ferror(f) != 0;
   const std::string reason = failed ? system_reason() : std::string();
   std::fclose(f);
-  if (failed) return make_error(path, ": cannot read file: ", reason);
+  if (failed) return Error{format(tr("%s: cannot read file: %s"), path.c_str(), reason.c_str())};
   return bytes;
 }
 

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/base/i18n.h"
 #include "core/explore/setting_parse.h"
 
 namespace convlab::lesson {
@@ -49,10 +50,9 @@ void parse_quiz(const std::vector<std::string>& body, int first_line, Quiz& quiz
     if (line.empty() || line[0] == '#') continue;
     std::string key, value;
     if (!field(line, key, value)) {
-      problems.push_back({at,
-                          "a quiz line is 'key: value' (question, answer, choice, compute, explain, "
-                          "tolerance); got '" +
-                              line + "'"});
+      problems.push_back({at, format(tr("a quiz line is 'key: value' (question, answer, choice, compute, "
+                                        "explain, tolerance); got '%s'"),
+                                     line.c_str())});
       continue;
     }
     if (key == "question")
@@ -68,16 +68,18 @@ void parse_quiz(const std::vector<std::string>& body, int first_line, Quiz& quiz
     else if (key == "tolerance") {
       double t = 0;
       if (!st::parse_double(value, t) || t < 0)
-        problems.push_back({at, "tolerance: '" + value + "' is not a number >= 0"});
+        problems.push_back({at, format(tr("tolerance: '%s' is not a number >= 0"), value.c_str())});
       else
         quiz.tolerance = t;
     } else {
-      problems.push_back({at, "unknown quiz key '" + key +
-                                  "'; valid: question, answer, choice, compute, explain, tolerance"});
+      problems.push_back(
+          {at,
+           format(tr("unknown quiz key '%s'; valid: question, answer, choice, compute, explain, tolerance"),
+                  key.c_str())});
     }
   }
   const auto missing = [&](const char* what) {
-    problems.push_back({quiz.line, std::string("the quiz has no '") + what + ":' line"});
+    problems.push_back({quiz.line, format(tr("the quiz has no '%s:' line"), what)});
   };
   if (quiz.question.empty()) missing("question");
   if (quiz.answer.empty()) missing("answer");
@@ -85,13 +87,14 @@ void parse_quiz(const std::vector<std::string>& body, int first_line, Quiz& quiz
   if (quiz.explain.empty()) missing("explain");
   if (quiz.type == QuizType::Choice) {
     if (quiz.choices.size() < 2)
-      problems.push_back({quiz.line, "a choice quiz needs at least two 'choice:' lines"});
+      problems.push_back({quiz.line, tr("a choice quiz needs at least two 'choice:' lines")});
     else if (!quiz.answer.empty() &&
              std::find(quiz.choices.begin(), quiz.choices.end(), quiz.answer) == quiz.choices.end())
-      problems.push_back({quiz.line, "the answer '" + quiz.answer + "' is not one of the choices"});
+      problems.push_back(
+          {quiz.line, format(tr("the answer '%s' is not one of the choices"), quiz.answer.c_str())});
   } else if (!quiz.choices.empty()) {
-    problems.push_back({quiz.line, std::string("'choice:' lines belong to choice quizzes, not ") +
-                                       quiz_type_name(quiz.type) + " ones"});
+    problems.push_back({quiz.line, format(tr("'choice:' lines belong to choice quizzes, not %s ones"),
+                                          quiz_type_name(quiz.type))});
   }
 }
 
@@ -122,9 +125,8 @@ Lesson parse_lesson(const std::string& text, const std::string& path, std::vecto
 
   // ---- front matter ----------------------------------------------------------
   if (lines.empty() || st::trim(lines[0]) != "---") {
-    problems.push_back({1,
-                        "a lesson starts with front matter: a '---' line, 'title: ...', 'language: en' "
-                        "(or pt-BR), and a closing '---'"});
+    problems.push_back({1, tr("a lesson starts with front matter: a '---' line, 'title: ...', 'language: en' "
+                              "(or pt-BR), and a closing '---'")});
   } else {
     for (i = 1; i < lines.size() && st::trim(lines[i]) != "---"; ++i) {
       const std::string line = st::trim(lines[i]);
@@ -132,26 +134,29 @@ Lesson parse_lesson(const std::string& text, const std::string& path, std::vecto
       if (line.empty() || line[0] == '#') continue;
       std::string key, value;
       if (!field(line, key, value)) {
-        problems.push_back({at, "front matter lines are 'key: value'; got '" + line + "'"});
+        problems.push_back({at, format(tr("front matter lines are 'key: value'; got '%s'"), line.c_str())});
         continue;
       }
       if (key == "title")
         lesson.title = value;
       else if (key == "language") {
         if (value != "en" && value != "pt-BR")
-          problems.push_back({at, "language: '" + value + "' is not supported; valid: en, pt-BR"});
+          problems.push_back(
+              {at, format(tr("language: '%s' is not supported; valid: en, pt-BR"), value.c_str())});
         lesson.language = value;
       } else if (key == "order") {
         if (!st::parse_int(value, lesson.order))
-          problems.push_back({at, "order: '" + value + "' is not a whole number"});
+          problems.push_back({at, format(tr("order: '%s' is not a whole number"), value.c_str())});
       } else {
-        problems.push_back({at, "unknown front-matter key '" + key + "'; valid: title, language, order"});
+        problems.push_back(
+            {at, format(tr("unknown front-matter key '%s'; valid: title, language, order"), key.c_str())});
       }
     }
-    if (i == lines.size()) problems.push_back({1, "the front matter has no closing '---' line"});
+    if (i == lines.size()) problems.push_back({1, tr("the front matter has no closing '---' line")});
     ++i;
-    if (lesson.title.empty()) problems.push_back({1, "the front matter has no 'title:'"});
-    if (lesson.language.empty()) problems.push_back({1, "the front matter has no 'language:' (en or pt-BR)"});
+    if (lesson.title.empty()) problems.push_back({1, tr("the front matter has no 'title:'")});
+    if (lesson.language.empty())
+      problems.push_back({1, tr("the front matter has no 'language:' (en or pt-BR)")});
   }
 
   // ---- body: steps and directives --------------------------------------------
@@ -174,7 +179,7 @@ Lesson parse_lesson(const std::string& text, const std::string& path, std::vecto
     if (!in_code && starts_with(line, ":::")) {
       const std::string head = st::trim(line.substr(3));
       if (head.empty()) {
-        problems.push_back({at, "a ':::' line closes a directive, but none is open"});
+        problems.push_back({at, tr("a ':::' line closes a directive, but none is open")});
         continue;
       }
       const std::string name = head.substr(0, head.find(' '));
@@ -184,31 +189,31 @@ Lesson parse_lesson(const std::string& text, const std::string& path, std::vecto
       size_t end = i + 1;
       while (end < lines.size() && st::trim(lines[end]) != ":::") body.push_back(lines[end++]);
       if (end == lines.size()) {
-        problems.push_back({at, "the '::: " + name + "' block has no closing ':::' line"});
+        problems.push_back({at, format(tr("the '::: %s' block has no closing ':::' line"), name.c_str())});
         break;
       }
       const int body_line = at + 1;
       i = end;
       if (step == nullptr) {
-        problems.push_back({at, "directives belong in steps: put this block after a '## ' heading"});
+        problems.push_back({at, tr("directives belong in steps: put this block after a '## ' heading")});
         continue;
       }
       if (name == "panel") {
         if (std::find(lesson_panels().begin(), lesson_panels().end(), argument) == lesson_panels().end()) {
-          problems.push_back(
-              {at, "'::: panel " + argument + "': unknown panel; valid: conv, tconv, bn, network"});
+          problems.push_back({at, format(tr("'::: panel %s': unknown panel; valid: conv, tconv, bn, network"),
+                                         argument.c_str())});
           continue;
         }
         if (!step->panel.empty())
-          problems.push_back({at, "a step has one '::: panel' block; this one is the second"});
+          problems.push_back({at, tr("a step has one '::: panel' block; this one is the second")});
         step->panel = argument;
         for (size_t b = 0; b < body.size(); ++b) {
           const std::string setting = st::trim(body[b]);
           if (setting.empty() || setting[0] == '#') continue;
           const size_t eq = setting.find('=');
           if (eq == std::string::npos || eq == 0) {
-            problems.push_back(
-                {body_line + static_cast<int>(b), "a panel line is 'key=value'; got '" + setting + "'"});
+            problems.push_back({body_line + static_cast<int>(b),
+                                format(tr("a panel line is 'key=value'; got '%s'"), setting.c_str())});
             continue;
           }
           step->settings.push_back({st::trim(setting.substr(0, eq)), st::trim(setting.substr(eq + 1)),
@@ -232,7 +237,8 @@ Lesson parse_lesson(const std::string& text, const std::string& path, std::vecto
           else
             problems.push_back(
                 {body_line + static_cast<int>(b),
-                 "a controls line is show=ID,..., hide=ID,... or lock=ID,...; got '" + rule + "'"});
+                 format(tr("a controls line is show=ID,..., hide=ID,... or lock=ID,...; got '%s'"),
+                        rule.c_str())});
         }
       } else if (name == "quiz") {
         Quiz quiz;
@@ -244,30 +250,32 @@ Lesson parse_lesson(const std::string& text, const std::string& path, std::vecto
         else if (argument == "choice")
           quiz.type = QuizType::Choice;
         else {
-          problems.push_back({at, "'::: quiz " + argument + "': the type is number, size or choice"});
+          problems.push_back(
+              {at, format(tr("'::: quiz %s': the type is number, size or choice"), argument.c_str())});
           continue;
         }
         parse_quiz(body, body_line, quiz, problems);
         step->quizzes.push_back(std::move(quiz));
       } else {
-        problems.push_back({at, "unknown directive '::: " + name + "'; valid: panel, controls, quiz"});
+        problems.push_back(
+            {at, format(tr("unknown directive '::: %s'; valid: panel, controls, quiz"), name.c_str())});
       }
       continue;
     }
     *text_out += raw;
     *text_out += '\n';
   }
-  if (in_code) problems.push_back({static_cast<int>(lines.size()), "a code block (```) is never closed"});
+  if (in_code) problems.push_back({static_cast<int>(lines.size()), tr("a code block (```) is never closed")});
   if (lesson.steps.empty())
     problems.push_back(
-        {static_cast<int>(lines.size()), "the lesson has no steps: each '## ' heading starts one"});
+        {static_cast<int>(lines.size()), tr("the lesson has no steps: each '## ' heading starts one")});
   return lesson;
 }
 
 Lesson load_lesson(const std::string& path, std::vector<Problem>& problems) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    problems.push_back({0, "cannot open the lesson file"});
+    problems.push_back({0, tr("cannot open the lesson file")});
     Lesson lesson;
     lesson.path = path;
     return lesson;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/base/conv_arithmetic.h"
+#include "core/base/i18n.h"
 #include "core/explore/setting_parse.h"
 #include "core/model/graph.h"
 #include "core/ops/reference.h"
@@ -487,8 +488,7 @@ Status check_quiz_answer(const Quiz& quiz) {
   return {};
 }
 
-Grade grade_answer(const Quiz& quiz, const std::string& given, const std::string& language) {
-  const bool pt = language == "pt-BR";
+Grade grade_answer(const Quiz& quiz, const std::string& given) {
   Grade grade;
   if (quiz.type == QuizType::Choice) {
     grade.correct = st::trim(given) == quiz.answer;
@@ -496,16 +496,15 @@ Grade grade_answer(const Quiz& quiz, const std::string& given, const std::string
     auto value = parse_quiz_value(quiz.type, given);
     auto right = parse_quiz_value(quiz.type, quiz.answer);
     if (!value) {
-      grade.message = quiz.type == QuizType::Size
-                          ? (pt ? "Digite um tamanho, como 3x3." : "Type a size, such as 3x3.")
-                          : (pt ? "Digite um número." : "Type a number.");
+      grade.message = quiz.type == QuizType::Size ? tr("Type a size, such as 3x3.") : tr("Type a number.");
       return grade;
     }
     grade.correct = right.ok() && same_value(*value, *right, quiz.tolerance);
   }
-  grade.message = grade.correct ? (pt ? "Certo! " : "Right! ") + quiz.explain
-                                : (pt ? "Ainda não: a resposta é " : "Not quite: the answer is ") +
-                                      quiz.answer + ". " + quiz.explain;
+  // The explanation is the lesson's own text, in the lesson's language.
+  grade.message = grade.correct ? format(tr("Right! %s"), quiz.explain.c_str())
+                                : format(tr("Not quite: the answer is %s. %s"),
+                                         i18n::display_text(quiz.answer).c_str(), quiz.explain.c_str());
   return grade;
 }
 

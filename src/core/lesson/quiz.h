@@ -27,10 +27,11 @@ Result<QuizValue> parse_quiz_value(QuizType type, const std::string& text);
 
 struct Grade {
   bool correct = false;
-  std::string message;  // "Right." / "Not quite: the answer is 3x3." (the lesson's language)
+  std::string message;  // "Right! ..." / "Not quite: the answer is 3x3. ..." (the UI language)
 };
-// `given`: what the student typed, or the chosen choice's text.
-Grade grade_answer(const Quiz& quiz, const std::string& given, const std::string& language);
+// `given`: what the student typed, or the chosen choice's text. The verdict
+// is in the UI language (tr()), the explanation in the lesson's.
+Grade grade_answer(const Quiz& quiz, const std::string& given);
 
 // The lesson's stated answer against the computed one; an error says both.
 Status check_quiz_answer(const Quiz& quiz);

@@ -4,19 +4,26 @@
 #include <cmath>
 #include <map>
 
+#include "core/base/i18n.h"
+
 namespace convlab {
 
 namespace {
 
+// "conv 4x4 stride 2 pad 1, 32 filters", in the UI language.
 std::string conv_summary(const GraphNode& node) {
-  std::string text = (node.op == OpKind::Conv2d ? "conv " : "tconv ") + std::to_string(node.kernel) + "x" +
-                     std::to_string(node.kernel);
-  const int stride = node.op == OpKind::Conv2d ? node.conv.stride_h : node.tconv.stride_h;
-  const int padding = node.op == OpKind::Conv2d ? node.conv.padding.top : node.tconv.padding_h;
-  const int dilation = node.op == OpKind::Conv2d ? node.conv.dilation_h : node.tconv.dilation_h;
-  text += " stride " + std::to_string(stride) + " pad " + std::to_string(padding);
-  if (dilation > 1) text += " dilation " + std::to_string(dilation);
-  return text + ", " + std::to_string(node.out_channels) + " filters";
+  const bool transposed = node.op == OpKind::ConvTranspose2d;
+  const int stride = transposed ? node.tconv.stride_h : node.conv.stride_h;
+  const int padding = transposed ? node.tconv.padding_h : node.conv.padding.top;
+  const int dilation = transposed ? node.tconv.dilation_h : node.conv.dilation_h;
+  const int k = node.kernel, filters = node.out_channels;
+  if (dilation > 1)
+    return transposed ? format(tr("tconv %dx%d stride %d pad %d dilation %d, %d filters"), k, k, stride,
+                               padding, dilation, filters)
+                      : format(tr("conv %dx%d stride %d pad %d dilation %d, %d filters"), k, k, stride,
+                               padding, dilation, filters);
+  return transposed ? format(tr("tconv %dx%d stride %d pad %d, %d filters"), k, k, stride, padding, filters)
+                    : format(tr("conv %dx%d stride %d pad %d, %d filters"), k, k, stride, padding, filters);
 }
 
 // "4×4 /2 p1", "4×4 d2 p3", "T 4×4 ×2 p1": what fits in a diagram box.
@@ -32,6 +39,37 @@ std::string conv_brief(const GraphNode& node) {
 }
 
 }  // namespace
+
+std::string block_summary(const Graph& graph, const LayoutBlock& block) {
+  if (block.kind == BlockKind::Input)
+    return block.name == "gray" ? tr("L channel of the photo") : tr("category id");
+  std::string text;
+  for (size_t i = 0; i < block.nodes.size(); ++i) {
+    const GraphNode* node = graph.find(block.nodes[i]);
+    if (!node) continue;
+    if (i > 0) {
+      // The op names stay as the code writes them.
+      text += node->op == OpKind::BatchNorm2d ? " + BN" : " + ReLU";
+      continue;
+    }
+    switch (node->op) {
+      case OpKind::Conv2d:
+      case OpKind::ConvTranspose2d:
+        text = conv_summary(*node);
+        break;
+      case OpKind::EmbedBroadcast:
+        text = format(tr("category embedding %dx%d"), node->rows, node->dim);
+        break;
+      case OpKind::Concat:
+        text = tr("concat (channels)");
+        break;
+      default:
+        text = std::string(op_name(node->op));
+        break;
+    }
+  }
+  return text;
+}
 
 const LayoutBlock* GraphLayout::find(const std::string& name) const {
   for (const LayoutBlock& block : blocks)
@@ -54,7 +92,6 @@ Result<GraphLayout> layout_graph(const Graph& graph, int64_t side) {
     LayoutBlock block;
     block.name = input;
     block.kind = BlockKind::Input;
-    block.summary = std::string(input) == "gray" ? "L channel of the photo" : "category id";
     block.shape = shapes->at(input);
     block.column = 0;
     block_of[input] = layout.blocks.size();
@@ -70,7 +107,6 @@ Result<GraphLayout> layout_graph(const Graph& graph, int64_t side) {
     if (follows) {
       LayoutBlock& block = layout.blocks.back();
       block.nodes.push_back(node.name);
-      block.summary += node.op == OpKind::BatchNorm2d ? " + BN" : " + ReLU";
       block_of.erase(block.name);
       block.name = node.name;
       block.shape = shapes->at(node.name);
@@ -85,25 +121,20 @@ Result<GraphLayout> layout_graph(const Graph& graph, int64_t side) {
     switch (node.op) {
       case OpKind::Conv2d:
         block.kind = BlockKind::Conv;
-        block.summary = conv_summary(node);
         block.brief = conv_brief(node);
         break;
       case OpKind::ConvTranspose2d:
         block.kind = BlockKind::TransposedConv;
-        block.summary = conv_summary(node);
         block.brief = conv_brief(node);
         break;
       case OpKind::EmbedBroadcast:
         block.kind = BlockKind::Embedding;
-        block.summary = "category embedding " + std::to_string(node.rows) + "x" + std::to_string(node.dim);
         break;
       case OpKind::Concat:
         block.kind = BlockKind::Join;
-        block.summary = "concat (channels)";
         break;
       default:
         block.kind = BlockKind::Activation;
-        block.summary = std::string(op_name(node.op));
         break;
     }
     // Edges into the block. An embedding reads only the category (the map
@@ -135,6 +166,7 @@ Result<GraphLayout> layout_graph(const Graph& graph, int64_t side) {
     if (auto it = block_name.find(edge.from); it != block_name.end()) edge.from = it->second;
   }
   for (LayoutBlock& block : layout.blocks) {
+    block.summary = block_summary(graph, block);
     if (block.shape.size() == 4 && block.shape[2] > 0)
       block.level = static_cast<int>(
           std::lround(std::log2(static_cast<double>(side) / static_cast<double>(block.shape[2]))));

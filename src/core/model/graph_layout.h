@@ -18,7 +18,7 @@ struct LayoutBlock {
   std::string name;  // the activation it ends with ("c1", "x0", "out"); inputs: "gray", "category"
   std::vector<std::string> nodes;  // its graph nodes in order ("conv1", "conv1_bn", "c1")
   BlockKind kind = BlockKind::Conv;
-  std::string summary;  // "conv 4x4 stride 2 pad 1 + BN + ReLU"
+  std::string summary;  // "conv 4x4 stride 2 pad 1 + BN + ReLU" (block_summary() when laid out)
   std::string brief;    // convolutions: "4×4 /2 p1" (kernel, stride, dilation, padding), for a small box
   Shape shape;          // output shape for the example input
   int column = 0;       // execution order (inputs first)
@@ -42,5 +42,10 @@ struct GraphLayout {
 // `side`: the example input size for the shapes (a multiple of the graph's
 // size multiple).
 Result<GraphLayout> layout_graph(const Graph& graph, int64_t side = 256);
+
+// The block's summary in the UI language now ("conv 4x4 stride 2 pad 1, 32
+// filters + BN + ReLU"): a panel asks each frame, so it follows a language
+// change.
+std::string block_summary(const Graph& graph, const LayoutBlock& block);
 
 }  // namespace convlab

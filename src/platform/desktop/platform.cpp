@@ -32,11 +32,12 @@ bool has_worker_threads() { return true; }
 
 Result<std::unique_ptr<session::Accelerator>> make_accelerator(std::shared_ptr<const Model> model) {
   auto accelerator = gpu::make_gpu_accelerator(std::move(model));
-  if (!accelerator) return Error{"the GPU cannot run the colorizer: " + accelerator.message()};
+  if (!accelerator)
+    return Error{format(tr("the GPU cannot run the colorizer: %s"), accelerator.message().c_str())};
   return accelerator;
 }
 
-std::string deliver_file(const std::string& path) { return "Saved " + path; }
+std::string deliver_file(const std::string& path) { return format(tr("Saved %s"), path.c_str()); }
 
 void on_file_offered(std::function<void(const std::string&)>) {}
 
@@ -101,10 +102,12 @@ Status use_language(const std::string& tag, const std::string& locale_folder) {
       std::filesystem::path(locale_folder) / folder / "LC_MESSAGES" / "convlab.mo";
   std::error_code ec;
   if (!std::filesystem::is_regular_file(catalog, ec))
-    return Error{"language '" + tag + "': its catalog " + catalog.string() +
-                 " is missing; valid: en, pt-BR (build the project to compile po/*.po)"};
+    return Error{format(tr("language '%s': its catalog %s is missing; valid: en, pt-BR (build the project to "
+                           "compile po/*.po)"),
+                        tag.c_str(), catalog.string().c_str())};
   if (setlocale(LC_MESSAGES, "C.UTF-8") == nullptr)
-    return Error{"language '" + tag + "': the C library has no C.UTF-8 locale to read catalogs in"};
+    return Error{
+        format(tr("language '%s': the C library has no C.UTF-8 locale to read catalogs in"), tag.c_str())};
   setenv("LANGUAGE", folder.c_str(), 1);
   bindtextdomain("convlab", locale_folder.c_str());
   bind_textdomain_codeset("convlab", "UTF-8");

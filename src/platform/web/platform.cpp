@@ -184,14 +184,14 @@ bool has_worker_threads() { return false; }
 
 Result<std::unique_ptr<session::Accelerator>> make_accelerator(std::shared_ptr<const Model>) {
   return Error{
-      "the browser's WebGL2 has no compute shaders, so the colorizer runs on the CPU here "
-      "(the desktop app runs it on the GPU)"};
+      tr("the browser's WebGL2 has no compute shaders, so the colorizer runs on the CPU here "
+         "(the desktop app runs it on the GPU)")};
 }
 
 std::string deliver_file(const std::string& path) {
   const std::string name = std::filesystem::path(path).filename().string();
   js_download(path.c_str(), name.c_str());
-  return "Downloaded " + name;
+  return format(tr("Downloaded %s"), name.c_str());
 }
 
 void on_file_offered(std::function<void(const std::string&)> open) { file_opener() = std::move(open); }
@@ -255,7 +255,7 @@ Status use_language(const std::string& tag, const std::string& locale_folder) {
   for (char& c : folder)
     if (c == '-') c = '_';
   auto catalog = MoCatalog::load(locale_folder + "/" + folder + "/LC_MESSAGES/convlab.mo");
-  if (!catalog) return Error{"language '" + tag + "': " + catalog.message()};
+  if (!catalog) return Error{format(tr("language '%s': %s"), tag.c_str(), catalog.message().c_str())};
   i18n::set_lookup(nullptr);
   // Strings handed out this frame may still be drawn: the previous catalog
   // lives on until the next change.
