@@ -267,6 +267,7 @@ class Shell {
       if (ImGui::BeginMenu(tr("Language"))) {
         // Each language by its own name, so anyone can find theirs.
         for (const LanguageChoice& choice : ui_languages()) {
+          const ContentText own_name;
           if (ImGui::MenuItem(choice.name, nullptr, language_ == choice.tag)) {
             set_language(choice.tag, true);
             settings_.language = choice.tag;

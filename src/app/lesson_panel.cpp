@@ -1,3 +1,4 @@
+#include "app/text_audit.h"
 #include "app/lesson_panel.h"
 
 #include <imgui.h>
@@ -221,7 +222,10 @@ void LessonPanel::draw_text_column(PanelContext& context) {
   const lesson::Step& step = lesson_.steps[static_cast<size_t>(step_)];
   // Title and progress.
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", lesson_.title.c_str());
+  {
+    const ContentText lesson_words;  // the lesson's own title, in its author's language
+    ImGui::TextWrapped("%s", lesson_.title.c_str());
+  }
   ImGui::PopStyleColor();
   const int count = static_cast<int>(lesson_.steps.size());
   const std::string progress = format(tr("Step %d of %d"), step_ + 1, count);
@@ -229,7 +233,10 @@ void LessonPanel::draw_text_column(PanelContext& context) {
                      progress.c_str());
   ImGui::PushFont(context.heading_font);
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextUnformatted(step.title.c_str());
+  {
+    const ContentText lesson_words;
+    ImGui::TextUnformatted(step.title.c_str());
+  }
   ImGui::PopTextWrapPos();
   ImGui::PopFont();
   ImGui::Spacing();
@@ -264,6 +271,7 @@ void LessonPanel::draw_quizzes(PanelContext& context) {
     bool check = false;
     if (quiz.type == lesson::QuizType::Choice) {
       for (size_t c = 0; c < quiz.choices.size(); ++c)
+        const ContentText lesson_words;  // the choices are the lesson's
         if (ImGui::RadioButton(quiz.choices[c].c_str(), state.choice == static_cast<int>(c))) {
           state.choice = static_cast<int>(c);
           state.typed = quiz.choices[c];
@@ -328,6 +336,7 @@ void LessonPanel::draw_chooser(PanelContext& context) {
   // Each language by its own name.
   for (const char* tag : {"en", "pt-BR"}) {
     if (tag[0] == 'p') ImGui::SameLine();
+    const ContentText language_name;  // each language by its own name
     if (ImGui::RadioButton(tag[0] == 'e' ? "English" : "Português (Brasil)", language_ == tag)) {
       language_ = tag;
       language_chosen_ = true;
@@ -340,6 +349,7 @@ void LessonPanel::draw_chooser(PanelContext& context) {
         tr("No lessons folder found (lessons/ next to assets/). Open a lesson file by its path below."));
   } else {
     for (const lesson::LessonInfo& info : lesson::list_lessons(*folder, language_)) {
+      const ContentText lesson_words;  // lesson titles are the lessons' own
       const std::string label = std::to_string(info.order) + ".  " + info.title + "##" + info.path;
       if (ImGui::Selectable(label.c_str())) {
         Status opened = open(info.path);

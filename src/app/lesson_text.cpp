@@ -1,3 +1,4 @@
+#include "app/text_audit.h"
 #include "app/lesson_text.h"
 
 #include <imgui.h>
@@ -72,6 +73,7 @@ void flow(const std::vector<lesson::Run>& runs, const PanelContext& context, flo
 }  // namespace
 
 void draw_lesson_text(const std::vector<lesson::TextBlock>& blocks, const PanelContext& context) {
+  const ContentText lesson_words;  // the lesson's text, in its author's language
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 muted = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   const float font = ImGui::GetFontSize();
