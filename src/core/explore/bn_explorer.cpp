@@ -406,7 +406,8 @@ reference::BatchNormParams BnExplorer::params() const {
 // ---- derived ----------------------------------------------------------------
 
 const BatchNormTrace& BnExplorer::trace() const {
-  if (trace_) return trace_->trace;
+  if (trace_ && (trace_->error.empty() || text_language_ == i18n::language_tag())) return trace_->trace;
+  text_language_ = i18n::language_tag();
   TraceCache cache;
   const Tensor gamma = gamma_tensor(), beta = beta_tensor();
   auto trace = trace_batch_norm2d(values_, gamma, beta, running_mean_, running_var_, params());

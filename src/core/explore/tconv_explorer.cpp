@@ -368,7 +368,8 @@ Tensor TconvExplorer::bias_tensor() const { return Tensor::from_data({s_.out_cha
 // ---- derived: the transposed convolution ---------------------------------------
 
 const TconvGeometry& TconvExplorer::geometry() const {
-  if (geometry_) return *geometry_;
+  if (geometry_ && text_language_ == i18n::language_tag()) return *geometry_;
+  text_language_ = i18n::language_tag();
   TconvGeometry g;
   const Size2d input{s_.input_h, s_.input_w}, kernel{s_.kernel_h, s_.kernel_w};
   g.params = {s_.stride_h,         s_.stride_w,         s_.padding_h,  s_.padding_w,
