@@ -9,6 +9,8 @@
 #include "app/grid_view.h"
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
+#include "app/ui_label.h"
+#include "core/base/i18n.h"
 #include "core/explore/bn_settings_text.h"
 #include "core/explore/colormap.h"
 #include "core/explore/step_text.h"
@@ -26,16 +28,18 @@ namespace {
 constexpr int kLayerPhotoSide = 64;  // small: the layer runs on the CPU as the slider moves
 constexpr const char* kArch = "advanced";
 
-std::string fixed(double value, int digits = 3) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
+// A statistic as people read it (a decimal comma in Portuguese).
+std::string fixed(double value, int digits = 3) { return i18n::display_number(value, digits); }
+
+// The mode as the heading says it.
+const char* mode_word(BnMode mode) {
+  return mode == BnMode::Train ? trc("bn mode", "train") : trc("bn mode", "eval");
 }
 
 }  // namespace
 
 BnPanel::BnPanel()
-    : Panel("bn", "Batch norm"),
+    : Panel("bn", tr_noop("Batch norm")),
       exporter_(ExportSource{
           "bn", [] { return 0; }, [] { return 0; }, [](int) {}, [] {},
           [this](ExportKind kind) -> Result<std::string> {
@@ -58,11 +62,11 @@ Status BnPanel::ensure_model() {
     auto loaded = load_model(graph.value(), *path);
     if (!loaded.ok()) return loaded.error();
     model_ = std::move(loaded).value();
-    model_label_ = "trained weights (" + fs::path(*path).filename().string() + ")";
+    model_label_ = format(tr("trained weights (%s)"), fs::path(*path).filename().string().c_str());
   } else {
     model_ = random_model(graph.value(), 1);
     model_label_ =
-        "random weights: no trained model is installed yet, so the statistics are a random network's";
+        tr("random weights: no trained model is installed yet, so the statistics are a random network's");
   }
   return {};
 }
@@ -71,7 +75,7 @@ Status BnPanel::load_layer(const std::string& name) {
   CONVLAB_TRY(ensure_model());
   auto layer = batch_norm_layer(*model_, name);
   if (!layer.ok()) return layer.error();
-  if (photos_.empty()) return Error{"no bundled photos found (assets/samples) to run the colorizer on"};
+  if (photos_.empty()) return Error{tr("no bundled photos found (assets/samples) to run the colorizer on")};
   const size_t count = std::min(photos_.size(), static_cast<size_t>(explore::kMaxBnBatch));
   std::vector<std::string> paths(photos_.begin(), photos_.begin() + static_cast<std::ptrdiff_t>(count));
   auto batch = load_photo_batch(paths, kLayerPhotoSide, model_->graph.size_multiple());
@@ -82,9 +86,9 @@ Status BnPanel::load_layer(const std::string& name) {
   if (!rows.ok()) return rows.error();
   layer_rows_ = std::move(rows).value();
   const Tensor& input = acts->values.at(layer->input);
-  const std::string label = name + " input (" + layer->input + ") for " + std::to_string(count) +
-                            " bundled photos at " + std::to_string(kLayerPhotoSide) + "×" +
-                            std::to_string(kLayerPhotoSide) + ", " + model_label_;
+  const std::string label =
+      format(tr("%s input (%s) for %d bundled photos at %d×%d, %s"), name.c_str(), layer->input.c_str(),
+             static_cast<int>(count), kLayerPhotoSide, kLayerPhotoSide, model_label_.c_str());
   CONVLAB_TRY(explorer_.request_layer(name));
   CONVLAB_TRY(explorer_.set_batch_values(input, label));
   CONVLAB_TRY(explorer_.set_gammas(layer->gamma.values()));
@@ -156,13 +160,19 @@ void BnPanel::draw(PanelContext& context) {
   const ImVec2 size = ImGui::GetContentRegionAvail();
   const auto& s = explorer_.settings();
   ImGui::PushFont(context.heading_font);
-  ImGui::TextWrapped("Batch norm: %d × %d channels × %d×%d   ·   channel %d   ·   %s mode", s.batch,
-                     s.channels, s.height, s.width, s.channel + 1, explore::bn_mode_name(s.mode));
+  ImGui::TextWrapped(tr("Batch norm: %d × %d channels × %d×%d   ·   channel %d   ·   %s mode"), s.batch,
+                     s.channels, s.height, s.width, s.channel + 1, mode_word(s.mode));
   ImGui::PopFont();
-  ImGui::TextDisabled("%s", explorer_.source_label().c_str());
+  // The random source in the UI language (source_label() is English: the
+  // state text keeps it as a comment).
+  const std::string source =
+      s.source == explore::BnSource::Random
+          ? format(tr("random: mean + scale * normal, seed %llu"), static_cast<unsigned long long>(s.seed))
+          : explorer_.source_label();
+  ImGui::TextDisabled("%s", source.c_str());
   if (!explorer_.has_output()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(grid_palette(context.theme).focus));
-    ImGui::TextWrapped("No output: %s", explorer_.reason().c_str());
+    ImGui::TextWrapped(tr("No output: %s"), explorer_.reason().c_str());
     ImGui::PopStyleColor();
   }
   if (ImGui::BeginTable("bn columns", 2, ImGuiTableFlags_SizingStretchSame)) {
@@ -189,9 +199,9 @@ void BnPanel::draw_controls(PanelContext& context) {
 
   const bool random = s.source == explore::BnSource::Random;
   gated(context, "batch", [&] {
-    section(context, "Mini-batch");
-    if (ImGui::RadioButton("Random values", random) && !random) explorer_.use_random_source();
-    if (ImGui::RadioButton("Colorizer layer", !random) && random) {
+    section(context, tr("Mini-batch"));
+    if (ImGui::RadioButton(tr("Random values"), random) && !random) explorer_.use_random_source();
+    if (ImGui::RadioButton(tr("Colorizer layer"), !random) && random) {
       if (Status ok = ensure_model(); ok.ok())
         report(load_layer(batch_norm_layer_names(model_->graph).front()));
       else
@@ -209,71 +219,73 @@ void BnPanel::draw_controls(PanelContext& context) {
     }
     ImGui::BeginDisabled(!random);
     int batch = s.batch;
-    ImGui::TextUnformatted("Batch size N");
+    ImGui::TextUnformatted(tr("Batch size N"));
     if (ImGui::SliderInt("##batch", &batch, 1, explore::kMaxBnBatch)) report(explorer_.set_batch(batch));
     int channels = s.channels;
-    ImGui::TextUnformatted("Channels C");
+    ImGui::TextUnformatted(tr("Channels C"));
     if (ImGui::SliderInt("##channels", &channels, 1, explore::kMaxBnChannels))
       report(explorer_.set_channels(channels));
     int size[2] = {s.height, s.width};
-    ImGui::TextUnformatted("Height × width");
+    ImGui::TextUnformatted(tr("Height × width"));
     if (ImGui::SliderInt2("##size", size, 1, explore::kMaxBnSide))
       report(explorer_.set_size(size[0], size[1]));
     ImGui::EndDisabled();
   });
 
   gated(context, "statistics", [&] {
-    section(context, "Channel");
+    section(context, trc("section", "Channel"));
     int channel = s.channel + 1;
-    if (ImGui::SliderInt("##channel", &channel, 1, s.channels, "channel %d"))
+    if (ImGui::SliderInt("##channel", &channel, 1, s.channels, tr("channel %d")))
       report(explorer_.set_channel(channel - 1));
     const size_t c = static_cast<size_t>(s.channel);
     if (random && c < s.mean.size()) {
       float mean = s.mean[c], scale = s.scale[c];
-      ImGui::TextUnformatted("Values: mean, spread");
-      if (ImGui::SliderFloat("##mean", &mean, -10.0f, 10.0f, "mean %.2f"))
+      ImGui::TextUnformatted(tr("Values: mean, spread"));
+      if (ImGui::SliderFloat("##mean", &mean, -10.0f, 10.0f, tr("mean %.2f")))
         report(explorer_.set_mean(s.channel, mean));
-      if (ImGui::SliderFloat("##scale", &scale, 0.0f, 5.0f, "spread %.2f"))
+      if (ImGui::SliderFloat("##scale", &scale, 0.0f, 5.0f, tr("spread %.2f")))
         report(explorer_.set_scale(s.channel, scale));
     }
     if (c < s.gamma.size()) {
       float gamma = s.gamma[c], beta = s.beta[c];
-      ImGui::TextUnformatted("Scale γ and shift β");
-      help_marker(
+      ImGui::TextUnformatted(tr("Scale γ and shift β"));
+      help_marker(tr(
           "After normalizing to mean 0 and variance 1, the layer multiplies by γ (weight) and adds β (bias): "
-          "two learned numbers per channel, so the network can undo the normalization where that helps.");
+          "two learned numbers per channel, so the network can undo the normalization where that helps."));
       if (ImGui::SliderFloat("##gamma", &gamma, -3.0f, 3.0f, "γ %.3f"))
         report(explorer_.set_gamma(s.channel, gamma));
       if (ImGui::SliderFloat("##beta", &beta, -3.0f, 3.0f, "β %.3f"))
         report(explorer_.set_beta(s.channel, beta));
     }
     bool shared = s.shared_range;
-    if (ImGui::Checkbox("Histograms share one axis", &shared)) explorer_.set_shared_range(shared);
+    if (ImGui::Checkbox(ui_label(tr("Histograms share one axis"), "shared").c_str(), &shared))
+      explorer_.set_shared_range(shared);
     float eps = s.eps;
-    ImGui::TextUnformatted("ε (added to the variance)");
+    ImGui::TextUnformatted(tr("ε (added to the variance)"));
     if (ImGui::SliderFloat("##eps", &eps, 1e-8f, 1.0f, "%.1e", ImGuiSliderFlags_Logarithmic))
       report(explorer_.set_eps(eps));
   });
 
   gated(context, "mode", [&] {
-    section(context, "Train or eval");
-    if (ImGui::RadioButton("Train", s.mode == BnMode::Train)) explorer_.set_mode(BnMode::Train);
+    section(context, tr("Train or eval"));
+    if (ImGui::RadioButton(trc("bn mode", "Train"), s.mode == BnMode::Train))
+      explorer_.set_mode(BnMode::Train);
     ImGui::SameLine();
-    if (ImGui::RadioButton("Eval", s.mode == BnMode::Eval)) explorer_.set_mode(BnMode::Eval);
+    if (ImGui::RadioButton(trc("bn mode", "Eval"), s.mode == BnMode::Eval)) explorer_.set_mode(BnMode::Eval);
     help_marker(
-        "Train: normalize with this batch's own mean and variance, and move the running statistics toward "
-        "them. Eval: normalize with the running statistics, so one image's output does not depend on the "
-        "others in the batch.");
+        tr("Train: normalize with this batch's own mean and variance, and move the running statistics toward "
+           "them. Eval: normalize with the running statistics, so one image's output does not depend on the "
+           "others in the batch."));
     float momentum = s.momentum;
-    ImGui::TextUnformatted("Momentum");
+    ImGui::TextUnformatted(tr("Momentum"));
     if (ImGui::SliderFloat("##momentum", &momentum, 0.0f, 1.0f, "%.2f"))
       report(explorer_.set_momentum(momentum));
-    if (ImGui::Button("Next mini-batch  (→)", ImVec2(-FLT_MIN, 0))) report(explorer_.next_batch());
-    if (ImGui::Button("Reset running statistics  (Home)", ImVec2(-FLT_MIN, 0))) explorer_.reset_running();
+    if (ImGui::Button(tr("Next mini-batch  (→)"), ImVec2(-FLT_MIN, 0))) report(explorer_.next_batch());
+    if (ImGui::Button(tr("Reset running statistics  (Home)"), ImVec2(-FLT_MIN, 0))) explorer_.reset_running();
   });
 
   gated(context, "export", [&] {
-    section(context, "Export");
+    section(context, trc("section", "Export"));
     exporter_.draw_controls(context);
   });
   ImGui::PopItemWidth();
@@ -286,7 +298,7 @@ void BnPanel::draw_values(PanelContext& context) {
   if (values.empty()) return;
   const int n = static_cast<int>(values.n()), h = static_cast<int>(values.h()),
             w = static_cast<int>(values.w());
-  ImGui::TextUnformatted("Channel values over the batch (these feed the mean and variance)");
+  ImGui::TextUnformatted(tr("Channel values over the batch (these feed the mean and variance)"));
   const GridPalette palette = grid_palette(context.theme);
   const float unit = ImGui::GetFontSize();
   const float width = ImGui::GetContentRegionAvail().x;
@@ -335,7 +347,7 @@ void BnPanel::draw_statistics(PanelContext& context) {
   ImGui::Spacing();
   ImGui::PushFont(context.mono_font);
   const auto line = [](const std::string& text) {
-    if (!text.empty()) ImGui::TextWrapped("%s", text.c_str());
+    if (!text.empty()) ImGui::TextWrapped("%s", i18n::display_text(text).c_str());
   };
   line(f.mean);
   line(f.biased_var);
@@ -362,14 +374,16 @@ void BnPanel::draw_histograms(PanelContext& context) {
     ImGui::TextUnformatted(title);
     ImGui::PlotHistogram(id, counts.data(), static_cast<int>(counts.size()), 0, overlay, 0.0f, FLT_MAX,
                          ImVec2(width, height));
-    ImGui::TextDisabled("%s … %s", explore::format_value(h.low, 4).c_str(),
-                        explore::format_value(h.high, 4).c_str());
+    ImGui::TextDisabled("%s … %s", i18n::display_text(explore::format_value(h.low, 4)).c_str(),
+                        i18n::display_text(explore::format_value(h.high, 4)).c_str());
   };
-  const std::string before = "mean " + fixed(view.stats.mean) + "   var " + fixed(view.stats.biased_var);
-  plot("##input", "Before: the channel's values", histograms.input, before.c_str());
-  plot("##normalized", "Normalized: (x − mean) / √(var + ε)", histograms.normalized, "mean 0, variance 1");
+  const std::string before =
+      format(tr("mean %s   var %s"), fixed(view.stats.mean).c_str(), fixed(view.stats.biased_var).c_str());
+  plot("##input", tr("Before: the channel's values"), histograms.input, before.c_str());
+  plot("##normalized", tr("Normalized: (x − mean) / √(var + ε)"), histograms.normalized,
+       tr("mean 0, variance 1"));
   const std::string after = "γ " + fixed(view.stats.gamma) + "   β " + fixed(view.stats.beta);
-  plot("##output", "Output: γ · normalized + β", histograms.output, after.c_str());
+  plot("##output", tr("Output: γ · normalized + β"), histograms.output, after.c_str());
 }
 
 void BnPanel::draw_running(PanelContext& context) {
@@ -378,7 +392,7 @@ void BnPanel::draw_running(PanelContext& context) {
   const size_t c = static_cast<size_t>(s.channel);
   ImGui::Spacing();
   ImGui::PushFont(context.heading_font);
-  ImGui::TextUnformatted("Running statistics");
+  ImGui::TextUnformatted(tr("Running statistics"));
   ImGui::PopFont();
   std::vector<float> means, vars;
   for (const explore::BnRunningPoint& point : history) {
@@ -393,15 +407,15 @@ void BnPanel::draw_running(PanelContext& context) {
                    FLT_MAX, FLT_MAX, ImVec2(width, height));
   ImGui::PlotLines("##running var", vars.data(), static_cast<int>(vars.size()), 0, var_now.c_str(), FLT_MAX,
                    FLT_MAX, ImVec2(width, height));
-  ImGui::TextDisabled("%lld training steps (→ for the next mini-batch)",
+  ImGui::TextDisabled(tr("%lld training steps (→ for the next mini-batch)"),
                       static_cast<long long>(explorer_.batches_tracked()));
 
   auto comparison = explorer_.compare_train_eval();
   if (!comparison.ok()) return;
   if (ImGui::BeginTable("train eval", 3, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchSame)) {
-    ImGui::TableSetupColumn("Same batch");
-    ImGui::TableSetupColumn("Train");
-    ImGui::TableSetupColumn("Eval");
+    ImGui::TableSetupColumn(tr("Same batch"));
+    ImGui::TableSetupColumn(trc("bn mode", "Train"));
+    ImGui::TableSetupColumn(trc("bn mode", "Eval"));
     ImGui::TableHeadersRow();
     const auto row = [](const char* name, float train, float eval) {
       ImGui::TableNextRow();
@@ -413,14 +427,14 @@ void BnPanel::draw_running(PanelContext& context) {
       ImGui::TextUnformatted(fixed(eval).c_str());
     };
     if (c < comparison->train_mean.size()) {
-      row("mean used", comparison->train_mean[c], comparison->eval_mean[c]);
-      row("variance used", comparison->train_var[c], comparison->eval_var[c]);
+      row(tr("mean used"), comparison->train_mean[c], comparison->eval_mean[c]);
+      row(tr("variance used"), comparison->train_var[c], comparison->eval_var[c]);
     }
     ImGui::EndTable();
   }
   ImGui::TextWrapped(
-      "Largest output difference between the modes: %s. Train normalizes with this batch's own "
-      "statistics; eval with the running ones, which only match after many batches.",
+      tr("Largest output difference between the modes: %s. Train normalizes with this batch's own "
+         "statistics; eval with the running ones, which only match after many batches."),
       fixed(comparison->max_difference, 4).c_str());
 }
 
@@ -428,15 +442,16 @@ void BnPanel::draw_layers(PanelContext& context) {
   if (layer_rows_.empty()) return;
   ImGui::Spacing();
   ImGui::PushFont(context.heading_font);
-  ImGui::TextUnformatted("The colorizer's batch-norm layers");
+  ImGui::TextUnformatted(tr("The colorizer's batch-norm layers"));
   ImGui::PopFont();
   ImGui::TextDisabled(
-      "Stored running statistics next to those of the bundled photos (averages over channels); %s.",
+      tr("Stored running statistics next to those of the bundled photos (averages over channels); %s."),
       model_label_.c_str());
   const ImGuiTableFlags flags =
       ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchSame;
   if (!ImGui::BeginTable("layers", 6, flags)) return;
-  for (const char* name : {"Layer", "Channels", "Stored mean", "Photos' mean", "Stored var", "Photos' var"})
+  for (const char* name : {trc("table column", "Layer"), tr("Channels"), tr("Stored mean"),
+                           tr("Photos' mean"), tr("Stored var"), tr("Photos' var")})
     ImGui::TableSetupColumn(name);
   ImGui::TableHeadersRow();
   for (const BatchNormLayerSummary& row : layer_rows_) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/base/i18n.h"
 #include "core/explore/colormap.h"
 #include "core/explore/step_text.h"
 
@@ -87,14 +88,17 @@ void draw_header(const ConvExplorer& e, const PanelContext& context) {
   ImGui::PushFont(context.heading_font);
   ImGui::PushTextWrapPos(0.0f);
   // Short enough for one line at a projector's scale; counts only when
-  // there are several channels or filters.
-  std::string title = int_pair(s.input_h, s.input_w) +
-                      (s.in_channels > 1 ? "×" + std::to_string(s.in_channels) : "") + " input  ∗  " +
-                      (s.out_channels > 1 ? std::to_string(s.out_channels) + " × " : "") +
-                      int_pair(s.kernel_h, s.kernel_w) + " kernel  =  ";
-  title += g.valid ? int_pair(g.output.h, g.output.w) +
-                         (s.out_channels > 1 ? "×" + std::to_string(s.out_channels) : "") + " output"
-                   : "no output";
+  // there are several channels or filters. Each term is one phrase of its
+  // own (the sizes put in), so a translation can order its words.
+  const std::string input_size =
+      int_pair(s.input_h, s.input_w) + (s.in_channels > 1 ? "×" + std::to_string(s.in_channels) : "");
+  const std::string kernel_size =
+      (s.out_channels > 1 ? std::to_string(s.out_channels) + " × " : "") + int_pair(s.kernel_h, s.kernel_w);
+  const std::string output_size =
+      int_pair(g.output.h, g.output.w) + (s.out_channels > 1 ? "×" + std::to_string(s.out_channels) : "");
+  const std::string title =
+      format(tr("%s input  ∗  %s kernel  =  %s"), input_size.c_str(), kernel_size.c_str(),
+             g.valid ? format(tr("%s output"), output_size.c_str()).c_str() : tr("no output"));
   ImGui::TextUnformatted(title.c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopFont();
@@ -106,18 +110,20 @@ void draw_header(const ConvExplorer& e, const PanelContext& context) {
   const GridPalette palette = grid_palette(context.theme);
   if (s.dilation_h > 1 || s.dilation_w > 1) {
     const int field_h = s.dilation_h * (s.kernel_h - 1) + 1, field_w = s.dilation_w * (s.kernel_w - 1) + 1;
-    const std::string note =
-        "Dilation " + int_pair(s.dilation_h, s.dilation_w) + ": the " + int_pair(s.kernel_h, s.kernel_w) +
-        " kernel covers " + int_pair(field_h, field_w) + " input cells with only " +
-        std::to_string(s.kernel_h * s.kernel_w) + " weights (a dense " + int_pair(field_h, field_w) +
-        " kernel would need " + std::to_string(field_h * field_w) + ").";
+    const std::string dilation = int_pair(s.dilation_h, s.dilation_w),
+                      kernel = int_pair(s.kernel_h, s.kernel_w), field = int_pair(field_h, field_w);
+    const std::string note = format(
+        tr("Dilation %s: the %s kernel covers %s input cells with only %d weights (a dense %s kernel would "
+           "need %d)."),
+        dilation.c_str(), kernel.c_str(), field.c_str(), s.kernel_h * s.kernel_w, field.c_str(),
+        field_h * field_w);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette.muted));
     ImGui::TextWrapped("%s", note.c_str());
     ImGui::PopStyleColor();
   }
   if (!g.valid) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette.focus));
-    ImGui::TextWrapped("No output: %s", g.reason.c_str());
+    ImGui::TextWrapped(tr("No output: %s"), g.reason.c_str());
     ImGui::PopStyleColor();
   }
 }
@@ -128,17 +134,18 @@ void draw_arithmetic(const ConvExplorer& e, const PanelContext& context) {
   if (step == nullptr) return;
   const GridPalette palette = grid_palette(context.theme);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette.focus));
-  ImGui::Text("Step %d of %d   ·   output %d, row %d, column %d", e.step_index() + 1, e.step_count(),
+  ImGui::Text(tr("Step %d of %d   ·   output %d, row %d, column %d"), e.step_index() + 1, e.step_count(),
               step->out_channel + 1, step->out_y + 1, step->out_x + 1);
   ImGui::PopStyleColor();
   if (s.in_channels > 1) {
-    ImGui::TextWrapped("Filter %d adds up all %d input channels: %d × %d×%d = %d products, plus its bias.",
-                       step->out_channel + 1, s.in_channels, s.in_channels, s.kernel_h, s.kernel_w,
-                       s.in_channels * s.kernel_h * s.kernel_w);
+    ImGui::TextWrapped(
+        tr("Filter %d adds up all %d input channels: %d × %d×%d = %d products, plus its bias."),
+        step->out_channel + 1, s.in_channels, s.in_channels, s.kernel_h, s.kernel_w,
+        s.in_channels * s.kernel_h * s.kernel_w);
   }
   ImGui::BeginChild("arithmetic", ImVec2(0, 0), false);
   ImGui::PushFont(context.mono_large_font);
-  ImGui::TextWrapped("%s", e.current_arithmetic(6).c_str());
+  ImGui::TextWrapped("%s", i18n::display_text(e.current_arithmetic(6)).c_str());
   ImGui::PopFont();
   ImGui::EndChild();
 }
@@ -150,7 +157,7 @@ float arithmetic_height(const ConvExplorer& e, const PanelContext& context, ImVe
   float height = 1.5f * line;
   if (e.settings().in_channels > 1) height += line;
   if (context.mono_large_font != nullptr && e.current_step() != nullptr) {
-    const std::string text = e.current_arithmetic(6);
+    const std::string text = i18n::display_text(e.current_arithmetic(6));
     height += context.mono_large_font
                   ->CalcTextSizeA(context.mono_large_font->FontSize, FLT_MAX, avail.x, text.c_str())
                   .y;
@@ -245,10 +252,13 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
   for (int c = 0; c < s.in_channels; ++c) {
     GridPlacement grid{blocks[0].origin(c, block_origin[0], cell, gap, label), cell, padded_h, padded_w};
     inputs.push_back(grid);
-    const std::string name = s.in_channels > 1 ? "Input ch " + std::to_string(c + 1) : std::string("Input");
+    const std::string name =
+        s.in_channels > 1 ? format(tr("Input ch %d"), c + 1) : std::string(trc("grid caption", "Input"));
     const bool padded = pad.top + pad.bottom + pad.left + pad.right > 0;
     const std::string caption =
-        padded ? fitting(caption_width(0, grid), {name + " + zero padding", name + " (padded)", name}) : name;
+        padded ? fitting(caption_width(0, grid), {format(tr("%s + zero padding"), name.c_str()),
+                                                  format(tr("%s (padded)"), name.c_str()), name})
+               : name;
     draw_caption(draw, grid.origin, caption_width(0, grid), caption.c_str(), palette.label);
     for (int py = 0; py < padded_h; ++py)
       for (int px = 0; px < padded_w; ++px) {
@@ -270,12 +280,13 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
         if (iy >= 0 && iy < s.input_h && ix >= 0 && ix < s.input_w) {
           events.hovered_input = InputCellRef{c, iy, ix};
           if (clicked) events.clicked_input = events.hovered_input;
-          ImGui::SetTooltip("input[%d][%d][%d] = %s\nIt feeds the outputs outlined in green.\nClick to edit.",
-                            c + 1, iy + 1, ix + 1, explore::format_value(e.input_value(c, iy, ix)).c_str());
-        } else {
           ImGui::SetTooltip(
-              "Zero padding: always 0, so it adds nothing to a sum.\nIt lets the kernel reach the "
-              "border cells.");
+              tr("input[%d][%d][%d] = %s\nIt feeds the outputs outlined in green.\nClick to edit."), c + 1,
+              iy + 1, ix + 1, i18n::display_text(explore::format_value(e.input_value(c, iy, ix))).c_str());
+        } else {
+          ImGui::SetTooltip("%s",
+                            tr("Zero padding: always 0, so it adds nothing to a sum.\nIt lets the kernel "
+                               "reach the border cells."));
         }
       }
     }
@@ -287,12 +298,12 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
     const float kernel_cell = blocks[1].cell_or(cell);
     GridPlacement grid{blocks[1].origin(c, block_origin[1], kernel_cell, gap, label), kernel_cell, s.kernel_h,
                        s.kernel_w};
-    const std::string filter = std::to_string(current_filter + 1);
+    const int filter = current_filter + 1;
     const std::string caption =
         s.in_channels > 1
-            ? fitting(caption_width(1, grid), {"Filter " + filter + ", channel " + std::to_string(c + 1),
-                                               "F" + filter + " ch " + std::to_string(c + 1)})
-            : "Filter " + filter;
+            ? fitting(caption_width(1, grid), {format(tr("Filter %d, channel %d"), filter, c + 1),
+                                               format(tr("F%d ch %d"), filter, c + 1)})
+            : format(tr("Filter %d"), filter);
     draw_caption(draw, grid.origin, caption_width(1, grid), caption.c_str(), palette.label);
     for (int ky = 0; ky < s.kernel_h; ++ky)
       for (int kx = 0; kx < s.kernel_w; ++kx)
@@ -303,13 +314,15 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
     if (hovered) {
       if (auto at = grid.cell_at(mouse)) {
         if (clicked) events.clicked_weight = WeightRef{current_filter, c, at->y, at->x};
-        ImGui::SetTooltip("weight[%d][%d][%d][%d] = %s\nClick to edit.", current_filter + 1, c + 1, at->y + 1,
-                          at->x + 1,
-                          explore::format_value(e.weight(current_filter, c, at->y, at->x)).c_str());
+        ImGui::SetTooltip(
+            tr("weight[%d][%d][%d][%d] = %s\nClick to edit."), current_filter + 1, c + 1, at->y + 1,
+            at->x + 1,
+            i18n::display_text(explore::format_value(e.weight(current_filter, c, at->y, at->x))).c_str());
       }
     }
     if (c == s.in_channels - 1) {
-      const std::string bias = "bias = " + explore::format_value(e.bias(current_filter), 6);
+      const std::string bias = format(
+          tr("bias = %s"), i18n::display_text(explore::format_value(e.bias(current_filter), 6)).c_str());
       draw->AddText(context.mono_font, font, ImVec2(grid.origin.x, grid.end().y + 0.3f * font), palette.label,
                     bias.c_str());
     }
@@ -343,8 +356,7 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
       GridPlacement grid{blocks[2].origin(o, block_origin[2], cell, gap, label), cell, g.output.h,
                          g.output.w};
       outputs.push_back(grid);
-      const std::string caption =
-          "Output " + std::to_string(o + 1) + " (" + int_pair(g.output.h, g.output.w) + ")";
+      const std::string caption = format(tr("Output %d (%d×%d)"), o + 1, g.output.h, g.output.w);
       draw_caption(draw, grid.origin, caption_width(2, grid), caption.c_str(),
                    o == current_filter ? palette.focus : palette.label);
       for (int y = 0; y < g.output.h; ++y)
@@ -359,8 +371,9 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
       if (hovered) {
         if (auto at = grid.cell_at(mouse)) {
           if (clicked) events.clicked_output = OutputCellRef{o, at->y, at->x};
-          ImGui::SetTooltip("output[%d][%d][%d] = %s\nClick to jump to this step.", o + 1, at->y + 1,
-                            at->x + 1, explore::format_value(output.at(0, o, at->y, at->x)).c_str());
+          ImGui::SetTooltip(tr("output[%d][%d][%d] = %s\nClick to jump to this step."), o + 1, at->y + 1,
+                            at->x + 1,
+                            i18n::display_text(explore::format_value(output.at(0, o, at->y, at->x))).c_str());
         }
       }
     }
@@ -374,10 +387,9 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
       const auto& hits = e.contributions_of(highlight->channel, highlight->y, highlight->x);
       if (hits.empty()) {
         // Stride and dilation can skip a cell entirely: worth saying aloud.
-        const std::string skipped = "input[" + std::to_string(highlight->channel + 1) + "][" +
-                                    std::to_string(highlight->y + 1) + "][" +
-                                    std::to_string(highlight->x + 1) +
-                                    "] (green) feeds no output: the stride and dilation step over it.";
+        const std::string skipped =
+            format(tr("input[%d][%d][%d] (green) feeds no output: the stride and dilation step over it."),
+                   highlight->channel + 1, highlight->y + 1, highlight->x + 1);
         draw->AddText(ImVec2(top.x, top.y + box.y - ImGui::GetTextLineHeightWithSpacing()), palette.related,
                       skipped.c_str());
       }

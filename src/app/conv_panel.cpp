@@ -10,6 +10,7 @@
 #include "app/layer_source_view.h"
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
+#include "core/base/i18n.h"
 #include "core/explore/presets.h"
 #include "core/explore/settings_text.h"
 #include "core/explore/trace_export.h"
@@ -34,34 +35,21 @@ constexpr std::array kKernelPresets = {explore::KernelPreset::Identity,  explore
 const char* kernel_preset_label(explore::KernelPreset preset) {
   switch (preset) {
     case explore::KernelPreset::Identity:
-      return "Identity";
+      return tr("Identity");
     case explore::KernelPreset::Box:
-      return "Box blur";
+      return tr("Box blur");
     case explore::KernelPreset::Gaussian:
-      return "Gaussian blur";
+      return tr("Gaussian blur");
     case explore::KernelPreset::Sharpen:
-      return "Sharpen (3×3)";
+      return tr("Sharpen (3×3)");
     case explore::KernelPreset::SobelX:
-      return "Sobel x: vertical edges (3×3)";
+      return tr("Sobel x: vertical edges (3×3)");
     case explore::KernelPreset::SobelY:
-      return "Sobel y: horizontal edges (3×3)";
+      return tr("Sobel y: horizontal edges (3×3)");
     case explore::KernelPreset::Laplacian:
-      return "Laplacian (3×3)";
+      return tr("Laplacian (3×3)");
     case explore::KernelPreset::Random:
-      return "Random integers";
-  }
-  return "";
-}
-const char* input_preset_label(explore::InputPreset preset) {
-  switch (preset) {
-    case explore::InputPreset::Numbers:
-      return "Numbers 0, 1, 2, …";
-    case explore::InputPreset::Ramp:
-      return "Ramp (left to right)";
-    case explore::InputPreset::Checkerboard:
-      return "Checkerboard";
-    case explore::InputPreset::Random:
-      return "Random integers";
+      return tr("Random integers");
   }
   return "";
 }
@@ -84,7 +72,7 @@ Result<InputCellRef> parse_hover(const std::string& value) {
 }  // namespace
 
 ConvPanel::ConvPanel()
-    : Panel("conv", "Convolution"),
+    : Panel("conv", tr_noop("Convolution")),
       exporter_(ExportSource{"conv", [this] { return explorer_.step_count(); },
                              [this] { return explorer_.step_index(); },
                              [this](int step) { explorer_.set_step(step); }, [this] { explorer_.pause(); },
@@ -172,14 +160,14 @@ void ConvPanel::draw_layer_section(PanelContext& context) {
   const explore::ExploreGeometry& g = explorer_.geometry();
   const Size2d full{static_cast<int>(slice_->full_input[2]), static_cast<int>(slice_->full_input[3])};
   auto full_out = conv2d_output_size(full, Size2d{s.kernel_h, s.kernel_w}, g.params);
-  const std::string real =
-      std::to_string(slice_->full_output[2]) + "×" + std::to_string(slice_->full_output[3]);
+  const int real_h = static_cast<int>(slice_->full_output[2]),
+            real_w = static_cast<int>(slice_->full_output[3]);
   if (full_out.ok())
-    what_if = "With these settings the whole " + std::to_string(full.h) + "×" + std::to_string(full.w) +
-              " input gives " + std::to_string(full_out->h) + "×" + std::to_string(full_out->w) +
-              " (the layer's: " + real + ").";
+    what_if = format(tr("With these settings the whole %d×%d input gives %d×%d (the layer's: %d×%d)."),
+                     full.h, full.w, full_out->h, full_out->w, real_h, real_w);
   else
-    what_if = "With these settings the whole input gives no output (the layer's: " + real + ").";
+    what_if = format(tr("With these settings the whole input gives no output (the layer's: %d×%d)."), real_h,
+                     real_w);
   if (auto changed = draw_layer_source_section(context, layer_source_, *slice_, cell, what_if)) {
     Status done = changed->ok() ? reload_layer() : *changed;
     report(context, done);
@@ -200,8 +188,9 @@ Status ConvPanel::use_photo(const std::string& path) {
 
 bool ConvPanel::on_file_dropped(const std::string& path) {
   Status used = use_photo(path);
-  pending_status_ =
-      used.ok() ? "Input: gray values of " + fs::path(path).filename().string() : used.message();
+  pending_status_ = used.ok()
+                        ? format(tr("Input: gray values of %s"), fs::path(path).filename().string().c_str())
+                        : used.message();
   pending_status_is_error_ = !used.ok();
   return true;
 }
@@ -292,15 +281,15 @@ void ConvPanel::draw_edit_popup(PanelContext& context) {
   if (!ImGui::BeginPopup("Edit value")) return;
   switch (edit_target_) {
     case EditTarget::Input:
-      ImGui::Text("Input channel %d, row %d, column %d", edit_input_.channel + 1, edit_input_.y + 1,
+      ImGui::Text(tr("Input channel %d, row %d, column %d"), edit_input_.channel + 1, edit_input_.y + 1,
                   edit_input_.x + 1);
       break;
     case EditTarget::Weight:
-      ImGui::Text("Filter %d, channel %d, weight row %d, column %d", edit_weight_.filter + 1,
+      ImGui::Text(tr("Filter %d, channel %d, weight row %d, column %d"), edit_weight_.filter + 1,
                   edit_weight_.channel + 1, edit_weight_.ky + 1, edit_weight_.kx + 1);
       break;
     case EditTarget::Bias:
-      ImGui::Text("Bias");
+      ImGui::TextUnformatted(tr("Bias"));
       break;
     case EditTarget::None:
       break;
@@ -310,9 +299,9 @@ void ConvPanel::draw_edit_popup(PanelContext& context) {
   const bool entered =
       ImGui::InputFloat("##value", &edit_value_, 1.0f, 10.0f, "%g", ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
-  const bool set = ImGui::Button("Set") || entered;
+  const bool set = ImGui::Button(trc("button", "Set")) || entered;
   ImGui::SameLine();
-  if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+  if (ImGui::Button(tr("Cancel"))) ImGui::CloseCurrentPopup();
   if (set) {
     Status done;
     if (edit_target_ == EditTarget::Input)
@@ -347,10 +336,10 @@ void ConvPanel::draw_controls(PanelContext& context) {
 }
 
 void ConvPanel::draw_input_controls(PanelContext& context) {
-  section(context, "Input");
+  section(context, trc("section", "Input"));
   const auto& s = explorer_.settings();
   int size[2] = {s.input_h, s.input_w};
-  ImGui::TextUnformatted("Rows × columns");
+  ImGui::TextUnformatted(tr("Rows × columns"));
   if (ImGui::SliderInt2("##input size", size, 1, explore::kMaxInputSide)) {
     Status resized = explorer_.set_input_size(size[0], size[1]);
     // A photo input follows the size: the new grid shows the same photo.
@@ -358,15 +347,15 @@ void ConvPanel::draw_input_controls(PanelContext& context) {
     report(context, resized);
   }
   int channels = s.in_channels;
-  ImGui::TextUnformatted("Channels");
+  ImGui::TextUnformatted(tr("Channels"));
   help_marker(
-      "Each filter has one kernel per input channel and adds all their products into one output "
-      "value. ECNN's first layer takes 1 + 10 channels: the L channel and the category embedding.");
+      tr("Each filter has one kernel per input channel and adds all their products into one output "
+         "value. ECNN's first layer takes 1 + 10 channels: the L channel and the category embedding."));
   if (ImGui::SliderInt("##channels", &channels, 1, explore::kMaxInputChannels))
     report(context, explorer_.set_in_channels(channels));
 
-  const char* current = s.input_preset ? input_preset_label(*s.input_preset) : "Edited / photo";
-  ImGui::TextUnformatted("Values");
+  const char* current = s.input_preset ? input_preset_label(*s.input_preset) : tr("Edited / photo");
+  ImGui::TextUnformatted(tr("Values"));
   if (ImGui::BeginCombo("##input preset", current)) {
     for (explore::InputPreset preset : kInputPresets)
       if (ImGui::Selectable(input_preset_label(preset), s.input_preset == preset)) {
@@ -376,10 +365,10 @@ void ConvPanel::draw_input_controls(PanelContext& context) {
     ImGui::EndCombo();
   }
   if (!samples_.empty()) {
-    ImGui::TextUnformatted("Photo (gray values 0–255)");
+    ImGui::TextUnformatted(tr("Photo (gray values 0–255)"));
     help_marker(
-        "The photo is cropped to the grid's shape and shrunk to one pixel per cell. Drop any image "
-        "file on the window to use it instead.");
+        tr("The photo is cropped to the grid's shape and shrunk to one pixel per cell. Drop any image "
+           "file on the window to use it instead."));
     const std::string name = fs::path(samples_[static_cast<size_t>(sample_index_)]).stem().string();
     ImGui::SetNextItemWidth(-5.0f * ImGui::GetFontSize());
     if (ImGui::BeginCombo("##photo", name.c_str())) {
@@ -390,25 +379,25 @@ void ConvPanel::draw_input_controls(PanelContext& context) {
       ImGui::EndCombo();
     }
     ImGui::SameLine();
-    if (ImGui::Button("Use", ImVec2(-FLT_MIN, 0)))
+    if (ImGui::Button(trc("button", "Use"), ImVec2(-FLT_MIN, 0)))
       report(context, use_photo(samples_[static_cast<size_t>(sample_index_)]));
   }
-  ImGui::TextDisabled("Click a cell to edit its value.");
+  ImGui::TextDisabled("%s", tr("Click a cell to edit its value."));
 }
 
 void ConvPanel::draw_filter_controls(PanelContext& context) {
-  section(context, "Filters");
+  section(context, trc("section", "Filters"));
   const auto& s = explorer_.settings();
   int filters = s.out_channels;
-  ImGui::TextUnformatted("Filters (output channels)");
+  ImGui::TextUnformatted(tr("Filters (output channels)"));
   if (ImGui::SliderInt("##filters", &filters, 1, explore::kMaxFilters))
     report(context, explorer_.set_out_channels(filters));
   int size[2] = {s.kernel_h, s.kernel_w};
-  ImGui::TextUnformatted("Kernel rows × columns");
+  ImGui::TextUnformatted(tr("Kernel rows × columns"));
   if (ImGui::SliderInt2("##kernel size", size, 1, explore::kMaxKernelSide))
     report(context, explorer_.set_kernel_size(size[0], size[1]));
-  ImGui::TextUnformatted("Kernel");
-  const char* current = s.kernel_preset ? kernel_preset_label(*s.kernel_preset) : "Edited";
+  ImGui::TextUnformatted(trc("label", "Kernel"));
+  const char* current = s.kernel_preset ? kernel_preset_label(*s.kernel_preset) : trc("values", "Edited");
   if (ImGui::BeginCombo("##kernel preset", current)) {
     for (explore::KernelPreset preset : kKernelPresets) {
       const bool fits = explore::kernel_preset_fits(preset, s.kernel_h, s.kernel_w).ok();
@@ -421,24 +410,28 @@ void ConvPanel::draw_filter_controls(PanelContext& context) {
   const ConvStep* step = explorer_.current_step();
   const int filter = step != nullptr ? step->out_channel : 0;
   float bias = explorer_.bias(filter);
-  ImGui::Text("Bias of filter %d", filter + 1);
+  ImGui::Text(tr("Bias of filter %d"), filter + 1);
   if (ImGui::InputFloat("##bias", &bias, 1.0f, 10.0f, "%g"))
     report(context, explorer_.set_bias(filter, bias));
-  if (ImGui::Button("New random values", ImVec2(-FLT_MIN, 0))) explorer_.set_seed(s.seed + 1);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Draws new random integers for the presets that are random.");
+  if (ImGui::Button(tr("New random values"), ImVec2(-FLT_MIN, 0))) explorer_.set_seed(s.seed + 1);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s", tr("Draws new random integers for the presets that are random."));
 }
 
 void ConvPanel::draw_padding_controls() {
   const auto& s = explorer_.settings();
-  ImGui::TextUnformatted("Padding");
+  ImGui::TextUnformatted(trc("label", "Padding"));
   help_marker(
-      "valid: no padding. same: output as big as the input at stride 1 (ceil(input/stride) "
-      "otherwise); an even kernel puts the extra row/column at the bottom/right, as PyTorch does. "
-      "full: every cell the kernel can touch. custom: choose each side.");
-  const std::array<std::pair<const char*, PaddingPreset>, 4> presets = {{{"valid", PaddingPreset::Valid},
-                                                                         {"same", PaddingPreset::Same},
-                                                                         {"full", PaddingPreset::Full},
-                                                                         {"custom", PaddingPreset::Custom}}};
+      tr("valid: no padding. same: output as big as the input at stride 1 (ceil(input/stride) "
+         "otherwise); an even kernel puts the extra row/column at the bottom/right, as PyTorch does. "
+         "full: every cell the kernel can touch. custom: choose each side."));
+  // The radio buttons say the presets in the UI language; --set keeps the
+  // English names (padding_preset_name).
+  const std::array<std::pair<const char*, PaddingPreset>, 4> presets = {
+      {{trc("padding preset", "valid"), PaddingPreset::Valid},
+       {trc("padding preset", "same"), PaddingPreset::Same},
+       {trc("padding preset", "full"), PaddingPreset::Full},
+       {trc("padding preset", "custom"), PaddingPreset::Custom}}};
   for (size_t i = 0; i < presets.size(); ++i) {
     if (i > 0) ImGui::SameLine();
     if (ImGui::RadioButton(presets[i].first, s.padding_preset == presets[i].second)) {
@@ -453,7 +446,7 @@ void ConvPanel::draw_padding_controls() {
   if (s.padding_preset == PaddingPreset::Custom) {
     int sides[4] = {s.custom_padding.top, s.custom_padding.bottom, s.custom_padding.left,
                     s.custom_padding.right};
-    ImGui::TextUnformatted("Top, bottom, left, right");
+    ImGui::TextUnformatted(tr("Top, bottom, left, right"));
     if (ImGui::SliderInt4("##custom padding", sides, 0, explore::kMaxCustomPadding))
       (void)explorer_.set_custom_padding(Padding2d{sides[0], sides[1], sides[2], sides[3]});
   }
@@ -462,7 +455,7 @@ void ConvPanel::draw_padding_controls() {
 void ConvPanel::draw_stride_controls() {
   const auto& s = explorer_.settings();
   int stride[2] = {s.stride_h, s.stride_w};
-  ImGui::TextUnformatted("Stride (rows, columns)");
+  ImGui::TextUnformatted(tr("Stride (rows, columns)"));
   if (ImGui::SliderInt2("##stride", stride, 1, explore::kMaxStride))
     (void)explorer_.set_stride(stride[0], stride[1]);
 }
@@ -470,7 +463,7 @@ void ConvPanel::draw_stride_controls() {
 void ConvPanel::draw_dilation_controls() {
   const auto& s = explorer_.settings();
   int dilation[2] = {s.dilation_h, s.dilation_w};
-  ImGui::TextUnformatted("Dilation (rows, columns)");
+  ImGui::TextUnformatted(tr("Dilation (rows, columns)"));
   if (ImGui::SliderInt2("##dilation", dilation, 1, explore::kMaxDilation))
     (void)explorer_.set_dilation(dilation[0], dilation[1]);
 }
@@ -478,7 +471,7 @@ void ConvPanel::draw_dilation_controls() {
 void ConvPanel::draw_step_controls() { draw_step_bar(*this, explorer_, loop_, explore::kMaxStepsPerSecond); }
 
 void ConvPanel::draw_export_controls(PanelContext& context) {
-  section(context, "Export");
+  section(context, trc("section", "Export"));
   exporter_.draw_controls(context);
 }
 

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/base/i18n.h"
+
 namespace convlab::app {
 
 namespace fs = std::filesystem;
@@ -21,12 +23,13 @@ std::string default_export_folder() {
 
 Result<std::string> fresh_export_path(const std::string& folder, const std::string& stem,
                                       const std::string& ext) {
-  if (folder.empty()) return Error{"export folder is empty; type a folder path (for example ~/ConvLab)"};
+  if (folder.empty()) return Error{tr("export folder is empty; type a folder path (for example ~/ConvLab)")};
   std::error_code ec;
   fs::create_directories(folder, ec);
   if (ec || !fs::is_directory(folder, ec))
-    return Error{"export folder '" + folder + "' cannot be created or is not a folder" +
-                 (ec ? std::string(": ").append(ec.message()) : std::string())};
+    return Error{ec ? format(tr("export folder '%s' cannot be created or is not a folder: %s"),
+                             folder.c_str(), ec.message().c_str())
+                    : format(tr("export folder '%s' cannot be created or is not a folder"), folder.c_str())};
   const std::time_t now = std::time(nullptr);
   std::tm local{};
   localtime_r(&now, &local);
@@ -40,27 +43,28 @@ Result<std::string> fresh_export_path(const std::string& folder, const std::stri
     const fs::path candidate = fs::path(folder) / name;
     if (!fs::exists(candidate, ec)) return candidate.string();
   }
-  return Error{"export folder '" + folder + "' already has 999 exports named " + base +
-               "*; pick another folder"};
+  return Error{format(tr("export folder '%s' already has 999 exports named %s*; pick another folder"),
+                      folder.c_str(), base.c_str())};
 }
 
 Status write_text_file(const std::string& path, const std::string& text) {
   const std::string temporary = path + ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return Error{"cannot write '" + path + "': the folder is missing or not writable"};
+    if (!out)
+      return Error{format(tr("cannot write '%s': the folder is missing or not writable"), path.c_str())};
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
     out.flush();
     if (!out) {
       std::remove(temporary.c_str());
-      return Error{"cannot write '" + path + "': the disk may be full"};
+      return Error{format(tr("cannot write '%s': the disk may be full"), path.c_str())};
     }
   }
   std::error_code ec;
   fs::rename(temporary, path, ec);
   if (ec) {
     std::remove(temporary.c_str());
-    return Error{"cannot write '" + path + "': " + ec.message()};
+    return Error{format(tr("cannot write '%s': %s"), path.c_str(), ec.message().c_str())};
   }
   return {};
 }
@@ -125,11 +129,13 @@ std::optional<int> GifRecording::next_step() {
 void GifRecording::add_frame(explore::RgbaFrame frame) { frames_.push_back(shrink_frame(frame, kMaxWidth)); }
 
 Status GifRecording::write() const {
-  if (!error_.empty()) return Error{"GIF '" + path_ + "' not written: " + error_};
-  if (frames_.empty()) return Error{"GIF '" + path_ + "' not written: there are no steps to record"};
+  if (!error_.empty()) return Error{format(tr("GIF '%s' not written: %s"), path_.c_str(), error_.c_str())};
+  if (frames_.empty())
+    return Error{format(tr("GIF '%s' not written: there are no steps to record"), path_.c_str())};
   for (const explore::RgbaFrame& frame : frames_)
     if (frame.width != frames_.front().width || frame.height != frames_.front().height)
-      return Error{"GIF '" + path_ + "' not written: the window changed size while recording; record again"};
+      return Error{format(tr("GIF '%s' not written: the window changed size while recording; record again"),
+                          path_.c_str())};
   // write_gif takes one delay; the final frame's longer hold is made by
   // repeating it, which GIF viewers show as a pause.
   std::vector<explore::RgbaFrame> frames = frames_;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/base/i18n.h"
 #include "core/explore/colormap.h"
 #include "core/explore/step_text.h"
 
@@ -75,9 +76,10 @@ void draw_value_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, float value, floa
   const ImU32 ink =
       explore::prefers_dark_text(fill) ? IM_COL32(15, 15, 20, 255) : IM_COL32(255, 255, 255, 255);
   // Fewer digits first when the cell is narrow: "0.1111" reads better than
-  // a tiny "0.11111111".
+  // a tiny "0.11111111". A decimal comma where the UI language writes one.
   for (int digits : {4, 3, 2})
-    if (draw_centered(draw, min, max, explore::format_value(value, digits), text, ink)) return;
+    if (draw_centered(draw, min, max, i18n::display_text(explore::format_value(value, digits)), text, ink))
+      return;
 }
 
 void draw_padding_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, const CellText& text,

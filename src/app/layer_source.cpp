@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/base/i18n.h"
 #include "core/explore/setting_parse.h"
 #include "core/io/asset_paths.h"
 #include "core/model/colorize.h"
@@ -152,8 +153,8 @@ Status LayerSource::ensure_run() {
   if (!run.ok()) return run.error();
   activations_ = std::move(run).value();
   run_key_ = key;
-  image_label_ = fs::path(image_path_).filename().string() + " at " + std::to_string(input->working.w) + "×" +
-                 std::to_string(input->working.h) + ", category " + category_name();
+  image_label_ = format(tr("%s at %d×%d, category %s"), fs::path(image_path_).filename().string().c_str(),
+                        input->working.w, input->working.h, category_name().c_str());
   return {};
 }
 

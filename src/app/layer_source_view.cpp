@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "app/panel_widgets.h"
+#include "core/base/i18n.h"
 #include "core/explore/step_text.h"
 
 namespace convlab::app {
@@ -16,16 +17,18 @@ std::string shape_text(const Shape& s) {
 }
 
 std::string settings_text(const LayerSlice& slice) {
-  if (slice.transposed) {
-    const auto& p = slice.tconv;
-    return "kernel " + std::to_string(slice.kernel_h) + ", stride " + std::to_string(p.stride_h) +
-           ", padding " + std::to_string(p.padding_h) +
-           (p.dilation_h > 1 ? ", dilation " + std::to_string(p.dilation_h) : "");
-  }
-  const auto& p = slice.conv;
-  return "kernel " + std::to_string(slice.kernel_h) + ", stride " + std::to_string(p.stride_h) +
-         ", padding " + std::to_string(p.padding.top) +
-         (p.dilation_h > 1 ? ", dilation " + std::to_string(p.dilation_h) : "");
+  const int stride = slice.transposed ? slice.tconv.stride_h : slice.conv.stride_h;
+  const int padding = slice.transposed ? slice.tconv.padding_h : slice.conv.padding.top;
+  const int dilation = slice.transposed ? slice.tconv.dilation_h : slice.conv.dilation_h;
+  if (dilation > 1)
+    return format(tr("kernel %d, stride %d, padding %d, dilation %d"), slice.kernel_h, stride, padding,
+                  dilation);
+  return format(tr("kernel %d, stride %d, padding %d"), slice.kernel_h, stride, padding);
+}
+
+// A number as people read it.
+std::string shown(float value, int digits) {
+  return i18n::display_text(explore::format_value(value, digits));
 }
 
 }  // namespace
@@ -34,9 +37,9 @@ std::optional<Status> draw_layer_source_section(PanelContext& context, LayerSour
                                                 const LayerSlice& slice, const LayerCellView& cell,
                                                 const std::string& what_if) {
   std::optional<Status> result;
-  section(context, "Colorizer layer");
+  section(context, tr("Colorizer layer"));
   ImGui::TextWrapped("%s: %s", slice.layer.c_str(), settings_text(slice).c_str());
-  ImGui::TextWrapped("Input %s %s → output %s", slice.input_name.c_str(),
+  ImGui::TextWrapped(tr("Input %s %s → output %s"), slice.input_name.c_str(),
                      shape_text(slice.full_input).c_str(), shape_text(slice.full_output).c_str());
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("%s", source.image_label().c_str());
@@ -49,48 +52,49 @@ std::optional<Status> draw_layer_source_section(PanelContext& context, LayerSour
     const bool exact = cell.y < slice.exact_rows && cell.x < slice.exact_cols;
     if (slice.channel == kAllChannels) {
       if (exact)
-        ImGui::TextWrapped("The layer itself computed %s here (before batch norm): %s.",
-                           explore::format_value(real, 6).c_str(),
-                           std::fabs(real - cell.computed) <= 1e-3f * std::max(1.0f, std::fabs(real))
-                               ? "the same number"
-                               : "different, because values were edited");
+        ImGui::TextWrapped(
+            std::fabs(real - cell.computed) <= 1e-3f * std::max(1.0f, std::fabs(real))
+                ? tr("The layer itself computed %s here (before batch norm): the same number.")
+                : tr("The layer itself computed %s here (before batch norm): different, because "
+                     "values were edited."),
+            shown(real, 6).c_str());
       else
         ImGui::TextWrapped(
-            "The layer computed %s here; the crop's edge cuts this cell's field, so the zeros "
-            "beyond the crop change it.",
-            explore::format_value(real, 6).c_str());
+            tr("The layer computed %s here; the crop's edge cuts this cell's field, so the zeros "
+               "beyond the crop change it."),
+            shown(real, 6).c_str());
     } else {
       ImGui::TextWrapped(
-          "This is channel %d's part only. The layer adds all %d channels' parts and its bias %s: "
-          "%s here (before batch norm).",
-          slice.channel + 1, slice.layer_in_channels, explore::format_value(slice.layer_bias, 4).c_str(),
-          explore::format_value(real, 6).c_str());
+          tr("This is channel %d's part only. The layer adds all %d channels' parts and its bias %s: "
+             "%s here (before batch norm)."),
+          slice.channel + 1, slice.layer_in_channels, shown(slice.layer_bias, 4).c_str(),
+          shown(real, 6).c_str());
     }
   }
 
   // Filter and channel, 1-based as shown everywhere.
   const int out_channels = static_cast<int>(slice.full_output[1]);
   int filter = slice.filter + 1;
-  ImGui::TextUnformatted("Filter");
+  ImGui::TextUnformatted(trc("label", "Filter"));
   if (ImGui::SliderInt("##layer filter", &filter, 1, out_channels))
     result = source.apply("filter", std::to_string(filter));
   bool sum = slice.channel == kAllChannels;
   const bool can_sum = slice.layer_in_channels <= (slice.transposed ? 2 : 3);
-  ImGui::TextUnformatted("Input channel");
+  ImGui::TextUnformatted(tr("Input channel"));
   ImGui::BeginDisabled(sum);
   int channel = sum ? 1 : slice.channel + 1;
   if (ImGui::SliderInt("##layer channel", &channel, 1, slice.layer_in_channels))
     result = source.apply("channel", std::to_string(channel));
   ImGui::EndDisabled();
   ImGui::BeginDisabled(!can_sum);
-  if (ImGui::Checkbox("Sum over all input channels", &sum))
+  if (ImGui::Checkbox(tr("Sum over all input channels"), &sum))
     result = source.apply("channel", sum ? "sum" : "1");
   ImGui::EndDisabled();
   if (!can_sum)
     help_marker(
-        "This layer adds up more input channels than the panel can draw side by side; it shows one "
-        "channel's part at a time, and the layer's real sum in the line above.");
-  if (ImGui::Button("Back to the examples")) result = source.apply("source", "off");
+        tr("This layer adds up more input channels than the panel can draw side by side; it shows one "
+           "channel's part at a time, and the layer's real sum in the line above."));
+  if (ImGui::Button(tr("Back to the examples"))) result = source.apply("source", "off");
   return result;
 }
 

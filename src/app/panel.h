@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/settings.h"
+#include "core/base/i18n.h"
 #include "core/base/result.h"
 #include "core/explore/gif_writer.h"
 #include "core/lesson/lesson.h"
@@ -85,8 +86,11 @@ class Panel {
   Panel(const Panel&) = delete;
   Panel& operator=(const Panel&) = delete;
 
-  const std::string& id() const { return id_; }        // "conv", "about": used by --panel
-  const std::string& title() const { return title_; }  // shown on the tab
+  const std::string& id() const { return id_; }  // "conv", "about": used by --panel
+  // Shown on the tab and in menus, in the UI language: a panel gives its
+  // English title marked with tr_noop(), and each call translates it, so a
+  // language switch renames the tabs at once.
+  std::string title() const { return tr(title_.c_str()); }
 
   virtual void draw(PanelContext& context) = 0;
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "app/status_bar.h"
+#include "core/base/i18n.h"
 #include "core/io/image_io.h"
 #include "platform/platform.h"
 
@@ -99,21 +100,21 @@ void PanelExporter::start(const Pending& pending, ImVec2 min, ImVec2 max, PanelC
     case ExportKind::Csv:
     case ExportKind::Json: {
       auto text = source_.trace_text(pending.kind);
-      if (!text.ok()) return fail("Nothing to export: " + text.message());
+      if (!text.ok()) return fail(format(tr("Nothing to export: %s"), text.message().c_str()));
       Status written = write_text_file(file, text.value());
       if (!written.ok()) return fail(written.message());
       if (status != nullptr) status->info(platform::deliver_file(file));
       return;
     }
     case ExportKind::Gif:
-      if (source_.step_count() == 0) return fail("Nothing to record: there are no steps");
+      if (source_.step_count() == 0) return fail(tr("Nothing to record: there are no steps"));
       source_.pause();
       step_before_gif_ = source_.step_index();
       gif_ = std::make_unique<GifRecording>(file, source_.step_count());
-      if (status != nullptr) status->info("Recording the GIF…");
+      if (status != nullptr) status->info(tr("Recording the GIF…"));
       return;
     case ExportKind::Png:
-      if (context.captures == nullptr) return fail("PNG export needs the app's window");
+      if (context.captures == nullptr) return fail(tr("PNG export needs the app's window"));
       ++captures_in_flight_;
       context.captures->push_back(
           {min.x, min.y, max.x, max.y, [this, status, file](Result<explore::RgbaFrame> frame) {
@@ -124,7 +125,7 @@ void PanelExporter::start(const Pending& pending, ImVec2 min, ImVec2 max, PanelC
              if (saved.ok())
                status->info(platform::deliver_file(file));
              else
-               status->error("PNG not saved: " + saved.message());
+               status->error(format(tr("PNG not saved: %s"), saved.message().c_str()));
            }});
       return;
   }
@@ -132,7 +133,7 @@ void PanelExporter::start(const Pending& pending, ImVec2 min, ImVec2 max, PanelC
 
 void PanelExporter::capture_gif_frame(ImVec2 min, ImVec2 max, PanelContext& context) {
   if (context.captures == nullptr) {
-    if (context.status != nullptr) context.status->error("GIF export needs the app's window");
+    if (context.status != nullptr) context.status->error(tr("GIF export needs the app's window"));
     gif_.reset();
     return;
   }
@@ -148,10 +149,11 @@ void PanelExporter::capture_gif_frame(ImVec2 min, ImVec2 max, PanelContext& cont
                                  if (!gif_->complete()) return;
                                  Status written = gif_->write();
                                  if (status != nullptr) {
-                                   std::string what =
-                                       std::to_string(gif_->planned_steps().size()) + " frames";
-                                   if (gif_->stride() > 1)
-                                     what += ", every " + std::to_string(gif_->stride()) + "th step";
+                                   const int frames = static_cast<int>(gif_->planned_steps().size());
+                                   const std::string what =
+                                       gif_->stride() > 1
+                                           ? format(tr("%d frames, one step in %d"), frames, gif_->stride())
+                                           : format(tr("%d frames"), frames);
                                    if (written.ok())
                                      status->info(platform::deliver_file(gif_->path()) + " (" + what + ")");
                                    else
@@ -164,7 +166,7 @@ void PanelExporter::capture_gif_frame(ImVec2 min, ImVec2 max, PanelContext& cont
 
 void PanelExporter::draw_controls(PanelContext& context) {
   (void)context;
-  ImGui::TextUnformatted("Folder");
+  ImGui::TextUnformatted(tr("Folder"));
   ImGui::InputText("##export folder", &folder_);
   const float width = (ImGui::GetContentRegionAvail().x - 3.0f * ImGui::GetStyle().ItemSpacing.x) / 4.0f;
   const std::array<std::pair<const char*, ExportKind>, 4> buttons = {{{"PNG", ExportKind::Png},
@@ -175,7 +177,7 @@ void PanelExporter::draw_controls(PanelContext& context) {
     if (i > 0) ImGui::SameLine();
     if (ImGui::Button(buttons[i].first, ImVec2(width, 0))) request(buttons[i].second);
   }
-  ImGui::TextDisabled("PNG: the picture. GIF: every step. CSV/JSON: every number of the trace.");
+  ImGui::TextDisabled("%s", tr("PNG: the picture. GIF: every step. CSV/JSON: every number of the trace."));
 }
 
 }  // namespace convlab::app

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/base/i18n.h"
+
 namespace convlab::app {
 
 bool control_shown(const PanelContext& context, const std::string& id) {
@@ -39,6 +41,20 @@ void help_marker(const char* text) {
   }
 }
 
+const char* input_preset_label(explore::InputPreset preset) {
+  switch (preset) {
+    case explore::InputPreset::Numbers:
+      return tr("Numbers 0, 1, 2, …");
+    case explore::InputPreset::Ramp:
+      return tr("Ramp (left to right)");
+    case explore::InputPreset::Checkerboard:
+      return tr("Checkerboard");
+    case explore::InputPreset::Random:
+      return tr("Random integers");
+  }
+  return "";
+}
+
 std::optional<StepKey> draw_step_buttons(bool has_steps, bool playing) {
   std::optional<StepKey> pressed;
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
@@ -50,11 +66,13 @@ std::optional<StepKey> draw_step_buttons(bool has_steps, bool playing) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
   };
   ImGui::BeginDisabled(!has_steps);
-  item("|<", button, StepKey::First, "First step (Home)", false);
-  item("<", button, StepKey::Previous, "Step back (Left, Page Up)", true);
-  item(playing ? "Pause" : "Play", ImVec2(2.0f * slot, 0), StepKey::PlayPause, "Play / pause (Space)", true);
-  item(">", button, StepKey::Next, "Step forward (Right, Page Down)", true);
-  item(">|", button, StepKey::Last, "Last step (End)", true);
+  item("|<", button, StepKey::First, tr("First step (Home)"), false);
+  item("<", button, StepKey::Previous, tr("Step back (Left, Page Up)"), true);
+  // One id whatever the word on it, as the button swaps Play and Pause.
+  const std::string play = ui_label(playing ? trc("button", "Pause") : trc("button", "Play"), "play");
+  item(play.c_str(), ImVec2(2.0f * slot, 0), StepKey::PlayPause, tr("Play / pause (Space)"), true);
+  item(">", button, StepKey::Next, tr("Step forward (Right, Page Down)"), true);
+  item(">|", button, StepKey::Last, tr("Last step (End)"), true);
   ImGui::EndDisabled();
   return pressed;
 }

@@ -10,6 +10,9 @@
 #include <optional>
 
 #include "app/panel.h"
+#include "app/ui_label.h"
+#include "core/base/i18n.h"
+#include "core/explore/presets.h"
 
 namespace convlab::app {
 
@@ -26,6 +29,10 @@ void gated(const PanelContext& context, const std::string& id, Draw&& draw) {
 }
 void help_marker(const char* text);
 
+// What an input preset is called on screen, in the UI language (--set keeps
+// the short names of presets.h).
+const char* input_preset_label(explore::InputPreset preset);
+
 // Five buttons share the width, Play twice as wide. Returns the key a button
 // stands for, so the panel handles it exactly like the keyboard.
 std::optional<StepKey> draw_step_buttons(bool has_steps, bool playing);
@@ -35,16 +42,16 @@ void draw_step_bar(Panel& panel, Explorer& explorer, bool& loop, double max_step
   if (auto key = draw_step_buttons(explorer.step_count() > 0, explorer.playing())) panel.on_step(*key);
   ImGui::BeginDisabled(explorer.step_count() == 0);
   int step = explorer.step_index() + 1;
-  if (ImGui::SliderInt("##step", &step, 1, std::max(1, explorer.step_count()), "step %d")) {
+  if (ImGui::SliderInt("##step", &step, 1, std::max(1, explorer.step_count()), tr("step %d"))) {
     explorer.pause();
     explorer.set_step(step - 1);
   }
   ImGui::EndDisabled();
   float speed = static_cast<float>(explorer.steps_per_second());
-  if (ImGui::SliderFloat("##speed", &speed, 0.25f, static_cast<float>(max_steps_per_second), "%.2f steps/s",
-                         ImGuiSliderFlags_Logarithmic))
+  if (ImGui::SliderFloat("##speed", &speed, 0.25f, static_cast<float>(max_steps_per_second),
+                         tr("%.2f steps/s"), ImGuiSliderFlags_Logarithmic))
     (void)explorer.set_steps_per_second(std::max(0.25f, speed));
-  ImGui::Checkbox("Loop", &loop);
+  ImGui::Checkbox(ui_label(tr("Loop"), "loop").c_str(), &loop);
 }
 
 // Moves a playing explorer on by this frame's time; with `loop` it starts

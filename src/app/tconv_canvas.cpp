@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/grid_view.h"
+#include "core/base/i18n.h"
 #include "core/explore/colormap.h"
 #include "core/explore/step_text.h"
 
@@ -46,10 +47,13 @@ void draw_header(const TconvExplorer& e, const PanelContext& context, const Grid
   const auto& g = e.geometry();
   ImGui::PushFont(context.heading_font);
   ImGui::PushTextWrapPos(0.0f);
-  std::string title =
-      int_pair(s.input_h, s.input_w) + " input,  " + int_pair(s.kernel_h, s.kernel_w) + " kernel,  stride " +
-      (s.stride_h == s.stride_w ? std::to_string(s.stride_h) : int_pair(s.stride_h, s.stride_w)) + "  →  ";
-  title += g.valid ? int_pair(g.output.h, g.output.w) + " output" : "no output";
+  const std::string input = int_pair(s.input_h, s.input_w), kernel = int_pair(s.kernel_h, s.kernel_w);
+  const std::string stride =
+      s.stride_h == s.stride_w ? std::to_string(s.stride_h) : int_pair(s.stride_h, s.stride_w);
+  const std::string output = int_pair(g.output.h, g.output.w);
+  const std::string title =
+      format(tr("%s input,  %s kernel,  stride %s  →  %s"), input.c_str(), kernel.c_str(), stride.c_str(),
+             g.valid ? format(tr("%s output"), output.c_str()).c_str() : tr("no output"));
   ImGui::TextUnformatted(title.c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopFont();
@@ -60,7 +64,7 @@ void draw_header(const TconvExplorer& e, const PanelContext& context, const Grid
   ImGui::PopFont();
   if (!g.valid) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette.focus));
-    ImGui::TextWrapped("No output: %s", g.reason.c_str());
+    ImGui::TextWrapped(tr("No output: %s"), g.reason.c_str());
     ImGui::PopStyleColor();
   }
 }
@@ -68,10 +72,10 @@ void draw_header(const TconvExplorer& e, const PanelContext& context, const Grid
 void draw_caption_line(const TconvExplorer& e, const PanelContext& context, const GridPalette& palette) {
   if (!e.has_output()) return;
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette.focus));
-  ImGui::Text("Step %d of %d", e.step_index() + 1, e.step_count());
+  ImGui::Text(tr("Step %d of %d"), e.step_index() + 1, e.step_count());
   ImGui::PopStyleColor();
   ImGui::PushFont(context.mono_large_font);
-  ImGui::TextWrapped("%s", e.current_caption(6).c_str());
+  ImGui::TextWrapped("%s", i18n::display_text(e.current_caption(6)).c_str());
   ImGui::PopFont();
 }
 
@@ -114,7 +118,7 @@ void draw_sum_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec2 b
   for (int ch = 0; ch < s.in_channels; ++ch) {
     GridPlacement grid{ImVec2(x, top.y + label), cell1, s.input_h, s.input_w};
     const std::string caption =
-        s.in_channels > 1 ? "Input ch " + std::to_string(ch + 1) : std::string("Input");
+        s.in_channels > 1 ? format(tr("Input ch %d"), ch + 1) : std::string(trc("grid caption", "Input"));
     draw_caption(c.draw, grid.origin, grid.size().x + gap, caption.c_str(), c.palette.label);
     draw_tensor_grid(c, grid, input, ch, input_max);
     if (current != nullptr && current->channel == ch)
@@ -124,10 +128,9 @@ void draw_sum_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec2 b
   }
   x += block_gap - gap;
   GridPlacement kernel{ImVec2(x, top.y + label), cell1, s.kernel_h, s.kernel_w};
-  const std::string kernel_caption =
-      s.in_channels * s.out_channels > 1
-          ? "Kernel " + std::to_string(in_channel + 1) + "→" + std::to_string(out_channel + 1)
-          : std::string("Kernel");
+  const std::string kernel_caption = s.in_channels * s.out_channels > 1
+                                         ? format(tr("Kernel %d→%d"), in_channel + 1, out_channel + 1)
+                                         : std::string(trc("grid caption", "Kernel"));
   draw_caption(c.draw, kernel.origin, kernel.size().x + block_gap - 0.3f * c.font, kernel_caption.c_str(),
                c.palette.label);
   for (int ky = 0; ky < s.kernel_h; ++ky)
@@ -136,7 +139,8 @@ void draw_sum_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec2 b
                       e.weight(in_channel, out_channel, ky, kx), weight_max, c.text, c.palette);
   draw_grid_lines(c.draw, kernel, c.palette);
   outline_cell(c.draw, kernel.origin, kernel.end(), c.palette.focus, c.focus);
-  const std::string bias = "bias = " + explore::format_value(e.bias(out_channel), 6);
+  const std::string bias =
+      format(tr("bias = %s"), i18n::display_text(explore::format_value(e.bias(out_channel), 6)).c_str());
   c.draw->AddText(ImVec2(kernel.origin.x, kernel.end().y + 0.2f * c.font), c.palette.label, bias.c_str());
 
   // Band 2: the intermediates of this output channel, laid out like the input.
@@ -152,8 +156,8 @@ void draw_sum_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec2 b
   const float cell2 = std::max(0.0f, std::floor(std::min({by_w, by_h, 3.0f * c.font})));
   draw_caption(c.draw, ImVec2(inter_origin.x, y2 + label), inter_box.x,
                side_by_side
-                   ? "Intermediates: input element × kernel"
-                   : "Intermediates: each input element × the kernel, placed at (row, column) × stride",
+                   ? tr("Intermediates: input element × kernel")
+                   : tr("Intermediates: each input element × the kernel, placed at (row, column) × stride"),
                c.palette.label);
   const float inter_max = std::max(input_max * weight_max, 1e-12f);
   for (int ch = 0; ch < s.in_channels; ++ch)
@@ -188,8 +192,8 @@ void draw_sum_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec2 b
         if (index == e.step_index())
           outline_cell(c.draw, grid.origin, grid.end(), c.palette.focus, c.focus + 1);
         if (c.hovered && grid.cell_at(c.mouse)) {
-          ImGui::SetTooltip("Intermediate of input (%d, %d) = %s\nClick to step here.", iy + 1, ix + 1,
-                            explore::format_value(inter.value).c_str());
+          ImGui::SetTooltip(tr("Intermediate of input (%d, %d) = %s\nClick to step here."), iy + 1, ix + 1,
+                            i18n::display_text(explore::format_value(inter.value)).c_str());
           if (c.clicked) events.clicked_step = index;
         }
       }
@@ -197,7 +201,7 @@ void draw_sum_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec2 b
   const Tensor sum = e.current_running_sum();
   const Tensor& output = e.output();
   GridPlacement sum_grid{ImVec2(kernel.end().x + block_gap, top.y + label), cell1, g.full.h, g.full.w};
-  draw_caption(c.draw, sum_grid.origin, sum_grid.size().x + block_gap - 0.3f * c.font, "Sum so far",
+  draw_caption(c.draw, sum_grid.origin, sum_grid.size().x + block_gap - 0.3f * c.font, tr("Sum so far"),
                c.palette.label);
   const float sum_max = std::max(explore::grid_max_abs(trace.full_sum.values()), 1e-12f);
   for (int y = 0; y < g.full.h; ++y)
@@ -222,7 +226,8 @@ void draw_sum_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec2 b
   GridPlacement out_grid{ImVec2(sum_grid.end().x + block_gap, top.y + label), cell1, g.output.h, g.output.w};
   const bool finished = e.step_index() == e.step_count() - 1;
   draw_caption(c.draw, out_grid.origin, top.x + story.x - out_grid.origin.x,
-               finished ? "Output = green crop + bias" : "Output so far (crop + bias)", c.palette.label);
+               finished ? tr("Output = green crop + bias") : tr("Output so far (crop + bias)"),
+               c.palette.label);
   // The output builds up with the sum; colours keep the final output's
   // scale so a cell's colour only settles when its last tap lands.
   const Tensor so_far = e.current_running_output();
@@ -261,7 +266,8 @@ void draw_direct_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec
   for (int ch = 0; ch < s.in_channels; ++ch) {
     GridPlacement grid{ImVec2(x, y0), cell, dh, dw};
     inputs.push_back(grid);
-    draw_caption(c.draw, grid.origin, grid.size().x + block_gap, "Zeros inserted + frame", c.palette.label);
+    draw_caption(c.draw, grid.origin, grid.size().x + block_gap, tr("Zeros inserted + frame"),
+                 c.palette.label);
     for (int y = 0; y < dh; ++y)
       for (int xx = 0; xx < dw; ++xx) {
         const explore::DirectCell kind = e.direct_cell(y, xx);
@@ -282,7 +288,7 @@ void draw_direct_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec
   const float weight_max = explore::grid_max_abs(kernel.values());
   for (int ch = 0; ch < s.in_channels; ++ch) {
     GridPlacement grid{ImVec2(x, y0), cell, s.kernel_h, s.kernel_w};
-    draw_caption(c.draw, grid.origin, grid.size().x + block_gap, "Kernel flipped", c.palette.label);
+    draw_caption(c.draw, grid.origin, grid.size().x + block_gap, tr("Kernel flipped"), c.palette.label);
     for (int ky = 0; ky < s.kernel_h; ++ky)
       for (int kx = 0; kx < s.kernel_w; ++kx)
         draw_value_cell(c.draw, grid.cell_min(ky, kx), grid.cell_max(ky, kx),
@@ -292,7 +298,8 @@ void draw_direct_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec
   }
   x += block_gap;
   GridPlacement direct{ImVec2(x, y0), cell, oh, ow};
-  draw_caption(c.draw, direct.origin, direct.size().x + block_gap, "Convolution", c.palette.label);
+  draw_caption(c.draw, direct.origin, direct.size().x + block_gap, trc("grid caption", "Convolution"),
+               c.palette.label);
   const float out_max = explore::grid_max_abs(dout.values());
   for (int y = 0; y < oh; ++y)
     for (int xx = 0; xx < ow; ++xx) {
@@ -309,8 +316,8 @@ void draw_direct_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec
     }
   draw_grid_lines(c.draw, direct, c.palette);
   GridPlacement transposed{ImVec2(direct.end().x + block_gap, y0), cell, oh, ow};
-  draw_caption(c.draw, transposed.origin, transposed.size().x + block_gap, "Transposed conv",
-               c.palette.label);
+  draw_caption(c.draw, transposed.origin, transposed.size().x + block_gap,
+               trc("grid caption", "Transposed conv"), c.palette.label);
   if (tout.numel() == dout.numel()) draw_tensor_grid(c, transposed, tout, out_channel, out_max);
   c.draw->AddText(ImVec2(direct.end().x + 0.6f * c.font, y0 + 0.5f * direct.size().y - 0.5f * c.font),
                   c.palette.muted, "=");
@@ -325,9 +332,9 @@ void draw_direct_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec
     outline_cell(c.draw, transposed.cell_min(step->out_y, step->out_x),
                  transposed.cell_max(step->out_y, step->out_x), c.palette.related, c.focus + 1);
   }
-  c.draw->AddText(ImVec2(top.x, y0 + static_cast<float>(std::max(dh, oh)) * cell + 0.5f * c.font),
-                  c.palette.muted,
-                  "Green dots: the stride's inserted zeros. Hatched: the frame of dilation×(k−1) − padding.");
+  c.draw->AddText(
+      ImVec2(top.x, y0 + static_cast<float>(std::max(dh, oh)) * cell + 0.5f * c.font), c.palette.muted,
+      tr("Green dots: the stride's inserted zeros. Hatched: the frame of dilation×(k−1) − padding."));
 }
 
 // ---- overlap view -------------------------------------------------------------
@@ -342,7 +349,7 @@ void draw_overlap_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVe
       std::max(0.0f, std::floor(std::min({(box.x * 0.6f) / static_cast<float>(ow),
                                           (box.y - 4.0f * label) / static_cast<float>(oh), 3.4f * c.font})));
   GridPlacement grid{ImVec2(top.x, top.y + label), cell, oh, ow};
-  draw_caption(c.draw, grid.origin, box.x, "Kernel taps landing on each output cell", c.palette.label);
+  draw_caption(c.draw, grid.origin, box.x, tr("Kernel taps landing on each output cell"), c.palette.label);
   float low = 1e30f, high = 0;
   for (float v : counts.values()) {
     low = std::min(low, v);
@@ -355,14 +362,15 @@ void draw_overlap_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVe
   draw_grid_lines(c.draw, grid, c.palette);
   const auto& s = e.settings();
   const bool even_h = s.kernel_h % s.stride_h == 0, even_w = s.kernel_w % s.stride_w == 0;
-  std::string note =
-      "Counts range from " + explore::format_value(low) + " to " + explore::format_value(high) + ". ";
+  std::string note = format(tr("Counts range from %s to %s."), explore::format_value(low).c_str(),
+                            explore::format_value(high).c_str());
+  note += " ";
   note +=
       even_h && even_w
-          ? "The stride divides the kernel size, so away from the border every cell gets the same number "
-            "of taps: no checkerboard."
-          : "The stride does not divide the kernel size, so neighbouring cells get different numbers of taps "
-            "even in the middle: the checkerboard artifact of upsampling by transposed convolution.";
+          ? tr("The stride divides the kernel size, so away from the border every cell gets the same number "
+               "of taps: no checkerboard.")
+          : tr("The stride does not divide the kernel size, so neighbouring cells get different numbers of "
+               "taps even in the middle: the checkerboard artifact of upsampling by transposed convolution.");
   ImGui::SetCursorScreenPos(ImVec2(top.x, grid.end().y + 0.5f * c.font));
   ImGui::PushTextWrapPos(0.0f);  // the window's edge
   ImGui::TextWrapped("%s", note.c_str());
@@ -381,7 +389,7 @@ TconvCanvasEvents draw_tconv_canvas(const TconvExplorer& e, const PanelContext& 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   float caption_height = 0;
   if (e.view() != explore::TconvView::Overlap && e.has_output()) {
-    const std::string caption = e.current_caption(6);
+    const std::string caption = i18n::display_text(e.current_caption(6));
     ImFont* mono = context.mono_large_font;
     caption_height =
         1.4f * ImGui::GetTextLineHeightWithSpacing() +

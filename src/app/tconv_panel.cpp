@@ -11,6 +11,8 @@
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
 #include "app/tconv_canvas.h"
+#include "app/ui_label.h"
+#include "core/base/i18n.h"
 #include "core/explore/colormap.h"
 #include "core/explore/explorer.h"
 #include "core/explore/presets.h"
@@ -60,10 +62,25 @@ std::vector<uint8_t> gain_rgba(const Tensor& gain) {
   return rgba;
 }
 
+// What the kernel presets are called on screen (--set keeps the short names).
+const char* kernel_preset_label(explore::TconvKernelPreset preset) {
+  switch (preset) {
+    case explore::TconvKernelPreset::Numbers:
+      return tr("Numbers 0, 1, 2, …");
+    case explore::TconvKernelPreset::Ones:
+      return tr("All ones");
+    case explore::TconvKernelPreset::Bilinear:
+      return tr("Bilinear (upsampling)");
+    case explore::TconvKernelPreset::Random:
+      return tr("Random integers");
+  }
+  return "";
+}
+
 }  // namespace
 
 TconvPanel::TconvPanel()
-    : Panel("tconv", "Transposed conv"),
+    : Panel("tconv", tr_noop("Transposed conv")),
       exporter_(ExportSource{
           "tconv", [this] { return explorer_.step_count(); }, [this] { return explorer_.step_index(); },
           [this](int step) { explorer_.set_step(step); }, [this] { explorer_.pause(); },
@@ -147,13 +164,14 @@ void TconvPanel::draw_layer_section(PanelContext& context) {
                                      s.output_padding_h, s.output_padding_w, s.dilation_h, s.dilation_w};
   const Size2d full{static_cast<int>(slice_->full_input[2]), static_cast<int>(slice_->full_input[3])};
   auto full_out = conv_transpose2d_output_size(full, Size2d{s.kernel_h, s.kernel_w}, params);
-  const std::string real =
-      std::to_string(slice_->full_output[2]) + "×" + std::to_string(slice_->full_output[3]);
+  const int real_h = static_cast<int>(slice_->full_output[2]),
+            real_w = static_cast<int>(slice_->full_output[3]);
   const std::string what_if =
-      full_out.ok() ? "With these settings the whole " + std::to_string(full.h) + "×" +
-                          std::to_string(full.w) + " input gives " + std::to_string(full_out->h) + "×" +
-                          std::to_string(full_out->w) + " (the layer's: " + real + ")."
-                    : "With these settings the whole input gives no output (the layer's: " + real + ").";
+      full_out.ok()
+          ? format(tr("With these settings the whole %d×%d input gives %d×%d (the layer's: %d×%d)."), full.h,
+                   full.w, full_out->h, full_out->w, real_h, real_w)
+          : format(tr("With these settings the whole input gives no output (the layer's: %d×%d)."), real_h,
+                   real_w);
   if (auto changed = draw_layer_source_section(context, layer_source_, *slice_, cell, what_if)) {
     Status done = changed->ok() ? reload_layer() : *changed;
     if (!done.ok() && context.status != nullptr) context.status->error(done.message());
@@ -183,7 +201,9 @@ bool TconvPanel::on_file_dropped(const std::string& path) {
     show_artifact_ = true;
     explorer_.set_view(TconvView::Overlap);
   }
-  pending_status_ = used.ok() ? "Checkerboard demo: " + fs::path(path).filename().string() : used.message();
+  pending_status_ = used.ok()
+                        ? format(tr("Checkerboard demo: %s"), fs::path(path).filename().string().c_str())
+                        : used.message();
   pending_status_is_error_ = !used.ok();
   return true;
 }
@@ -241,31 +261,33 @@ void TconvPanel::draw_controls(PanelContext& context) {
   gated(context, "layer", [&] { draw_layer_section(context); });
 
   gated(context, "view", [&] {
-    section(context, "View");
+    section(context, trc("section", "View"));
     const std::array<std::pair<const char*, TconvView>, 3> views = {
-        {{"Sum", TconvView::Sum}, {"Direct", TconvView::Direct}, {"Overlap", TconvView::Overlap}}};
+        {{trc("tconv view", "Sum"), TconvView::Sum},
+         {trc("tconv view", "Direct"), TconvView::Direct},
+         {trc("tconv view", "Overlap"), TconvView::Overlap}}};
     for (size_t i = 0; i < views.size(); ++i) {
       if (i > 0) ImGui::SameLine();
       if (ImGui::RadioButton(views[i].first, explorer_.view() == views[i].second))
         explorer_.set_view(views[i].second);
     }
     help_marker(
-        "Sum: every input element scales the kernel; the scaled copies are added at stride offsets, then "
-        "padding crops the border. Direct: the same numbers from an ordinary convolution of the input "
-        "with zeros inserted, by the flipped kernel. Overlap: how many taps land on each output cell.");
+        tr("Sum: every input element scales the kernel; the scaled copies are added at stride offsets, then "
+           "padding crops the border. Direct: the same numbers from an ordinary convolution of the input "
+           "with zeros inserted, by the flipped kernel. Overlap: how many taps land on each output cell."));
     if (explorer_.view() == TconvView::Overlap)
-      ImGui::Checkbox("Show the checkerboard on a photo", &show_artifact_);
+      ImGui::Checkbox(ui_label(tr("Show the checkerboard on a photo"), "artifact").c_str(), &show_artifact_);
   });
 
   const auto& s = explorer_.settings();
   gated(context, "input", [&] {
-    section(context, "Input");
+    section(context, trc("section", "Input"));
     int size[2] = {s.input_h, s.input_w};
-    ImGui::TextUnformatted("Rows × columns");
+    ImGui::TextUnformatted(tr("Rows × columns"));
     if (ImGui::SliderInt2("##input size", size, 1, explore::kMaxTconvInputSide))
       report(explorer_.set_input_size(size[0], size[1]));
     int channels[2] = {s.in_channels, s.out_channels};
-    ImGui::TextUnformatted("Channels in, out");
+    ImGui::TextUnformatted(tr("Channels in, out"));
     if (ImGui::SliderInt2("##channels", channels, 1, explore::kMaxTconvChannels)) {
       report(explorer_.set_in_channels(channels[0]));
       report(explorer_.set_out_channels(channels[1]));
@@ -273,66 +295,66 @@ void TconvPanel::draw_controls(PanelContext& context) {
     const std::array<explore::InputPreset, 4> inputs = {
         explore::InputPreset::Numbers, explore::InputPreset::Ramp, explore::InputPreset::Checkerboard,
         explore::InputPreset::Random};
-    ImGui::TextUnformatted("Values");
+    ImGui::TextUnformatted(tr("Values"));
     if (ImGui::BeginCombo("##input preset",
-                          s.input_preset ? explore::input_preset_name(*s.input_preset) : "edited")) {
+                          s.input_preset ? input_preset_label(*s.input_preset) : trc("values", "Edited"))) {
       for (explore::InputPreset preset : inputs)
-        if (ImGui::Selectable(explore::input_preset_name(preset), s.input_preset == preset))
+        if (ImGui::Selectable(input_preset_label(preset), s.input_preset == preset))
           explorer_.apply_input_preset(preset);
       ImGui::EndCombo();
     }
   });
 
   gated(context, "kernel", [&] {
-    section(context, "Kernel");
+    section(context, trc("section", "Kernel"));
     int kernel[2] = {s.kernel_h, s.kernel_w};
-    ImGui::TextUnformatted("Rows × columns");
+    ImGui::TextUnformatted(tr("Rows × columns"));
     if (ImGui::SliderInt2("##kernel size", kernel, 1, explore::kMaxTconvKernelSide))
       report(explorer_.set_kernel_size(kernel[0], kernel[1]));
     const std::array<explore::TconvKernelPreset, 4> kernels = {
         explore::TconvKernelPreset::Numbers, explore::TconvKernelPreset::Ones,
         explore::TconvKernelPreset::Bilinear, explore::TconvKernelPreset::Random};
-    ImGui::TextUnformatted("Values");
-    if (ImGui::BeginCombo("##kernel preset",
-                          s.kernel_preset ? explore::tconv_kernel_preset_name(*s.kernel_preset) : "edited")) {
+    ImGui::TextUnformatted(tr("Values"));
+    if (ImGui::BeginCombo("##kernel preset", s.kernel_preset ? kernel_preset_label(*s.kernel_preset)
+                                                             : trc("values", "Edited"))) {
       for (explore::TconvKernelPreset preset : kernels)
-        if (ImGui::Selectable(explore::tconv_kernel_preset_name(preset), s.kernel_preset == preset))
+        if (ImGui::Selectable(kernel_preset_label(preset), s.kernel_preset == preset))
           explorer_.apply_kernel_preset(preset);
       ImGui::EndCombo();
     }
-    if (ImGui::Button("New random values", ImVec2(-FLT_MIN, 0))) explorer_.set_seed(s.seed + 1);
+    if (ImGui::Button(tr("New random values"), ImVec2(-FLT_MIN, 0))) explorer_.set_seed(s.seed + 1);
   });
 
   if (control_shown(context, "stride") || control_shown(context, "padding") ||
       control_shown(context, "dilation"))
-    section(context, "Geometry");
+    section(context, trc("section", "Geometry"));
   gated(context, "stride", [&] {
     int stride[2] = {s.stride_h, s.stride_w};
-    ImGui::TextUnformatted("Stride (rows, columns)");
+    ImGui::TextUnformatted(tr("Stride (rows, columns)"));
     if (ImGui::SliderInt2("##stride", stride, 1, explore::kMaxTconvStride))
       report(explorer_.set_stride(stride[0], stride[1]));
   });
   gated(context, "padding", [&] {
     int padding[2] = {s.padding_h, s.padding_w};
-    ImGui::TextUnformatted("Padding (cropped from each side)");
+    ImGui::TextUnformatted(tr("Padding (cropped from each side)"));
     if (ImGui::SliderInt2("##padding", padding, 0, 4)) report(explorer_.set_padding(padding[0], padding[1]));
     int output_padding[2] = {s.output_padding_h, s.output_padding_w};
-    ImGui::TextUnformatted("Output padding (bottom, right)");
+    ImGui::TextUnformatted(tr("Output padding (bottom, right)"));
     help_marker(
-        "Adds rows/columns at the bottom/right, to pick among the output sizes that a stride-s "
-        "convolution would map to the same input size. It must stay below the stride or the dilation.");
+        tr("Adds rows/columns at the bottom/right, to pick among the output sizes that a stride-s "
+           "convolution would map to the same input size. It must stay below the stride or the dilation."));
     if (ImGui::SliderInt2("##output padding", output_padding, 0, explore::kMaxTconvOutputPadding))
       report(explorer_.set_output_padding(output_padding[0], output_padding[1]));
   });
   gated(context, "dilation", [&] {
     int dilation[2] = {s.dilation_h, s.dilation_w};
-    ImGui::TextUnformatted("Dilation (rows, columns)");
+    ImGui::TextUnformatted(tr("Dilation (rows, columns)"));
     if (ImGui::SliderInt2("##dilation", dilation, 1, explore::kMaxTconvDilation))
       report(explorer_.set_dilation(dilation[0], dilation[1]));
   });
 
   gated(context, "export", [&] {
-    section(context, "Export");
+    section(context, trc("section", "Export"));
     exporter_.draw_controls(context);
   });
   ImGui::PopItemWidth();
@@ -354,32 +376,31 @@ void TconvPanel::refresh_artifact(PanelContext& context) {
                             gray_rgba(demo->output));
   gain_texture_.upload(static_cast<int>(demo->gain.w()), static_cast<int>(demo->gain.h()),
                        gain_rgba(demo->gain));
-  artifact_note_ = "Kernel " + std::to_string(s.kernel_h) + "×" + std::to_string(s.kernel_h) +
-                   " of constant " + explore::format_value(demo->weight, 4) + ", stride " +
-                   std::to_string(s.stride_h) + ".";
+  artifact_note_ = format(tr("Kernel %d×%d of constant %s, stride %d."), s.kernel_h, s.kernel_h,
+                          i18n::display_text(explore::format_value(demo->weight, 4)).c_str(), s.stride_h);
 }
 
 void TconvPanel::draw_artifact(PanelContext& context) {
   refresh_artifact(context);
   ImGui::PushFont(context.heading_font);
-  ImGui::TextUnformatted("On a photo");
+  ImGui::TextUnformatted(tr("On a photo"));
   ImGui::PopFont();
   ImGui::TextWrapped(
-      "%s A flat region should stay flat; where the stride does not divide the kernel, a grid "
-      "pattern appears.",
+      tr("%s A flat region should stay flat; where the stride does not divide the kernel, a grid "
+         "pattern appears."),
       artifact_note_.c_str());
   if (upsampled_texture_.empty()) return;
   const float side = std::min(ImGui::GetContentRegionAvail().x, 0.42f * ImGui::GetContentRegionAvail().y);
-  ImGui::TextUnformatted("Upsampled by the transposed convolution");
+  ImGui::TextUnformatted(tr("Upsampled by the transposed convolution"));
   ImGui::Image(upsampled_texture_.imgui_id(), ImVec2(side, side));
   const float small = 0.48f * side;
   ImGui::BeginGroup();
-  ImGui::TextUnformatted("Photo");
+  ImGui::TextUnformatted(trc("image caption", "Photo"));
   ImGui::Image(photo_texture_.imgui_id(), ImVec2(small, small));
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImGui::TextUnformatted("Gain (white = 1)");
+  ImGui::TextUnformatted(tr("Gain (white = 1)"));
   ImGui::Image(gain_texture_.imgui_id(), ImVec2(small, small));
   ImGui::EndGroup();
 }

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <sstream>
 
+#include "core/base/i18n.h"
+
 namespace convlab {
 
 namespace {
@@ -20,6 +22,22 @@ struct Axis {
 };
 constexpr Axis kHeight{"height", "H", "rows", "top", "bottom"};
 constexpr Axis kWidth{"width", "W", "columns", "left", "right"};
+
+// The axis words of the messages people read in the app (the explorers'
+// "No output: ..."), in the UI language.
+bool is_height(const Axis& axis) { return axis.letter[0] == 'H'; }
+const char* shown_name(const Axis& axis) {
+  return is_height(axis) ? trc("axis", "height") : trc("axis", "width");
+}
+const char* shown_lines(const Axis& axis) {
+  return is_height(axis) ? trc("axis", "rows") : trc("axis", "columns");
+}
+const char* shown_before(const Axis& axis) {
+  return is_height(axis) ? trc("padding side", "top") : trc("padding side", "left");
+}
+const char* shown_after(const Axis& axis) {
+  return is_height(axis) ? trc("padding side", "bottom") : trc("padding side", "right");
+}
 
 // Floor division that is also right for negative numerators (C++ truncates).
 int64_t floor_div(int64_t numerator, int64_t denominator) {
@@ -71,18 +89,19 @@ Status check_kernel_fits(int input, int kernel, int pad_before, int pad_after, i
   const int64_t padded = int64_t{input} + pad_before + pad_after;
   const int64_t extent = extent64(kernel, dilation);
   if (extent <= padded) return {};
-  std::ostringstream out;
-  out << "the dilated kernel covers " << extent << " " << axis.lines << " (" << axis.name << ": dilation "
-      << dilation << " * (kernel " << kernel << " - 1) + 1) but the padded input has only " << padded << " ("
-      << input << " + " << pad_before << " + " << pad_after << "): use padding " << axis.before << " + "
-      << axis.after << " >= " << (extent - input) << " (e.g. " << ceil_div_positive(extent - input, 2)
-      << " per side)";
+  const auto count = [](int64_t value) { return static_cast<long long>(value); };
+  std::string text = format(
+      tr("the dilated kernel covers %lld %s (%s: dilation %d * (kernel %d - 1) + 1) but the padded input "
+         "has only %lld (%d + %d + %d): use padding %s + %s >= %lld (e.g. %lld per side)"),
+      count(extent), shown_lines(axis), shown_name(axis), dilation, kernel, count(padded), input, pad_before,
+      pad_after, shown_before(axis), shown_after(axis), count(extent - input),
+      count(ceil_div_positive(extent - input, 2)));
   if (kernel > 1) {
     const int64_t max_dilation = (padded - 1) / (kernel - 1);
-    if (max_dilation >= 1) out << ", dilation <= " << max_dilation;
+    if (max_dilation >= 1) text += format(tr(", dilation <= %lld"), count(max_dilation));
   }
-  out << " or a kernel <= " << ((padded - 1) / dilation + 1);
-  return Error{out.str()};
+  text += format(tr(" or a kernel <= %lld"), count((padded - 1) / dilation + 1));
+  return Error{text};
 }
 
 Status check_conv_axis(int input, int kernel, int stride, int pad_before, int pad_after, int dilation,
@@ -115,16 +134,18 @@ Status check_tconv_axis(int input, int kernel, int stride, int padding, int outp
   // PyTorch's rule: output_padding only picks among the sizes a stride (or
   // dilation) makes ambiguous, so it must be below one of them.
   if (output_padding >= stride && output_padding >= dilation)
-    return make_error("output_padding (", axis.name, ") is ", output_padding,
-                      " but must be smaller than stride ", stride, " or dilation ", dilation,
-                      ": use output_padding <= ", std::max(stride, dilation) - 1);
+    return Error{format(tr("output_padding (%s) is %d but must be smaller than stride %d or dilation %d: use "
+                           "output_padding <= %d"),
+                        shown_name(axis), output_padding, stride, dilation, std::max(stride, dilation) - 1)};
   const int64_t output = tconv_extent64(input, kernel, stride, padding, output_padding, dilation);
   if (output < 1) {
     const int64_t full = output + 2 * int64_t{padding};  // the uncropped size
-    return make_error("padding (", axis.name, ") ", padding, " crops ", 2 * int64_t{padding}, " ", axis.lines,
-                      " but the uncropped output has only ", full, " (output would be ", output,
-                      "): use padding <= ", std::max<int64_t>((full - 1) / 2, 0),
-                      ", a larger kernel or a larger stride");
+    return Error{
+        format(tr("padding (%s) %d crops %lld %s but the uncropped output has only %lld (output would be "
+                  "%lld): use padding <= %lld, a larger kernel or a larger stride"),
+               shown_name(axis), padding, static_cast<long long>(2 * int64_t{padding}), shown_lines(axis),
+               static_cast<long long>(full), static_cast<long long>(output),
+               static_cast<long long>(std::max<int64_t>((full - 1) / 2, 0)))};
   }
   return check_fits_int(output, "output size", axis);
 }
@@ -149,8 +170,8 @@ std::string tconv_axis_formula(int input, int kernel, int stride, int padding, i
 
 // One line when both axes read the same, else one line per axis.
 std::string join_axis_formulas(const std::string& height, const std::string& width) {
-  if (height == width) return "H, W: " + height;
-  return "H: " + height + "\nW: " + width;
+  if (height == width) return format(tr("H, W: %s"), height.c_str());
+  return format(tr("H: %s\nW: %s"), height.c_str(), width.c_str());
 }
 
 bool equals_ignoring_case(const std::string& text, const char* word) {
@@ -243,7 +264,8 @@ Result<Size2d> conv2d_output_size(Size2d input, Size2d kernel, const Conv2dParam
   CONVLAB_TRY(check_fits_int(out_w, "output size", kWidth));
   // The kernel fits, so there is at least one output; kept as a last guard.
   if (out_h < 1 || out_w < 1)
-    return make_error("the output would be ", out_h, "x", out_w, ": use more padding or a smaller kernel");
+    return Error{format(tr("the output would be %lldx%lld: use more padding or a smaller kernel"),
+                        static_cast<long long>(out_h), static_cast<long long>(out_w))};
   return Size2d{static_cast<int>(out_h), static_cast<int>(out_w)};
 }
 

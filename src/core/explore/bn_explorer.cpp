@@ -5,6 +5,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/base/i18n.h"
 #include "core/explore/presets.h"
 #include "core/explore/step_text.h"
 #include "core/ops/reference.h"
@@ -54,7 +55,7 @@ std::string text(const Parts&... parts) {
 }
 
 // "x1 + x2 + x3" when short, "x1 + ... + x64" otherwise.
-std::string sum_of(int64_t count, const char* before, const char* after) {
+std::string sum_of(int64_t count, const std::string& before, const std::string& after) {
   std::ostringstream out;
   for (int64_t i = 1; i <= std::min<int64_t>(count, 3); ++i) {
     if (count > 3 && i == 2) {
@@ -405,7 +406,8 @@ reference::BatchNormParams BnExplorer::params() const {
 // ---- derived ----------------------------------------------------------------
 
 const BatchNormTrace& BnExplorer::trace() const {
-  if (trace_) return trace_->trace;
+  if (trace_ && (trace_->error.empty() || text_language_ == i18n::language_tag())) return trace_->trace;
+  text_language_ = i18n::language_tag();
   TraceCache cache;
   const Tensor gamma = gamma_tensor(), beta = beta_tensor();
   auto trace = trace_batch_norm2d(values_, gamma, beta, running_mean_, running_var_, params());
@@ -464,21 +466,25 @@ BnFormulas BnExplorer::formulas(int digits) const {
   const int64_t m = v.count;
   const bool train = s_.mode == BnMode::Train;
   auto n = [digits](float value) { return format_value(value, digits); };
-  f.mean = text("mean = (", sum_of(m, "x", ""), ") / ", m, " = ", n(static_cast<float>(v.sum)), " / ", m,
-                " = ", n(static_cast<float>(v.sum / static_cast<double>(m))));
-  const std::string squares = text("(", sum_of(m, "(x", " - mean)^2"), ")");
+  // The formulas are math, with PyTorch's names (running_mean, eps,
+  // momentum); only the words a reader says aloud follow the language.
+  const std::string mean_word = trc("bn formula", "mean"), var_word = trc("bn formula", "var");
+  const std::string unbiased_word = trc("bn formula", "unbiased var");
+  f.mean = text(mean_word, " = (", sum_of(m, "x", ""), ") / ", m, " = ", n(static_cast<float>(v.sum)), " / ",
+                m, " = ", n(static_cast<float>(v.sum / static_cast<double>(m))));
+  const std::string squares = text("(", sum_of(m, "(x", " - " + mean_word + ")^2"), ")");
   const std::string deviations = n(static_cast<float>(v.squared_deviations));
-  f.biased_var = text("var = ", squares, " / ", m, " = ", deviations, " / ", m, " = ",
+  f.biased_var = text(var_word, " = ", squares, " / ", m, " = ", deviations, " / ", m, " = ",
                       n(static_cast<float>(v.squared_deviations / static_cast<double>(m))));
   if (m > 1)
-    f.unbiased_var = text("unbiased var = ", squares, " / ", m - 1, " = ", deviations, " / ", m - 1, " = ",
+    f.unbiased_var = text(unbiased_word, " = ", squares, " / ", m - 1, " = ", deviations, " / ", m - 1, " = ",
                           n(static_cast<float>(v.squared_deviations / static_cast<double>(m - 1))));
   else
-    f.unbiased_var = text("unbiased var = ", squares, " / 0: undefined for a single value");
+    f.unbiased_var = format(tr("unbiased var = %s / 0: undefined for a single value"), squares.c_str());
   if (!has_output()) return f;
   const BatchNormChannelTrace& s = v.stats;
-  const char* used_mean = train ? "mean" : "running_mean";
-  const char* used_var = train ? "var" : "running_var";
+  const std::string used_mean = train ? mean_word : "running_mean";
+  const std::string used_var = train ? var_word : "running_var";
   f.inv_std = text("inv_std = 1 / sqrt(", used_var, " + eps) = 1 / sqrt(", n(s.used_var), " + ", n(s_.eps),
                    ") = ", n(s.inv_std));
   f.normalize = text("x^ = (x - ", used_mean, ") * inv_std = (x - ", n(s.used_mean), ") * ", n(s.inv_std));
@@ -486,14 +492,15 @@ BnFormulas BnExplorer::formulas(int digits) const {
   const std::string keep = n(1.0f - s_.momentum), momentum = n(s_.momentum);
   if (train) {
     f.running_mean =
-        text("running_mean = (1 - momentum) * running_mean + momentum * mean = ", keep, " * ",
+        text("running_mean = (1 - momentum) * running_mean + momentum * ", mean_word, " = ", keep, " * ",
              n(s.running_mean_before), " + ", momentum, " * ", n(s.mean), " = ", n(s.running_mean_after));
-    f.running_var = text("running_var = (1 - momentum) * running_var + momentum * unbiased var = ", keep,
-                         " * ", n(s.running_var_before), " + ", momentum, " * ", n(s.unbiased_var), " = ",
-                         n(s.running_var_after));
+    f.running_var = text("running_var = (1 - momentum) * running_var + momentum * ", unbiased_word, " = ",
+                         keep, " * ", n(s.running_var_before), " + ", momentum, " * ", n(s.unbiased_var),
+                         " = ", n(s.running_var_after));
   } else {
-    f.running_mean = text("running_mean = ", n(s.running_mean_before), " (eval does not update it)");
-    f.running_var = text("running_var = ", n(s.running_var_before), " (eval does not update it)");
+    f.running_mean =
+        format(tr("running_mean = %s (eval does not update it)"), n(s.running_mean_before).c_str());
+    f.running_var = format(tr("running_var = %s (eval does not update it)"), n(s.running_var_before).c_str());
   }
   return f;
 }

@@ -203,6 +203,9 @@ class BnExplorer {
     std::string error;
   };
   mutable std::optional<TraceCache> trace_;
+  // The UI language the cached text (the reason there is no output) was written in: a
+  // language switch writes it again.
+  mutable std::string text_language_;
   mutable std::optional<BnChannelView> view_;
   mutable std::optional<BnHistograms> histograms_;
 };

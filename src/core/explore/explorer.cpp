@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/base/i18n.h"
 #include "core/explore/step_text.h"
 #include "core/ops/reference.h"
 
@@ -261,7 +262,8 @@ void ConvExplorer::set_seed(uint64_t seed) {
 // ---- derived ----------------------------------------------------------------
 
 const ExploreGeometry& ConvExplorer::geometry() const {
-  if (geometry_) return *geometry_;
+  if (geometry_ && text_language_ == i18n::language_tag()) return *geometry_;
+  text_language_ = i18n::language_tag();
   ExploreGeometry g;
   const Size2d input{s_.input_h, s_.input_w}, kernel{s_.kernel_h, s_.kernel_w};
   g.params.stride_h = s_.stride_h;

@@ -160,6 +160,9 @@ class ConvExplorer {
     std::vector<std::vector<Contribution>> contributions;  // per input cell, (c*H + y)*W + x
   };
   mutable std::optional<ExploreGeometry> geometry_;
+  // The UI language the cached text (formula, reason) was written in: a
+  // language switch writes it again.
+  mutable std::string text_language_;
   mutable std::optional<TraceCache> trace_;
 };
 

@@ -3,8 +3,8 @@
 #include <array>
 #include <cctype>
 #include <cmath>
-#include <sstream>
 
+#include "core/base/i18n.h"
 #include "core/explore/explorer.h"
 #include "core/explore/step_text.h"
 #include "core/ops/reference.h"
@@ -65,13 +65,11 @@ std::string direct_axis_formula(int input, int kernel, int stride, int padding, 
   const int upsampled = (input - 1) * stride + 1;
   const int frame = dilation * (kernel - 1) - padding;
   const int padded = upsampled + 2 * frame + output_padding;
-  std::ostringstream out;
-  out << "(" << input << " - 1)*" << stride << " + 1 = " << upsampled << " -> frame " << dilation << "*("
-      << kernel << " - 1) - " << padding << " = " << frame << " (+ " << output_padding
-      << " after): " << upsampled << " + " << frame << " + " << frame + output_padding << " = " << padded
-      << " -> conv: " << padded << " - " << dilation << "*(" << kernel
-      << " - 1) = " << padded - dilation * (kernel - 1);
-  return out.str();
+  return format(
+      tr("(%d - 1)*%d + 1 = %d -> frame %d*(%d - 1) - %d = %d (+ %d after): %d + %d + %d = %d -> conv: "
+         "%d - %d*(%d - 1) = %d"),
+      input, stride, upsampled, dilation, kernel, padding, frame, output_padding, upsampled, frame,
+      frame + output_padding, padded, padded, dilation, kernel, padded - dilation * (kernel - 1));
 }
 
 }  // namespace
@@ -370,7 +368,8 @@ Tensor TconvExplorer::bias_tensor() const { return Tensor::from_data({s_.out_cha
 // ---- derived: the transposed convolution ---------------------------------------
 
 const TconvGeometry& TconvExplorer::geometry() const {
-  if (geometry_) return *geometry_;
+  if (geometry_ && text_language_ == i18n::language_tag()) return *geometry_;
+  text_language_ = i18n::language_tag();
   TconvGeometry g;
   const Size2d input{s_.input_h, s_.input_w}, kernel{s_.kernel_h, s_.kernel_w};
   g.params = {s_.stride_h,         s_.stride_w,         s_.padding_h,  s_.padding_w,
@@ -390,7 +389,8 @@ const TconvGeometry& TconvExplorer::geometry() const {
                                                    s_.output_padding_h, s_.dilation_h);
   const std::string direct_w = direct_axis_formula(s_.input_w, s_.kernel_w, s_.stride_w, s_.padding_w,
                                                    s_.output_padding_w, s_.dilation_w);
-  g.direct_formula = direct_h == direct_w ? "H, W: " + direct_h : "H: " + direct_h + "\nW: " + direct_w;
+  g.direct_formula = direct_h == direct_w ? format(tr("H, W: %s"), direct_h.c_str())
+                                          : format(tr("H: %s\nW: %s"), direct_h.c_str(), direct_w.c_str());
   auto output = conv_transpose2d_output_size(input, kernel, g.params);
   if (output.ok()) {
     g.valid = true;
@@ -583,15 +583,30 @@ std::string TconvExplorer::current_caption(int significant_digits) const {
   const TconvIntermediate* m = current_intermediate();
   if (!m) return {};
   const std::string value = format_value(m->value, significant_digits);
-  std::ostringstream out;
-  out << "input ";
-  if (s_.in_channels > 1) out << "channel " << m->channel << " ";
-  out << "(" << m->in_y << ", " << m->in_x << ") = " << value << ": " << value << " x kernel";
-  if (s_.in_channels > 1 || s_.out_channels > 1) out << " [" << m->channel << " -> " << m->out_channel << "]";
-  out << ", placed at row " << m->origin_y << ", column " << m->origin_x << " of the " << trace().full.h
-      << "x" << trace().full.w << " sum";
-  if (s_.out_channels > 1) out << " of output channel " << m->out_channel;
-  return out.str();
+  const char* v = value.c_str();
+  const int full_h = trace().full.h, full_w = trace().full.w;
+  // One whole sentence for each case, so a translation reads as one.
+  const bool channels_in = s_.in_channels > 1, channels_out = s_.out_channels > 1;
+  if (channels_in && channels_out)
+    return format(
+        tr("input channel %d (%d, %d) = %s: %s x kernel [%d -> %d], placed at row %d, column %d of the "
+           "%dx%d sum of output channel %d"),
+        m->channel, m->in_y, m->in_x, v, v, m->channel, m->out_channel, m->origin_y, m->origin_x, full_h,
+        full_w, m->out_channel);
+  if (channels_in)
+    return format(
+        tr("input channel %d (%d, %d) = %s: %s x kernel [%d -> %d], placed at row %d, column %d of the "
+           "%dx%d sum"),
+        m->channel, m->in_y, m->in_x, v, v, m->channel, m->out_channel, m->origin_y, m->origin_x, full_h,
+        full_w);
+  if (channels_out)
+    return format(
+        tr("input (%d, %d) = %s: %s x kernel [%d -> %d], placed at row %d, column %d of the %dx%d sum "
+           "of output channel %d"),
+        m->in_y, m->in_x, v, v, m->channel, m->out_channel, m->origin_y, m->origin_x, full_h, full_w,
+        m->out_channel);
+  return format(tr("input (%d, %d) = %s: %s x kernel, placed at row %d, column %d of the %dx%d sum"), m->in_y,
+                m->in_x, v, v, m->origin_y, m->origin_x, full_h, full_w);
 }
 
 // ---- the checkerboard artifact on a real image ----------------------------------

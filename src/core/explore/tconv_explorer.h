@@ -232,6 +232,9 @@ class TconvExplorer {
     ConvTrace trace;
   };
   mutable std::optional<TconvGeometry> geometry_;
+  // The UI language the cached text (formula, reason) was written in: a
+  // language switch writes it again.
+  mutable std::string text_language_;
   mutable std::optional<TraceCache> trace_;
   mutable std::optional<DirectCache> direct_;
   mutable std::optional<Tensor> overlap_;

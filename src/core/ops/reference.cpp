@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/base/i18n.h"
+
 namespace convlab::reference {
 
 namespace {
@@ -189,9 +191,10 @@ Status batch_norm_check(const Tensor& input, const Tensor& weight, const Tensor&
                       " but must be in [0, 1] (PyTorch uses 0.1)");
   const int64_t count = input.n() * input.h() * input.w();
   if (params.training && count < 2)
-    return make_error("batch_norm in training needs more than 1 value per channel but the input ",
-                      shape_to_string(input.shape()), " has N*H*W = ", count,
-                      ": use a batch > 1, a larger image, or eval mode");
+    // Shown in the batch-norm panel ("No output: ..."), so in the UI language.
+    return Error{format(tr("batch_norm in training needs more than 1 value per channel but the input %s has "
+                           "N*H*W = %lld: use a batch > 1, a larger image, or eval mode"),
+                        shape_to_string(input.shape()).c_str(), static_cast<long long>(count))};
   return {};
 }
 
