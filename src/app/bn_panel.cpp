@@ -151,9 +151,9 @@ void BnPanel::draw(PanelContext& context) {
   const float unit = ImGui::GetFontSize();
   const float controls_width =
       std::clamp(0.26f * ImGui::GetContentRegionAvail().x, 14.0f * unit, 19.0f * unit);
-  ImGui::BeginChild("bn controls", ImVec2(controls_width, 0), true);
-  draw_controls(context);
-  ImGui::EndChild();
+  // A column beside the picture; in presenter mode a drawer (controls_drawer.h).
+  if (controls_drawer_.begin("bn controls", controls_width, context)) draw_controls(context);
+  controls_drawer_.end();
   ImGui::SameLine();
   ImGui::BeginChild("bn canvas", ImVec2(0, 0), false, ImGuiWindowFlags_NoBackground);
   const ImVec2 min = ImGui::GetCursorScreenPos();

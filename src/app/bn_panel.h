@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/controls_drawer.h"
 #include "app/panel.h"
 #include "app/panel_exporter.h"
 #include "core/explore/bn_explorer.h"
@@ -32,6 +33,7 @@ class BnPanel : public Panel {
   const explore::BnExplorer& explorer() const { return explorer_; }
 
  private:
+  ControlsDrawer controls_drawer_;
   void draw_controls(PanelContext& context);
   void draw_values(PanelContext& context);
   void draw_statistics(PanelContext& context);

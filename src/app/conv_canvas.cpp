@@ -103,8 +103,11 @@ void draw_header(const ConvExplorer& e, const PanelContext& context) {
   ImGui::PopTextWrapPos();
   ImGui::PopFont();
   if (!g.formula.empty()) {
+    // Wrapped: at a projector's scale the whole formula is wider than the picture.
     ImGui::PushFont(context.mono_font);
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(g.formula.c_str());
+    ImGui::PopTextWrapPos();
     ImGui::PopFont();
   }
   const GridPalette palette = grid_palette(context.theme);
@@ -185,7 +188,7 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
   std::vector<Block> blocks = {{s.in_channels, padded_h, padded_w}, {s.in_channels, s.kernel_h, s.kernel_w}};
   if (has_output) blocks.push_back({s.out_channels, g.output.h, g.output.w});
   const float label = ImGui::GetTextLineHeightWithSpacing();
-  const float gap = 0.8f * font, block_gap = 3.0f * font;
+  const float gap = 0.8f * font, block_gap = 2.6f * font;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 box(avail.x, std::max(avail.y - arithmetic_height(e, context, avail), 6.0f * font));
   float cell = fit_blocks(blocks, box, gap, block_gap, label, 4.5f * font);
@@ -356,7 +359,10 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
       GridPlacement grid{blocks[2].origin(o, block_origin[2], cell, gap, label), cell, g.output.h,
                          g.output.w};
       outputs.push_back(grid);
-      const std::string caption = format(tr("Output %d (%d×%d)"), o + 1, g.output.h, g.output.w);
+      // The size only where it fits: the last block's caption has the canvas's edge beside it.
+      const std::string caption =
+          fitting(caption_width(2, grid), {format(tr("Output %d (%d×%d)"), o + 1, g.output.h, g.output.w),
+                                           format(tr("Output %d"), o + 1), std::to_string(o + 1)});
       draw_caption(draw, grid.origin, caption_width(2, grid), caption.c_str(),
                    o == current_filter ? palette.focus : palette.label);
       for (int y = 0; y < g.output.h; ++y)

@@ -10,6 +10,7 @@
 #include "app/layer_source_view.h"
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
+#include "app/text_audit.h"
 #include "core/base/i18n.h"
 #include "core/explore/presets.h"
 #include "core/explore/settings_text.h"
@@ -235,11 +236,13 @@ void ConvPanel::draw(PanelContext& context) {
   const float unit = ImGui::GetFontSize();
   const float controls_width =
       std::clamp(0.3f * ImGui::GetContentRegionAvail().x, 11.5f * unit, 21.0f * unit);
-  ImGui::BeginChild("conv controls", ImVec2(controls_width, 0), true);
-  ImGui::BeginDisabled(exporter_.recording());
-  draw_controls(context);
-  ImGui::EndDisabled();
-  ImGui::EndChild();
+  // A column beside the picture; in presenter mode a drawer (controls_drawer.h).
+  if (controls_drawer_.begin("conv controls", controls_width, context)) {
+    ImGui::BeginDisabled(exporter_.recording());
+    draw_controls(context);
+    ImGui::EndDisabled();
+  }
+  controls_drawer_.end();
   ImGui::SameLine();
   ImGui::BeginChild("conv canvas", ImVec2(0, 0), false,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
@@ -369,12 +372,21 @@ void ConvPanel::draw_input_controls(PanelContext& context) {
     help_marker(
         tr("The photo is cropped to the grid's shape and shrunk to one pixel per cell. Drop any image "
            "file on the window to use it instead."));
-    const std::string name = fs::path(samples_[static_cast<size_t>(sample_index_)]).stem().string();
+    // "animals_chelsea_cat.jpg" reads "chelsea cat": the category prefix
+    // and the underscores are for the file system, not for people.
+    const auto photo_name = [](const std::string& path) {
+      std::string stem = fs::path(path).stem().string();
+      if (const size_t cut = stem.find('_'); cut != std::string::npos && cut + 1 < stem.size())
+        stem = stem.substr(cut + 1);
+      std::replace(stem.begin(), stem.end(), '_', ' ');
+      return stem;
+    };
+    const std::string name = photo_name(samples_[static_cast<size_t>(sample_index_)]);
     ImGui::SetNextItemWidth(-5.0f * ImGui::GetFontSize());
+    const ContentText file_names;
     if (ImGui::BeginCombo("##photo", name.c_str())) {
       for (size_t i = 0; i < samples_.size(); ++i)
-        if (ImGui::Selectable(fs::path(samples_[i]).stem().string().c_str(),
-                              static_cast<int>(i) == sample_index_))
+        if (ImGui::Selectable(photo_name(samples_[i]).c_str(), static_cast<int>(i) == sample_index_))
           sample_index_ = static_cast<int>(i);
       ImGui::EndCombo();
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/controls_drawer.h"
 #include "app/conv_canvas.h"
 #include "app/layer_source.h"
 #include "app/panel.h"
@@ -40,6 +41,7 @@ class ConvPanel : public Panel {
   const explore::ConvExplorer& explorer() const { return explorer_; }
 
  private:
+  ControlsDrawer controls_drawer_;
   void draw_controls(PanelContext& context);
   void draw_input_controls(PanelContext& context);
   void draw_filter_controls(PanelContext& context);

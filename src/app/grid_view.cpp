@@ -53,7 +53,9 @@ bool draw_centered(ImDrawList* draw, ImVec2 min, ImVec2 max, const std::string& 
                    ImU32 color) {
   if (text.font == nullptr || (max.y - min.y) * 0.5f < text.min_size) return false;
   const float cell_w = max.x - min.x, cell_h = max.y - min.y;
-  float size = std::min(text.max_size, cell_h * 0.5f);
+  // Half the cell's height at most (a 40 px cell gets 20 px digits, readable
+  // from the back of a room), less where the value is wider than the cell.
+  float size = std::min(text.max_size, cell_h * 0.52f);
   const ImVec2 measured = text.font->CalcTextSizeA(size, FLT_MAX, 0.0f, label.c_str());
   const float room = cell_w * 0.9f;
   if (measured.x > room) size *= room / measured.x;

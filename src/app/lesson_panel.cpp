@@ -1,4 +1,3 @@
-#include "app/text_audit.h"
 #include "app/lesson_panel.h"
 
 #include <imgui.h>
@@ -10,6 +9,7 @@
 #include "app/lesson_text.h"
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
+#include "app/text_audit.h"
 #include "app/ui_label.h"
 #include "app/view_file.h"
 #include "core/base/i18n.h"
@@ -200,7 +200,9 @@ void LessonPanel::draw(PanelContext& context) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float font = ImGui::GetFontSize();
   Panel* target = !target_id_.empty() && context.panel ? context.panel(target_id_, false) : nullptr;
-  const float share = context.presenter ? 0.31f : 0.34f;
+  // Presenter mode: a third of the width for the step's large text, so its
+  // quiz fits without scrolling; the picture keeps over 60% of the screen.
+  const float share = context.presenter ? 0.35f : 0.34f;
   const float text_w = target ? std::clamp(share * avail.x, 16.0f * font, 34.0f * font) : avail.x;
   ImGui::BeginChild("lesson text", ImVec2(text_w, 0), true);
   draw_text_column(context);
@@ -270,19 +272,25 @@ void LessonPanel::draw_quizzes(PanelContext& context) {
     ImGui::PopFont();
     bool check = false;
     if (quiz.type == lesson::QuizType::Choice) {
-      for (size_t c = 0; c < quiz.choices.size(); ++c)
+      for (size_t c = 0; c < quiz.choices.size(); ++c) {
         const ContentText lesson_words;  // the choices are the lesson's
         if (ImGui::RadioButton(quiz.choices[c].c_str(), state.choice == static_cast<int>(c))) {
           state.choice = static_cast<int>(c);
           state.typed = quiz.choices[c];
           check = true;  // a choice is an answer
         }
+      }
     } else {
-      ImGui::SetNextItemWidth(10.0f * ImGui::GetFontSize());
+      // The field takes what the button leaves, up to 10 characters' width.
+      const std::string check_label = ui_label(tr("Check"), "check");
+      const float button_w = ImGui::CalcTextSize(tr("Check")).x + 2.0f * ImGui::GetStyle().FramePadding.x;
+      ImGui::SetNextItemWidth(
+          std::min(10.0f * ImGui::GetFontSize(),
+                   ImGui::GetContentRegionAvail().x - button_w - ImGui::GetStyle().ItemSpacing.x));
       const char* hint = quiz.type == lesson::QuizType::Size ? tr("e.g. 3x3") : tr("a number");
       check = ImGui::InputTextWithHint("##answer", hint, &state.typed, ImGuiInputTextFlags_EnterReturnsTrue);
       ImGui::SameLine();
-      check = ImGui::Button(ui_label(tr("Check"), "check").c_str()) || check;
+      check = ImGui::Button(check_label.c_str()) || check;
     }
     if (check) state.grade = lesson::grade_answer(quiz, state.typed);
     if (state.grade) {

@@ -1,10 +1,11 @@
-#include "app/text_audit.h"
 #include "app/lesson_text.h"
 
 #include <imgui.h>
 
 #include <algorithm>
 #include <string>
+
+#include "app/text_audit.h"
 
 namespace convlab::app {
 

@@ -12,6 +12,7 @@
 #include "app/network_diagram.h"
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
+#include "app/text_audit.h"
 #include "app/ui_label.h"
 #include "core/base/i18n.h"
 #include "core/explore/colormap.h"
@@ -490,9 +491,9 @@ void NetworkPanel::draw(PanelContext& context) {
   const bool compact = avail.y < 36.0f * font || avail.x < 62.0f * font;
   const float controls_w = compact ? std::clamp(0.26f * avail.x, 12.0f * font, 15.0f * font)
                                    : std::clamp(0.22f * avail.x, 15.0f * font, 20.0f * font);
-  ImGui::BeginChild("network controls", ImVec2(controls_w, 0), true);
-  draw_controls(context);
-  ImGui::EndChild();
+  // A column beside the picture; in presenter mode a drawer (controls_drawer.h).
+  if (controls_drawer_.begin("network controls", controls_w, context)) draw_controls(context);
+  controls_drawer_.end();
   ImGui::SameLine();
   ImGui::BeginChild("network main", ImVec2(0, 0), false,
                     ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollbar);
@@ -606,6 +607,8 @@ void NetworkPanel::draw_controls(PanelContext& context) {
   gated(context, "category", [&] {
     section(context, tr("Category"));
     const int category = session_->category();
+    // The categories are the model's, named in both languages by colorize.h.
+    const ContentText model_words;
     if (ImGui::BeginCombo("##category", category_label(category))) {
       for (int id = 0; id < std::max(colorizer_->model.graph.categories(), 1); ++id)
         if (ImGui::Selectable(category_label(id), id == category)) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/colorizer_model.h"
+#include "app/controls_drawer.h"
 #include "app/gl_texture.h"
 #include "app/layer_inspector.h"
 #include "app/panel.h"
@@ -45,6 +46,7 @@ class NetworkPanel : public Panel {
   std::string state_text() const override;
 
  private:
+  ControlsDrawer controls_drawer_;
   Status ensure_session();
   Status use_model(std::shared_ptr<const ColorizerModel> colorizer);
   Status load_model_setting();                   // from arch_ and weights_path_

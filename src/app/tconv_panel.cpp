@@ -227,11 +227,13 @@ void TconvPanel::draw(PanelContext& context) {
   const float unit = ImGui::GetFontSize();
   const float controls_width =
       std::clamp(0.3f * ImGui::GetContentRegionAvail().x, 11.5f * unit, 21.0f * unit);
-  ImGui::BeginChild("tconv controls", ImVec2(controls_width, 0), true);
-  ImGui::BeginDisabled(exporter_.recording());
-  draw_controls(context);
-  ImGui::EndDisabled();
-  ImGui::EndChild();
+  // A column beside the picture; in presenter mode a drawer (controls_drawer.h).
+  if (controls_drawer_.begin("tconv controls", controls_width, context)) {
+    ImGui::BeginDisabled(exporter_.recording());
+    draw_controls(context);
+    ImGui::EndDisabled();
+  }
+  controls_drawer_.end();
   ImGui::SameLine();
   const bool artifact = show_artifact_ && explorer_.view() == TconvView::Overlap;
   const float canvas_width = artifact ? 0.5f * ImGui::GetContentRegionAvail().x : 0.0f;

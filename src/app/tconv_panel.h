@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/controls_drawer.h"
 #include "app/gl_texture.h"
 #include "app/layer_source.h"
 #include "app/panel.h"
@@ -34,6 +35,7 @@ class TconvPanel : public Panel {
   const explore::TconvExplorer& explorer() const { return explorer_; }
 
  private:
+  ControlsDrawer controls_drawer_;
   void draw_controls(PanelContext& context);
   void draw_artifact(PanelContext& context);
   Status load_artifact_photo(const std::string& path);
