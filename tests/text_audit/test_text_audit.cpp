@@ -92,8 +92,8 @@ bool is_name(const std::string& text) {
   static const std::regex names(
       R"(llvmpipe \(LLVM[^)]*\)|Mesa|OpenGL|GLSL|ConvLab|ECNN|NetworkAdvanced|NetworkBasic|GPU|CPU|\bBN\b|)"
       R"(Conv2d|ConvTranspose2d|BatchNorm2d|ReLU|Sigmoid|Tanh|\bLab\b|[A-Za-z0-9_./-]+\.(png|jpg|jpeg|md|view|)"
-      R"(safetensors|gif|csv|json)\b|\b[a-z]+(_[a-z0-9]+)+\b|\b(inv_std|gamma|beta|momentum|eps|sqrt|relu|concat|)"
-      R"(embed|conv\d*[a-z]*|deconv\d*|gray|category|out)\b|\bms\b|\bpx\b|Ctrl|Shift|\bF\d+\b|\bEsc\b)");
+      R"(safetensors|gif|csv|json)\b|\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b|\b(inv_std|gamma|beta|momentum|eps|sqrt|relu|concat|)"
+      R"(embed|conv\d*[a-z]*|deconv\d*|gray|category|out)\b|\bms\b|\bpx\b|Ctrl|Shift|\bF\d+\b|\bEsc\b|Page Up|Page Down)");
   const std::string rest = std::regex_replace(text, names, " ");
   // What is left must hold no word: two letters in a row (an accented
   // letter is a UTF-8 lead byte from 0xC3 and its continuation bytes).
