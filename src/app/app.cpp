@@ -444,7 +444,11 @@ class Shell {
     const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                                    ImGuiWindowFlags_NoBackground;
+    // Presenter mode: no margin around the panel; every pixel goes to the
+    // lesson and its picture.
+    if (presenter_) ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
     ImGui::Begin("##convlab", nullptr, flags);
+    if (presenter_) ImGui::PopStyleVar();
     if (presenter_) {
       // The active panel alone, edge to edge.
       if (switch_to_ != kNoSwitch) active_ = switch_to_;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <regex>
 #include <set>
@@ -134,23 +135,55 @@ double rect_area(const std::string& rect) {
 }
 
 // Presenter mode at 1280x720: on every lesson step, the driven panel's
-// picture (the largest window under the lesson's target) gets at least 60%
-// of the screen.
+// picture (the lesson target's views: everything beside the lesson text but
+// the controls strip) gets at least 60% of the screen.
 void check_picture_share(const Tour& tour) {
-  std::map<std::string, double> largest;
+  std::map<std::string, double> picture;
   for (const Finding& f : tour.findings) {
     if (f.kind != "window" || f.screen.rfind("lesson-", 0) != 0) continue;
     const size_t target = f.window.find("lesson target");
-    if (target == std::string::npos || f.window.find('/', target) == std::string::npos) continue;
-    largest[f.screen] = std::max(largest[f.screen], rect_area(f.detail));
+    if (target == std::string::npos) continue;
+    const size_t slash = f.window.find('/', target);
+    // The target's own children only (deeper windows lie inside them).
+    if (slash == std::string::npos || f.window.find('/', slash + 1) != std::string::npos) continue;
+    if (f.window.find("controls", slash) != std::string::npos) continue;
+    picture[f.screen] += rect_area(f.detail);
   }
-  REQUIRE(largest.size() > 20);
+  REQUIRE(picture.size() > 20);
   std::string small;
-  for (const auto& [screen, area] : largest) {
+  for (const auto& [screen, area] : picture) {
     const double share = area / (1280.0 * 720.0);
     if (share < 0.6) small += "  " + screen + ": " + std::to_string(static_cast<int>(share * 100)) + "%\n";
   }
   INFO("lesson steps whose picture gets less than 60% of the screen:\n" << small);
+  CHECK(small.empty());
+}
+
+// Presenter mode at 1280x720: in the first four lessons, wherever the grids
+// fit at 40 px a cell (a step drawing at most 80 numbers: input, kernel and
+// output side by side hold that many on the canvas), every one- or two-digit
+// number in a grid is drawn at least 20 px high.
+void check_grid_numbers(const Tour& tour) {
+  static const std::regex lesson_with_grids(R"(^lesson-[a-zA-Z-]+-0[1-4]-)");
+  static const std::regex short_integer(R"(^-?[0-9]{1,2}$)");
+  std::map<std::string, std::vector<const Finding*>> numbers;
+  for (const Finding& f : tour.findings) {
+    if (f.kind != "text" || !std::regex_search(f.screen, lesson_with_grids)) continue;
+    if (f.window.find("canvas") == std::string::npos || !std::regex_match(f.text, short_integer)) continue;
+    numbers[f.screen].push_back(&f);
+  }
+  REQUIRE(numbers.size() > 10);
+  std::string small;
+  int checked = 0;
+  for (const auto& [screen, found] : numbers) {
+    if (found.size() > 80) continue;  // more cells than fit at 40 px
+    ++checked;
+    for (const Finding* f : found)
+      if (std::strtof(f->detail.c_str(), nullptr) < 20.0f)
+        small += "  [" + screen + "] '" + f->text + "' " + f->detail + "\n";
+  }
+  CHECK(checked > 10);
+  INFO("grid numbers under 20 px in presenter mode:\n" << small.substr(0, 4000));
   CHECK(small.empty());
 }
 
@@ -162,7 +195,10 @@ void check_nothing_cut(const std::vector<std::string>& args) {
   const auto cut = of_kind(tour, "cut");
   INFO("text cut off by its window, panel or canvas edge:\n" << list(cut));
   CHECK(cut.empty());
-  if (std::find(args.begin(), args.end(), "--presenter") != args.end()) check_picture_share(tour);
+  if (std::find(args.begin(), args.end(), "--presenter") != args.end()) {
+    check_picture_share(tour);
+    check_grid_numbers(tour);
+  }
 }
 
 }  // namespace
