@@ -36,10 +36,14 @@ Status check_size(int64_t width, int64_t height, const std::string& what) {
     return Error{format(tr("%s: image size %lldx%lld has a zero dimension"), what.c_str(),
                         static_cast<long long>(width), static_cast<long long>(height))};
   }
-  if (width * height > kMaxImagePixels) {
+  // Each side first: a PNG header can claim 4294967295 x 4294967295, whose
+  // product overflows (found by fuzz/fuzz_image).
+  if (width > kMaxImagePixels || height > kMaxImagePixels || width * height > kMaxImagePixels) {
     return Error{format(
         tr("%s: image is %lldx%lld = %lld pixels; the limit is %lld pixels (%lld megapixels)"), what.c_str(),
-        static_cast<long long>(width), static_cast<long long>(height), static_cast<long long>(width * height),
+        static_cast<long long>(width), static_cast<long long>(height),
+        static_cast<long long>(std::min<int64_t>(width, kMaxImagePixels + 1) *
+                               std::min<int64_t>(height, kMaxImagePixels + 1)),
         static_cast<long long>(kMaxImagePixels), static_cast<long long>(kMaxImagePixels / (1024 * 1024)))};
   }
   return {};
@@ -125,6 +129,49 @@ Result<RgbImage> load_image(const std::string& path) {
   return decode_image(bytes->data(), bytes->size(), path);
 }
 
+namespace {
+
+// Debian 12's stb_image builds a JPEG Huffman table into a 257-entry array
+// without checking that the table's 16 code counts add up to at most 256
+// (the JPEG limit); a corrupt file writes past it (found by fuzz/fuzz_image).
+// The file's DHT segments are checked here first. True when every table
+// holds at most 256 codes (or the file is not a JPEG).
+bool jpeg_huffman_tables_fit(const uint8_t* bytes, size_t size) {
+  // Start of image: 0xFF (any number of fill bytes, as stb allows), 0xD8.
+  size_t at = 0;
+  while (at < size && bytes[at] == 0xFF) ++at;
+  if (at == 0 || at >= size || bytes[at] != 0xD8) return true;  // not a JPEG
+  ++at;
+  // As stb reads: past the end, every byte is 0.
+  const auto at_or_zero = [&](size_t i) -> size_t { return i < size ? bytes[i] : 0; };
+  while (at < size) {
+    if (bytes[at] != 0xFF) {  // stb skips to the next 0xFF, and so does this walk
+      ++at;
+      continue;
+    }
+    while (at < size && bytes[at] == 0xFF) ++at;  // fill bytes
+    if (at >= size) return true;
+    const uint8_t marker = bytes[at++];
+    if (marker == 0x00 || marker == 0x01 || marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7)) continue;
+    if (marker == 0xD9) return true;  // end of image
+    const size_t length = at_or_zero(at) << 8 | at_or_zero(at + 1);
+    const size_t end = at + std::max<size_t>(length, 2);  // may run past the file, as stb would read
+    if (marker == 0xC4) {  // DHT: tables of a class/id byte, 16 code counts, then the codes
+      size_t table = at + 2;
+      while (table < end) {
+        size_t codes = 0;
+        for (size_t i = 0; i < 16; ++i) codes += at_or_zero(table + 1 + i);
+        if (codes > 256) return false;
+        table += 17 + codes;
+      }
+    }
+    at = end;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<RgbImage> decode_image(const uint8_t* bytes, size_t size, const std::string& source) {
   if (size == 0) {
     return Error{format(tr("%s: the file is empty; expected an image in one of %s"), source.c_str(),
@@ -133,6 +180,9 @@ Result<RgbImage> decode_image(const uint8_t* bytes, size_t size, const std::stri
   if (size > static_cast<size_t>(INT_MAX)) {
     return make_error(source, ": the file is ", size, " bytes; images up to ", INT_MAX, " bytes can be read");
   }
+  if (!jpeg_huffman_tables_fit(bytes, size))
+    return Error{format(tr("%s: a JPEG Huffman table holds more than 256 codes: the file is corrupt"),
+                        source.c_str())};
   const int length = static_cast<int>(size);
   int width = 0;
   int height = 0;
