@@ -278,12 +278,14 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
     const std::string name =
         s.in_channels > 1 ? format(tr("Input ch %d"), c + 1) : std::string(trc("grid caption", "Input"));
     // Over a small grid, the channel's number alone.
-    const std::string shortest = s.in_channels > 1 ? format(tr("ch %d"), c + 1) : name;
+    const std::string shorter = s.in_channels > 1 ? format(tr("ch %d"), c + 1) : name;
+    const std::string shortest = s.in_channels > 1 ? std::to_string(c + 1) : name;
     const bool padded = pad.top + pad.bottom + pad.left + pad.right > 0;
     const std::string caption =
-        padded ? fitting(caption_width(0, grid), {format(tr("%s + zero padding"), name.c_str()),
-                                                  format(tr("%s (padded)"), name.c_str()), name, shortest})
-               : fitting(caption_width(0, grid), {name, shortest});
+        padded ? fitting(caption_width(0, grid),
+                         {format(tr("%s + zero padding"), name.c_str()),
+                          format(tr("%s (padded)"), name.c_str()), name, shorter, shortest})
+               : fitting(caption_width(0, grid), {name, shorter, shortest});
     draw_caption(draw, grid.origin, caption_width(0, grid), caption.c_str(), palette.label);
     for (int py = 0; py < padded_h; ++py)
       for (int px = 0; px < padded_w; ++px) {
@@ -325,10 +327,11 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
                        s.kernel_w};
     const int filter = current_filter + 1;
     const std::string caption =
-        s.in_channels > 1 ? fitting(caption_width(1, grid),
-                                    {format(tr("Filter %d, channel %d"), filter, c + 1),
-                                     format(tr("F%d ch %d"), filter, c + 1), format(tr("ch %d"), c + 1)})
-                          : format(tr("Filter %d"), filter);
+        s.in_channels > 1
+            ? fitting(caption_width(1, grid), {format(tr("Filter %d, channel %d"), filter, c + 1),
+                                               format(tr("F%d ch %d"), filter, c + 1),
+                                               format(tr("ch %d"), c + 1), std::to_string(c + 1)})
+            : format(tr("Filter %d"), filter);
     draw_caption(draw, grid.origin, caption_width(1, grid), caption.c_str(), palette.label);
     for (int ky = 0; ky < s.kernel_h; ++ky)
       for (int kx = 0; kx < s.kernel_w; ++kx)
