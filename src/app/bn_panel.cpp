@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <string>
+#include <tuple>
 
 #include "app/grid_view.h"
 #include "app/panel_widgets.h"
@@ -34,6 +36,11 @@ std::string fixed(double value, int digits = 3) { return i18n::display_number(va
 // The mode as the heading says it.
 const char* mode_word(BnMode mode) {
   return mode == BnMode::Train ? trc("bn mode", "train") : trc("bn mode", "eval");
+}
+
+// Whether a plot's overlay text fits inside a plot `width` wide.
+bool overlay_fits_in(const char* overlay, float width) {
+  return ImGui::CalcTextSize(overlay).x <= width - 2.0f * ImGui::GetStyle().FramePadding.x;
 }
 
 }  // namespace
@@ -169,21 +176,33 @@ void BnPanel::draw(PanelContext& context) {
       s.source == explore::BnSource::Random
           ? format(tr("random: mean + scale * normal, seed %llu"), static_cast<unsigned long long>(s.seed))
           : explorer_.source_label();
-  ImGui::TextDisabled("%s", source.c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  control_label(source.c_str());
+  ImGui::PopStyleColor();
   if (!explorer_.has_output()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(grid_palette(context.theme).focus));
     ImGui::TextWrapped(tr("No output: %s"), explorer_.reason().c_str());
     ImGui::PopStyleColor();
   }
-  if (ImGui::BeginTable("bn columns", 2, ImGuiTableFlags_SizingStretchSame)) {
-    ImGui::TableNextRow();
-    ImGui::TableSetColumnIndex(0);
+  // Two columns where each has room for its formulas and histograms, else
+  // one under the other (the canvas scrolls).
+  if (ImGui::GetContentRegionAvail().x >= 36.0f * unit) {
+    if (ImGui::BeginTable("bn columns", 2, ImGuiTableFlags_SizingStretchSame)) {
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      draw_values(context);
+      draw_statistics(context);
+      ImGui::TableSetColumnIndex(1);
+      draw_histograms(context);
+      draw_running(context);
+      ImGui::EndTable();
+    }
+  } else {
     draw_values(context);
     draw_statistics(context);
-    ImGui::TableSetColumnIndex(1);
+    ImGui::Spacing();
     draw_histograms(context);
     draw_running(context);
-    ImGui::EndTable();
   }
   if (control_shown(context, "layers")) draw_layers(context);
   ImGui::EndChild();
@@ -200,8 +219,8 @@ void BnPanel::draw_controls(PanelContext& context) {
   const bool random = s.source == explore::BnSource::Random;
   gated(context, "batch", [&] {
     section(context, tr("Mini-batch"));
-    if (ImGui::RadioButton(tr("Random values"), random) && !random) explorer_.use_random_source();
-    if (ImGui::RadioButton(tr("Colorizer layer"), !random) && random) {
+    if (wrapped_radio(tr("Random values"), "random", random) && !random) explorer_.use_random_source();
+    if (wrapped_radio(tr("Colorizer layer"), "layer", !random) && random) {
       if (Status ok = ensure_model(); ok.ok())
         report(load_layer(batch_norm_layer_names(model_->graph).front()));
       else
@@ -219,14 +238,14 @@ void BnPanel::draw_controls(PanelContext& context) {
     }
     ImGui::BeginDisabled(!random);
     int batch = s.batch;
-    ImGui::TextUnformatted(tr("Batch size N"));
+    control_label(tr("Batch size N"));
     if (ImGui::SliderInt("##batch", &batch, 1, explore::kMaxBnBatch)) report(explorer_.set_batch(batch));
     int channels = s.channels;
-    ImGui::TextUnformatted(tr("Channels C"));
+    control_label(tr("Channels C"));
     if (ImGui::SliderInt("##channels", &channels, 1, explore::kMaxBnChannels))
       report(explorer_.set_channels(channels));
     int size[2] = {s.height, s.width};
-    ImGui::TextUnformatted(tr("Height × width"));
+    control_label(tr("Height × width"));
     if (ImGui::SliderInt2("##size", size, 1, explore::kMaxBnSide))
       report(explorer_.set_size(size[0], size[1]));
     ImGui::EndDisabled();
@@ -240,7 +259,7 @@ void BnPanel::draw_controls(PanelContext& context) {
     const size_t c = static_cast<size_t>(s.channel);
     if (random && c < s.mean.size()) {
       float mean = s.mean[c], scale = s.scale[c];
-      ImGui::TextUnformatted(tr("Values: mean, spread"));
+      control_label(tr("Values: mean, spread"));
       if (ImGui::SliderFloat("##mean", &mean, -10.0f, 10.0f, tr("mean %.2f")))
         report(explorer_.set_mean(s.channel, mean));
       if (ImGui::SliderFloat("##scale", &scale, 0.0f, 5.0f, tr("spread %.2f")))
@@ -248,7 +267,7 @@ void BnPanel::draw_controls(PanelContext& context) {
     }
     if (c < s.gamma.size()) {
       float gamma = s.gamma[c], beta = s.beta[c];
-      ImGui::TextUnformatted(tr("Scale γ and shift β"));
+      control_label(tr("Scale γ and shift β"));
       help_marker(tr(
           "After normalizing to mean 0 and variance 1, the layer multiplies by γ (weight) and adds β (bias): "
           "two learned numbers per channel, so the network can undo the normalization where that helps."));
@@ -258,10 +277,10 @@ void BnPanel::draw_controls(PanelContext& context) {
         report(explorer_.set_beta(s.channel, beta));
     }
     bool shared = s.shared_range;
-    if (ImGui::Checkbox(ui_label(tr("Histograms share one axis"), "shared").c_str(), &shared))
+    if (wrapped_checkbox(tr("Histograms share one axis"), "shared", &shared))
       explorer_.set_shared_range(shared);
     float eps = s.eps;
-    ImGui::TextUnformatted(tr("ε (added to the variance)"));
+    control_label(tr("ε (added to the variance)"));
     if (ImGui::SliderFloat("##eps", &eps, 1e-8f, 1.0f, "%.1e", ImGuiSliderFlags_Logarithmic))
       report(explorer_.set_eps(eps));
   });
@@ -277,11 +296,17 @@ void BnPanel::draw_controls(PanelContext& context) {
            "them. Eval: normalize with the running statistics, so one image's output does not depend on the "
            "others in the batch."));
     float momentum = s.momentum;
-    ImGui::TextUnformatted(tr("Momentum"));
+    control_label(tr("Momentum"));
     if (ImGui::SliderFloat("##momentum", &momentum, 0.0f, 1.0f, "%.2f"))
       report(explorer_.set_momentum(momentum));
-    if (ImGui::Button(tr("Next mini-batch  (→)"), ImVec2(-FLT_MIN, 0))) report(explorer_.next_batch());
-    if (ImGui::Button(tr("Reset running statistics  (Home)"), ImVec2(-FLT_MIN, 0))) explorer_.reset_running();
+    // The key in brackets only where the words fit with it.
+    if (fitting_button("next batch", ImVec2(-FLT_MIN, 0),
+                       {tr("Next mini-batch  (→)"), tr("Next mini-batch")}))
+      report(explorer_.next_batch());
+    if (fitting_button(
+            "reset running", ImVec2(-FLT_MIN, 0),
+            {tr("Reset running statistics  (Home)"), tr("Reset running statistics"), tr("Reset statistics")}))
+      explorer_.reset_running();
   });
 
   gated(context, "export", [&] {
@@ -298,7 +323,7 @@ void BnPanel::draw_values(PanelContext& context) {
   if (values.empty()) return;
   const int n = static_cast<int>(values.n()), h = static_cast<int>(values.h()),
             w = static_cast<int>(values.w());
-  ImGui::TextUnformatted(tr("Channel values over the batch (these feed the mean and variance)"));
+  control_label(tr("Channel values over the batch (these feed the mean and variance)"));
   const GridPalette palette = grid_palette(context.theme);
   const float unit = ImGui::GetFontSize();
   const float width = ImGui::GetContentRegionAvail().x;
@@ -371,11 +396,17 @@ void BnPanel::draw_histograms(PanelContext& context) {
   const auto plot = [&](const char* id, const char* title, const explore::Histogram& h, const char* overlay) {
     if (h.counts.empty()) return;
     std::vector<float> counts(h.counts.begin(), h.counts.end());
-    ImGui::TextUnformatted(title);
-    ImGui::PlotHistogram(id, counts.data(), static_cast<int>(counts.size()), 0, overlay, 0.0f, FLT_MAX,
-                         ImVec2(width, height));
-    ImGui::TextDisabled("%s … %s", i18n::display_text(explore::format_value(h.low, 4)).c_str(),
-                        i18n::display_text(explore::format_value(h.high, 4)).c_str());
+    control_label(title);
+    // The statistics over the bars where they fit, else under them.
+    const bool overlay_fits = overlay_fits_in(overlay, width);
+    ImGui::PlotHistogram(id, counts.data(), static_cast<int>(counts.size()), 0,
+                         overlay_fits ? overlay : nullptr, 0.0f, FLT_MAX, ImVec2(width, height));
+    std::string range = i18n::display_text(explore::format_value(h.low, 4)) + " … " +
+                        i18n::display_text(explore::format_value(h.high, 4));
+    if (!overlay_fits) range += std::string("   ") + overlay;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    control_label(range.c_str());
+    ImGui::PopStyleColor();
   };
   const std::string before =
       format(tr("mean %s   var %s"), fixed(view.stats.mean).c_str(), fixed(view.stats.biased_var).c_str());
@@ -392,7 +423,7 @@ void BnPanel::draw_running(PanelContext& context) {
   const size_t c = static_cast<size_t>(s.channel);
   ImGui::Spacing();
   ImGui::PushFont(context.heading_font);
-  ImGui::TextUnformatted(tr("Running statistics"));
+  control_label(tr("Running statistics"));
   ImGui::PopFont();
   std::vector<float> means, vars;
   for (const explore::BnRunningPoint& point : history) {
@@ -403,12 +434,19 @@ void BnPanel::draw_running(PanelContext& context) {
   const float height = 3.0f * ImGui::GetFontSize();
   const std::string mean_now = "running_mean " + fixed(explorer_.running_mean()[static_cast<int64_t>(c)]);
   const std::string var_now = "running_var " + fixed(explorer_.running_var()[static_cast<int64_t>(c)]);
-  ImGui::PlotLines("##running mean", means.data(), static_cast<int>(means.size()), 0, mean_now.c_str(),
-                   FLT_MAX, FLT_MAX, ImVec2(width, height));
-  ImGui::PlotLines("##running var", vars.data(), static_cast<int>(vars.size()), 0, var_now.c_str(), FLT_MAX,
-                   FLT_MAX, ImVec2(width, height));
-  ImGui::TextDisabled(tr("%lld training steps (→ for the next mini-batch)"),
-                      static_cast<long long>(explorer_.batches_tracked()));
+  // The value over its curve where it fits, else under it.
+  for (const auto& [id, points, now] :
+       {std::tuple{"##running mean", &means, &mean_now}, std::tuple{"##running var", &vars, &var_now}}) {
+    const bool fits = overlay_fits_in(now->c_str(), width);
+    ImGui::PlotLines(id, points->data(), static_cast<int>(points->size()), 0, fits ? now->c_str() : nullptr,
+                     FLT_MAX, FLT_MAX, ImVec2(width, height));
+    if (!fits) control_label(now->c_str());
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  control_label(format(tr("%lld training steps (→ for the next mini-batch)"),
+                       static_cast<long long>(explorer_.batches_tracked()))
+                    .c_str());
+  ImGui::PopStyleColor();
 
   auto comparison = explorer_.compare_train_eval();
   if (!comparison.ok()) return;
@@ -420,7 +458,7 @@ void BnPanel::draw_running(PanelContext& context) {
     const auto row = [](const char* name, float train, float eval) {
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
-      ImGui::TextUnformatted(name);
+      control_label(name);  // wraps in a narrow column
       ImGui::TableSetColumnIndex(1);
       ImGui::TextUnformatted(fixed(train).c_str());
       ImGui::TableSetColumnIndex(2);
@@ -442,11 +480,15 @@ void BnPanel::draw_layers(PanelContext& context) {
   if (layer_rows_.empty()) return;
   ImGui::Spacing();
   ImGui::PushFont(context.heading_font);
-  ImGui::TextUnformatted(tr("The colorizer's batch-norm layers"));
+  control_label(tr("The colorizer's batch-norm layers"));
   ImGui::PopFont();
-  ImGui::TextDisabled(
-      tr("Stored running statistics next to those of the bundled photos (averages over channels); %s."),
-      model_label_.c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  control_label(
+      format(
+          tr("Stored running statistics next to those of the bundled photos (averages over channels); %s."),
+          model_label_.c_str())
+          .c_str());
+  ImGui::PopStyleColor();
   const ImGuiTableFlags flags =
       ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchSame;
   if (!ImGui::BeginTable("layers", 6, flags)) return;

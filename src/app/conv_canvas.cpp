@@ -131,21 +131,36 @@ void draw_header(const ConvExplorer& e, const PanelContext& context) {
   }
 }
 
-void draw_arithmetic(const ConvExplorer& e, const PanelContext& context) {
+// Where the step is: which output cell it computes (the output's number
+// only when there are several).
+std::string step_line(const ConvExplorer& e) {
+  const ConvStep* step = e.current_step();
+  if (step == nullptr) return {};
+  if (e.settings().out_channels > 1)
+    return format(tr("Step %d of %d   ·   output %d, row %d, column %d"), e.step_index() + 1, e.step_count(),
+                  step->out_channel + 1, step->out_y + 1, step->out_x + 1);
+  return format(tr("Step %d of %d   ·   row %d, column %d"), e.step_index() + 1, e.step_count(),
+                step->out_y + 1, step->out_x + 1);
+}
+
+// With several input channels: what the filter adds up.
+std::string channels_line(const ConvExplorer& e) {
   const ConvStep* step = e.current_step();
   const explore::ExploreSettings& s = e.settings();
-  if (step == nullptr) return;
+  if (step == nullptr || s.in_channels <= 1) return {};
+  return format(tr("Filter %d adds up all %d input channels: %d × %d×%d = %d products, plus its bias."),
+                step->out_channel + 1, s.in_channels, s.in_channels, s.kernel_h, s.kernel_w,
+                s.in_channels * s.kernel_h * s.kernel_w);
+}
+
+void draw_arithmetic(const ConvExplorer& e, const PanelContext& context) {
+  if (e.current_step() == nullptr) return;
   const GridPalette palette = grid_palette(context.theme);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette.focus));
-  ImGui::Text(tr("Step %d of %d   ·   output %d, row %d, column %d"), e.step_index() + 1, e.step_count(),
-              step->out_channel + 1, step->out_y + 1, step->out_x + 1);
+  ImGui::TextWrapped("%s", step_line(e).c_str());
   ImGui::PopStyleColor();
-  if (s.in_channels > 1) {
-    ImGui::TextWrapped(
-        tr("Filter %d adds up all %d input channels: %d × %d×%d = %d products, plus its bias."),
-        step->out_channel + 1, s.in_channels, s.in_channels, s.kernel_h, s.kernel_w,
-        s.in_channels * s.kernel_h * s.kernel_w);
-  }
+  if (const std::string channels = channels_line(e); !channels.empty())
+    ImGui::TextWrapped("%s", channels.c_str());
   ImGui::BeginChild("arithmetic", ImVec2(0, 0), false);
   ImGui::PushFont(context.mono_large_font);
   ImGui::TextWrapped("%s", i18n::display_text(e.current_arithmetic(6)).c_str());
@@ -156,16 +171,22 @@ void draw_arithmetic(const ConvExplorer& e, const PanelContext& context) {
 // The room draw_arithmetic needs at this width: the step's sum wraps over
 // more lines for bigger kernels. At most a third of the canvas; the rest scrolls.
 float arithmetic_height(const ConvExplorer& e, const PanelContext& context, ImVec2 avail) {
-  const float line = ImGui::GetTextLineHeightWithSpacing();
-  float height = 1.5f * line;
-  if (e.settings().in_channels > 1) height += line;
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  // The lines over the sum wrap at a big scale in a narrow canvas; they
+  // stay whole, the sum under them scrolls.
+  const auto wrapped = [&](const std::string& text) {
+    return text.empty() ? 0.0f : ImGui::CalcTextSize(text.c_str(), nullptr, false, avail.x).y + spacing;
+  };
+  const float lines = wrapped(step_line(e)) + wrapped(channels_line(e));
+  float sum = 0.5f * ImGui::GetTextLineHeightWithSpacing();
   if (context.mono_large_font != nullptr && e.current_step() != nullptr) {
     const std::string text = i18n::display_text(e.current_arithmetic(6));
-    height += context.mono_large_font
-                  ->CalcTextSizeA(context.mono_large_font->FontSize, FLT_MAX, avail.x, text.c_str())
-                  .y;
+    sum += context.mono_large_font
+               ->CalcTextSizeA(context.mono_large_font->FontSize, FLT_MAX, avail.x, text.c_str())
+               .y;
   }
-  return std::min(height, 0.33f * avail.y);
+  return lines +
+         std::min(sum, std::max(0.33f * avail.y - lines, 2.0f * ImGui::GetTextLineHeightWithSpacing()));
 }
 
 }  // namespace
@@ -224,16 +245,15 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
 
   // A caption may run past its grid up to the next grid or block.
   const auto caption_width = [&](size_t block, const GridPlacement& grid) {
-    if (blocks[block].count > 1 && blocks[block].columns > 1) return grid.size().x + 0.8f * gap;
+    // Never past the canvas's right edge.
+    const float edge = top.x + box.x - grid.origin.x;
+    if (blocks[block].count > 1 && blocks[block].columns > 1)
+      return std::min(grid.size().x + 0.8f * gap, edge);
     const float limit = block + 1 < blocks.size() ? block_origin[block + 1].x : top.x + box.x;
     return std::max(grid.size().x, limit - grid.origin.x - 0.5f * font);
   };
   // The longest of the wordings that fits.
-  const auto fitting = [](float width, std::initializer_list<std::string> wordings) {
-    for (const std::string& text : wordings)
-      if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
-    return *(wordings.end() - 1);
-  };
+  const auto fitting = fitting_caption;
 
   ImGui::InvisibleButton("##grids", box);
   const bool hovered = ImGui::IsItemHovered();
@@ -257,11 +277,15 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
     inputs.push_back(grid);
     const std::string name =
         s.in_channels > 1 ? format(tr("Input ch %d"), c + 1) : std::string(trc("grid caption", "Input"));
+    // Over a small grid, the channel's number alone.
+    const std::string shorter = s.in_channels > 1 ? format(tr("ch %d"), c + 1) : name;
+    const std::string shortest = s.in_channels > 1 ? std::to_string(c + 1) : name;
     const bool padded = pad.top + pad.bottom + pad.left + pad.right > 0;
     const std::string caption =
-        padded ? fitting(caption_width(0, grid), {format(tr("%s + zero padding"), name.c_str()),
-                                                  format(tr("%s (padded)"), name.c_str()), name})
-               : name;
+        padded ? fitting(caption_width(0, grid),
+                         {format(tr("%s + zero padding"), name.c_str()),
+                          format(tr("%s (padded)"), name.c_str()), name, shorter, shortest})
+               : fitting(caption_width(0, grid), {name, shorter, shortest});
     draw_caption(draw, grid.origin, caption_width(0, grid), caption.c_str(), palette.label);
     for (int py = 0; py < padded_h; ++py)
       for (int px = 0; px < padded_w; ++px) {
@@ -305,7 +329,8 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
     const std::string caption =
         s.in_channels > 1
             ? fitting(caption_width(1, grid), {format(tr("Filter %d, channel %d"), filter, c + 1),
-                                               format(tr("F%d ch %d"), filter, c + 1)})
+                                               format(tr("F%d ch %d"), filter, c + 1),
+                                               format(tr("ch %d"), c + 1), std::to_string(c + 1)})
             : format(tr("Filter %d"), filter);
     draw_caption(draw, grid.origin, caption_width(1, grid), caption.c_str(), palette.label);
     for (int ky = 0; ky < s.kernel_h; ++ky)
@@ -396,8 +421,10 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
         const std::string skipped =
             format(tr("input[%d][%d][%d] (green) feeds no output: the stride and dilation step over it."),
                    highlight->channel + 1, highlight->y + 1, highlight->x + 1);
-        draw->AddText(ImVec2(top.x, top.y + box.y - ImGui::GetTextLineHeightWithSpacing()), palette.related,
-                      skipped.c_str());
+        // Wrapped at the canvas's edge, its last line at the bottom.
+        const float height = ImGui::CalcTextSize(skipped.c_str(), nullptr, false, box.x).y;
+        draw->AddText(nullptr, 0.0f, ImVec2(top.x, top.y + box.y - height - 0.25f * font), palette.related,
+                      skipped.c_str(), nullptr, box.x);
       }
       for (const explore::Contribution& hit : hits) {
         const GridPlacement& out = outputs[static_cast<size_t>(hit.out_channel)];

@@ -55,6 +55,38 @@ const char* kernel_preset_label(explore::KernelPreset preset) {
   return "";
 }
 
+// Shorter names for the combo's closed box, where a narrow column has no
+// room for the whole one.
+const char* kernel_preset_short_label(explore::KernelPreset preset) {
+  switch (preset) {
+    case explore::KernelPreset::Sharpen:
+      return tr("Sharpen");
+    case explore::KernelPreset::SobelX:
+      return tr("Sobel x (vertical edges)");
+    case explore::KernelPreset::SobelY:
+      return tr("Sobel y (horizontal edges)");
+    case explore::KernelPreset::Laplacian:
+      return tr("Laplacian");
+    default:
+      return kernel_preset_label(preset);
+  }
+}
+// The shortest: the name alone.
+const char* kernel_preset_shortest_label(explore::KernelPreset preset) {
+  switch (preset) {
+    case explore::KernelPreset::SobelX:
+      return "Sobel x";
+    case explore::KernelPreset::SobelY:
+      return "Sobel y";
+    case explore::KernelPreset::Gaussian:
+      return tr("Gaussian");
+    case explore::KernelPreset::Box:
+      return trc("kernel", "Box");
+    default:
+      return kernel_preset_short_label(preset);
+  }
+}
+
 Result<bool> parse_on_off(const std::string& key, const std::string& value) {
   if (value == "on" || value == "1" || value == "true") return true;
   if (value == "off" || value == "0" || value == "false") return false;
@@ -342,7 +374,7 @@ void ConvPanel::draw_input_controls(PanelContext& context) {
   section(context, trc("section", "Input"));
   const auto& s = explorer_.settings();
   int size[2] = {s.input_h, s.input_w};
-  ImGui::TextUnformatted(tr("Rows × columns"));
+  control_label(tr("Rows × columns"));
   if (ImGui::SliderInt2("##input size", size, 1, explore::kMaxInputSide)) {
     Status resized = explorer_.set_input_size(size[0], size[1]);
     // A photo input follows the size: the new grid shows the same photo.
@@ -350,15 +382,18 @@ void ConvPanel::draw_input_controls(PanelContext& context) {
     report(context, resized);
   }
   int channels = s.in_channels;
-  ImGui::TextUnformatted(tr("Channels"));
+  control_label(tr("Channels"));
   help_marker(
       tr("Each filter has one kernel per input channel and adds all their products into one output "
          "value. ECNN's first layer takes 1 + 10 channels: the L channel and the category embedding."));
   if (ImGui::SliderInt("##channels", &channels, 1, explore::kMaxInputChannels))
     report(context, explorer_.set_in_channels(channels));
 
-  const char* current = s.input_preset ? input_preset_label(*s.input_preset) : tr("Edited / photo");
-  ImGui::TextUnformatted(tr("Values"));
+  const char* current =
+      s.input_preset
+          ? combo_preview({input_preset_label(*s.input_preset), input_preset_short_label(*s.input_preset)})
+          : combo_preview({tr("Edited / photo"), trc("values", "Edited")});
+  control_label(tr("Values"));
   if (ImGui::BeginCombo("##input preset", current)) {
     for (explore::InputPreset preset : kInputPresets)
       if (ImGui::Selectable(input_preset_label(preset), s.input_preset == preset)) {
@@ -368,7 +403,7 @@ void ConvPanel::draw_input_controls(PanelContext& context) {
     ImGui::EndCombo();
   }
   if (!samples_.empty()) {
-    ImGui::TextUnformatted(tr("Photo (gray values 0–255)"));
+    control_label(tr("Photo (gray values 0–255)"));
     help_marker(
         tr("The photo is cropped to the grid's shape and shrunk to one pixel per cell. Drop any image "
            "file on the window to use it instead."));
@@ -394,22 +429,28 @@ void ConvPanel::draw_input_controls(PanelContext& context) {
     if (ImGui::Button(trc("button", "Use"), ImVec2(-FLT_MIN, 0)))
       report(context, use_photo(samples_[static_cast<size_t>(sample_index_)]));
   }
-  ImGui::TextDisabled("%s", tr("Click a cell to edit its value."));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  control_label(tr("Click a cell to edit its value."));
+  ImGui::PopStyleColor();
 }
 
 void ConvPanel::draw_filter_controls(PanelContext& context) {
   section(context, trc("section", "Filters"));
   const auto& s = explorer_.settings();
   int filters = s.out_channels;
-  ImGui::TextUnformatted(tr("Filters (output channels)"));
+  control_label(tr("Filters (output channels)"));
   if (ImGui::SliderInt("##filters", &filters, 1, explore::kMaxFilters))
     report(context, explorer_.set_out_channels(filters));
   int size[2] = {s.kernel_h, s.kernel_w};
-  ImGui::TextUnformatted(tr("Kernel rows × columns"));
+  control_label(tr("Kernel rows × columns"));
   if (ImGui::SliderInt2("##kernel size", size, 1, explore::kMaxKernelSide))
     report(context, explorer_.set_kernel_size(size[0], size[1]));
-  ImGui::TextUnformatted(trc("label", "Kernel"));
-  const char* current = s.kernel_preset ? kernel_preset_label(*s.kernel_preset) : trc("values", "Edited");
+  control_label(trc("label", "Kernel"));
+  const char* current =
+      s.kernel_preset
+          ? combo_preview({kernel_preset_label(*s.kernel_preset), kernel_preset_short_label(*s.kernel_preset),
+                           kernel_preset_shortest_label(*s.kernel_preset)})
+          : trc("values", "Edited");
   if (ImGui::BeginCombo("##kernel preset", current)) {
     for (explore::KernelPreset preset : kKernelPresets) {
       const bool fits = explore::kernel_preset_fits(preset, s.kernel_h, s.kernel_w).ok();
@@ -422,17 +463,18 @@ void ConvPanel::draw_filter_controls(PanelContext& context) {
   const ConvStep* step = explorer_.current_step();
   const int filter = step != nullptr ? step->out_channel : 0;
   float bias = explorer_.bias(filter);
-  ImGui::Text(tr("Bias of filter %d"), filter + 1);
+  control_label(format(tr("Bias of filter %d"), filter + 1).c_str());
   if (ImGui::InputFloat("##bias", &bias, 1.0f, 10.0f, "%g"))
     report(context, explorer_.set_bias(filter, bias));
-  if (ImGui::Button(tr("New random values"), ImVec2(-FLT_MIN, 0))) explorer_.set_seed(s.seed + 1);
+  if (fitting_button("new random", ImVec2(-FLT_MIN, 0), {tr("New random values"), tr("New values")}))
+    explorer_.set_seed(s.seed + 1);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s", tr("Draws new random integers for the presets that are random."));
 }
 
 void ConvPanel::draw_padding_controls() {
   const auto& s = explorer_.settings();
-  ImGui::TextUnformatted(trc("label", "Padding"));
+  control_label(trc("label", "Padding"));
   help_marker(
       tr("valid: no padding. same: output as big as the input at stride 1 (ceil(input/stride) "
          "otherwise); an even kernel puts the extra row/column at the bottom/right, as PyTorch does. "
@@ -444,8 +486,19 @@ void ConvPanel::draw_padding_controls() {
        {trc("padding preset", "same"), PaddingPreset::Same},
        {trc("padding preset", "full"), PaddingPreset::Full},
        {trc("padding preset", "custom"), PaddingPreset::Custom}}};
+  // One row when the four fit, else two rows of two in columns, else one
+  // under the other.
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  float row = -spacing;
+  for (const auto& preset : presets) row += toggle_width(preset.first) + spacing;
+  const float first_column = std::max(toggle_width(presets[0].first), toggle_width(presets[2].first));
+  const float second_column = std::max(toggle_width(presets[1].first), toggle_width(presets[3].first));
+  const int per_row = row <= avail ? 4 : first_column + 1.5f * spacing + second_column <= avail ? 2 : 1;
+  const float second_x = ImGui::GetCursorPosX() + first_column + 1.5f * spacing;
   for (size_t i = 0; i < presets.size(); ++i) {
-    if (i > 0) ImGui::SameLine();
+    if (i > 0 && per_row == 4) ImGui::SameLine();
+    if (per_row == 2 && i % 2 == 1) ImGui::SameLine(second_x);
     if (ImGui::RadioButton(presets[i].first, s.padding_preset == presets[i].second)) {
       if (presets[i].second == PaddingPreset::Custom) {
         // Start custom from what is on screen, so the grid does not jump.
@@ -458,7 +511,7 @@ void ConvPanel::draw_padding_controls() {
   if (s.padding_preset == PaddingPreset::Custom) {
     int sides[4] = {s.custom_padding.top, s.custom_padding.bottom, s.custom_padding.left,
                     s.custom_padding.right};
-    ImGui::TextUnformatted(tr("Top, bottom, left, right"));
+    control_label(tr("Top, bottom, left, right"));
     if (ImGui::SliderInt4("##custom padding", sides, 0, explore::kMaxCustomPadding))
       (void)explorer_.set_custom_padding(Padding2d{sides[0], sides[1], sides[2], sides[3]});
   }
@@ -467,7 +520,7 @@ void ConvPanel::draw_padding_controls() {
 void ConvPanel::draw_stride_controls() {
   const auto& s = explorer_.settings();
   int stride[2] = {s.stride_h, s.stride_w};
-  ImGui::TextUnformatted(tr("Stride (rows, columns)"));
+  control_label(tr("Stride (rows, columns)"));
   if (ImGui::SliderInt2("##stride", stride, 1, explore::kMaxStride))
     (void)explorer_.set_stride(stride[0], stride[1]);
 }
@@ -475,7 +528,7 @@ void ConvPanel::draw_stride_controls() {
 void ConvPanel::draw_dilation_controls() {
   const auto& s = explorer_.settings();
   int dilation[2] = {s.dilation_h, s.dilation_w};
-  ImGui::TextUnformatted(tr("Dilation (rows, columns)"));
+  control_label(tr("Dilation (rows, columns)"));
   if (ImGui::SliderInt2("##dilation", dilation, 1, explore::kMaxDilation))
     (void)explorer_.set_dilation(dilation[0], dilation[1]);
 }

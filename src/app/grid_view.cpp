@@ -132,11 +132,23 @@ void outline_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float t
                 thickness);
 }
 
+std::string fitting_caption(float width, std::initializer_list<std::string> wordings) {
+  for (const float shrink : {1.0f, 0.8f})
+    for (const std::string& text : wordings)
+      if (shrink * ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+  return *(wordings.end() - 1);
+}
+
 void draw_caption(ImDrawList* draw, ImVec2 bottom_left, float width, const char* text, ImU32 color) {
   const float height = ImGui::GetTextLineHeight();
+  // A little smaller where the words are a little too wide (down to 80%),
+  // sitting on the same baseline.
+  const float full = ImGui::GetFontSize();
+  const float text_width = ImGui::CalcTextSize(text).x;
+  const float size = text_width > width ? std::max(0.8f * full, full * width / text_width) : full;
   const ImVec2 min(bottom_left.x, bottom_left.y - height);
   draw->PushClipRect(min, ImVec2(bottom_left.x + std::max(width, 1.0f), bottom_left.y), true);
-  draw->AddText(min, color, text);
+  draw->AddText(nullptr, size, ImVec2(min.x, min.y + (full - size)), color, text);
   draw->PopClipRect();
 }
 

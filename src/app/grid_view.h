@@ -8,7 +8,9 @@
 
 #include <imgui.h>
 
+#include <initializer_list>
 #include <optional>
+#include <string>
 
 #include "app/settings.h"
 
@@ -88,7 +90,11 @@ void end_crisp_lines(ImDrawList* draw);
 
 // An outline drawn inside the cell so neighbours' outlines do not overlap.
 void outline_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float thickness);
-// A caption above a grid, clipped to `width`.
+// A caption above a grid, clipped to `width`; a little smaller (down to
+// 80%) where it is a little too wide.
 void draw_caption(ImDrawList* draw, ImVec2 bottom_left, float width, const char* text, ImU32 color);
+// The caption to draw in `width`: the first wording (longest first) that
+// fits at the full size, else the first that fits at 80%, else the last.
+std::string fitting_caption(float width, std::initializer_list<std::string> wordings);
 
 }  // namespace convlab::app

@@ -75,26 +75,27 @@ std::optional<Status> draw_layer_source_section(PanelContext& context, LayerSour
   // Filter and channel, 1-based as shown everywhere.
   const int out_channels = static_cast<int>(slice.full_output[1]);
   int filter = slice.filter + 1;
-  ImGui::TextUnformatted(trc("label", "Filter"));
+  control_label(trc("label", "Filter"));
   if (ImGui::SliderInt("##layer filter", &filter, 1, out_channels))
     result = source.apply("filter", std::to_string(filter));
   bool sum = slice.channel == kAllChannels;
   const bool can_sum = slice.layer_in_channels <= (slice.transposed ? 2 : 3);
-  ImGui::TextUnformatted(tr("Input channel"));
+  control_label(tr("Input channel"));
   ImGui::BeginDisabled(sum);
   int channel = sum ? 1 : slice.channel + 1;
   if (ImGui::SliderInt("##layer channel", &channel, 1, slice.layer_in_channels))
     result = source.apply("channel", std::to_string(channel));
   ImGui::EndDisabled();
   ImGui::BeginDisabled(!can_sum);
-  if (ImGui::Checkbox(tr("Sum over all input channels"), &sum))
+  if (wrapped_checkbox(tr("Sum over all input channels"), "sum channels", &sum))
     result = source.apply("channel", sum ? "sum" : "1");
   ImGui::EndDisabled();
   if (!can_sum)
     help_marker(
         tr("This layer adds up more input channels than the panel can draw side by side; it shows one "
            "channel's part at a time, and the layer's real sum in the line above."));
-  if (ImGui::Button(tr("Back to the examples"))) result = source.apply("source", "off");
+  if (fitting_button("back", ImVec2(-FLT_MIN, 0), {tr("Back to the examples"), trc("button", "Back")}))
+    result = source.apply("source", "off");
   return result;
 }
 

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdlib>
 
+#include "app/panel_widgets.h"
 #include "app/status_bar.h"
 #include "core/base/i18n.h"
 #include "core/io/image_io.h"
@@ -166,7 +167,7 @@ void PanelExporter::capture_gif_frame(ImVec2 min, ImVec2 max, PanelContext& cont
 
 void PanelExporter::draw_controls(PanelContext& context) {
   (void)context;
-  ImGui::TextUnformatted(tr("Folder"));
+  control_label(tr("Folder"));
   ImGui::InputText("##export folder", &folder_);
   const float width = (ImGui::GetContentRegionAvail().x - 3.0f * ImGui::GetStyle().ItemSpacing.x) / 4.0f;
   const std::array<std::pair<const char*, ExportKind>, 4> buttons = {{{"PNG", ExportKind::Png},
@@ -177,7 +178,9 @@ void PanelExporter::draw_controls(PanelContext& context) {
     if (i > 0) ImGui::SameLine();
     if (ImGui::Button(buttons[i].first, ImVec2(width, 0))) request(buttons[i].second);
   }
-  ImGui::TextDisabled("%s", tr("PNG: the picture. GIF: every step. CSV/JSON: every number of the trace."));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  control_label(tr("PNG: the picture. GIF: every step. CSV/JSON: every number of the trace."));
+  ImGui::PopStyleColor();
 }
 
 }  // namespace convlab::app

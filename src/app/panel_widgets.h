@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <optional>
 
 #include "app/panel.h"
@@ -27,11 +28,39 @@ void gated(const PanelContext& context, const std::string& id, Draw&& draw) {
   draw();
   ImGui::EndDisabled();
 }
+// A "(?)" with a tooltip, after the last item when it fits there, else on
+// the next line (never past the column's edge).
 void help_marker(const char* text);
+
+// Whether an item `width` wide still fits on the line of the last item.
+bool fits_same_line(float width);
+// SameLine() when an item `width` wide fits there; otherwise the item goes
+// on the next line.
+void same_line_if_fits(float width);
+// The width a radio button or checkbox with this label takes.
+float toggle_width(const char* label);
+// A label over a control: wrapped at the column's edge.
+void control_label(const char* text);
+// A checkbox whose label wraps beside the box when the column is narrow;
+// the label toggles it like the box. `id` keeps the widget's id whatever
+// the language.
+bool wrapped_checkbox(const char* label, const char* id, bool* value);
+// The same for a radio button: true when clicked.
+bool wrapped_radio(const char* label, const char* id, bool active);
+// The first of the wordings (longest first) that is at most `width` wide in
+// the current font; the last one when none is.
+const char* fitting_wording(float width, std::initializer_list<const char*> wordings);
+// A button of `size` (x -FLT_MIN: the rest of the line) with the longest
+// wording whose text fits in it.
+bool fitting_button(const char* id, ImVec2 size, std::initializer_list<const char*> wordings);
+// The preview a combo of the current item width has room for.
+const char* combo_preview(std::initializer_list<const char*> wordings);
 
 // What an input preset is called on screen, in the UI language (--set keeps
 // the short names of presets.h).
 const char* input_preset_label(explore::InputPreset preset);
+// A shorter one, for a combo's closed box in a narrow column.
+const char* input_preset_short_label(explore::InputPreset preset);
 
 // Five buttons share the width, Play twice as wide. Returns the key a button
 // stands for, so the panel handles it exactly like the keyboard.
@@ -51,7 +80,7 @@ void draw_step_bar(Panel& panel, Explorer& explorer, bool& loop, double max_step
   if (ImGui::SliderFloat("##speed", &speed, 0.25f, static_cast<float>(max_steps_per_second),
                          tr("%.2f steps/s"), ImGuiSliderFlags_Logarithmic))
     (void)explorer.set_steps_per_second(std::max(0.25f, speed));
-  ImGui::Checkbox(ui_label(tr("Loop"), "loop").c_str(), &loop);
+  wrapped_checkbox(tr("Loop"), "loop", &loop);
 }
 
 // Moves a playing explorer on by this frame's time; with `loop` it starts

@@ -45,8 +45,6 @@ void draw_tensor_grid(const Canvas& canvas, const GridPlacement& grid, const Ten
 void draw_header(const TconvExplorer& e, const PanelContext& context, const GridPalette& palette) {
   const auto& s = e.settings();
   const auto& g = e.geometry();
-  ImGui::PushFont(context.heading_font);
-  ImGui::PushTextWrapPos(0.0f);
   const std::string input = int_pair(s.input_h, s.input_w), kernel = int_pair(s.kernel_h, s.kernel_w);
   const std::string stride =
       s.stride_h == s.stride_w ? std::to_string(s.stride_h) : int_pair(s.stride_h, s.stride_w);
@@ -54,13 +52,24 @@ void draw_header(const TconvExplorer& e, const PanelContext& context, const Grid
   const std::string title =
       format(tr("%s input,  %s kernel,  stride %s  →  %s"), input.c_str(), kernel.c_str(), stride.c_str(),
              g.valid ? format(tr("%s output"), output.c_str()).c_str() : tr("no output"));
+  // In the heading font where it fits on one line; in a narrow canvas the
+  // regular font leaves the grids more room.
+  ImFont* heading = context.heading_font;
+  const bool one_line =
+      heading == nullptr || heading->CalcTextSizeA(heading->FontSize, FLT_MAX, 0.0f, title.c_str()).x <=
+                                ImGui::GetContentRegionAvail().x;
+  if (one_line) ImGui::PushFont(heading);
+  ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(title.c_str());
   ImGui::PopTextWrapPos();
-  ImGui::PopFont();
+  if (one_line) ImGui::PopFont();
+  // Wrapped: at a projector's scale a formula is wider than the picture.
   ImGui::PushFont(context.mono_font);
+  ImGui::PushTextWrapPos(0.0f);
   if (!g.formula.empty()) ImGui::TextUnformatted(g.formula.c_str());
   if (e.view() == explore::TconvView::Direct && !g.direct_formula.empty())
     ImGui::TextUnformatted(g.direct_formula.c_str());
+  ImGui::PopTextWrapPos();
   ImGui::PopFont();
   if (!g.valid) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette.focus));
@@ -72,11 +81,15 @@ void draw_header(const TconvExplorer& e, const PanelContext& context, const Grid
 void draw_caption_line(const TconvExplorer& e, const PanelContext& context, const GridPalette& palette) {
   if (!e.has_output()) return;
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette.focus));
-  ImGui::Text(tr("Step %d of %d"), e.step_index() + 1, e.step_count());
+  ImGui::TextWrapped(tr("Step %d of %d"), e.step_index() + 1, e.step_count());
   ImGui::PopStyleColor();
+  // The step's sum in a region of its own, which scrolls when a narrow
+  // canvas at a big scale wraps it over more lines than there is room for.
+  ImGui::BeginChild("caption", ImVec2(0, 0), false);
   ImGui::PushFont(context.mono_large_font);
   ImGui::TextWrapped("%s", i18n::display_text(e.current_caption(6)).c_str());
   ImGui::PopFont();
+  ImGui::EndChild();
 }
 
 // ---- sum view ---------------------------------------------------------------
@@ -118,7 +131,9 @@ void draw_sum_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec2 b
   for (int ch = 0; ch < s.in_channels; ++ch) {
     GridPlacement grid{ImVec2(x, top.y + label), cell1, s.input_h, s.input_w};
     const std::string caption =
-        s.in_channels > 1 ? format(tr("Input ch %d"), ch + 1) : std::string(trc("grid caption", "Input"));
+        s.in_channels > 1 ? fitting_caption(grid.size().x + gap,
+                                            {format(tr("Input ch %d"), ch + 1), format(tr("ch %d"), ch + 1)})
+                          : fitting_caption(grid.size().x + gap, {trc("grid caption", "Input"), "x"});
     draw_caption(c.draw, grid.origin, grid.size().x + gap, caption.c_str(), c.palette.label);
     draw_tensor_grid(c, grid, input, ch, input_max);
     if (current != nullptr && current->channel == ch)
@@ -128,11 +143,13 @@ void draw_sum_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec2 b
   }
   x += block_gap - gap;
   GridPlacement kernel{ImVec2(x, top.y + label), cell1, s.kernel_h, s.kernel_w};
-  const std::string kernel_caption = s.in_channels * s.out_channels > 1
-                                         ? format(tr("Kernel %d→%d"), in_channel + 1, out_channel + 1)
-                                         : std::string(trc("grid caption", "Kernel"));
-  draw_caption(c.draw, kernel.origin, kernel.size().x + block_gap - 0.3f * c.font, kernel_caption.c_str(),
-               c.palette.label);
+  const float kernel_room = kernel.size().x + block_gap - 0.3f * c.font;
+  const std::string kernel_caption =
+      s.in_channels * s.out_channels > 1
+          ? fitting_caption(kernel_room, {format(tr("Kernel %d→%d"), in_channel + 1, out_channel + 1),
+                                          format("%d→%d", in_channel + 1, out_channel + 1)})
+          : fitting_caption(kernel_room, {trc("grid caption", "Kernel"), "k"});
+  draw_caption(c.draw, kernel.origin, kernel_room, kernel_caption.c_str(), c.palette.label);
   for (int ky = 0; ky < s.kernel_h; ++ky)
     for (int kx = 0; kx < s.kernel_w; ++kx)
       draw_value_cell(c.draw, kernel.cell_min(ky, kx), kernel.cell_max(ky, kx),
@@ -154,10 +171,12 @@ void draw_sum_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec2 b
   const float by_h =
       (inter_box.y - label - small_gap * static_cast<float>(rows)) / static_cast<float>(rows * g.full.h);
   const float cell2 = std::max(0.0f, std::floor(std::min({by_w, by_h, 3.0f * c.font})));
-  draw_caption(c.draw, ImVec2(inter_origin.x, y2 + label), inter_box.x,
-               side_by_side
-                   ? tr("Intermediates: input element × kernel")
-                   : tr("Intermediates: each input element × the kernel, placed at (row, column) × stride"),
+  const std::string inter_caption = fitting_caption(
+      inter_box.x,
+      {side_by_side ? tr("Intermediates: input element × kernel")
+                    : tr("Intermediates: each input element × the kernel, placed at (row, column) × stride"),
+       tr("Intermediates: input element × kernel"), tr("Input element × kernel"), tr("Intermediates")});
+  draw_caption(c.draw, ImVec2(inter_origin.x, y2 + label), inter_box.x, inter_caption.c_str(),
                c.palette.label);
   const float inter_max = std::max(input_max * weight_max, 1e-12f);
   for (int ch = 0; ch < s.in_channels; ++ch)
@@ -201,7 +220,9 @@ void draw_sum_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec2 b
   const Tensor sum = e.current_running_sum();
   const Tensor& output = e.output();
   GridPlacement sum_grid{ImVec2(kernel.end().x + block_gap, top.y + label), cell1, g.full.h, g.full.w};
-  draw_caption(c.draw, sum_grid.origin, sum_grid.size().x + block_gap - 0.3f * c.font, tr("Sum so far"),
+  const float sum_room = sum_grid.size().x + block_gap - 0.3f * c.font;
+  draw_caption(c.draw, sum_grid.origin, sum_room,
+               fitting_caption(sum_room, {tr("Sum so far"), trc("grid caption", "Sum"), "\xce\xa3"}).c_str(),
                c.palette.label);
   const float sum_max = std::max(explore::grid_max_abs(trace.full_sum.values()), 1e-12f);
   for (int y = 0; y < g.full.h; ++y)
@@ -225,8 +246,13 @@ void draw_sum_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec2 b
   }
   GridPlacement out_grid{ImVec2(sum_grid.end().x + block_gap, top.y + label), cell1, g.output.h, g.output.w};
   const bool finished = e.step_index() == e.step_count() - 1;
-  draw_caption(c.draw, out_grid.origin, top.x + story.x - out_grid.origin.x,
-               finished ? tr("Output = green crop + bias") : tr("Output so far (crop + bias)"),
+  const float out_room = top.x + story.x - out_grid.origin.x;
+  draw_caption(c.draw, out_grid.origin, out_room,
+               fitting_caption(
+                   out_room, {finished ? tr("Output = green crop + bias") : tr("Output so far (crop + bias)"),
+                              finished ? tr("Output = crop + bias") : tr("Output so far"),
+                              trc("grid caption", "Output"), "y"})
+                   .c_str(),
                c.palette.label);
   // The output builds up with the sum; colours keep the final output's
   // scale so a cell's colour only settles when its last tap lands.
@@ -257,7 +283,11 @@ void draw_direct_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec
   const int total_cols = s.in_channels * dw + s.in_channels * s.kernel_w + 2 * ow;
   const float by_w =
       (box.x - 3 * block_gap - static_cast<float>(2 * s.in_channels) * gap) / static_cast<float>(total_cols);
-  const float by_h = (box.y - label - 2.0f * c.font) / static_cast<float>(std::max({dh, s.kernel_h, oh}));
+  const char* note =
+      tr("Green dots: the stride's inserted zeros. Hatched: the frame of dilation×(k−1) − padding.");
+  const float note_height = ImGui::CalcTextSize(note, nullptr, false, box.x).y;
+  const float by_h =
+      (box.y - label - note_height - c.font) / static_cast<float>(std::max({dh, s.kernel_h, oh}));
   const float cell = std::max(0.0f, std::floor(std::min({by_w, by_h, 3.4f * c.font})));
   float x = top.x;
   const float y0 = top.y + label;
@@ -266,7 +296,11 @@ void draw_direct_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec
   for (int ch = 0; ch < s.in_channels; ++ch) {
     GridPlacement grid{ImVec2(x, y0), cell, dh, dw};
     inputs.push_back(grid);
-    draw_caption(c.draw, grid.origin, grid.size().x + block_gap, tr("Zeros inserted + frame"),
+    const float room = grid.size().x + block_gap - 0.3f * c.font;
+    draw_caption(c.draw, grid.origin, room,
+                 fitting_caption(room, {tr("Zeros inserted + frame"), tr("Zeros inserted"),
+                                        trc("grid caption", "Input"), "x"})
+                     .c_str(),
                  c.palette.label);
     for (int y = 0; y < dh; ++y)
       for (int xx = 0; xx < dw; ++xx) {
@@ -288,7 +322,10 @@ void draw_direct_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec
   const float weight_max = explore::grid_max_abs(kernel.values());
   for (int ch = 0; ch < s.in_channels; ++ch) {
     GridPlacement grid{ImVec2(x, y0), cell, s.kernel_h, s.kernel_w};
-    draw_caption(c.draw, grid.origin, grid.size().x + block_gap, tr("Kernel flipped"), c.palette.label);
+    const float room = grid.size().x + block_gap - 0.3f * c.font;
+    draw_caption(c.draw, grid.origin, room,
+                 fitting_caption(room, {tr("Kernel flipped"), trc("grid caption", "Kernel")}).c_str(),
+                 c.palette.label);
     for (int ky = 0; ky < s.kernel_h; ++ky)
       for (int kx = 0; kx < s.kernel_w; ++kx)
         draw_value_cell(c.draw, grid.cell_min(ky, kx), grid.cell_max(ky, kx),
@@ -298,8 +335,11 @@ void draw_direct_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec
   }
   x += block_gap;
   GridPlacement direct{ImVec2(x, y0), cell, oh, ow};
-  draw_caption(c.draw, direct.origin, direct.size().x + block_gap, trc("grid caption", "Convolution"),
-               c.palette.label);
+  const float direct_room = direct.size().x + block_gap - 0.3f * c.font;
+  draw_caption(
+      c.draw, direct.origin, direct_room,
+      fitting_caption(direct_room, {trc("grid caption", "Convolution"), trc("grid caption", "Conv")}).c_str(),
+      c.palette.label);
   const float out_max = explore::grid_max_abs(dout.values());
   for (int y = 0; y < oh; ++y)
     for (int xx = 0; xx < ow; ++xx) {
@@ -316,8 +356,16 @@ void draw_direct_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec
     }
   draw_grid_lines(c.draw, direct, c.palette);
   GridPlacement transposed{ImVec2(direct.end().x + block_gap, y0), cell, oh, ow};
-  draw_caption(c.draw, transposed.origin, transposed.size().x + block_gap,
-               trc("grid caption", "Transposed conv"), c.palette.label);
+  // The last caption ends at the canvas's edge; it may start left of its
+  // grid, over the "=" gap, where that gives it room.
+  const float right = top.x + box.x;
+  const float leftmost = direct.end().x + 0.5f * c.font;
+  const std::string transposed_caption = fitting_caption(
+      right - leftmost, {trc("grid caption", "Transposed conv"), trc("grid caption", "Transposed")});
+  const float caption_x = std::max(
+      leftmost, std::min(transposed.origin.x, right - ImGui::CalcTextSize(transposed_caption.c_str()).x));
+  draw_caption(c.draw, ImVec2(caption_x, transposed.origin.y), right - caption_x, transposed_caption.c_str(),
+               c.palette.label);
   if (tout.numel() == dout.numel()) draw_tensor_grid(c, transposed, tout, out_channel, out_max);
   c.draw->AddText(ImVec2(direct.end().x + 0.6f * c.font, y0 + 0.5f * direct.size().y - 0.5f * c.font),
                   c.palette.muted, "=");
@@ -332,9 +380,10 @@ void draw_direct_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVec
     outline_cell(c.draw, transposed.cell_min(step->out_y, step->out_x),
                  transposed.cell_max(step->out_y, step->out_x), c.palette.related, c.focus + 1);
   }
-  c.draw->AddText(
-      ImVec2(top.x, y0 + static_cast<float>(std::max(dh, oh)) * cell + 0.5f * c.font), c.palette.muted,
-      tr("Green dots: the stride's inserted zeros. Hatched: the frame of dilation×(k−1) − padding."));
+  // Wrapped at the canvas's edge.
+  c.draw->AddText(nullptr, 0.0f,
+                  ImVec2(top.x, y0 + static_cast<float>(std::max(dh, oh)) * cell + 0.5f * c.font),
+                  c.palette.muted, note, nullptr, box.x);
 }
 
 // ---- overlap view -------------------------------------------------------------
@@ -344,37 +393,57 @@ void draw_overlap_view(const TconvExplorer& e, const Canvas& c, ImVec2 top, ImVe
   if (counts.empty()) return;
   // (OH, OW): one count per output cell.
   const int oh = static_cast<int>(counts.dim(0)), ow = static_cast<int>(counts.dim(1));
-  const float label = ImGui::GetTextLineHeightWithSpacing();
-  const float cell =
-      std::max(0.0f, std::floor(std::min({(box.x * 0.6f) / static_cast<float>(ow),
-                                          (box.y - 4.0f * label) / static_cast<float>(oh), 3.4f * c.font})));
-  GridPlacement grid{ImVec2(top.x, top.y + label), cell, oh, ow};
-  draw_caption(c.draw, grid.origin, box.x, tr("Kernel taps landing on each output cell"), c.palette.label);
   float low = 1e30f, high = 0;
   for (float v : counts.values()) {
     low = std::min(low, v);
     high = std::max(high, v);
   }
-  for (int y = 0; y < oh; ++y)
-    for (int x = 0; x < ow; ++x)
-      draw_value_cell(c.draw, grid.cell_min(y, x), grid.cell_max(y, x),
-                      counts[static_cast<int64_t>(y) * ow + x], high, c.text, c.palette);
-  draw_grid_lines(c.draw, grid, c.palette);
   const auto& s = e.settings();
   const bool even_h = s.kernel_h % s.stride_h == 0, even_w = s.kernel_w % s.stride_w == 0;
-  std::string note = format(tr("Counts range from %s to %s."), explore::format_value(low).c_str(),
-                            explore::format_value(high).c_str());
-  note += " ";
-  note +=
+  const std::string range = format(tr("Counts range from %s to %s."), explore::format_value(low).c_str(),
+                                   explore::format_value(high).c_str());
+  const std::string why =
       even_h && even_w
           ? tr("The stride divides the kernel size, so away from the border every cell gets the same number "
                "of taps: no checkerboard.")
           : tr("The stride does not divide the kernel size, so neighbouring cells get different numbers of "
                "taps even in the middle: the checkerboard artifact of upsampling by transposed convolution.");
+  const std::string short_why =
+      even_h && even_w ? tr("Away from the border every cell gets the same number of taps: no checkerboard.")
+                       : tr("Neighbouring cells get different numbers of taps: the checkerboard artifact.");
+  // The note wraps at the canvas's edge; the grid gets what it leaves, and
+  // a short note leaves the grid at least half the room.
+  const float label = ImGui::GetTextLineHeightWithSpacing();
+  std::string note;
+  float note_height = 0;
+  // None at all where even the short one would crowd out the grid (the
+  // photo beside it and the lesson say the same).
+  for (const std::string& wording : {range + " " + why, range + " " + short_why, short_why, std::string()}) {
+    note = wording;
+    note_height = note.empty() ? 0.0f : ImGui::CalcTextSize(note.c_str(), nullptr, false, box.x).y;
+    if (note_height <= 0.3f * box.y) break;
+  }
+  const float cell = std::max(
+      0.0f,
+      std::floor(std::min({(box.x * 0.6f) / static_cast<float>(ow),
+                           (box.y - label - note_height - c.font) / static_cast<float>(oh), 3.4f * c.font})));
+  GridPlacement grid{ImVec2(top.x, top.y + label), cell, oh, ow};
+  draw_caption(
+      c.draw, grid.origin, box.x,
+      fitting_caption(box.x, {tr("Kernel taps landing on each output cell"), tr("Taps per output cell")})
+          .c_str(),
+      c.palette.label);
+  for (int y = 0; y < oh; ++y)
+    for (int x = 0; x < ow; ++x)
+      draw_value_cell(c.draw, grid.cell_min(y, x), grid.cell_max(y, x),
+                      counts[static_cast<int64_t>(y) * ow + x], high, c.text, c.palette);
+  draw_grid_lines(c.draw, grid, c.palette);
   ImGui::SetCursorScreenPos(ImVec2(top.x, grid.end().y + 0.5f * c.font));
-  ImGui::PushTextWrapPos(0.0f);  // the window's edge
-  ImGui::TextWrapped("%s", note.c_str());
-  ImGui::PopTextWrapPos();
+  if (!note.empty()) {
+    ImGui::PushTextWrapPos(0.0f);  // the window's edge
+    ImGui::TextWrapped("%s", note.c_str());
+    ImGui::PopTextWrapPos();
+  }
 }
 
 }  // namespace
@@ -389,14 +458,19 @@ TconvCanvasEvents draw_tconv_canvas(const TconvExplorer& e, const PanelContext& 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   float caption_height = 0;
   if (e.view() != explore::TconvView::Overlap && e.has_output()) {
+    // The step line, then the sum as wrapped at this width: at most a
+    // third of the canvas (the rest scrolls).
+    const std::string step = format(tr("Step %d of %d"), e.step_index() + 1, e.step_count());
     const std::string caption = i18n::display_text(e.current_caption(6));
     ImFont* mono = context.mono_large_font;
-    caption_height =
-        1.4f * ImGui::GetTextLineHeightWithSpacing() +
-        (mono != nullptr ? mono->CalcTextSizeA(mono->FontSize, FLT_MAX, avail.x, caption.c_str()).y
-                         : ImGui::GetTextLineHeightWithSpacing());
+    const float sum_height = mono != nullptr
+                                 ? mono->CalcTextSizeA(mono->FontSize, FLT_MAX, avail.x, caption.c_str()).y
+                                 : ImGui::GetTextLineHeightWithSpacing();
+    caption_height = ImGui::CalcTextSize(step.c_str(), nullptr, false, avail.x).y +
+                     2.0f * ImGui::GetStyle().ItemSpacing.y + 0.4f * ImGui::GetTextLineHeightWithSpacing() +
+                     std::min(sum_height, 0.33f * avail.y);
   }
-  const ImVec2 box(avail.x, std::max(avail.y - caption_height, 8.0f * font));
+  const ImVec2 box(avail.x, std::max(avail.y - caption_height, 4.0f * font));
   const ImVec2 top = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("##tconv", box);
   Canvas canvas{

@@ -77,6 +77,18 @@ const char* kernel_preset_label(explore::TconvKernelPreset preset) {
   return "";
 }
 
+// The name alone, for a combo's closed box in a narrow column.
+const char* kernel_preset_short_label(explore::TconvKernelPreset preset) {
+  switch (preset) {
+    case explore::TconvKernelPreset::Numbers:
+      return input_preset_short_label(explore::InputPreset::Numbers);
+    case explore::TconvKernelPreset::Bilinear:
+      return tr("Bilinear");
+    default:
+      return kernel_preset_label(preset);
+  }
+}
+
 }  // namespace
 
 TconvPanel::TconvPanel()
@@ -236,17 +248,25 @@ void TconvPanel::draw(PanelContext& context) {
   controls_drawer_.end();
   ImGui::SameLine();
   const bool artifact = show_artifact_ && explorer_.view() == TconvView::Overlap;
-  const float canvas_width = artifact ? 0.5f * ImGui::GetContentRegionAvail().x : 0.0f;
-  ImGui::BeginChild("tconv canvas", ImVec2(canvas_width, 0), false,
+  // The photo beside the counts; in a narrow room (a lesson at a big
+  // scale) under them, so neither is squeezed into a sliver.
+  const ImVec2 room = ImGui::GetContentRegionAvail();
+  const bool stacked = artifact && room.x < 36.0f * unit;
+  const ImVec2 canvas_size = !artifact ? ImVec2(0, 0)
+                             : stacked ? ImVec2(0, 0.55f * room.y)
+                                       : ImVec2(0.5f * room.x, 0);
+  ImGui::BeginGroup();
+  ImGui::BeginChild("tconv canvas", canvas_size, false,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
   const TconvCanvasEvents events = draw_tconv_canvas(explorer_, context);
   ImGui::EndChild();
   if (artifact) {
-    ImGui::SameLine();
+    if (!stacked) ImGui::SameLine();
     ImGui::BeginChild("tconv artifact", ImVec2(0, 0), false);
     draw_artifact(context);
     ImGui::EndChild();
   }
+  ImGui::EndGroup();
   if (events.clicked_step && !exporter_.recording()) {
     explorer_.pause();
     explorer_.set_step(*events.clicked_step);
@@ -268,8 +288,12 @@ void TconvPanel::draw_controls(PanelContext& context) {
         {{trc("tconv view", "Sum"), TconvView::Sum},
          {trc("tconv view", "Direct"), TconvView::Direct},
          {trc("tconv view", "Overlap"), TconvView::Overlap}}};
+    // One row when the three fit, else one under the other.
+    float row = -ImGui::GetStyle().ItemSpacing.x;
+    for (const auto& view : views) row += toggle_width(view.first) + ImGui::GetStyle().ItemSpacing.x;
+    const bool one_row = row <= ImGui::GetContentRegionAvail().x;
     for (size_t i = 0; i < views.size(); ++i) {
-      if (i > 0) ImGui::SameLine();
+      if (i > 0 && one_row) ImGui::SameLine();
       if (ImGui::RadioButton(views[i].first, explorer_.view() == views[i].second))
         explorer_.set_view(views[i].second);
     }
@@ -278,18 +302,18 @@ void TconvPanel::draw_controls(PanelContext& context) {
            "padding crops the border. Direct: the same numbers from an ordinary convolution of the input "
            "with zeros inserted, by the flipped kernel. Overlap: how many taps land on each output cell."));
     if (explorer_.view() == TconvView::Overlap)
-      ImGui::Checkbox(ui_label(tr("Show the checkerboard on a photo"), "artifact").c_str(), &show_artifact_);
+      wrapped_checkbox(tr("Show the checkerboard on a photo"), "artifact", &show_artifact_);
   });
 
   const auto& s = explorer_.settings();
   gated(context, "input", [&] {
     section(context, trc("section", "Input"));
     int size[2] = {s.input_h, s.input_w};
-    ImGui::TextUnformatted(tr("Rows × columns"));
+    control_label(tr("Rows × columns"));
     if (ImGui::SliderInt2("##input size", size, 1, explore::kMaxTconvInputSide))
       report(explorer_.set_input_size(size[0], size[1]));
     int channels[2] = {s.in_channels, s.out_channels};
-    ImGui::TextUnformatted(tr("Channels in, out"));
+    control_label(tr("Channels in, out"));
     if (ImGui::SliderInt2("##channels", channels, 1, explore::kMaxTconvChannels)) {
       report(explorer_.set_in_channels(channels[0]));
       report(explorer_.set_out_channels(channels[1]));
@@ -297,9 +321,11 @@ void TconvPanel::draw_controls(PanelContext& context) {
     const std::array<explore::InputPreset, 4> inputs = {
         explore::InputPreset::Numbers, explore::InputPreset::Ramp, explore::InputPreset::Checkerboard,
         explore::InputPreset::Random};
-    ImGui::TextUnformatted(tr("Values"));
-    if (ImGui::BeginCombo("##input preset",
-                          s.input_preset ? input_preset_label(*s.input_preset) : trc("values", "Edited"))) {
+    control_label(tr("Values"));
+    if (ImGui::BeginCombo("##input preset", s.input_preset
+                                                ? combo_preview({input_preset_label(*s.input_preset),
+                                                                 input_preset_short_label(*s.input_preset)})
+                                                : trc("values", "Edited"))) {
       for (explore::InputPreset preset : inputs)
         if (ImGui::Selectable(input_preset_label(preset), s.input_preset == preset))
           explorer_.apply_input_preset(preset);
@@ -310,21 +336,24 @@ void TconvPanel::draw_controls(PanelContext& context) {
   gated(context, "kernel", [&] {
     section(context, trc("section", "Kernel"));
     int kernel[2] = {s.kernel_h, s.kernel_w};
-    ImGui::TextUnformatted(tr("Rows × columns"));
+    control_label(tr("Rows × columns"));
     if (ImGui::SliderInt2("##kernel size", kernel, 1, explore::kMaxTconvKernelSide))
       report(explorer_.set_kernel_size(kernel[0], kernel[1]));
     const std::array<explore::TconvKernelPreset, 4> kernels = {
         explore::TconvKernelPreset::Numbers, explore::TconvKernelPreset::Ones,
         explore::TconvKernelPreset::Bilinear, explore::TconvKernelPreset::Random};
-    ImGui::TextUnformatted(tr("Values"));
-    if (ImGui::BeginCombo("##kernel preset", s.kernel_preset ? kernel_preset_label(*s.kernel_preset)
-                                                             : trc("values", "Edited"))) {
+    control_label(tr("Values"));
+    if (ImGui::BeginCombo("##kernel preset",
+                          s.kernel_preset ? combo_preview({kernel_preset_label(*s.kernel_preset),
+                                                           kernel_preset_short_label(*s.kernel_preset)})
+                                          : trc("values", "Edited"))) {
       for (explore::TconvKernelPreset preset : kernels)
         if (ImGui::Selectable(kernel_preset_label(preset), s.kernel_preset == preset))
           explorer_.apply_kernel_preset(preset);
       ImGui::EndCombo();
     }
-    if (ImGui::Button(tr("New random values"), ImVec2(-FLT_MIN, 0))) explorer_.set_seed(s.seed + 1);
+    if (fitting_button("new random", ImVec2(-FLT_MIN, 0), {tr("New random values"), tr("New values")}))
+      explorer_.set_seed(s.seed + 1);
   });
 
   if (control_shown(context, "stride") || control_shown(context, "padding") ||
@@ -332,16 +361,16 @@ void TconvPanel::draw_controls(PanelContext& context) {
     section(context, trc("section", "Geometry"));
   gated(context, "stride", [&] {
     int stride[2] = {s.stride_h, s.stride_w};
-    ImGui::TextUnformatted(tr("Stride (rows, columns)"));
+    control_label(tr("Stride (rows, columns)"));
     if (ImGui::SliderInt2("##stride", stride, 1, explore::kMaxTconvStride))
       report(explorer_.set_stride(stride[0], stride[1]));
   });
   gated(context, "padding", [&] {
     int padding[2] = {s.padding_h, s.padding_w};
-    ImGui::TextUnformatted(tr("Padding (cropped from each side)"));
+    control_label(tr("Padding (cropped from each side)"));
     if (ImGui::SliderInt2("##padding", padding, 0, 4)) report(explorer_.set_padding(padding[0], padding[1]));
     int output_padding[2] = {s.output_padding_h, s.output_padding_w};
-    ImGui::TextUnformatted(tr("Output padding (bottom, right)"));
+    control_label(tr("Output padding (bottom, right)"));
     help_marker(
         tr("Adds rows/columns at the bottom/right, to pick among the output sizes that a stride-s "
            "convolution would map to the same input size. It must stay below the stride or the dilation."));
@@ -350,7 +379,7 @@ void TconvPanel::draw_controls(PanelContext& context) {
   });
   gated(context, "dilation", [&] {
     int dilation[2] = {s.dilation_h, s.dilation_w};
-    ImGui::TextUnformatted(tr("Dilation (rows, columns)"));
+    control_label(tr("Dilation (rows, columns)"));
     if (ImGui::SliderInt2("##dilation", dilation, 1, explore::kMaxTconvDilation))
       report(explorer_.set_dilation(dilation[0], dilation[1]));
   });
@@ -385,7 +414,7 @@ void TconvPanel::refresh_artifact(PanelContext& context) {
 void TconvPanel::draw_artifact(PanelContext& context) {
   refresh_artifact(context);
   ImGui::PushFont(context.heading_font);
-  ImGui::TextUnformatted(tr("On a photo"));
+  control_label(tr("On a photo"));
   ImGui::PopFont();
   ImGui::TextWrapped(
       tr("%s A flat region should stay flat; where the stride does not divide the kernel, a grid "
@@ -393,16 +422,16 @@ void TconvPanel::draw_artifact(PanelContext& context) {
       artifact_note_.c_str());
   if (upsampled_texture_.empty()) return;
   const float side = std::min(ImGui::GetContentRegionAvail().x, 0.42f * ImGui::GetContentRegionAvail().y);
-  ImGui::TextUnformatted(tr("Upsampled by the transposed convolution"));
+  control_label(tr("Upsampled by the transposed convolution"));
   ImGui::Image(upsampled_texture_.imgui_id(), ImVec2(side, side));
   const float small = 0.48f * side;
   ImGui::BeginGroup();
-  ImGui::TextUnformatted(trc("image caption", "Photo"));
+  control_label(trc("image caption", "Photo"));
   ImGui::Image(photo_texture_.imgui_id(), ImVec2(small, small));
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImGui::TextUnformatted(tr("Gain (white = 1)"));
+  control_label(tr("Gain (white = 1)"));
   ImGui::Image(gain_texture_.imgui_id(), ImVec2(small, small));
   ImGui::EndGroup();
 }
