@@ -377,7 +377,9 @@ Result<Graph> Graph::from_json(const std::string& json_text, const std::string& 
   json root;
   try {
     root = json::parse(json_text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // Not only syntax errors: a number too large for a double is an
+    // out_of_range error (found by fuzz/fuzz_model_json).
     return make_error(source, ": not valid JSON: ", e.what());
   }
   if (!root.is_object()) return make_error(source, ": a model description must be a JSON object");
