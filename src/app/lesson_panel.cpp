@@ -22,9 +22,56 @@ namespace convlab::app {
 namespace fs = std::filesystem;
 namespace st = explore::setting_text;
 
+// The navigation under the step text, laid out for the column: Previous /
+// Next, then the two copy buttons side by side with their long labels, side
+// by side with short ones, or one above the other; in a short column a "…"
+// menu instead.
+struct LessonNavLayout {
+  // A short column (a big scale on a small screen): Previous / Next and a
+  // "…" button whose menu holds the rest, so the step's text keeps the room.
+  bool more_menu = false;
+  bool arrows_only = false;  // Previous / Next as ← / → (a very narrow column)
+  bool short_copy = false;   // "Copy view" / "Copy link"
+  bool stacked_copy = false;
+  int rows = 0;
+};
+
 namespace {
 
 constexpr double kReloadCheckSeconds = 0.5;
+
+// Whether a button with this label fits `width`.
+bool fits(const char* label, float width) {
+  return ImGui::CalcTextSize(label).x + 2.0f * ImGui::GetStyle().FramePadding.x <= width;
+}
+
+// The width of the "…" button: a square.
+float more_button_width() { return ImGui::GetFrameHeight(); }
+
+LessonNavLayout nav_layout(float width, float height, bool presenter) {
+  LessonNavLayout layout;
+  layout.rows = 1;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  if (!presenter) {
+    // Under 8 lines of text left with the full rows of buttons: the menu.
+    const float full_rows_h = 3.2f * ImGui::GetFrameHeightWithSpacing();
+    layout.more_menu = height - full_rows_h < 8.0f * ImGui::GetTextLineHeightWithSpacing();
+  }
+  const float row = layout.more_menu ? width - more_button_width() - style.ItemSpacing.x : width;
+  const float half = 0.5f * (row - style.ItemSpacing.x);
+  layout.arrows_only = !fits(tr("← Previous"), half) || !fits(tr("Next →"), half);
+  if (presenter || layout.more_menu) return layout;
+  if (!fits(tr("Copy this view as a step"), half) || !fits(tr("Copy a link to this step"), half)) {
+    layout.short_copy = true;
+    layout.stacked_copy = !fits(tr("Copy view"), half) || !fits(tr("Copy link"), half);
+    // Stacked, each has the whole width: the long label where it fits.
+    if (layout.stacked_copy)
+      layout.short_copy =
+          !fits(tr("Copy this view as a step"), width) || !fits(tr("Copy a link to this step"), width);
+  }
+  layout.rows += layout.stacked_copy ? 3 : 2;
+  return layout;
+}
 
 }  // namespace
 
@@ -47,7 +94,7 @@ Status LessonPanel::open(const std::string& path) {
     return Error{text.substr(0, text.size() - 1)};
   }
   path_ = file;
-  path_box_ = file;
+  path_box_.clear();  // the field is for typing another lesson's path
   lesson_ = std::move(parsed);
   problems_.clear();
   std::error_code ec;
@@ -244,8 +291,11 @@ void LessonPanel::draw_text_column(PanelContext& context) {
   ImGui::Spacing();
 
   // Text, quizzes; the navigation stays at the bottom.
-  // Presenter mode: one row of buttons; else three (previous / next, the two copies, other lessons).
-  const float nav_h = ImGui::GetFrameHeightWithSpacing() * (context.presenter ? 1.2f : 3.2f);
+  // Presenter mode: one row of buttons; else three or four (previous / next,
+  // the two copies side by side or stacked, other lessons).
+  const LessonNavLayout nav =
+      nav_layout(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y, context.presenter);
+  const float nav_h = ImGui::GetFrameHeightWithSpacing() * (static_cast<float>(nav.rows) + 0.2f);
   ImGui::BeginChild("step text", ImVec2(0, -nav_h), false, ImGuiWindowFlags_NoBackground);
   if (step_ == 0 && !intro_.empty()) draw_lesson_text(intro_, context);
   draw_lesson_text(text_, context);
@@ -256,7 +306,7 @@ void LessonPanel::draw_text_column(PanelContext& context) {
   }
   if (!step_errors_.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s", step_errors_.c_str());
   ImGui::EndChild();
-  draw_navigation(context);
+  draw_navigation(context, nav);
 }
 
 void LessonPanel::draw_quizzes(PanelContext& context) {
@@ -303,38 +353,76 @@ void LessonPanel::draw_quizzes(PanelContext& context) {
   }
 }
 
-void LessonPanel::draw_navigation(PanelContext& context) {
-  const float w = 0.5f * (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x);
+void LessonPanel::draw_navigation(PanelContext& context, const LessonNavLayout& nav) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float full = ImGui::GetContentRegionAvail().x;
+  const float row = nav.more_menu ? full - more_button_width() - style.ItemSpacing.x : full;
+  const float w = 0.5f * (row - style.ItemSpacing.x);
+  const auto tooltip = [](bool shortened, const char* whole) {
+    if (shortened && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("%s", whole);
+  };
   ImGui::BeginDisabled(step_ == 0);
-  if (ImGui::Button(ui_label(tr("← Previous"), "previous").c_str(), ImVec2(w, 0))) go_to(step_ - 1);
+  if (ImGui::Button(ui_label(nav.arrows_only ? "←" : tr("← Previous"), "previous").c_str(), ImVec2(w, 0)))
+    go_to(step_ - 1);
+  tooltip(nav.arrows_only, tr("← Previous"));
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::BeginDisabled(step_ + 1 >= static_cast<int>(lesson_.steps.size()));
-  if (ImGui::Button(ui_label(tr("Next →"), "next").c_str(), ImVec2(w, 0))) go_to(step_ + 1);
+  if (ImGui::Button(ui_label(nav.arrows_only ? "→" : tr("Next →"), "next").c_str(), ImVec2(w, 0)))
+    go_to(step_ + 1);
+  tooltip(nav.arrows_only, tr("Next →"));
   ImGui::EndDisabled();
   if (context.presenter) return;
+
   // For the teacher writing the lesson: the panel as it is now, as a step.
   Panel* target = !target_id_.empty() && context.panel ? context.panel(target_id_, false) : nullptr;
-  ImGui::BeginDisabled(target == nullptr || target->state_text().empty());
-  if (ImGui::Button(ui_label(tr("Copy this view as a step"), "copy view").c_str(), ImVec2(w, 0)) && target) {
+  const bool can_copy_view = target != nullptr && !target->state_text().empty();
+  const auto copy_view = [&] {
     // The heading goes into the lesson file: in the lesson's language.
     const char* heading = lesson_.language == "pt-BR" ? "Novo passo" : "New step";
     ImGui::SetClipboardText(
         ("## " + std::string(heading) + "\n\n" + view_block(target->id(), target->state_text())).c_str());
     if (context.status) context.status->info(tr("Copied: paste it into the lesson file."));
-  }
-  ImGui::EndDisabled();
-  ImGui::SameLine();
+  };
   // For slides: a link that opens the page at this lesson's step.
-  if (ImGui::Button(ui_label(tr("Copy a link to this step"), "copy link").c_str(), ImVec2(w, 0)) &&
-      context.copy_link) {
+  const auto copy_link = [&] {
+    if (!context.copy_link) return;
     context.copy_link();
     if (context.status) context.status->info(tr("Link copied: it opens the lesson at this step."));
-  }
-  if (ImGui::Button(ui_label(tr("Other lessons"), "other lessons").c_str(), ImVec2(w, 0))) {
+  };
+  const auto other_lessons = [&] {
     lesson_ = lesson::Lesson{};
     path_.clear();
+  };
+
+  if (nav.more_menu) {
+    ImGui::SameLine();
+    if (ImGui::Button("\xe2\x80\xa6##more", ImVec2(more_button_width(), 0))) ImGui::OpenPopup("lesson more");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("More: copy this view or a link, other lessons"));
+    if (ImGui::BeginPopup("lesson more")) {
+      if (ImGui::MenuItem(tr("Copy this view as a step"), nullptr, false, can_copy_view)) copy_view();
+      if (ImGui::MenuItem(tr("Copy a link to this step"))) copy_link();
+      ImGui::Separator();
+      if (ImGui::MenuItem(tr("Other lessons"))) other_lessons();
+      ImGui::EndPopup();
+    }
+    return;
   }
+
+  const float copy_w = nav.stacked_copy ? full : w;
+  ImGui::BeginDisabled(!can_copy_view);
+  const char* view_label = nav.short_copy ? tr("Copy view") : tr("Copy this view as a step");
+  if (ImGui::Button(ui_label(view_label, "copy view").c_str(), ImVec2(copy_w, 0))) copy_view();
+  tooltip(nav.short_copy, tr("Copy this view as a step"));
+  ImGui::EndDisabled();
+  if (!nav.stacked_copy) ImGui::SameLine();
+  const char* link_label = nav.short_copy ? tr("Copy link") : tr("Copy a link to this step");
+  if (ImGui::Button(ui_label(link_label, "copy link").c_str(), ImVec2(copy_w, 0))) copy_link();
+  tooltip(nav.short_copy, tr("Copy a link to this step"));
+  if (ImGui::Button(ui_label(tr("Other lessons"), "other lessons").c_str(),
+                    ImVec2(fits(tr("Other lessons"), w) ? w : full, 0)))
+    other_lessons();
 }
 
 void LessonPanel::draw_chooser(PanelContext& context) {
@@ -366,14 +454,19 @@ void LessonPanel::draw_chooser(PanelContext& context) {
     }
   }
   ImGui::Spacing();
-  ImGui::TextUnformatted(tr("A lesson file:"));
-  ImGui::SetNextItemWidth(30.0f * ImGui::GetFontSize());
-  if (ImGui::InputTextWithHint("##lesson path", tr("path/to/lesson.md, then Enter"), &path_box_,
-                               ImGuiInputTextFlags_EnterReturnsTrue)) {
+  ImGui::TextWrapped("%s", tr("A lesson file:"));
+  const float field_w = std::min(30.0f * ImGui::GetFontSize(), ImGui::GetContentRegionAvail().x);
+  ImGui::SetNextItemWidth(field_w);
+  // The hint only where it fits whole.
+  const char* hint = tr("path/to/lesson.md, then Enter");
+  if (ImGui::CalcTextSize(hint).x + 2.0f * ImGui::GetStyle().FramePadding.x > field_w) hint = "";
+  if (ImGui::InputTextWithHint("##lesson path", hint, &path_box_, ImGuiInputTextFlags_EnterReturnsTrue)) {
     Status opened = open(path_box_);
     if (!opened.ok() && context.status) context.status->error(opened.message());
   }
-  ImGui::TextDisabled("%s", tr("Writing lessons: lessons/README.md. Drop a .md file here to open it."));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", tr("Writing lessons: lessons/README.md. Drop a .md file here to open it."));
+  ImGui::PopStyleColor();
 }
 
 }  // namespace convlab::app

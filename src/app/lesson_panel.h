@@ -18,6 +18,8 @@
 
 namespace convlab::app {
 
+struct LessonNavLayout;  // how the navigation buttons fit the text column
+
 class LessonPanel : public Panel {
  public:
   LessonPanel();
@@ -56,7 +58,7 @@ class LessonPanel : public Panel {
   const lesson::Step* panel_step() const;  // the step whose panel block is in force
   void draw_text_column(PanelContext& context);
   void draw_quizzes(PanelContext& context);
-  void draw_navigation(PanelContext& context);
+  void draw_navigation(PanelContext& context, const LessonNavLayout& nav);
   void draw_chooser(PanelContext& context);
 
   std::string path_;

@@ -92,7 +92,22 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
         std::max(weight[static_cast<size_t>(b.column)], column_weight(b.kind));
   float total = 0;
   for (float w : weight) total += w;
-  const float unit = size.x / std::max(total, 1.0f);
+  float unit = size.x / std::max(total, 1.0f);
+  // A column is at least as wide as its name at a readable size (the
+  // inputs "gray" and "category" are longer than the layers' "c1"); the
+  // others share what is left.
+  ImFont* heading = context.heading_font ? context.heading_font : ImGui::GetFont();
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const LayoutBlock& b : layout.blocks) {
+      if (b.kind == BlockKind::Join) continue;
+      const float needed = heading->CalcTextSizeA(0.62f * font, FLT_MAX, 0, b.name.c_str()).x + 1.2f * font;
+      float& w = weight[static_cast<size_t>(b.column)];
+      w = std::max(w, needed / std::max(unit, 1.0f));
+    }
+    total = 0;
+    for (float w : weight) total += w;
+    unit = size.x / std::max(total, 1.0f);
+  }
   std::vector<float> column_x(static_cast<size_t>(columns) + 1, origin.x);
   for (int c = 0; c < columns; ++c)
     column_x[static_cast<size_t>(c) + 1] =
@@ -198,7 +213,6 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
     } else {
       // Name on top (heading font), channels × size under it, each only if it fits.
       const float width = q.max.x - q.min.x - 0.3f * font;
-      ImFont* heading = context.heading_font ? context.heading_font : ImGui::GetFont();
       const float heading_size = std::min(heading->FontSize, 0.48f * (q.max.y - q.min.y));
       const auto real = state.shapes.find(b.name);
       const Shape& shape = real != state.shapes.end() ? real->second : b.shape;
@@ -220,11 +234,22 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
         if (heading->CalcTextSizeA(heading_size, FLT_MAX, 0, with_brief.c_str()).x <= width)
           name = with_brief;
       }
-      const ImVec2 label_size = heading->CalcTextSizeA(heading_size, FLT_MAX, 0, name.c_str());
-      const float block_h = label_size.y + (two_lines ? detail_extent.y : 0.0f);
+      // A narrow box (an input column on a small window) takes its name in a
+      // smaller size; a name that would be too small to read is left to the
+      // tooltip rather than spilling over the box's neighbours.
+      float name_size = heading_size;
+      ImVec2 label_size = heading->CalcTextSizeA(name_size, FLT_MAX, 0, name.c_str());
+      if (label_size.x > width) {
+        name_size *= width / label_size.x;
+        label_size = heading->CalcTextSizeA(name_size, FLT_MAX, 0, name.c_str());
+      }
+      const bool show_name = name_size >= 0.5f * font && label_size.x <= width + 0.5f;
+      const float block_h = (show_name ? label_size.y : 0.0f) + (two_lines ? detail_extent.y : 0.0f);
       const float y0 = 0.5f * (q.min.y + q.max.y - block_h);
-      draw->AddText(heading, heading_size, ImVec2(0.5f * (q.min.x + q.max.x - label_size.x), y0), text,
-                    name.c_str());
+      if (show_name)
+        draw->AddText(heading, name_size, ImVec2(0.5f * (q.min.x + q.max.x - label_size.x), y0), text,
+                      name.c_str());
+      if (!show_name) label_size.y = 0.0f;
       if (two_lines)
         draw->AddText(mono, detail_size,
                       ImVec2(0.5f * (q.min.x + q.max.x - detail_extent.x), y0 + label_size.y),
@@ -235,10 +260,20 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
     if (auto it = state.ms.find(b.name); it != state.ms.end() && timed_kind) {
       const std::string ms = i18n::display_number(it->second, it->second < 10 ? 2 : 0) + " ms";
       ImFont* mono = context.mono_font ? context.mono_font : ImGui::GetFont();
-      const float ms_size = 0.72f * font;
-      const ImVec2 extent = mono->CalcTextSizeA(ms_size, FLT_MAX, 0, ms.c_str());
-      draw->AddText(mono, ms_size, ImVec2(0.5f * (q.min.x + q.max.x - extent.x), q.max.y + 0.1f * font),
-                    with_alpha(p.muted, alpha), ms.c_str());
+      // As wide as its column at most, and inside the diagram at its edges.
+      const float column_w =
+          column_x[static_cast<size_t>(b.column) + 1] - column_x[static_cast<size_t>(b.column)];
+      float ms_size = 0.72f * font;
+      ImVec2 extent = mono->CalcTextSizeA(ms_size, FLT_MAX, 0, ms.c_str());
+      if (extent.x > column_w) {
+        ms_size *= column_w / extent.x;
+        extent = mono->CalcTextSizeA(ms_size, FLT_MAX, 0, ms.c_str());
+      }
+      const float ms_x = std::clamp(0.5f * (q.min.x + q.max.x - extent.x), origin.x,
+                                    std::max(origin.x, origin.x + size.x - extent.x));
+      if (ms_size >= 0.45f * font)
+        draw->AddText(mono, ms_size, ImVec2(ms_x, q.max.y + 0.1f * font), with_alpha(p.muted, alpha),
+                      ms.c_str());
     }
     if (hovered && mouse.x >= q.min.x && mouse.x <= q.max.x && mouse.y >= q.min.y && mouse.y <= q.max.y)
       hovered_block = &b;

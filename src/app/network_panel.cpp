@@ -62,6 +62,54 @@ ImVec2 fitted(const GlTexture& t, ImVec2 box) {
                 std::floor(static_cast<float>(t.height()) * scale));
 }
 
+// `text` as it fits in `width`: whole, or cut at a character and ended
+// with "…" (a long file name in a narrow combo).
+std::string fit_text(const std::string& text, float width) {
+  if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+  const char* ellipsis = "\xe2\x80\xa6";
+  std::string shown = text;
+  while (!shown.empty()) {
+    // Drop one UTF-8 character from the end.
+    size_t cut = shown.size() - 1;
+    while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
+    shown.resize(cut);
+    if (ImGui::CalcTextSize((shown + ellipsis).c_str()).x <= width) return shown + ellipsis;
+  }
+  return ellipsis;
+}
+
+// A photo as people name it: a bundled "animals_chelsea_cat.jpg" reads
+// "chelsea cat" (the category prefix and the underscores are for the file
+// system); any other photo by its file name.
+std::string photo_name(const std::string& path, bool bundled) {
+  std::string name = fs::path(path).filename().string();
+  if (!bundled) return name;
+  std::string stem = fs::path(path).stem().string();
+  if (const size_t cut = stem.find('_'); cut != std::string::npos && cut + 1 < stem.size())
+    stem = stem.substr(cut + 1);
+  std::replace(stem.begin(), stem.end(), '_', ' ');
+  return stem;
+}
+
+// The width an item can take and still leave room for a "(?)" after it.
+float width_before_help() {
+  return ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("(?)").x - ImGui::GetStyle().ItemSpacing.x;
+}
+
+// A line of text with a "(?)" after it: on one line when both fit, else
+// the text wraps short of the right edge and the "(?)" stays beside it.
+void text_with_help(const std::string& text, const char* help) {
+  const float room = width_before_help();
+  if (ImGui::CalcTextSize(text.c_str()).x <= room) {
+    ImGui::TextUnformatted(text.c_str());
+  } else {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + room);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  help_marker(help);
+}
+
 void captioned_image(const char* caption, const GlTexture& t, ImVec2 box, const char* help = nullptr) {
   ImGui::BeginGroup();
   ImGui::TextUnformatted(caption);
@@ -302,7 +350,8 @@ Status NetworkPanel::select_layer(const std::string& name) {
 
 void NetworkPanel::load(const std::string& path) {
   image_path_ = path;
-  path_box_ = path;
+  // The box is for typing the next path; the photo's name shows in the combo.
+  path_box_.clear();
   load_pending_ = true;
 }
 
@@ -504,8 +553,15 @@ void NetworkPanel::draw(PanelContext& context) {
                                           view_request_ == 2 ? ImGuiTabItemFlags_SetSelected : 0};
       view_request_ = -1;
       if (ImGui::BeginTabItem(ui_label(tr("Architecture"), "architecture").c_str(), nullptr, flags[0])) {
-        draw_diagram(context, ImGui::GetContentRegionAvail().y * (step_column_ ? 0.7f : 1.0f));
-        if (step_column_) draw_step_mode(context);
+        // Step mode: its words under the diagram, the diagram what they leave
+        // (at least 45%; longer words scroll).
+        const ImVec2 room = ImGui::GetContentRegionAvail();
+        float diagram_h = room.y;
+        if (step_column_)
+          diagram_h = std::max(0.45f * room.y,
+                               room.y - step_mode_height(context, room.x) - ImGui::GetStyle().ItemSpacing.y);
+        draw_diagram(context, diagram_h);
+        if (step_column_) draw_step_mode(context, 0.0f);
         ImGui::EndTabItem();
       }
       if (ImGui::BeginTabItem(ui_label(tr("Photo"), "photo").c_str(), nullptr, flags[1])) {
@@ -521,7 +577,7 @@ void NetworkPanel::draw(PanelContext& context) {
   } else {
     const ImVec2 main = ImGui::GetContentRegionAvail();
     draw_diagram(context, std::max(10.0f * font, 0.34f * main.y));
-    if (step_column_) draw_step_mode(context);
+    if (step_column_) draw_step_mode(context, std::min(step_mode_height(context, main.x), 0.22f * main.y));
     const ImVec2 rest = ImGui::GetContentRegionAvail();
     const float images_w = std::floor(0.42f * rest.x);
     ImGui::BeginChild("network images", ImVec2(images_w, rest.y), true, ImGuiWindowFlags_NoScrollbar);
@@ -586,18 +642,33 @@ void NetworkPanel::draw_controls(PanelContext& context) {
   ImGui::PushItemWidth(-FLT_MIN);
   gated(context, "photo", [&] {
     section(context, tr("Photo"));
-    const std::string current = fs::path(image_path_).filename().string();
-    if (ImGui::BeginCombo("##sample", current.c_str())) {
-      for (const std::string& s : samples_)
-        if (ImGui::Selectable(fs::path(s).filename().string().c_str(), s == image_path_)) {
-          category_ = -1;  // the sample's own category
-          load(s);
-        }
-      ImGui::EndCombo();
+    const bool bundled = std::find(samples_.begin(), samples_.end(), image_path_) != samples_.end();
+    {
+      const ContentText file_names;  // photos by their names
+      const float preview_w = ImGui::GetContentRegionAvail().x - ImGui::GetFrameHeight() -
+                              2.0f * ImGui::GetStyle().FramePadding.x;
+      const std::string current = fit_text(photo_name(image_path_, bundled), preview_w);
+      if (ImGui::BeginCombo("##sample", current.c_str())) {
+        for (const std::string& s : samples_)
+          if (ImGui::Selectable(photo_name(s, true).c_str(), s == image_path_)) {
+            category_ = -1;  // the sample's own category
+            load(s);
+          }
+        ImGui::EndCombo();
+      }
+      // The whole path, for the curious: hover the photo's name.
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", image_path_.c_str());
     }
-    ImGui::InputTextWithHint("##path", tr("a photo's path, then Enter"), &path_box_);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", tr("Another photo: type its path and press Enter, or drop it on the window."));
+    ImGui::PopStyleColor();
+    // The hint only where it fits whole.
+    const char* hint = tr("path/to/photo.jpg");
+    if (ImGui::CalcTextSize(hint).x + 2.0f * ImGui::GetStyle().FramePadding.x >
+        ImGui::GetContentRegionAvail().x)
+      hint = "";
+    ImGui::InputTextWithHint("##path", hint, &path_box_);
     if (ImGui::IsItemDeactivatedAfterEdit() && !path_box_.empty()) load(path_box_);
-    ImGui::TextDisabled("%s", tr("or drop an image on the window"));
   });
 
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
@@ -609,6 +680,7 @@ void NetworkPanel::draw_controls(PanelContext& context) {
     const int category = session_->category();
     // The categories are the model's, named in both languages by colorize.h.
     const ContentText model_words;
+    ImGui::SetNextItemWidth(width_before_help());
     if (ImGui::BeginCombo("##category", category_label(category))) {
       for (int id = 0; id < std::max(colorizer_->model.graph.categories(), 1); ++id)
         if (ImGui::Selectable(category_label(id), id == category)) {
@@ -642,6 +714,7 @@ void NetworkPanel::draw_controls(PanelContext& context) {
         tr("GPU: compute shaders, a few layers per frame so the window never freezes. CPU: the same "
            "network, with the fast matrix products, off the drawing path."));
     if (!has_gpu) ImGui::TextWrapped(tr("No GPU here: %s."), session_->gpu_unavailable().c_str());
+    ImGui::SetNextItemWidth(width_before_help());
     if (ImGui::BeginCombo("##working", working_size_label(working_size_).c_str())) {
       for (int size : kWorkingSizes)
         if (ImGui::Selectable(working_size_label(size).c_str(), size == working_size_)) {
@@ -657,15 +730,17 @@ void NetworkPanel::draw_controls(PanelContext& context) {
     ImGui::ProgressBar(session_->phase() == session::SessionPhase::Done ? 1.0f : progress,
                        ImVec2(-FLT_MIN, 0), session_->activity().c_str());
     if (const session::NetworkRun* run = session_->run()) {
-      ImGui::TextUnformatted(format(tr("Network: %s ms on the %s"),
-                                    i18n::display_number(run->total_ms, 1).c_str(),
-                                    session::backend_name(run->backend))
-                                 .c_str());
+      const std::string time =
+          format(tr("Network: %s ms on the %s"), i18n::display_number(run->total_ms, 1).c_str(),
+                 session::backend_name(run->backend));
       if (run->compiled_shaders)
-        help_marker(tr(
-            "This first GPU run includes compiling the compute shaders; run again (change the category) for "
-            "the network alone."));
-      if (request_to_screen_ms_ > 0) ImGui::Text(tr("Photo to colors: %.0f ms"), request_to_screen_ms_);
+        text_with_help(time,
+                       tr("This first GPU run includes compiling the compute shaders; run again (change "
+                          "the category) for the network alone."));
+      else
+        ImGui::TextWrapped("%s", time.c_str());
+      if (request_to_screen_ms_ > 0)
+        ImGui::TextWrapped(tr("Photo to colors: %.0f ms"), request_to_screen_ms_);
     }
     draw_times(context);
   });
@@ -705,18 +780,37 @@ void NetworkPanel::draw_times(PanelContext& context) {
   ImGui::EndTable();
 }
 
-void NetworkPanel::draw_step_mode(PanelContext& context) {
+NetworkPanel::StepWords NetworkPanel::step_words() const {
   const LayoutBlock* block = selected_block();
-  if (!block) return;
+  if (!block || !step_column_) return {};
   int columns = 0;
   for (const LayoutBlock& b : layout_.blocks) columns = std::max(columns, b.column + 1);
+  return {format(tr("Step %d of %d: the data is at %s"), *step_column_ + 1, columns, block->name.c_str()),
+          block_summary(colorizer_->model.graph, *block), block_sentence(*block)};
+}
+
+float NetworkPanel::step_mode_height(PanelContext& context, float width) const {
+  const StepWords words = step_words();
+  ImFont* heading = context.heading_font ? context.heading_font : ImGui::GetFont();
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  return heading->CalcTextSizeA(heading->FontSize, FLT_MAX, width, words.heading.c_str()).y + spacing +
+         ImGui::CalcTextSize(words.summary.c_str(), nullptr, false, width).y + spacing +
+         ImGui::CalcTextSize(words.sentence.c_str(), nullptr, false, width).y + spacing;
+}
+
+void NetworkPanel::draw_step_mode(PanelContext& context, float height) {
+  const StepWords words = step_words();
+  if (words.heading.empty()) return;
+  // A region of its own: words longer than the room scroll, never cut.
+  ImGui::BeginChild("step mode", ImVec2(0, height), false, ImGuiWindowFlags_NoBackground);
   ImGui::PushFont(context.heading_font);
-  ImGui::Text(tr("Step %d of %d: the data is at %s"), *step_column_ + 1, columns, block->name.c_str());
+  ImGui::TextWrapped("%s", words.heading.c_str());
   ImGui::PopFont();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", block_summary(colorizer_->model.graph, *block).c_str());
+  ImGui::TextWrapped("%s", words.summary.c_str());
   ImGui::PopStyleColor();
-  ImGui::TextWrapped("%s", block_sentence(*block).c_str());
+  ImGui::TextWrapped("%s", words.sentence.c_str());
+  ImGui::EndChild();
 }
 
 void NetworkPanel::draw_images(PanelContext& context, ImVec2 size) {

@@ -55,7 +55,13 @@ class NetworkPanel : public Panel {
   void load(const std::string& path);
   void upload_textures();
   void draw_controls(PanelContext& context);
-  void draw_step_mode(PanelContext& context);
+  // Step mode's words: where the data is, what the block is, what it does.
+  struct StepWords {
+    std::string heading, summary, sentence;
+  };
+  StepWords step_words() const;
+  float step_mode_height(PanelContext& context, float width) const;  // wrapped at `width`
+  void draw_step_mode(PanelContext& context, float height);          // 0: the rest of the window
   void draw_times(PanelContext& context);
   void draw_images(PanelContext& context, ImVec2 size);
   void draw_diagram(PanelContext& context, float height);
