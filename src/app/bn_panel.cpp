@@ -10,6 +10,7 @@
 
 #include "app/grid_view.h"
 #include "app/panel_widgets.h"
+#include "app/slider_text.h"
 #include "app/status_bar.h"
 #include "app/ui_label.h"
 #include "core/base/i18n.h"
@@ -260,9 +261,9 @@ void BnPanel::draw_controls(PanelContext& context) {
     if (random && c < s.mean.size()) {
       float mean = s.mean[c], scale = s.scale[c];
       control_label(tr("Values: mean, spread"));
-      if (ImGui::SliderFloat("##mean", &mean, -10.0f, 10.0f, tr("mean %.2f")))
+      if (ImGui::SliderFloat("##mean", &mean, -10.0f, 10.0f, slider_text(tr("mean %.2f"), mean).c_str()))
         report(explorer_.set_mean(s.channel, mean));
-      if (ImGui::SliderFloat("##scale", &scale, 0.0f, 5.0f, tr("spread %.2f")))
+      if (ImGui::SliderFloat("##scale", &scale, 0.0f, 5.0f, slider_text(tr("spread %.2f"), scale).c_str()))
         report(explorer_.set_scale(s.channel, scale));
     }
     if (c < s.gamma.size()) {
@@ -271,9 +272,9 @@ void BnPanel::draw_controls(PanelContext& context) {
       help_marker(tr(
           "After normalizing to mean 0 and variance 1, the layer multiplies by γ (weight) and adds β (bias): "
           "two learned numbers per channel, so the network can undo the normalization where that helps."));
-      if (ImGui::SliderFloat("##gamma", &gamma, -3.0f, 3.0f, "γ %.3f"))
+      if (ImGui::SliderFloat("##gamma", &gamma, -3.0f, 3.0f, slider_text("γ %.3f", gamma).c_str()))
         report(explorer_.set_gamma(s.channel, gamma));
-      if (ImGui::SliderFloat("##beta", &beta, -3.0f, 3.0f, "β %.3f"))
+      if (ImGui::SliderFloat("##beta", &beta, -3.0f, 3.0f, slider_text("β %.3f", beta).c_str()))
         report(explorer_.set_beta(s.channel, beta));
     }
     bool shared = s.shared_range;
@@ -281,6 +282,8 @@ void BnPanel::draw_controls(PanelContext& context) {
       explorer_.set_shared_range(shared);
     float eps = s.eps;
     control_label(tr("ε (added to the variance)"));
+    // Scientific notation keeps ImGui's own format: its logarithmic slider
+    // reads the format's precision to place small values.
     if (ImGui::SliderFloat("##eps", &eps, 1e-8f, 1.0f, "%.1e", ImGuiSliderFlags_Logarithmic))
       report(explorer_.set_eps(eps));
   });
@@ -297,7 +300,7 @@ void BnPanel::draw_controls(PanelContext& context) {
            "others in the batch."));
     float momentum = s.momentum;
     control_label(tr("Momentum"));
-    if (ImGui::SliderFloat("##momentum", &momentum, 0.0f, 1.0f, "%.2f"))
+    if (ImGui::SliderFloat("##momentum", &momentum, 0.0f, 1.0f, slider_text("%.2f", momentum).c_str()))
       report(explorer_.set_momentum(momentum));
     // The key in brackets only where the words fit with it.
     if (fitting_button("next batch", ImVec2(-FLT_MIN, 0),

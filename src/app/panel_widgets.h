@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "app/panel.h"
+#include "app/slider_text.h"
 #include "app/ui_label.h"
 #include "core/base/i18n.h"
 #include "core/explore/presets.h"
@@ -78,7 +79,7 @@ void draw_step_bar(Panel& panel, Explorer& explorer, bool& loop, double max_step
   ImGui::EndDisabled();
   float speed = static_cast<float>(explorer.steps_per_second());
   if (ImGui::SliderFloat("##speed", &speed, 0.25f, static_cast<float>(max_steps_per_second),
-                         tr("%.2f steps/s"), ImGuiSliderFlags_Logarithmic))
+                         slider_text(tr("%.2f steps/s"), speed).c_str(), ImGuiSliderFlags_Logarithmic))
     (void)explorer.set_steps_per_second(std::max(0.25f, speed));
   wrapped_checkbox(tr("Loop"), "loop", &loop);
 }
