@@ -444,9 +444,10 @@ class Shell {
     const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                                    ImGuiWindowFlags_NoBackground;
-    // Presenter mode: no margin around the panel; every pixel goes to the
-    // lesson and its picture.
-    if (presenter_) ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    // Presenter mode: a thin margin at the sides only (text must not touch
+    // the screen's edge); the rest goes to the lesson and its picture.
+    if (presenter_)
+      ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(std::round(0.3f * ImGui::GetFontSize()), 0));
     ImGui::Begin("##convlab", nullptr, flags);
     if (presenter_) ImGui::PopStyleVar();
     if (presenter_) {

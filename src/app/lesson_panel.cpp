@@ -249,7 +249,7 @@ void LessonPanel::draw(PanelContext& context) {
   Panel* target = !target_id_.empty() && context.panel ? context.panel(target_id_, false) : nullptr;
   // Presenter mode: a third of the width for the step's large text, so its
   // quiz fits without scrolling; the picture keeps over 60% of the screen.
-  const float share = context.presenter ? 0.33f : 0.34f;
+  const float share = context.presenter ? 0.32f : 0.34f;
   const float text_w = target ? std::clamp(share * avail.x, 16.0f * font, 34.0f * font) : avail.x;
   ImGui::BeginChild("lesson text", ImVec2(text_w, 0), true);
   draw_text_column(context);

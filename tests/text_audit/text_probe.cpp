@@ -122,6 +122,12 @@ void inspect(ImDrawList* list, const ImFont* font, float font_size, const ImVec2
     clip.z = ImMin(clip.z, fine_clip->z);
     clip.w = ImMin(clip.w, fine_clip->w);
   }
+  // The screen's edge is an edge too (a window may reach past it).
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  clip.x = ImMax(clip.x, 0.0f);
+  clip.y = ImMax(clip.y, 0.0f);
+  clip.z = ImMin(clip.z, display.x);
+  clip.w = ImMin(clip.w, display.y);
   const float x0 = pos.x, y0 = pos.y, x1 = pos.x + size.x, y1 = pos.y + size.y;
   const std::string text = one_line(begin, end);
   char detail[96];
