@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "cli/run_convlab.h"
+#include "text_audit/pseudo_text.h"
 
 namespace {
 
@@ -67,26 +68,6 @@ Tour run_tour(const std::vector<std::string>& args, bool pseudo) {
   return tour;
 }
 
-// The text with every ⟦...⟧ (nested too) taken out.
-std::string outside_markers(const std::string& text) {
-  static const std::string open = "\xe2\x9f\xa6", close = "\xe2\x9f\xa7";
-  std::string rest;
-  int depth = 0;
-  for (size_t i = 0; i < text.size();) {
-    if (text.compare(i, open.size(), open) == 0) {
-      ++depth;
-      i += open.size();
-    } else if (text.compare(i, close.size(), close) == 0) {
-      depth = std::max(0, depth - 1);
-      i += close.size();
-    } else {
-      if (depth == 0) rest += text[i];
-      ++i;
-    }
-  }
-  return rest;
-}
-
 // Names and symbols that are the same in every language: the GPU's own
 // description, file, photo, layer and op names (snake_case identifiers,
 // PyTorch's names in the batch-norm formulas), model titles, units, keys.
@@ -96,19 +77,8 @@ bool is_name(const std::string& text) {
       R"(Conv2d|ConvTranspose2d|BatchNorm2d|ReLU|Sigmoid|Tanh|\bLab\b|[A-Za-z0-9_./-]+\.(png|jpg|jpeg|md|view|)"
       R"(safetensors|gif|csv|json)\b|\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b|\b(inv_std|gamma|beta|momentum|eps|sqrt|relu|concat|)"
       R"(embed|conv\d*[a-z]*|deconv\d*|gray|category|out)\b|\bms\b|\bpx\b|Ctrl|Shift|\bF\d+\b|\bEsc\b|Page Up|Page Down)");
-  const std::string rest = std::regex_replace(text, names, " ");
-  // What is left must hold no word: two letters in a row (an accented
-  // letter is a UTF-8 lead byte from 0xC3 and its continuation bytes).
-  int run = 0;
-  for (unsigned char c : rest) {
-    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0xC3;
-    if (letter) {
-      if (++run >= 2) return false;
-    } else if (!(c >= 0x80 && c < 0xC0)) {
-      run = 0;
-    }
-  }
-  return true;
+  // What is left must hold no word.
+  return !convlab::text_audit::has_word(std::regex_replace(text, names, " "));
 }
 
 std::string list(const std::vector<Finding>& findings, size_t at_most = 60) {
@@ -247,7 +217,7 @@ TEST_CASE("every string the app draws goes through tr() (pseudo language)") {
     // window, never seen; its title is ImGui's.
     if (f.window == "Debug##Default") continue;
     // The words outside ⟦ ⟧, with names and symbols taken out.
-    if (!is_name(outside_markers(f.text))) untranslated.push_back(f);
+    if (!is_name(convlab::text_audit::outside_markers(f.text))) untranslated.push_back(f);
   }
   INFO("text drawn without tr() (screen, window, string):\n" << list(untranslated, 200));
   CHECK(untranslated.empty());

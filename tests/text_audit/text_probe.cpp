@@ -18,8 +18,12 @@
 #include <string>
 
 #include "app/text_audit.h"
+#include "pseudo_text.h"
 
 namespace {
+
+using convlab::text_audit::has_word;
+using convlab::text_audit::outside_markers;
 
 // Text starts and ends this many pixels outside its clip rectangle before it
 // counts as cut (glyph bounding boxes carry a pixel of side bearing).
@@ -39,42 +43,6 @@ bool pseudo_language() {
     return value != nullptr && *value == '1';
   }();
   return on;
-}
-
-// The text with every ⟦...⟧ (nested too) taken out: what skipped tr().
-std::string outside_markers(const std::string& text) {
-  static const std::string open = "\xe2\x9f\xa6", close = "\xe2\x9f\xa7";  // ⟦ ⟧
-  std::string rest;
-  int depth = 0;
-  for (size_t i = 0; i < text.size();) {
-    if (text.compare(i, open.size(), open) == 0) {
-      ++depth;
-      i += open.size();
-    } else if (text.compare(i, close.size(), close) == 0) {
-      if (depth > 0) --depth;
-      i += close.size();
-    } else {
-      if (depth == 0) rest += text[i];
-      ++i;
-    }
-  }
-  return rest;
-}
-
-// A word: two or more letters in a row (ASCII or any UTF-8 multibyte
-// letter, as Portuguese accents are). Single letters are symbols (H, W, k, x).
-bool has_word(const std::string& text) {
-  int run = 0;
-  for (unsigned char c : text) {
-    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0xC3;
-    const bool continuation = c >= 0x80 && c < 0xC0;
-    if (letter) {
-      if (++run >= 2) return true;
-    } else if (!continuation) {
-      run = 0;
-    }
-  }
-  return false;
 }
 
 std::string one_line(const char* begin, const char* end) {
