@@ -1,10 +1,11 @@
 // The app's small text formats: the settings file, link fragments, view
-// files and category names. Each either reads or says what is wrong; a
+// files, category names and categories.csv rows. Each either reads or says what is wrong; a
 // settings file that reads writes back to one that reads the same.
 #include "app/link_state.h"
 #include "app/settings.h"
 #include "app/view_file.h"
 #include "core/model/colorize.h"
+#include "core/model/dataset.h"
 #include "fuzz_target.h"
 
 using namespace convlab::app;
@@ -12,7 +13,7 @@ using namespace convlab::app;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   const std::string text = fuzz_text(data + 1, size - 1);
-  switch (data[0] % 4) {
+  switch (data[0] % 5) {
     case 0: {
       auto settings = parse_settings(text, "settings.ini");
       if (settings.ok()) {
@@ -34,9 +35,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2:
       (void)parse_view(text, "fuzz.view");
       break;
-    default:
+    case 3:
       (void)convlab::parse_category(text);
       break;
+    default: {
+      const convlab::CategoryRows rows = convlab::parse_category_rows(text, "categories.csv");
+      for (const auto& [name, category] : rows.labels)
+        FUZZ_REQUIRE(!name.empty() && category >= 0 && category <= 7);
+      for (const std::string& problem : rows.skipped) FUZZ_REQUIRE(problem.rfind("categories.csv:", 0) == 0);
+      break;
+    }
   }
   return 0;
 }

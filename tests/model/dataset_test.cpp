@@ -56,6 +56,18 @@ TEST_CASE("dataset listing: good rows kept, bad rows and unlisted files reported
   CHECK_FALSE(list_dataset(dir.file("images"), dir.file("missing.csv")).ok());
 }
 
+TEST_CASE("categories.csv rows: header, spaces, CRLF, bad rows named by line; the last row wins") {
+  const CategoryRows rows =
+      parse_category_rows("image;category\r\n a.jpg ; 3 \r\n\nb.jpg;8\nc.jpg\n;4\na.jpg;5", "cats.csv");
+  CHECK(rows.labels.size() == 1);
+  CHECK(rows.labels.at("a.jpg") == 5);
+  REQUIRE(rows.skipped.size() == 3);
+  CHECK(rows.skipped[0].rfind("cats.csv:4: ", 0) == 0);  // b.jpg;8
+  CHECK(rows.skipped[1].rfind("cats.csv:5: no ';'", 0) == 0);
+  CHECK(rows.skipped[2].rfind("cats.csv:6: ", 0) == 0);  // no file name
+  CHECK(parse_category_rows("", "x").labels.empty());
+}
+
 TEST_CASE("Lab image: square crop at the asked size, L in [0, 100]") {
   const auto photos = bundled_sample_photos();
   auto lab = load_lab_image(photos[0], 48);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include "core/color/lab.h"
 
@@ -40,34 +41,44 @@ uint64_t fnv1a64(const std::string& text) {
 
 }  // namespace
 
-Result<DatasetListing> list_dataset(const std::string& folder, const std::string& categories_csv) {
-  std::error_code ec;
-  if (!fs::is_directory(folder, ec))
-    return Error{"data folder '" + folder + "' does not exist or is not a folder"};
-  std::ifstream csv(categories_csv);
-  if (!csv) return Error{"categories file '" + categories_csv + "' cannot be read"};
-  DatasetListing listing;
-  std::map<std::string, int> labels;
+CategoryRows parse_category_rows(const std::string& text, const std::string& source) {
+  CategoryRows rows;
+  std::istringstream lines(text);
   std::string line;
   int number = 0;
-  while (std::getline(csv, line)) {
+  while (std::getline(lines, line)) {
     ++number;
     line = trim(line);
     if (line.empty()) continue;
     if (number == 1 && line.rfind("image", 0) == 0) continue;  // the header
     const size_t split = line.find(';');
-    const std::string where = categories_csv + ":" + std::to_string(number) + ": ";
+    const std::string where = source + ":" + std::to_string(number) + ": ";
     if (split == std::string::npos) {
-      listing.skipped.push_back(where + "no ';' (want image;category)");
+      rows.skipped.push_back(where + "no ';' (want image;category)");
       continue;
     }
     const std::string name = trim(line.substr(0, split)), value = trim(line.substr(split + 1));
     if (name.empty() || value.size() != 1 || value[0] < '0' || value[0] > '7') {
-      listing.skipped.push_back(where + "'" + line + "' is not image;category with category 0-7");
+      rows.skipped.push_back(where + "'" + line + "' is not image;category with category 0-7");
       continue;
     }
-    labels[name] = value[0] - '0';
+    rows.labels[name] = value[0] - '0';
   }
+  return rows;
+}
+
+Result<DatasetListing> list_dataset(const std::string& folder, const std::string& categories_csv) {
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec))
+    return Error{"data folder '" + folder + "' does not exist or is not a folder"};
+  std::ifstream csv(categories_csv, std::ios::binary);
+  if (!csv) return Error{"categories file '" + categories_csv + "' cannot be read"};
+  std::ostringstream text;
+  text << csv.rdbuf();
+  CategoryRows rows = parse_category_rows(text.str(), categories_csv);
+  DatasetListing listing;
+  listing.skipped = std::move(rows.skipped);
+  const std::map<std::string, int>& labels = rows.labels;
   for (const auto& entry : fs::directory_iterator(folder, ec)) {
     if (!entry.is_regular_file(ec)) continue;
     const std::string name = entry.path().filename().string();

@@ -4,6 +4,7 @@
 // and unreadable images are listed and skipped, never fatal.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,15 @@ struct DatasetListing {
   std::vector<LabeledImage> images;  // sorted by file name
   std::vector<std::string> skipped;  // "categories.csv:12: ..." or "x.jpg: ..." lines, for the user
 };
+
+// The rows of a categories.csv: file name -> category 0-7. Bad rows are
+// listed in `skipped` ("SOURCE:LINE: what is wrong"), never fatal; a first
+// line starting with "image" is the header.
+struct CategoryRows {
+  std::map<std::string, int> labels;
+  std::vector<std::string> skipped;
+};
+CategoryRows parse_category_rows(const std::string& text, const std::string& source);
 
 // Images of `folder` that categories.csv names (rows for other folders'
 // images are ignored: one CSV serves train and test). Fails only when the
