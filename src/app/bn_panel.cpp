@@ -128,10 +128,16 @@ Status BnPanel::apply_setting(const std::string& key, const std::string& value) 
     if (value.empty() || *end != '\0' || steps < 0 || steps > 1000)
       return Error{"panel 'bn': steps='" + value +
                    "' is not valid; use a number of training steps from 0 to 1000"};
-    for (long i = 0; i < steps; ++i) CONVLAB_TRY(explorer_.next_batch());
+    for (long i = 0; i < steps; ++i)
+      if (Status stepped = explorer_.next_batch(); !stepped.ok())
+        return Error{"panel 'bn': steps: " + stepped.message()};
     return {};
   }
-  if (key == "source" && value.rfind("layer:", 0) == 0) return load_layer(value.substr(6));
+  if (key == "source" && value.rfind("layer:", 0) == 0) {
+    Status loaded = load_layer(value.substr(6));
+    if (!loaded.ok()) return Error{"panel 'bn': source: " + loaded.message()};
+    return {};
+  }
   Status applied = explore::apply_bn_setting(explorer_, key, value);
   if (!applied.ok() && applied.message().find("unknown setting") != std::string::npos)
     return Error{"panel 'bn': " + applied.message() +

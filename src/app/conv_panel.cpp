@@ -134,7 +134,9 @@ Status ConvPanel::apply_setting(const std::string& key, const std::string& value
     std::string path = value;
     for (const std::string& sample : samples_)
       if (fs::path(sample).stem() == value || fs::path(sample).filename() == value) path = sample;
-    return use_photo(path);
+    Status used = use_photo(path);
+    if (!used.ok()) return Error{"panel 'conv': photo: " + used.message()};
+    return {};
   }
   if (key == "loop") {
     auto on = parse_on_off(key, value);

@@ -76,7 +76,8 @@ Status LayerSource::apply_unchecked(const std::string& key, const std::string& v
     std::string path = value;
     for (const std::string& sample : bundled_sample_photos())
       if (fs::path(sample).stem() == value || fs::path(sample).filename() == value) path = sample;
-    if (!fs::is_regular_file(path))
+    std::error_code ec;  // a name the file system refuses (too long, say) is just not a file
+    if (!fs::is_regular_file(path, ec))
       return Error{"image: '" + value +
                    "' is neither an image file nor a bundled sample (e.g. animals_chelsea_cat)"};
     image_path_ = path;

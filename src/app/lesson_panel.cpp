@@ -80,11 +80,12 @@ LessonPanel::LessonPanel() : Panel("lesson", tr_noop("Lesson")) {}
 Status LessonPanel::open(const std::string& path) {
   std::string file = path;
   // A shipped lesson by name: "en/02-padding" or "02-padding" (this language).
-  if (!fs::is_regular_file(file)) {
+  std::error_code ec;  // a name the file system refuses (too long, say) is just not a file
+  if (!fs::is_regular_file(file, ec)) {
     if (auto folder = lessons_folder()) {
       for (const std::string& candidate :
            {*folder + "/" + path + ".md", *folder + "/" + language_ + "/" + path + ".md"})
-        if (fs::is_regular_file(candidate)) file = candidate;
+        if (fs::is_regular_file(candidate, ec)) file = candidate;
     }
   }
   std::vector<lesson::Problem> problems;
@@ -97,7 +98,6 @@ Status LessonPanel::open(const std::string& path) {
   path_box_.clear();  // the field is for typing another lesson's path
   lesson_ = std::move(parsed);
   problems_.clear();
-  std::error_code ec;
   modified_ = fs::last_write_time(file, ec);
   language_ = lesson_.language;
   language_chosen_ = true;
@@ -118,7 +118,11 @@ void LessonPanel::go_to(int step) {
 }
 
 Status LessonPanel::apply_setting(const std::string& key, const std::string& value) {
-  if (key == "file") return open(value);
+  if (key == "file") {
+    Status opened = open(value);
+    if (!opened.ok()) return Error{"panel 'lesson': file: " + opened.message()};
+    return {};
+  }
   if (key == "step") {
     int n = 0;
     if (lesson_.steps.empty()) return Error{"panel 'lesson': step: open a lesson first (file=PATH)"};

@@ -208,7 +208,8 @@ Status NetworkPanel::apply_setting(const std::string& key, const std::string& va
     std::string path = value;
     for (const std::string& sample : samples_)
       if (fs::path(sample).stem() == value || fs::path(sample).filename() == value) path = sample;
-    if (!fs::is_regular_file(path))
+    std::error_code ec;  // a name the file system refuses (too long, say) is just not a file
+    if (!fs::is_regular_file(path, ec))
       return Error{"panel 'network': image: '" + value +
                    "' is neither an image file nor a bundled sample (e.g. animals_chelsea_cat)"};
     load(path);
@@ -371,12 +372,14 @@ std::string NetworkPanel::state_text() const {
   text += std::string("category=") + category_name_en(category) + "\n";
   text += std::string("backend=") + (backend_ == session::RunBackend::Gpu ? "gpu" : "cpu") + "\n";
   text += "working_size=" + std::to_string(working_size_) + "\n";
+  // The step before the layer: a step selects its column's layer, and a
+  // layer picked while stepping must win when the text is read back.
+  text += "step=" + (step_column_ ? std::to_string(*step_column_ + 1) : std::string("off")) + "\n";
   text += "layer=" + node_ + "\n";
   text += std::string("compare=") + (wipe_mode_ ? "wipe" : "side") + "\n";
   if (wipe_mode_) text += "wipe=" + st::double_text(wipe_) + "\n";
   const int zoom = inspector_ ? inspector_->zoom_channel() : (pending_zoom_ ? *pending_zoom_ : -1);
   text += "zoom=" + (zoom >= 0 ? std::to_string(zoom + 1) : std::string("off")) + "\n";
-  text += "step=" + (step_column_ ? std::to_string(*step_column_ + 1) : std::string("off")) + "\n";
   return text;
 }
 

@@ -135,7 +135,9 @@ Status TconvPanel::apply_setting(const std::string& key, const std::string& valu
     std::string path = value;
     for (const std::string& sample : samples_)
       if (fs::path(sample).stem() == value || fs::path(sample).filename() == value) path = sample;
-    return load_artifact_photo(path);
+    Status loaded = load_artifact_photo(path);
+    if (!loaded.ok()) return Error{"panel 'tconv': photo: " + loaded.message()};
+    return {};
   }
   Status applied = explore::apply_tconv_setting(explorer_, key, value);
   if (!applied.ok() && applied.message().find("unknown setting") != std::string::npos)

@@ -158,7 +158,8 @@ int run_colorize(const ColorizeArgs& args) {
           kName,
           "no weights for the " + args.arch + " model found (looked for " + searched +
               "; ConvLab ships assets/models/ecnn_advanced.safetensors). Pass --weights FILE.safetensors, "
-              "train your own with `convlab train`, or use --random-weights SEED to see the pipeline run with "
+              "train your own with `convlab train`, or use --random-weights SEED to see the pipeline run "
+              "with "
               "random weights (their colors are meaningless).");
     weights = *found;
   }
@@ -180,7 +181,7 @@ int run_colorize(const ColorizeArgs& args) {
   if (!args.outdir.empty()) {
     std::error_code ec;
     fs::create_directories(args.outdir, ec);
-    if (ec || !fs::is_directory(args.outdir))
+    if (ec || !fs::is_directory(args.outdir, ec))
       return runtime_error(
           kName, "--outdir " + args.outdir + ": cannot create the directory (" + ec.message() + ")");
   }

@@ -249,6 +249,12 @@ void BnExplorer::set_seed(uint64_t seed) {
 }
 
 void BnExplorer::use_random_source() {
+  // Back from a layer's batch (128 channels of 64x64, say): the random
+  // values keep within their own limits, so the state stays one that
+  // settings text can set again.
+  if (s_.channels > kMaxBnChannels) resize_channels(kMaxBnChannels);
+  s_.height = std::min(s_.height, kMaxBnSide);
+  s_.width = std::min(s_.width, kMaxBnSide);
   s_.source = BnSource::Random;
   s_.layer.clear();
   values_label_.clear();

@@ -141,6 +141,9 @@ class BnExplorer {
   void set_shared_range(bool shared);
 
   const BnSettings& settings() const { return s_; }
+  // True once a named layer's values arrived (set_batch_values after
+  // request_layer): the batch's shape and values are the layer's own.
+  bool layer_loaded() const { return layer_loaded_; }
   const Tensor& values() const { return values_; }  // (N, C, H, W)
   // Where the values come from, in words: "random: mean + scale * normal,
   // seed 1", the label of fed values, or the layer asked for.

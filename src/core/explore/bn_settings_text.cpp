@@ -130,12 +130,21 @@ Status apply_bn_settings_text(BnExplorer& explorer, const std::string& text) {
 std::string describe_bn_state(const BnExplorer& e) {
   const BnSettings& s = e.settings();
   std::ostringstream out;
-  out << "batch=" << s.batch << '\n';
-  out << "channels=" << s.channels << '\n';
-  out << "size=" << s.height << 'x' << s.width << '\n';
-  out << "seed=" << s.seed << '\n';
-  out << "mean=" << join_values(s.mean) << '\n';
-  out << "scale=" << join_values(s.scale) << '\n';
+  // A named layer whose values arrived brings its own batch (shape and
+  // values), so the random source's settings are not written: they would not
+  // apply to it (a layer may have 128 channels where random values allow 8).
+  // The layer comes first so the lines after it (a changed eps...) apply to it.
+  const bool named_layer = s.source == BnSource::Layer && !s.layer.empty();
+  if (named_layer && e.layer_loaded()) {
+    out << "source=layer:" << s.layer << '\n';
+  } else {
+    out << "batch=" << s.batch << '\n';
+    out << "channels=" << s.channels << '\n';
+    out << "size=" << s.height << 'x' << s.width << '\n';
+    out << "seed=" << s.seed << '\n';
+    out << "mean=" << join_values(s.mean) << '\n';
+    out << "scale=" << join_values(s.scale) << '\n';
+  }
   out << "gamma=" << join_values(s.gamma) << '\n';
   out << "beta=" << join_values(s.beta) << '\n';
   out << "eps=" << format_value(s.eps) << '\n';
@@ -143,9 +152,9 @@ std::string describe_bn_state(const BnExplorer& e) {
   out << "mode=" << bn_mode_name(s.mode) << '\n';
   out << "running_mean=" << join_values(e.running_mean().values()) << '\n';
   out << "running_var=" << join_values(e.running_var().values()) << '\n';
-  if (s.source == BnSource::Layer && !s.layer.empty()) {
-    out << "source=layer:" << s.layer << '\n';
-  } else {
+  if (named_layer && !e.layer_loaded()) {
+    out << "source=layer:" << s.layer << '\n';  // asked for; the app brings its values
+  } else if (!named_layer) {
     // Values fed without a layer name cannot be restored from text.
     if (s.source == BnSource::Layer) {
       std::string label = e.source_label();
