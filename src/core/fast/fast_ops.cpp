@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/fast/gemm.h"
+#include "core/fast/im2col.h"
 #include "core/fast/parallel.h"
 
 namespace convlab::fast {
@@ -150,51 +151,22 @@ struct ChannelEpilogue {
   }
 };
 
-// Valid output columns [lo, hi) for which ix = ox*stride + offset lies in [0, width).
-void valid_range(int64_t offset, int64_t stride, int64_t width, int64_t out_width, int64_t& lo, int64_t& hi) {
-  lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-  hi = offset > width - 1 ? 0 : (width - 1 - offset) / stride + 1;
-  lo = std::min(lo, out_width);
-  hi = std::clamp(hi, lo, out_width);
-}
-
-// dst[i] = src[i * stride]. Strides 1 and 2 (the ECNN convs) get loops with a
-// constant stride, which the compiler vectorizes; a runtime stride does not.
-void copy_strided(const float* src, int64_t stride, float* dst, int64_t count) {
-  if (stride == 1) {
-    std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(float));
-  } else if (stride == 2) {
-    for (int64_t i = 0; i < count; ++i) dst[i] = src[2 * i];
-  } else {
-    for (int64_t i = 0; i < count; ++i) dst[i] = src[i * stride];
-  }
-}
-
-// Fills rows [k0, k1) of the im2col matrix for output rows [oy0, oy1).
-void im2col_rows(const float* x, const ConvShape& s, const Conv2dParams& p, int64_t oy0, int64_t oy1,
-                 int64_t k0, int64_t k1, float* col) {
-  const int64_t cols = (oy1 - oy0) * s.ow;
-  for (int64_t k = k0; k < k1; ++k) {
-    const int64_t c = k / (s.kh * s.kw);
-    const int64_t ky = (k / s.kw) % s.kh;
-    const int64_t kx = k % s.kw;
-    const float* plane = x + c * s.h * s.w;
-    float* dst = col + k * cols;
-    const int64_t x_offset = kx * p.dilation_w - p.padding.left;
-    int64_t lo = 0, hi = 0;
-    valid_range(x_offset, p.stride_w, s.w, s.ow, lo, hi);
-    for (int64_t oy = oy0; oy < oy1; ++oy, dst += s.ow) {
-      const int64_t iy = oy * p.stride_h - p.padding.top + ky * p.dilation_h;
-      if (iy < 0 || iy >= s.h || lo >= hi) {
-        std::fill(dst, dst + s.ow, 0.0f);
-        continue;
-      }
-      const float* src = plane + iy * s.w;
-      std::fill(dst, dst + lo, 0.0f);
-      copy_strided(src + lo * p.stride_w + x_offset, p.stride_w, dst + lo, hi - lo);
-      std::fill(dst + hi, dst + s.ow, 0.0f);
-    }
-  }
+// The input's geometry as im2col (im2col.h) sees it.
+Im2colGeometry im2col_geometry(const ConvShape& s, const Conv2dParams& p) {
+  Im2colGeometry g;
+  g.channels = s.c;
+  g.h = s.h;
+  g.w = s.w;
+  g.kh = s.kh;
+  g.kw = s.kw;
+  g.out_w = s.ow;
+  g.stride_h = p.stride_h;
+  g.stride_w = p.stride_w;
+  g.dilation_h = p.dilation_h;
+  g.dilation_w = p.dilation_w;
+  g.pad_top = p.padding.top;
+  g.pad_left = p.padding.left;
+  return g;
 }
 
 // out (M x N, leading dimension ldc) = a (M x K) * b (K x N).
@@ -236,7 +208,7 @@ void conv2d_band(const float* x, const float* weight, const ConvShape& s, const 
     if (is_pointwise(s, p)) {  // the input planes already are the matrix
       gemm(false, s.o, cols, k, weight, k, x + y0 * s.ow, s.h * s.w, tile, plane);
     } else {
-      im2col_rows(x, s, p, y0, y1, 0, k, col.data());
+      im2col_rows(x, im2col_geometry(s, p), y0, y1, 0, k, col.data(), cols);
       gemm(false, s.o, cols, k, weight, k, col.data(), cols, tile, plane);
     }
     epi.apply_planes(0, s.o, tile, plane, cols);
@@ -258,8 +230,10 @@ void conv2d_channels(const float* x, const float* weight, const ConvShape& s, co
     const float* matrix = x + y0 * s.ow;
     int64_t ldb = s.h * s.w;
     if (!pointwise) {
-      detail::parallel_for(k, std::max<int64_t>(1, kMinParallelFloats / cols),
-                           [&](int64_t k0, int64_t k1) { im2col_rows(x, s, p, y0, y1, k0, k1, col.data()); });
+      const Im2colGeometry geometry = im2col_geometry(s, p);
+      detail::parallel_for(k, std::max<int64_t>(1, kMinParallelFloats / cols), [&](int64_t k0, int64_t k1) {
+        im2col_rows(x, geometry, y0, y1, k0, k1, col.data(), cols);
+      });
       matrix = col.data();
       ldb = cols;
     }

@@ -3,18 +3,7 @@
 // CMakeLists.txt), so these are the only copies of the stb functions.
 // stb is third-party C written for C compilers: its own warnings are not ours
 // to fix, so they are silenced here and only here.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wall"
-#pragma GCC diagnostic ignored "-Wextra"
-#pragma GCC diagnostic ignored "-Wpedantic"
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wsign-conversion"
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
-#pragma GCC diagnostic ignored "-Wdouble-promotion"
-#pragma GCC diagnostic ignored "-Wuseless-cast"
+#include "core/base/third_party_warnings_off.h"
 
 #define STB_IMAGE_IMPLEMENTATION
 #include <stb_image.h>

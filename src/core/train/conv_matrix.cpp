@@ -16,6 +16,7 @@
 
 #include "core/fast/fast_ops.h"
 #include "core/fast/gemm.h"
+#include "core/fast/im2col.h"
 #include "core/fast/parallel.h"
 
 namespace convlab::train::detail {
@@ -88,81 +89,39 @@ void for_each_task(int64_t images, Body&& body) {
   });
 }
 
-// Grid columns [lo, hi) whose tap column ix = gx*stride + offset lies in [0, width).
-void valid_range(int64_t offset, int64_t stride, int64_t width, int64_t grid_width, int64_t& lo,
-                 int64_t& hi) {
-  lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-  hi = offset > width - 1 ? 0 : (width - 1 - offset) / stride + 1;
-  lo = std::min(lo, grid_width);
-  hi = std::clamp(hi, lo, grid_width);
+// The image side of the geometry as im2col (fast/im2col.h) sees it.
+fast::Im2colGeometry im2col_geometry(const ConvGeometry& g) {
+  fast::Im2colGeometry i;
+  i.channels = g.ci;
+  i.h = g.h;
+  i.w = g.w;
+  i.kh = g.kh;
+  i.kw = g.kw;
+  i.out_w = g.gw;
+  i.stride_h = g.stride_h;
+  i.stride_w = g.stride_w;
+  i.dilation_h = g.dilation_h;
+  i.dilation_w = g.dilation_w;
+  i.pad_top = g.pad_top;
+  i.pad_left = g.pad_left;
+  return i;
 }
 
-// dst[i] = src[i * stride]; strides 1 and 2 (ECNN's) get constant-stride
-// loops the compiler vectorizes.
-void copy_strided(const float* src, int64_t stride, float* dst, int64_t count) {
-  if (stride == 1) {
-    std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(float));
-  } else if (stride == 2) {
-    for (int64_t i = 0; i < count; ++i) dst[i] = src[2 * i];
-  } else {
-    for (int64_t i = 0; i < count; ++i) dst[i] = src[i * stride];
-  }
-}
-
-// dst[i * stride] += src[i].
-void add_strided(const float* src, int64_t stride, float* dst, int64_t count) {
-  if (stride == 1) {
-    for (int64_t i = 0; i < count; ++i) dst[i] += src[i];
-  } else if (stride == 2) {
-    for (int64_t i = 0; i < count; ++i) dst[2 * i] += src[i];
-  } else {
-    for (int64_t i = 0; i < count; ++i) dst[i * stride] += src[i];
-  }
-}
-
-// Calls row(k, src_or_dst row of I (or nullptr for a row in the zero frame),
-// col row, lo, hi, x_offset) for every (k, image, grid row) of the chunk.
-template <class Row>
-void for_each_tap_row(const ConvGeometry& g, const Chunk& c, Row&& row) {
-  const int64_t cols = chunk_cols(g, c);
-  const int64_t taps = g.kh * g.kw;
-  for (int64_t k = 0; k < g.k(); ++k) {
-    const int64_t ci = k / taps;
-    const int64_t ky = (k / g.kw) % g.kh;
-    const int64_t kx = k % g.kw;
-    const int64_t x_offset = kx * g.dilation_w - g.pad_left;
-    int64_t lo = 0, hi = 0;
-    valid_range(x_offset, g.stride_w, g.w, g.gw, lo, hi);
-    int64_t column = k * cols;
-    for (int64_t n = c.n0; n < c.n1; ++n) {
-      const int64_t plane = (n * g.ci + ci) * g.h * g.w;
-      for (int64_t gy = c.y0; gy < c.y1; ++gy, column += g.gw) {
-        const int64_t iy = gy * g.stride_h - g.pad_top + ky * g.dilation_h;
-        const bool inside = iy >= 0 && iy < g.h && lo < hi;
-        row(column, inside ? plane + iy * g.w : int64_t{-1}, lo, hi, x_offset);
-      }
-    }
-  }
-}
-
+// The chunk's im2col matrix (K x cols): its images side by side, each the
+// grid rows [y0, y1).
 void im2col(const ConvGeometry& g, const Chunk& c, const float* image, float* col) {
-  for_each_tap_row(g, c, [&](int64_t column, int64_t source, int64_t lo, int64_t hi, int64_t x_offset) {
-    float* dst = col + column;
-    if (source < 0) {
-      std::fill(dst, dst + g.gw, 0.0f);
-      return;
-    }
-    std::fill(dst, dst + lo, 0.0f);
-    copy_strided(image + source + lo * g.stride_w + x_offset, g.stride_w, dst + lo, hi - lo);
-    std::fill(dst + hi, dst + g.gw, 0.0f);
-  });
+  const fast::Im2colGeometry geometry = im2col_geometry(g);
+  const int64_t cols = chunk_cols(g, c), block = c.rows() * g.gw;
+  for (int64_t n = c.n0; n < c.n1; ++n)
+    fast::im2col_rows(image + n * g.ci * g.h * g.w, geometry, c.y0, c.y1, 0, g.k(), col + (n - c.n0) * block,
+                      cols);
 }
 
 void col2im_add(const ConvGeometry& g, const Chunk& c, const float* col, float* image) {
-  for_each_tap_row(g, c, [&](int64_t column, int64_t target, int64_t lo, int64_t hi, int64_t x_offset) {
-    if (target < 0) return;
-    add_strided(col + column + lo, g.stride_w, image + target + lo * g.stride_w + x_offset, hi - lo);
-  });
+  const fast::Im2colGeometry geometry = im2col_geometry(g);
+  const int64_t cols = chunk_cols(g, c), block = c.rows() * g.gw;
+  for (int64_t n = c.n0; n < c.n1; ++n)
+    fast::col2im_add_rows(col + (n - c.n0) * block, cols, geometry, c.y0, c.y1, image + n * g.ci * g.h * g.w);
 }
 
 struct GridMatrix {
