@@ -142,6 +142,25 @@ TEST_CASE("images over the pixel limit are refused before decoding") {
   expect_load_error("large.png", {"10000x10000", "100000000 pixels", "the limit is 67108864 pixels"});
 }
 
+TEST_CASE("a header claiming more pixels than the file can hold is refused before decoding") {
+  // An uncompressed 24-bit TGA header claiming 3000x2000, with no pixel data.
+  std::vector<uint8_t> tga = {0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xB8, 0x0B, 0xD0, 0x07, 24, 0};
+  auto forged = decode_image(tga.data(), tga.size(), "forged.tga");
+  REQUIRE_FALSE(forged.ok());
+  CHECK(contains(forged.message(), "forged.tga: the header claims 3000x2000 pixels"));
+  CHECK(contains(forged.message(), "truncated or corrupt"));
+  // A real file as compressible as they come still loads: a black 2000x2000 PNG.
+  testing::TempDir dir;
+  RgbImage black;
+  black.width = 2000;
+  black.height = 2000;
+  black.pixels.assign(static_cast<size_t>(2000 * 2000 * 3), 0);
+  REQUIRE(save_image(dir.file("black.png"), black).ok());
+  auto loaded = load_image(dir.file("black.png"));
+  REQUIRE_MESSAGE(loaded.ok(), loaded.message());
+  CHECK(loaded->width == 2000);
+}
+
 TEST_CASE("image <-> tensor conversion") {
   const RgbImage image = test_image(5, 3);
   const Tensor t = image_to_tensor(image);

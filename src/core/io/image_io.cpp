@@ -25,6 +25,7 @@ namespace {
 constexpr const char* kReadableFormats = "JPEG, PNG, BMP, GIF (first frame), TGA, PSD, HDR, PIC, PNM";
 constexpr const char* kWritableExtensions = ".png, .jpg, .jpeg, .bmp or .tga";
 constexpr int kJpegQuality = 95;
+constexpr int64_t kMaxPixelsPerFileByte = 16384;  // twice the densest format (see decode_image)
 
 std::string stb_reason() {
   const char* reason = stbi_failure_reason();
@@ -195,6 +196,17 @@ Result<RgbImage> decode_image(const uint8_t* bytes, size_t size, const std::stri
                         source.c_str(), stb_reason().c_str(), kReadableFormats)};
   }
   CONVLAB_TRY(check_size(width, height, source));
+  // No format stb reads packs more than about 8,300 pixels into a byte
+  // (PNG: deflate's 1032:1 with eight 1-bit pixels a byte; GIF's LZW and
+  // JPEG's one bit per 8x8 block stay far below). A header that claims more
+  // is a truncated or forged file: refused before stb fills megabytes from
+  // nothing (a 46-byte TGA claiming 11843x5632, found by fuzz/fuzz_image).
+  if (static_cast<int64_t>(width) * height > kMaxPixelsPerFileByte * static_cast<int64_t>(size)) {
+    return Error{
+        format(tr("%s: the header claims %dx%d pixels, more than a %lld-byte file can hold: the file "
+                  "is truncated or corrupt"),
+               source.c_str(), width, height, static_cast<long long>(size))};
+  }
   uint8_t* pixels = stbi_load_from_memory(bytes, length, &width, &height, &channels, 3);
   if (!pixels) {
     return Error{
