@@ -382,11 +382,11 @@ class Shell {
     auto view = read_view_file(path);
     if (!view.ok()) return view.error();
     auto index = panels_.find(view->panel);
-    if (!index.ok()) return Error{path + ": " + index.message()};
+    if (!index.ok()) return Error{format(tr("%s: %s"), path.c_str(), index.message().c_str())};
     auto fresh = create_panel(view->panel);
     for (const auto& [key, value] : view->settings) {
       Status applied = fresh->apply_setting(key, value);
-      if (!applied.ok()) return Error{path + ": " + applied.message()};
+      if (!applied.ok()) return Error{format(tr("%s: %s"), path.c_str(), applied.message().c_str())};
     }
     panels_.replace(index.value(), std::move(fresh));
     switch_to_ = index.value();
@@ -503,7 +503,7 @@ class Shell {
       const int y0 = std::clamp(static_cast<int>(std::floor(request.y0 * scale.y)), 0, fb_height);
       const int y1 = std::clamp(static_cast<int>(std::ceil(request.y1 * scale.y)), 0, fb_height);
       if (x1 <= x0 || y1 <= y0) {
-        request.done(Error{"nothing to capture: the area is outside the window"});
+        request.done(Error{tr("nothing to capture: the area is outside the window")});
         continue;
       }
       explore::RgbaFrame frame;
