@@ -918,6 +918,45 @@ int run_app(const AppOptions& given) {
   // Every option and setting is checked before a window opens, so a typo
   // never leaves a window behind.
   auto app = std::make_unique<RunningApp>();
+  app->batch = options.batch();
+  app->settings_path = app->batch ? "" : default_settings_path();
+  if (!app->settings_path.empty()) platform::restore_file(app->settings_path);
+  std::string warning;
+  Settings saved = load_settings(app->settings_path, warning);
+  if (!warning.empty()) std::fprintf(stderr, "convlab: warning: %s\n", warning.c_str());
+  auto settings = apply_options(saved, options);
+  if (!settings.ok()) {
+    std::fprintf(stderr, "convlab: %s\n", settings.message().c_str());
+    return kExitUsage;
+  }
+
+  // The language: --lang, a link's lang=, the saved choice, else the
+  // system's. Batch runs (screenshots, tests) are English unless told.
+  std::string language = "en";
+  bool language_chosen = true;
+  if (!options.lang.empty()) {
+    auto tag = parse_language_tag(options.lang, "--lang: ");
+    if (!tag.ok()) {
+      std::fprintf(stderr, "convlab: %s\n", tag.message().c_str());
+      return kExitUsage;
+    }
+    language = tag.value();
+  } else if (!link.language.empty()) {
+    language = link.language;
+  } else if (!settings->language.empty()) {
+    language = settings->language;
+  } else {
+    language_chosen = false;
+    if (!app->batch) language = ui_language_for(platform::preferred_language());
+  }
+
+  // The catalog already, so the link's problems and the panels' errors below
+  // come in the UI's language (the shell takes the language over later).
+  if (language != "en" && platform::use_language(language, locale_folder()).ok() && !link_text.empty()) {
+    link = parse_link(link_text);
+    apply_link(link, options, link_problems);
+  }
+
   PanelRegistry& panels = app->panels;
   panels = make_panels();
   size_t first_panel = 0;
@@ -987,38 +1026,6 @@ int run_app(const AppOptions& given) {
   for (const PanelSetting& setting : link.settings) {
     Status applied = panels.at(first_panel).apply_setting(setting.key, setting.value);
     if (!applied.ok()) link_problems.push_back(applied.message());
-  }
-
-  app->batch = options.batch();
-  app->settings_path = app->batch ? "" : default_settings_path();
-  if (!app->settings_path.empty()) platform::restore_file(app->settings_path);
-  std::string warning;
-  Settings saved = load_settings(app->settings_path, warning);
-  if (!warning.empty()) std::fprintf(stderr, "convlab: warning: %s\n", warning.c_str());
-  auto settings = apply_options(saved, options);
-  if (!settings.ok()) {
-    std::fprintf(stderr, "convlab: %s\n", settings.message().c_str());
-    return kExitUsage;
-  }
-
-  // The language: --lang, a link's lang=, the saved choice, else the
-  // system's. Batch runs (screenshots, tests) are English unless told.
-  std::string language = "en";
-  bool language_chosen = true;
-  if (!options.lang.empty()) {
-    auto tag = parse_language_tag(options.lang, "--lang: ");
-    if (!tag.ok()) {
-      std::fprintf(stderr, "convlab: %s\n", tag.message().c_str());
-      return kExitUsage;
-    }
-    language = tag.value();
-  } else if (!link.language.empty()) {
-    language = link.language;
-  } else if (!settings->language.empty()) {
-    language = settings->language;
-  } else {
-    language_chosen = false;
-    if (!app->batch) language = ui_language_for(platform::preferred_language());
   }
 
   auto window =
