@@ -65,9 +65,11 @@ Status AboutPanel::apply_setting(const std::string& key, const std::string& valu
   std::string names;
   for (const std::string& name : Graph::builtin_names()) names += (names.empty() ? "" : ", ") + name;
   if (key != "arch")
-    return Error{"panel 'about' has no setting '" + key + "'; valid settings: arch (" + names + ")"};
+    return Error{format(tr("panel 'about' has no setting '%s'; valid settings: arch (%s)"), key.c_str(),
+                        names.c_str())};
   if (Graph::builtin_json(value).empty())
-    return Error{"panel 'about': arch '" + value + "' is not a built-in model; valid values: " + names};
+    return Error{format(tr("panel 'about': arch '%s' is not a built-in model; valid values: %s"),
+                        value.c_str(), names.c_str())};
   arch_ = value;
   load_graph();
   return {};

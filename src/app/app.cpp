@@ -382,11 +382,11 @@ class Shell {
     auto view = read_view_file(path);
     if (!view.ok()) return view.error();
     auto index = panels_.find(view->panel);
-    if (!index.ok()) return Error{path + ": " + index.message()};
+    if (!index.ok()) return Error{format(tr("%s: %s"), path.c_str(), index.message().c_str())};
     auto fresh = create_panel(view->panel);
     for (const auto& [key, value] : view->settings) {
       Status applied = fresh->apply_setting(key, value);
-      if (!applied.ok()) return Error{path + ": " + applied.message()};
+      if (!applied.ok()) return Error{format(tr("%s: %s"), path.c_str(), applied.message().c_str())};
     }
     panels_.replace(index.value(), std::move(fresh));
     switch_to_ = index.value();
@@ -408,6 +408,12 @@ class Shell {
     panels_.replace(index.value(), std::move(fresh));
     switch_to_ = index.value();
     return {};
+  }
+  // One more setting on a panel that is shown (--tour's failing settings).
+  Status apply_setting(const std::string& id, const std::string& key, const std::string& value) {
+    auto index = panels_.find(id);
+    if (!index.ok()) return index.error();
+    return panels_.at(index.value()).apply_setting(key, value);
   }
   std::vector<std::string> panel_ids() const {
     std::vector<std::string> ids;
@@ -503,7 +509,7 @@ class Shell {
       const int y0 = std::clamp(static_cast<int>(std::floor(request.y0 * scale.y)), 0, fb_height);
       const int y1 = std::clamp(static_cast<int>(std::ceil(request.y1 * scale.y)), 0, fb_height);
       if (x1 <= x0 || y1 <= y0) {
-        request.done(Error{"nothing to capture: the area is outside the window"});
+        request.done(Error{tr("nothing to capture: the area is outside the window")});
         continue;
       }
       explore::RgbaFrame frame;
@@ -765,7 +771,8 @@ class PlayDriver final : public FrameDriver {
 // --tour DIR: every screen of tour.h in turn, each rendered until its panel
 // is idle, its last frame marked for the text audit (text_audit.h) and
 // saved as DIR/<screen>.png. A screen whose settings fail, or that puts an
-// error on the status bar, fails the run.
+// error on the status bar, fails the run; but a screen's `failing` setting
+// must fail, and its error is shown on the status bar.
 class TourDriver final : public FrameDriver {
  public:
   TourDriver(std::string folder, std::string only) : folder_(std::move(folder)), only_(std::move(only)) {}
@@ -792,6 +799,14 @@ class TourDriver final : public FrameDriver {
     if (frame_ == 0) {
       shell.status().info("");
       Status shown = shell.show_fresh(screen.panel, screen.settings);
+      const auto& [bad_key, bad_value] = screen.failing;
+      if (shown.ok() && !bad_key.empty()) {
+        Status failed = shell.apply_setting(screen.panel, bad_key, bad_value);
+        if (failed.ok())
+          shown = Error{bad_key + "=" + bad_value + " was accepted, but this screen shows its error"};
+        else
+          shell.status().error(failed.message());
+      }
       if (!shown.ok()) {
         platform::console_line("convlab: screen " + screen.name + " FAILED: " + shown.message());
         ++failed_;
@@ -810,7 +825,7 @@ class TourDriver final : public FrameDriver {
     audited_frame().active = false;
     const std::string path = (std::filesystem::path(folder_) / (screen.name + ".png")).string();
     Status saved = save_screenshot(window, path);
-    const bool error = shell.status().is_error() || !saved.ok();
+    const bool error = (shell.status().is_error() && screen.failing.first.empty()) || !saved.ok();
     std::string line = "convlab: screen " + screen.name;
     if (error) line += " FAILED: " + (saved.ok() ? shell.status().message() : saved.message());
     platform::console_line(line);
@@ -903,6 +918,45 @@ int run_app(const AppOptions& given) {
   // Every option and setting is checked before a window opens, so a typo
   // never leaves a window behind.
   auto app = std::make_unique<RunningApp>();
+  app->batch = options.batch();
+  app->settings_path = app->batch ? "" : default_settings_path();
+  if (!app->settings_path.empty()) platform::restore_file(app->settings_path);
+  std::string warning;
+  Settings saved = load_settings(app->settings_path, warning);
+  if (!warning.empty()) std::fprintf(stderr, "convlab: warning: %s\n", warning.c_str());
+  auto settings = apply_options(saved, options);
+  if (!settings.ok()) {
+    std::fprintf(stderr, "convlab: %s\n", settings.message().c_str());
+    return kExitUsage;
+  }
+
+  // The language: --lang, a link's lang=, the saved choice, else the
+  // system's. Batch runs (screenshots, tests) are English unless told.
+  std::string language = "en";
+  bool language_chosen = true;
+  if (!options.lang.empty()) {
+    auto tag = parse_language_tag(options.lang, "--lang: ");
+    if (!tag.ok()) {
+      std::fprintf(stderr, "convlab: %s\n", tag.message().c_str());
+      return kExitUsage;
+    }
+    language = tag.value();
+  } else if (!link.language.empty()) {
+    language = link.language;
+  } else if (!settings->language.empty()) {
+    language = settings->language;
+  } else {
+    language_chosen = false;
+    if (!app->batch) language = ui_language_for(platform::preferred_language());
+  }
+
+  // The catalog already, so the link's problems and the panels' errors below
+  // come in the UI's language (the shell takes the language over later).
+  if (language != "en" && platform::use_language(language, locale_folder()).ok() && !link_text.empty()) {
+    link = parse_link(link_text);
+    apply_link(link, options, link_problems);
+  }
+
   PanelRegistry& panels = app->panels;
   panels = make_panels();
   size_t first_panel = 0;
@@ -972,38 +1026,6 @@ int run_app(const AppOptions& given) {
   for (const PanelSetting& setting : link.settings) {
     Status applied = panels.at(first_panel).apply_setting(setting.key, setting.value);
     if (!applied.ok()) link_problems.push_back(applied.message());
-  }
-
-  app->batch = options.batch();
-  app->settings_path = app->batch ? "" : default_settings_path();
-  if (!app->settings_path.empty()) platform::restore_file(app->settings_path);
-  std::string warning;
-  Settings saved = load_settings(app->settings_path, warning);
-  if (!warning.empty()) std::fprintf(stderr, "convlab: warning: %s\n", warning.c_str());
-  auto settings = apply_options(saved, options);
-  if (!settings.ok()) {
-    std::fprintf(stderr, "convlab: %s\n", settings.message().c_str());
-    return kExitUsage;
-  }
-
-  // The language: --lang, a link's lang=, the saved choice, else the
-  // system's. Batch runs (screenshots, tests) are English unless told.
-  std::string language = "en";
-  bool language_chosen = true;
-  if (!options.lang.empty()) {
-    auto tag = parse_language_tag(options.lang, "--lang: ");
-    if (!tag.ok()) {
-      std::fprintf(stderr, "convlab: %s\n", tag.message().c_str());
-      return kExitUsage;
-    }
-    language = tag.value();
-  } else if (!link.language.empty()) {
-    language = link.language;
-  } else if (!settings->language.empty()) {
-    language = settings->language;
-  } else {
-    language_chosen = false;
-    if (!app->batch) language = ui_language_for(platform::preferred_language());
   }
 
   auto window =

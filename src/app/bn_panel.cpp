@@ -16,6 +16,7 @@
 #include "core/base/i18n.h"
 #include "core/explore/bn_settings_text.h"
 #include "core/explore/colormap.h"
+#include "core/explore/setting_parse.h"
 #include "core/explore/step_text.h"
 #include "core/explore/trace_export.h"
 #include "core/io/asset_paths.h"
@@ -118,30 +119,34 @@ std::string BnPanel::state_text() const { return explore::describe_bn_state(expl
 Status BnPanel::apply_setting(const std::string& key, const std::string& value) {
   if (exporter_.takes_key(key)) {
     if (key == "export_gif")
-      return Error{"panel 'bn': batch norm has no step-through to record; use export_png"};
+      return Error{tr("panel 'bn': batch norm has no step-through to record; use export_png")};
     Status requested = exporter_.request(key, value);
-    return requested.ok() ? requested : Error{"panel 'bn': " + requested.message()};
+    return requested.ok() ? requested
+                          : Error{format(tr("panel '%s': %s"), "bn", requested.message().c_str())};
   }
   if (key == "steps") {
     char* end = nullptr;
     const long steps = std::strtol(value.c_str(), &end, 10);
     if (value.empty() || *end != '\0' || steps < 0 || steps > 1000)
-      return Error{"panel 'bn': steps='" + value +
-                   "' is not valid; use a number of training steps from 0 to 1000"};
+      return Error{
+          format(tr("panel 'bn': steps='%s' is not valid; use a number of training steps from 0 to 1000"),
+                 value.c_str())};
     for (long i = 0; i < steps; ++i)
       if (Status stepped = explorer_.next_batch(); !stepped.ok())
-        return Error{"panel 'bn': steps: " + stepped.message()};
+        return Error{format(tr("panel '%s': %s: %s"), "bn", "steps", stepped.message().c_str())};
     return {};
   }
   if (key == "source" && value.rfind("layer:", 0) == 0) {
     Status loaded = load_layer(value.substr(6));
-    if (!loaded.ok()) return Error{"panel 'bn': source: " + loaded.message()};
+    if (!loaded.ok())
+      return Error{format(tr("panel '%s': %s: %s"), "bn", "source", loaded.message().c_str())};
     return {};
   }
   Status applied = explore::apply_bn_setting(explorer_, key, value);
-  if (!applied.ok() && applied.message().find("unknown setting") != std::string::npos)
-    return Error{"panel 'bn': " + applied.message() +
-                 "; and the panel's own: steps, export_png, export_csv, export_json"};
+  const auto& keys = explore::bn_setting_keys();
+  if (!applied.ok() && std::find(keys.begin(), keys.end(), explore::setting_text::trim(key)) == keys.end())
+    return Error{format(tr("panel '%s': %s; and the panel's own: %s"), "bn", applied.message().c_str(),
+                        "steps, export_png, export_csv, export_json")};
   return applied;
 }
 

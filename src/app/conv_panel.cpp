@@ -13,6 +13,7 @@
 #include "app/text_audit.h"
 #include "core/base/i18n.h"
 #include "core/explore/presets.h"
+#include "core/explore/setting_parse.h"
 #include "core/explore/settings_text.h"
 #include "core/explore/trace_export.h"
 #include "core/io/asset_paths.h"
@@ -90,15 +91,18 @@ const char* kernel_preset_shortest_label(explore::KernelPreset preset) {
 Result<bool> parse_on_off(const std::string& key, const std::string& value) {
   if (value == "on" || value == "1" || value == "true") return true;
   if (value == "off" || value == "0" || value == "false") return false;
-  return Error{"panel 'conv': " + key + "='" + value + "' is not valid; use on or off"};
+  return Error{
+      format(tr("panel '%s': %s='%s' is not valid; use on or off"), "conv", key.c_str(), value.c_str())};
 }
 
 Result<InputCellRef> parse_hover(const std::string& value) {
   int c = 0, y = 0, x = 0;
   char tail = 0;
   if (std::sscanf(value.c_str(), "%d,%d,%d%c", &c, &y, &x, &tail) != 3 || c < 1 || y < 1 || x < 1)
-    return Error{"panel 'conv': hover='" + value +
-                 "' is not valid; use CHANNEL,ROW,COLUMN counted from 1 (for example hover=1,2,3)"};
+    return Error{
+        format(tr("panel 'conv': hover='%s' is not valid; use CHANNEL,ROW,COLUMN counted from 1 (for "
+                  "example hover=1,2,3)"),
+               value.c_str())};
   return InputCellRef{c - 1, y - 1, x - 1};
 }
 
@@ -123,11 +127,12 @@ ConvPanel::ConvPanel()
 Status ConvPanel::apply_setting(const std::string& key, const std::string& value) {
   if (exporter_.takes_key(key)) {
     Status requested = exporter_.request(key, value);
-    return requested.ok() ? requested : Error{"panel 'conv': " + requested.message()};
+    return requested.ok() ? requested
+                          : Error{format(tr("panel '%s': %s"), "conv", requested.message().c_str())};
   }
   if (layer_source_.takes_key(key)) {
     Status applied = layer_source_.apply(key, value);
-    if (!applied.ok()) return Error{"panel 'conv': " + applied.message()};
+    if (!applied.ok()) return Error{format(tr("panel '%s': %s"), "conv", applied.message().c_str())};
     return reload_layer();
   }
   if (key == "photo") {
@@ -135,7 +140,7 @@ Status ConvPanel::apply_setting(const std::string& key, const std::string& value
     for (const std::string& sample : samples_)
       if (fs::path(sample).stem() == value || fs::path(sample).filename() == value) path = sample;
     Status used = use_photo(path);
-    if (!used.ok()) return Error{"panel 'conv': photo: " + used.message()};
+    if (!used.ok()) return Error{format(tr("panel '%s': %s: %s"), "conv", "photo", used.message().c_str())};
     return {};
   }
   if (key == "loop") {
@@ -158,18 +163,18 @@ Status ConvPanel::apply_setting(const std::string& key, const std::string& value
     if (!cell.ok()) return cell.error();
     const auto& s = explorer_.settings();
     if (cell->channel >= s.in_channels || cell->y >= s.input_h || cell->x >= s.input_w)
-      return Error{"panel 'conv': hover=" + value + " is outside the input (" +
-                   std::to_string(s.in_channels) + " channel(s) of " + std::to_string(s.input_h) + "x" +
-                   std::to_string(s.input_w) + ")"};
+      return Error{format(tr("panel 'conv': hover=%s is outside the input (%d channel(s) of %dx%d)"),
+                          value.c_str(), s.in_channels, s.input_h, s.input_w)};
     pinned_hover_ = cell.value();
     return {};
   }
   Status applied = explore::apply_setting(explorer_, key, value);
-  if (!applied.ok() && applied.message().find("unknown setting") != std::string::npos)
+  const auto& keys = explore::setting_keys();
+  if (!applied.ok() && std::find(keys.begin(), keys.end(), explore::setting_text::trim(key)) == keys.end())
     return Error{
-        "panel 'conv': " + applied.message() +
-        "; and the panel's own: photo, loop, play, hover, export_png, export_gif, export_csv, export_json, "
-        "source, image, category, working_size, filter, channel"};
+        format(tr("panel '%s': %s; and the panel's own: %s"), "conv", applied.message().c_str(),
+               "photo, loop, play, hover, export_png, export_gif, export_csv, export_json, source, image, "
+               "category, working_size, filter, channel")};
   return applied;
 }
 
@@ -179,7 +184,7 @@ Status ConvPanel::reload_layer() {
     return {};
   }
   auto slice = layer_source_.slice();
-  if (!slice.ok()) return Error{"panel 'conv': " + slice.message()};
+  if (!slice.ok()) return Error{format(tr("panel '%s': %s"), "conv", slice.message().c_str())};
   CONVLAB_TRY(load_slice(explorer_, slice.value()));
   slice_ = std::move(slice).value();
   return {};

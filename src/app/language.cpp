@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/base/i18n.h"
+
 namespace convlab::app {
 
 const std::vector<LanguageChoice>& ui_languages() {
@@ -27,7 +29,7 @@ Result<std::string> parse_language_tag(const std::string& text, const std::strin
   if (tag == "pt" || tag == "pt-br") return std::string("pt-BR");
   if (tag == "en" || tag.rfind("en-", 0) == 0) return std::string("en");
   if (tag == "qps") return std::string("qps");
-  return Error{where + "'" + text + "' is not a language ConvLab speaks; valid: en, pt-BR"};
+  return Error{where + format(tr("'%s' is not a language ConvLab speaks; valid: en, pt-BR"), text.c_str())};
 }
 
 std::string ui_language_for(const std::string& system_tag) {

@@ -62,13 +62,13 @@ Status LayerSource::apply_unchecked(const std::string& key, const std::string& v
     }
     if (value.rfind("layer:", 0) != 0 || value.size() == 6)
       return st::bad_value(key, value,
-                           "layer:NAME (a convolution of the colorizer, e.g. layer:conv1) or off");
+                           tr("layer:NAME (a convolution of the colorizer, e.g. layer:conv1) or off"));
     const std::string previous = layer_;
     layer_ = value.substr(6);
     auto made = slice();
     if (!made.ok()) {
       layer_ = previous;
-      return Error{"source: " + made.message()};
+      return Error{format(tr("%s: %s"), "source", made.message().c_str())};
     }
     return {};
   }
@@ -78,22 +78,23 @@ Status LayerSource::apply_unchecked(const std::string& key, const std::string& v
       if (fs::path(sample).stem() == value || fs::path(sample).filename() == value) path = sample;
     std::error_code ec;  // a name the file system refuses (too long, say) is just not a file
     if (!fs::is_regular_file(path, ec))
-      return Error{"image: '" + value +
-                   "' is neither an image file nor a bundled sample (e.g. animals_chelsea_cat)"};
+      return Error{
+          format(tr("image: '%s' is neither an image file nor a bundled sample (e.g. animals_chelsea_cat)"),
+                 value.c_str())};
     image_path_ = path;
   } else if (key == "category") {
     auto id = parse_category(value);
-    if (!id.ok()) return Error{"category: " + id.message()};
+    if (!id.ok()) return Error{format(tr("%s: %s"), "category", id.message().c_str())};
     category_ = id.value();
   } else if (key == "working_size") {
     int size = 0;
     if (!st::parse_int(value, size) || size < 16 || size > 512)
-      return st::bad_value(key, value, "a whole number from 16 to 512 (the long side the model runs at)");
+      return st::bad_value(key, value, tr("a whole number from 16 to 512 (the long side the model runs at)"));
     working_size_ = size;
   } else if (key == "filter") {
     int filter = 0;
     if (!st::parse_int(value, filter) || filter < 1)
-      return st::bad_value(key, value, "a filter number from 1");
+      return st::bad_value(key, value, tr("a filter number from 1"));
     filter_ = filter - 1;
   } else if (key == "channel") {
     int channel = 0;
@@ -102,14 +103,14 @@ Status LayerSource::apply_unchecked(const std::string& key, const std::string& v
     } else if (st::parse_int(value, channel) && channel >= 1) {
       channel_ = channel - 1;
     } else {
-      return st::bad_value(key, value, "an input channel number from 1, or sum (all channels added)");
+      return st::bad_value(key, value, tr("an input channel number from 1, or sum (all channels added)"));
     }
   } else {
     return Error{"unknown layer-source key '" + key + "'"};
   }
   if (!active()) return {};
   auto made = slice();  // report a bad filter/channel for the active layer now
-  return made.ok() ? Status{} : Status(Error{key + ": " + made.message()});
+  return made.ok() ? Status{} : Status(Error{format(tr("%s: %s"), key.c_str(), made.message().c_str())});
 }
 
 std::string LayerSource::state_text() const {
@@ -138,7 +139,7 @@ Status LayerSource::ensure_run() {
   if (image_path_.empty()) {
     const auto samples = bundled_sample_photos();
     if (samples.empty())
-      return Error{"no image given and no bundled photos found (assets/samples); use image=PATH"};
+      return Error{tr("no image given and no bundled photos found (assets/samples); use image=PATH")};
     image_path_ = samples.front();
   }
   const int category = category_ >= 0 ? category_ : category_from_file_name(image_path_);
@@ -169,8 +170,10 @@ Result<LayerSlice> LayerSource::slice() {
     std::string names;
     for (const std::string& n : conv_layer_names(graph, transposed_))
       names += (names.empty() ? "" : ", ") + n;
-    return make_error("'", layer_, "' is not a ", transposed_ ? "transposed convolution" : "convolution",
-                      " of the colorizer; this panel opens ", names);
+    return Error{format(transposed_
+                            ? tr("'%s' is not a transposed convolution of the colorizer; this panel opens %s")
+                            : tr("'%s' is not a convolution of the colorizer; this panel opens %s"),
+                        layer_.c_str(), names.c_str())};
   }
   return slice_layer(model_->model, *activations_, layer_, filter_, channel_, max_side_, max_channels_);
 }

@@ -120,30 +120,32 @@ void LessonPanel::go_to(int step) {
 Status LessonPanel::apply_setting(const std::string& key, const std::string& value) {
   if (key == "file") {
     Status opened = open(value);
-    if (!opened.ok()) return Error{"panel 'lesson': file: " + opened.message()};
+    if (!opened.ok())
+      return Error{format(tr("panel '%s': %s: %s"), "lesson", "file", opened.message().c_str())};
     return {};
   }
   if (key == "step") {
     int n = 0;
-    if (lesson_.steps.empty()) return Error{"panel 'lesson': step: open a lesson first (file=PATH)"};
+    if (lesson_.steps.empty()) return Error{tr("panel 'lesson': step: open a lesson first (file=PATH)")};
     if (!st::parse_int(value, n) || n < 1 || n > static_cast<int>(lesson_.steps.size()))
-      return st::bad_value(key, value, "a step from 1 to " + std::to_string(lesson_.steps.size()));
+      return st::bad_value(key, value, format(tr("a step from 1 to %zu"), lesson_.steps.size()));
     go_to(n - 1);
     return {};
   }
   if (key == "language") {
-    if (value != "en" && value != "pt-BR") return st::bad_value(key, value, "en or pt-BR");
+    if (value != "en" && value != "pt-BR") return st::bad_value(key, value, tr("en or pt-BR"));
     language_ = value;
     language_chosen_ = true;
     return {};
   }
   if (key == "answer") {
     if (lesson_.steps.empty() || lesson_.steps[static_cast<size_t>(step_)].quizzes.empty())
-      return Error{"panel 'lesson': answer: this step has no quiz"};
+      return Error{tr("panel 'lesson': answer: this step has no quiz")};
     pending_answer_ = value;
     return {};
   }
-  return Error{"panel 'lesson' has no setting '" + key + "'; valid: file, step, language, answer"};
+  return Error{format(tr("panel '%s' has no setting '%s'; valid: %s"), "lesson", key.c_str(),
+                      "file, step, language, answer")};
 }
 
 bool LessonPanel::on_file_dropped(const std::string& path) {

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "app/language.h"
+#include "core/base/i18n.h"
 #include "core/explore/setting_parse.h"
 
 namespace convlab::app {
@@ -60,7 +61,8 @@ bool parse_flag(const std::string& key, const std::string& value, bool& flag,
   } else if (value == "0" || value == "false") {
     flag = false;
   } else {
-    problems.push_back(key + ": '" + value + "' is not valid; use 1 (on) or 0 (off)");
+    problems.push_back(
+        format(tr("%s: '%s' is not valid; use 1 (on) or 0 (off)"), key.c_str(), value.c_str()));
     return false;
   }
   return true;
@@ -117,7 +119,8 @@ LinkState parse_link(const std::string& fragment) {
     if (explore::setting_text::parse_int(step_text, step) && step >= 1)
       link.step = step;
     else
-      link.problems.push_back("step: '" + step_text + "' is not valid; use a step number from 1");
+      link.problems.push_back(
+          format(tr("step: '%s' is not valid; use a step number from 1"), step_text.c_str()));
   }
   return link;
 }

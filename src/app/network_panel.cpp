@@ -210,14 +210,17 @@ Status NetworkPanel::apply_setting(const std::string& key, const std::string& va
       if (fs::path(sample).stem() == value || fs::path(sample).filename() == value) path = sample;
     std::error_code ec;  // a name the file system refuses (too long, say) is just not a file
     if (!fs::is_regular_file(path, ec))
-      return Error{"panel 'network': image: '" + value +
-                   "' is neither an image file nor a bundled sample (e.g. animals_chelsea_cat)"};
+      return Error{format(tr("panel '%s': %s"), "network",
+                          format(tr("image: '%s' is neither an image file nor a bundled sample (e.g. "
+                                    "animals_chelsea_cat)"),
+                                 value.c_str())
+                              .c_str())};
     load(path);
     return {};
   }
   if (key == "category") {
     auto id = parse_category(value);
-    if (!id.ok()) return Error{"panel 'network': category: " + id.message()};
+    if (!id.ok()) return Error{format(tr("panel '%s': %s: %s"), "network", "category", id.message().c_str())};
     category_ = id.value();
     if (session_) session_->set_category(category_);
     return {};
@@ -226,13 +229,13 @@ Status NetworkPanel::apply_setting(const std::string& key, const std::string& va
   if (key == "arch") {
     const auto names = Graph::builtin_names();
     if (std::find(names.begin(), names.end(), value) == names.end())
-      return st::bad_value(key, value, "advanced or basic (the ECNN model descriptions)");
+      return st::bad_value(key, value, tr("advanced or basic (the ECNN model descriptions)"));
     const std::string previous = arch_;
     arch_ = value;
     Status loaded = load_model_setting();
     if (!loaded.ok()) {
       arch_ = previous;
-      return Error{"panel 'network': arch: " + loaded.message()};
+      return Error{format(tr("panel '%s': %s: %s"), "network", "arch", loaded.message().c_str())};
     }
     return {};
   }
@@ -242,7 +245,7 @@ Status NetworkPanel::apply_setting(const std::string& key, const std::string& va
     Status loaded = load_model_setting();
     if (!loaded.ok()) {
       weights_path_ = previous;
-      return Error{"panel 'network': weights: " + loaded.message()};
+      return Error{format(tr("panel '%s': %s: %s"), "network", "weights", loaded.message().c_str())};
     }
     return {};
   }
@@ -250,12 +253,12 @@ Status NetworkPanel::apply_setting(const std::string& key, const std::string& va
     int n = 0;
     if (!st::parse_int(value, n) || n < 0 || n > 100)
       return st::bad_value(key, value,
-                           "0 to 100: how many times to load the photo again after each result (timing)");
+                           tr("0 to 100: how many times to load the photo again after each result (timing)"));
     reloads_left_ = n;
     return {};
   }
   if (key == "backend") {
-    if (value != "gpu" && value != "cpu") return st::bad_value(key, value, "gpu or cpu");
+    if (value != "gpu" && value != "cpu") return st::bad_value(key, value, tr("gpu or cpu"));
     backend_ = value == "gpu" ? session::RunBackend::Gpu : session::RunBackend::Cpu;
     if (session_) session_->set_backend(backend_);
     return {};
@@ -263,20 +266,20 @@ Status NetworkPanel::apply_setting(const std::string& key, const std::string& va
   if (key == "working_size") {
     int size = 0;
     if (!st::parse_int(value, size) || size < 16 || size > 1024)
-      return st::bad_value(key, value, "a whole number from 16 to 1024 (the long side the model sees)");
+      return st::bad_value(key, value, tr("a whole number from 16 to 1024 (the long side the model sees)"));
     working_size_ = size;
     if (session_) session_->set_working_size(size);
     return {};
   }
   if (key == "compare") {
-    if (value != "side" && value != "wipe") return st::bad_value(key, value, "side or wipe");
+    if (value != "side" && value != "wipe") return st::bad_value(key, value, tr("side or wipe"));
     wipe_mode_ = value == "wipe";
     return {};
   }
   if (key == "wipe") {
     double w = 0;
     if (!st::parse_double(value, w) || w < 0 || w > 1)
-      return st::bad_value(key, value, "a number from 0 to 1");
+      return st::bad_value(key, value, tr("a number from 0 to 1"));
     wipe_ = static_cast<float>(w);
     wipe_mode_ = true;
     return {};
@@ -288,7 +291,7 @@ Status NetworkPanel::apply_setting(const std::string& key, const std::string& va
         view_request_ = i;
         return {};
       }
-    return st::bad_value(key, value, "architecture, photo or layer (the tab shown on a small window)");
+    return st::bad_value(key, value, tr("architecture, photo or layer (the tab shown on a small window)"));
   }
   if (key == "inspect") {
     const char* names[] = {"maps", "kernels", "batchnorm"};
@@ -297,7 +300,7 @@ Status NetworkPanel::apply_setting(const std::string& key, const std::string& va
         pending_tab_ = i;
         return {};
       }
-    return st::bad_value(key, value, "maps, kernels or batchnorm (the layer inspector's tab)");
+    return st::bad_value(key, value, tr("maps, kernels or batchnorm (the layer inspector's tab)"));
   }
   if (key == "zoom") {
     int channel = 0;
@@ -306,7 +309,7 @@ Status NetworkPanel::apply_setting(const std::string& key, const std::string& va
     } else if (st::parse_int(value, channel) && channel >= 1) {
       pending_zoom_ = channel - 1;
     } else {
-      return st::bad_value(key, value, "a channel number from 1, or off");
+      return st::bad_value(key, value, tr("a channel number from 1, or off"));
     }
     return {};
   }
@@ -319,16 +322,16 @@ Status NetworkPanel::apply_setting(const std::string& key, const std::string& va
     int columns = 0;
     for (const LayoutBlock& b : layout_.blocks) columns = std::max(columns, b.column + 1);
     if (!st::parse_int(value, n) || n < 1 || n > columns)
-      return st::bad_value(key, value, "a layer step from 1 to " + std::to_string(columns) + ", or off");
+      return st::bad_value(key, value, format(tr("a layer step from 1 to %d, or off"), columns));
     step_column_ = n - 1;
     for (const LayoutBlock& b : layout_.blocks)
       if (b.column == n - 1 && b.kind != BlockKind::Input) return select_layer(b.name);
     return {};
   }
   return Error{
-      "panel 'network' has no setting '" + key +
-      "'; valid: image, category, layer, arch, weights, backend, working_size, compare, wipe, zoom, inspect, "
-      "step, view, reload"};
+      format(tr("panel '%s' has no setting '%s'; valid: %s"), "network", key.c_str(),
+             "image, category, layer, arch, weights, backend, working_size, compare, wipe, zoom, inspect, "
+             "step, view, reload")};
 }
 
 Status NetworkPanel::select_layer(const std::string& name) {
@@ -345,8 +348,10 @@ Status NetworkPanel::select_layer(const std::string& name) {
   for (const LayoutBlock& b : layout_.blocks) {
     names += (names.empty() ? "" : ", ") + b.name;
   }
-  return Error{"panel 'network': layer: '" + name + "' is not a layer of the colorizer; its blocks are " +
-               names + " (or one of their nodes, such as conv1 or conv1_bn)"};
+  return Error{
+      format(tr("panel 'network': layer: '%s' is not a layer of the colorizer; its blocks are %s (or one "
+                "of their nodes, such as conv1 or conv1_bn)"),
+             name.c_str(), names.c_str())};
 }
 
 void NetworkPanel::load(const std::string& path) {

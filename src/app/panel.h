@@ -97,7 +97,7 @@ class Panel {
   // --set KEY=VALUE. An error names the key and lists the valid keys/values.
   virtual Status apply_setting(const std::string& key, const std::string& value) {
     (void)value;
-    return Error{"panel '" + id_ + "' has no setting '" + key + "' (it has no settings)"};
+    return Error{format(tr("panel '%s' has no setting '%s' (it has no settings)"), id_.c_str(), key.c_str())};
   }
   // Drag-and-drop. Return true when the file was taken (even if it then
   // failed to load: the panel reports that itself).

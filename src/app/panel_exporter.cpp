@@ -49,11 +49,13 @@ Status PanelExporter::request(const std::string& key, const std::string& path) {
   for (const auto& [name, kind] : kKeys) {
     if (key != name) continue;
     if (path.empty())
-      return Error{key + " needs a file path, for example " + key + "=out." + extension(kind)};
+      return Error{format(tr("%s needs a file path, for example %s=out.%s"), key.c_str(), key.c_str(),
+                          extension(kind))};
     request(kind, path);
     return {};
   }
-  return Error{"'" + key + "' is not an export; valid: export_png, export_gif, export_csv, export_json"};
+  return Error{format(tr("'%s' is not an export; valid: export_png, export_gif, export_csv, export_json"),
+                      key.c_str())};
 }
 
 void PanelExporter::request(ExportKind kind, std::string path) {

@@ -12,7 +12,7 @@ Status PanelRegistry::add(std::unique_ptr<Panel> panel) {
 Result<size_t> PanelRegistry::find(const std::string& id) const {
   for (size_t i = 0; i < panels_.size(); ++i)
     if (panels_[i]->id() == id) return i;
-  return Error{"unknown panel '" + id + "'; valid panels: " + ids()};
+  return Error{format(tr("unknown panel '%s'; valid panels: %s"), id.c_str(), ids().c_str())};
 }
 
 std::string PanelRegistry::ids() const {

@@ -30,14 +30,19 @@ void StatusBar::draw(Theme theme, const std::string& right_text, double now) {
   if (!is_error_ && !message_.empty() && now - shown_at_ > kInfoSeconds) message_.clear();
   const ThemeColors colors = theme_colors(theme);
   ImGui::Separator();
+  const char* shown = message_.empty() && !is_error_ ? tr("Ready.") : message_.c_str();
+  const float message_end =
+      ImGui::GetCursorPosX() + ImGui::CalcTextSize(shown).x + ImGui::GetStyle().ItemSpacing.x;
   if (is_error_) {
     const float* e = colors.error;
-    ImGui::TextColored(ImVec4(e[0], e[1], e[2], e[3]), "%s", message_.c_str());
+    ImGui::TextColored(ImVec4(e[0], e[1], e[2], e[3]), "%s", shown);
   } else {
-    ImGui::TextUnformatted(message_.empty() ? tr("Ready.") : message_.c_str());
+    ImGui::TextUnformatted(shown);
   }
   const float width = ImGui::CalcTextSize(right_text.c_str()).x;
-  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - width);
+  const float right_x = ImGui::GetWindowContentRegionMax().x - width;
+  if (message_end > right_x) return;  // a long message (an error, often) keeps the line to itself
+  ImGui::SameLine(right_x);
   const float* m = colors.muted;
   ImGui::TextColored(ImVec4(m[0], m[1], m[2], m[3]), "%s", right_text.c_str());
 }

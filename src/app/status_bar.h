@@ -1,5 +1,6 @@
 // One line at the bottom of the window: the latest message (errors in the
-// theme's red), cleared after a while so stale news does not linger.
+// theme's red), cleared after a while so stale news does not linger, and on
+// the right the caller's text (scale, GPU) when the message leaves it room.
 #pragma once
 
 #include <functional>

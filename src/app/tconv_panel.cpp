@@ -16,6 +16,7 @@
 #include "core/explore/colormap.h"
 #include "core/explore/explorer.h"
 #include "core/explore/presets.h"
+#include "core/explore/setting_parse.h"
 #include "core/explore/step_text.h"
 #include "core/explore/tconv_settings_text.h"
 #include "core/explore/trace_export.h"
@@ -35,7 +36,8 @@ constexpr int kArtifactPhotoSide = 48;  // small: each output pixel stays visibl
 Result<bool> parse_on_off(const std::string& key, const std::string& value) {
   if (value == "on" || value == "1" || value == "true") return true;
   if (value == "off" || value == "0" || value == "false") return false;
-  return Error{"panel 'tconv': " + key + "='" + value + "' is not valid; use on or off"};
+  return Error{
+      format(tr("panel '%s': %s='%s' is not valid; use on or off"), "tconv", key.c_str(), value.c_str())};
 }
 
 // Gray values in [0, 1] (values outside are clamped) as opaque RGBA.
@@ -111,11 +113,12 @@ TconvPanel::TconvPanel()
 Status TconvPanel::apply_setting(const std::string& key, const std::string& value) {
   if (exporter_.takes_key(key)) {
     Status requested = exporter_.request(key, value);
-    return requested.ok() ? requested : Error{"panel 'tconv': " + requested.message()};
+    return requested.ok() ? requested
+                          : Error{format(tr("panel '%s': %s"), "tconv", requested.message().c_str())};
   }
   if (layer_source_.takes_key(key)) {
     Status applied = layer_source_.apply(key, value);
-    if (!applied.ok()) return Error{"panel 'tconv': " + applied.message()};
+    if (!applied.ok()) return Error{format(tr("panel '%s': %s"), "tconv", applied.message().c_str())};
     return reload_layer();
   }
   if (key == "artifact" || key == "loop" || key == "play") {
@@ -136,14 +139,20 @@ Status TconvPanel::apply_setting(const std::string& key, const std::string& valu
     for (const std::string& sample : samples_)
       if (fs::path(sample).stem() == value || fs::path(sample).filename() == value) path = sample;
     Status loaded = load_artifact_photo(path);
-    if (!loaded.ok()) return Error{"panel 'tconv': photo: " + loaded.message()};
+    if (!loaded.ok())
+      return Error{format(tr("panel '%s': %s: %s"), "tconv", "photo", loaded.message().c_str())};
     return {};
   }
   Status applied = explore::apply_tconv_setting(explorer_, key, value);
-  if (!applied.ok() && applied.message().find("unknown setting") != std::string::npos)
-    return Error{"panel 'tconv': " + applied.message() +
-                 "; and the panel's own: artifact, photo, loop, play, export_png, export_gif, export_csv, "
-                 "export_json, source, image, category, working_size, filter, channel"};
+  // input_size and kernel_size are older spellings of input and kernel.
+  const auto& keys = explore::tconv_setting_keys();
+  const std::string trimmed = explore::setting_text::trim(key);
+  if (!applied.ok() && std::find(keys.begin(), keys.end(), trimmed) == keys.end() &&
+      trimmed != "input_size" && trimmed != "kernel_size")
+    return Error{
+        format(tr("panel '%s': %s; and the panel's own: %s"), "tconv", applied.message().c_str(),
+               "artifact, photo, loop, play, export_png, export_gif, export_csv, export_json, source, "
+               "image, category, working_size, filter, channel")};
   return applied;
 }
 
@@ -162,7 +171,7 @@ Status TconvPanel::reload_layer() {
     return {};
   }
   auto slice = layer_source_.slice();
-  if (!slice.ok()) return Error{"panel 'tconv': " + slice.message()};
+  if (!slice.ok()) return Error{format(tr("panel '%s': %s"), "tconv", slice.message().c_str())};
   CONVLAB_TRY(load_slice(explorer_, slice.value()));
   slice_ = std::move(slice).value();
   return {};

@@ -19,6 +19,7 @@ const std::vector<TourScreen>& extra_states() {
       {"tconv-stride", "tconv", {{"stride", "2,2"}, {"step", "3"}}},
       {"bn-eval", "bn", {{"mode", "eval"}, {"channel", "1"}}},
       {"network-wipe", "network", {{"compare", "wipe"}}},
+      {"conv-bad-setting", "conv", {}, {"stride", "banana"}},
   };
   return states;
 }

@@ -1,7 +1,8 @@
 // The screens `convlab --tour DIR` shows, in order: each panel's default,
 // a few states that bring up more text (a dilated kernel, a stride, a later
-// step, an inspected layer), then every step of every lesson in the UI's
-// language. Used for the docs' screenshots and by the text audit.
+// step, an inspected layer, a bad setting's error on the status bar), then
+// every step of every lesson in the UI's language. Used for the docs'
+// screenshots and by the text audit.
 #pragma once
 
 #include <string>
@@ -14,6 +15,9 @@ struct TourScreen {
   std::string name;   // file-name safe: "conv-dilation", "lesson-pt-BR-04-dilation-3"
   std::string panel;  // panel id
   std::vector<std::pair<std::string, std::string>> settings;  // applied to a fresh panel
+  // A setting that must fail, applied after the others: its error is what the
+  // status bar shows, so the text audit sees an error message too. Empty key: none.
+  std::pair<std::string, std::string> failing = {};
 };
 
 // `panel_ids` in tab order; lessons from `lessons_folder`/<language> (the

@@ -16,14 +16,23 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-Status check_range(const char* what, int value, int low, int high) {
-  if (value >= low && value <= high) return {};
-  return make_error(what, " is ", value, " but must be ", low, "..", high);
+// A number in a message: as a stream writes it (%g), with the UI language's
+// decimal mark.
+std::string number(double value) {
+  std::ostringstream out;
+  out << value;
+  return i18n::display_text(out.str());
 }
 
+Status check_range(const char* what, int value, int low, int high) {
+  if (value >= low && value <= high) return {};
+  return Error{format(tr("%s is %d but must be %d..%d"), tr(what), value, low, high)};
+}
+
+// `what` is a setting's key ("gamma") or "KEY of channel N".
 Status check_finite(const std::string& what, float value) {
   if (std::isfinite(value)) return {};
-  return make_error(what, " is ", value, " but must be a finite number");
+  return Error{format(tr("%s is %s but must be a finite number"), what.c_str(), number(value).c_str())};
 }
 
 // A standard normal draw by Box-Muller from the presets' splitmix64 stream:
@@ -76,7 +85,7 @@ Result<BnMode> parse_bn_mode(const std::string& name) {
   for (char ch : name) wanted += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (wanted == "train") return BnMode::Train;
   if (wanted == "eval") return BnMode::Eval;
-  return make_error("unknown mode '", name, "': use train or eval");
+  return Error{format(tr("unknown mode '%s': use train or eval"), name.c_str())};
 }
 
 // ---- histograms ---------------------------------------------------------------
@@ -150,27 +159,27 @@ void BnExplorer::restart_history() {
 
 Status BnExplorer::check_channel(const char* what, int channel) const {
   if (channel >= 0 && channel < s_.channels) return {};
-  return make_error(what, " channel is ", channel, " but must be 0..", s_.channels - 1, " (there are ",
-                    s_.channels, " channels)");
+  return Error{format(tr("%s channel is %d but must be 0..%d (there are %d channels)"), what, channel,
+                      s_.channels - 1, s_.channels)};
 }
 
 Status BnExplorer::set_batch(int batch) {
-  CONVLAB_TRY(check_range("batch size", batch, 1, kMaxBnBatch));
+  CONVLAB_TRY(check_range(tr_noop("batch size"), batch, 1, kMaxBnBatch));
   s_.batch = batch;
   use_random_source();
   return {};
 }
 
 Status BnExplorer::set_channels(int channels) {
-  CONVLAB_TRY(check_range("channels", channels, 1, kMaxBnChannels));
+  CONVLAB_TRY(check_range(tr_noop("channels"), channels, 1, kMaxBnChannels));
   resize_channels(channels);
   use_random_source();
   return {};
 }
 
 Status BnExplorer::set_size(int height, int width) {
-  CONVLAB_TRY(check_range("height", height, 1, kMaxBnSide));
-  CONVLAB_TRY(check_range("width", width, 1, kMaxBnSide));
+  CONVLAB_TRY(check_range(tr_noop("height"), height, 1, kMaxBnSide));
+  CONVLAB_TRY(check_range(tr_noop("width"), width, 1, kMaxBnSide));
   s_.height = height;
   s_.width = width;
   use_random_source();
@@ -178,7 +187,9 @@ Status BnExplorer::set_size(int height, int width) {
 }
 
 Status BnExplorer::set_channel(int channel) {
-  CONVLAB_TRY(check_channel("shown", channel));
+  // TRANSLATORS: the channel the panel shows, in "%s channel is %d but must be 0..%d (there are %d
+  // channels)".
+  CONVLAB_TRY(check_channel(tr("shown"), channel));
   s_.channel = channel;
   view_.reset();
   histograms_.reset();
@@ -196,7 +207,9 @@ Status BnExplorer::set_mean(int channel, float mean) {
 Status BnExplorer::set_scale(int channel, float scale) {
   CONVLAB_TRY(check_channel("scale", channel));
   CONVLAB_TRY(check_finite("scale", scale));
-  if (scale < 0.0f) return make_error("scale is ", scale, " but must be >= 0 (it is a standard deviation)");
+  if (scale < 0.0f)
+    return Error{
+        format(tr("%s is %s but must be >= 0 (it is a standard deviation)"), "scale", number(scale).c_str())};
   s_.scale[static_cast<size_t>(channel)] = scale;
   if (s_.source == BnSource::Random) redraw();
   return {};
@@ -208,22 +221,26 @@ namespace {
 template <class Check>
 Status check_per_channel(const char* what, const std::vector<float>& values, int channels, Check check) {
   if (values.size() != static_cast<size_t>(channels))
-    return make_error(what, ": got ", values.size(), " values but there are ", channels,
-                      " channels: give one per channel");
+    return Error{format(tr("%s: got %zu values but there are %d channels: give one per channel"), what,
+                        values.size(), channels)};
   for (size_t c = 0; c < values.size(); ++c)
-    CONVLAB_TRY(check(std::string(what) + " of channel " + std::to_string(c), values[c]));
+    CONVLAB_TRY(check(format(tr("%s of channel %zu"), what, c), values[c]));
   return {};
 }
 
 Status check_scale(const std::string& what, float scale) {
   CONVLAB_TRY(check_finite(what, scale));
-  if (scale < 0.0f) return make_error(what, " is ", scale, " but must be >= 0 (it is a standard deviation)");
+  if (scale < 0.0f)
+    return Error{format(tr("%s is %s but must be >= 0 (it is a standard deviation)"), what.c_str(),
+                        number(scale).c_str())};
   return {};
 }
 
 Status check_variance(const std::string& what, float var) {
   CONVLAB_TRY(check_finite(what, var));
-  if (var < 0.0f) return make_error(what, " is ", var, " but must be >= 0 (it is a variance)");
+  if (var < 0.0f)
+    return Error{
+        format(tr("%s is %s but must be >= 0 (it is a variance)"), what.c_str(), number(var).c_str())};
   return {};
 }
 
@@ -268,9 +285,10 @@ Status BnExplorer::request_layer(const std::string& name) {
         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-';
       });
   if (!name_ok)
-    return make_error("layer name '", name,
-                      "' is not valid: use 1..64 letters, digits, '_', '.' or '-' (a layer of the loaded "
-                      "model, e.g. conv1_bn)");
+    return Error{
+        format(tr("layer name '%s' is not valid: use 1..64 letters, digits, '_', '.' or '-' (a layer of "
+                  "the loaded model, e.g. conv1_bn)"),
+               name.c_str())};
   s_.source = BnSource::Layer;
   s_.layer = name;
   layer_loaded_ = false;
@@ -279,22 +297,26 @@ Status BnExplorer::request_layer(const std::string& name) {
 
 Status BnExplorer::set_batch_values(const Tensor& values, std::string label) {
   if (values.rank() != 4)
-    return make_error("batch values have shape ", shape_to_string(values.shape()),
-                      " but must be N x C x H x W (4 dimensions)");
-  CONVLAB_TRY(check_range("batch values: batch size",
+    return Error{format(tr("batch values have shape %s but must be N x C x H x W (4 dimensions)"),
+                        shape_to_string(values.shape()).c_str())};
+  CONVLAB_TRY(check_range(tr_noop("batch values: batch size"),
                           static_cast<int>(std::min<int64_t>(values.n(), 1 << 30)), 1, kMaxBnBatch));
-  CONVLAB_TRY(check_range("batch values: channels", static_cast<int>(std::min<int64_t>(values.c(), 1 << 30)),
-                          1, kMaxBnLayerChannels));
-  CONVLAB_TRY(check_range("batch values: height", static_cast<int>(std::min<int64_t>(values.h(), 1 << 30)), 1,
-                          kMaxBnLayerSide));
-  CONVLAB_TRY(check_range("batch values: width", static_cast<int>(std::min<int64_t>(values.w(), 1 << 30)), 1,
-                          kMaxBnLayerSide));
+  CONVLAB_TRY(check_range(tr_noop("batch values: channels"),
+                          static_cast<int>(std::min<int64_t>(values.c(), 1 << 30)), 1, kMaxBnLayerChannels));
+  CONVLAB_TRY(check_range(tr_noop("batch values: height"),
+                          static_cast<int>(std::min<int64_t>(values.h(), 1 << 30)), 1, kMaxBnLayerSide));
+  CONVLAB_TRY(check_range(tr_noop("batch values: width"),
+                          static_cast<int>(std::min<int64_t>(values.w(), 1 << 30)), 1, kMaxBnLayerSide));
   if (values.numel() > kMaxBnLayerValues)
-    return make_error("batch values have ", values.numel(), " values (", shape_to_string(values.shape()),
-                      ") but at most ", kMaxBnLayerValues, " fit: use fewer images or a smaller map");
+    return Error{
+        format(tr("batch values have %lld values (%s) but at most %lld fit: use fewer images or a smaller "
+                  "map"),
+               static_cast<long long>(values.numel()), shape_to_string(values.shape()).c_str(),
+               static_cast<long long>(kMaxBnLayerValues))};
   for (int64_t i = 0; i < values.numel(); ++i)
     if (!std::isfinite(values[i]))
-      return make_error("batch values: value ", i, " is ", values[i], ": every activation must be finite");
+      return Error{format(tr("batch values: value %lld is %s: every activation must be finite"),
+                          static_cast<long long>(i), number(values[i]).c_str())};
   s_.batch = static_cast<int>(values.n());
   s_.height = static_cast<int>(values.h());
   s_.width = static_cast<int>(values.w());
@@ -339,9 +361,10 @@ Status BnExplorer::set_betas(std::vector<float> betas) {
 
 Status BnExplorer::set_eps(float eps) {
   if (!(eps >= 0.0f && eps <= 1.0f))
-    return make_error("eps is ", eps,
-                      " but must be from 0 to 1 (PyTorch uses 1e-5; it keeps 1/sqrt(var + eps) ",
-                      "finite when a channel is constant)");
+    return Error{
+        format(tr("eps is %s but must be from 0 to 1 (PyTorch uses 1e-5; it keeps 1/sqrt(var + eps) finite "
+                  "when a channel is constant)"),
+               number(eps).c_str())};
   s_.eps = eps;
   changed();
   return {};
@@ -349,9 +372,10 @@ Status BnExplorer::set_eps(float eps) {
 
 Status BnExplorer::set_momentum(float momentum) {
   if (!(momentum >= 0.0f && momentum <= 1.0f))
-    return make_error("momentum is ", momentum,
-                      " but must be from 0 to 1 (PyTorch uses 0.1: each batch moves the running ",
-                      "statistics a tenth of the way)");
+    return Error{
+        format(tr("momentum is %s but must be from 0 to 1 (PyTorch uses 0.1: each batch moves the running "
+                  "statistics a tenth of the way)"),
+               number(momentum).c_str())};
   s_.momentum = momentum;
   changed();
   return {};
@@ -374,7 +398,7 @@ Status BnExplorer::set_running(std::vector<float> mean, std::vector<float> var) 
 }
 
 Status BnExplorer::set_bins(int bins) {
-  CONVLAB_TRY(check_range("histogram bins", bins, 1, kMaxHistogramBins));
+  CONVLAB_TRY(check_range(tr_noop("histogram bins"), bins, 1, kMaxHistogramBins));
   s_.bins = bins;
   histograms_.reset();
   return {};

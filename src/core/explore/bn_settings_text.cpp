@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "core/base/i18n.h"
 #include "core/explore/setting_parse.h"
 #include "core/explore/step_text.h"
 
@@ -18,14 +19,18 @@ Result<std::vector<float>> parse_channel_values(const std::string& key, const st
   for (const std::string& part : split(text, ',')) {
     float v = 0;
     if (!parse_float(part, v))
-      return make_error(key, ": '", part, "' is not a number: give one number for every channel or ",
-                        channels, " comma-separated numbers (one per channel), like 1,-2,0.5");
+      return Error{
+          format(tr("%s: '%s' is not a number: give one number for every channel or %d comma-separated "
+                    "numbers (one per channel), like 1,-2,0.5"),
+                 key.c_str(), part.c_str(), channels)};
     values.push_back(v);
   }
   if (values.size() == 1) values.assign(static_cast<size_t>(channels), values[0]);
   if (values.size() != static_cast<size_t>(channels))
-    return make_error(key, ": got ", values.size(), " values but there are ", channels,
-                      " channels: give one number for every channel or one per channel");
+    return Error{
+        format(tr("%s: got %zu values but there are %d channels: give one number for every channel or "
+                  "one per channel"),
+               key.c_str(), values.size(), channels)};
   return values;
 }
 
@@ -55,20 +60,20 @@ Status apply_bn_setting(BnExplorer& e, const std::string& raw_key, const std::st
   const std::string key = trim(raw_key), value = trim(raw_value);
   int a = 0, b = 0;
   if (key == "batch") {
-    if (!parse_int(value, a)) return bad_value(key, value, "an integer 1..16 (images in the mini-batch)");
+    if (!parse_int(value, a)) return bad_value(key, value, tr("an integer 1..16 (images in the mini-batch)"));
     return with_key(key, e.set_batch(a));
   }
   if (key == "channels") {
-    if (!parse_int(value, a)) return bad_value(key, value, "an integer 1..8");
+    if (!parse_int(value, a)) return bad_value(key, value, tr("an integer 1..8"));
     return with_key(key, e.set_channels(a));
   }
   if (key == "size") {
-    if (!parse_size(value, a, b)) return bad_value(key, value, "a size HxW or N (1..16 each)");
+    if (!parse_size(value, a, b)) return bad_value(key, value, tr("a size HxW or N (1..16 each)"));
     return with_key(key, e.set_size(a, b));
   }
   if (key == "seed") {
     uint64_t seed = 0;
-    if (!parse_uint64(value, seed)) return bad_value(key, value, "a non-negative integer");
+    if (!parse_uint64(value, seed)) return bad_value(key, value, tr("a non-negative integer"));
     e.set_seed(seed);
     return {};
   }
@@ -80,7 +85,7 @@ Status apply_bn_setting(BnExplorer& e, const std::string& raw_key, const std::st
   }
   if (key == "eps" || key == "momentum") {
     float v = 0;
-    if (!parse_float(value, v)) return bad_value(key, value, "a number from 0 to 1");
+    if (!parse_float(value, v)) return bad_value(key, value, tr("a number from 0 to 1"));
     return with_key(key, key == "eps" ? e.set_eps(v) : e.set_momentum(v));
   }
   if (key == "mode") {
@@ -95,24 +100,25 @@ Status apply_bn_setting(BnExplorer& e, const std::string& raw_key, const std::st
       return {};
     }
     if (value.rfind("layer:", 0) == 0) return with_key(key, e.request_layer(value.substr(6)));
-    return bad_value(key, value, "random or layer:NAME (a layer of the loaded model, e.g. layer:conv1_bn)");
+    return bad_value(key, value,
+                     tr("random or layer:NAME (a layer of the loaded model, e.g. layer:conv1_bn)"));
   }
   if (key == "channel") {
     if (!parse_int(value, a))
-      return bad_value(key, value, "a channel index 0.." + std::to_string(e.settings().channels - 1));
+      return bad_value(key, value, format(tr("a channel index 0..%d"), e.settings().channels - 1));
     return with_key(key, e.set_channel(a));
   }
   if (key == "bins") {
-    if (!parse_int(value, a)) return bad_value(key, value, "an integer 1..64");
+    if (!parse_int(value, a)) return bad_value(key, value, tr("an integer 1..64"));
     return with_key(key, e.set_bins(a));
   }
   if (key == "histogram_range") {
     if (value != "shared" && value != "separate")
-      return bad_value(key, value, "shared (one range for all three histograms) or separate");
+      return bad_value(key, value, tr("shared (one range for all three histograms) or separate"));
     e.set_shared_range(value == "shared");
     return {};
   }
-  return make_error("unknown setting '", key, "': valid keys are ", keys_text());
+  return Error{format(tr("unknown setting '%s': valid keys are %s"), key.c_str(), keys_text().c_str())};
 }
 
 Status apply_bn_setting(BnExplorer& explorer, const std::string& assignment) {

@@ -13,7 +13,7 @@ namespace {
 
 Status check_range(const char* what, int value, int low, int high) {
   if (value >= low && value <= high) return {};
-  return make_error(what, " is ", value, " but must be ", low, "..", high);
+  return Error{format(tr("%s is %d but must be %d..%d"), tr(what), value, low, high)};
 }
 
 // Each (filter, channel) kernel of a random preset gets its own stream, and
@@ -85,15 +85,15 @@ void ConvExplorer::regenerate_kernel() {
 }
 
 Status ConvExplorer::set_input_size(int height, int width) {
-  CONVLAB_TRY(check_range("input height", height, 1, kMaxInputSide));
-  CONVLAB_TRY(check_range("input width", width, 1, kMaxInputSide));
+  CONVLAB_TRY(check_range(tr_noop("input height"), height, 1, kMaxInputSide));
+  CONVLAB_TRY(check_range(tr_noop("input width"), width, 1, kMaxInputSide));
   resize_input(s_.in_channels, height, width);
   changed();
   return {};
 }
 
 Status ConvExplorer::set_in_channels(int channels) {
-  CONVLAB_TRY(check_range("input channels", channels, 1, kMaxInputChannels));
+  CONVLAB_TRY(check_range(tr_noop("input channels"), channels, 1, kMaxInputChannels));
   // Both the input and every filter gain or lose the channel.
   const int old_channels = s_.in_channels;
   resize_input(channels, s_.input_h, s_.input_w);
@@ -106,15 +106,15 @@ Status ConvExplorer::set_in_channels(int channels) {
 }
 
 Status ConvExplorer::set_out_channels(int filters) {
-  CONVLAB_TRY(check_range("filters (output channels)", filters, 1, kMaxFilters));
+  CONVLAB_TRY(check_range(tr_noop("filters (output channels)"), filters, 1, kMaxFilters));
   resize_kernel(filters, s_.in_channels, s_.kernel_h, s_.kernel_w);
   changed();
   return {};
 }
 
 Status ConvExplorer::set_kernel_size(int height, int width) {
-  CONVLAB_TRY(check_range("kernel height", height, 1, kMaxKernelSide));
-  CONVLAB_TRY(check_range("kernel width", width, 1, kMaxKernelSide));
+  CONVLAB_TRY(check_range(tr_noop("kernel height"), height, 1, kMaxKernelSide));
+  CONVLAB_TRY(check_range(tr_noop("kernel width"), width, 1, kMaxKernelSide));
   resize_kernel(s_.out_channels, s_.in_channels, height, width);
   changed();
   return {};
@@ -122,8 +122,8 @@ Status ConvExplorer::set_kernel_size(int height, int width) {
 
 Status ConvExplorer::check_input_cell(int c, int y, int x) const {
   if (c >= 0 && c < s_.in_channels && y >= 0 && y < s_.input_h && x >= 0 && x < s_.input_w) return {};
-  return make_error("input cell (channel ", c, ", row ", y, ", column ", x, ") is outside the ",
-                    s_.in_channels, "x", s_.input_h, "x", s_.input_w, " input");
+  return Error{format(tr("input cell (channel %d, row %d, column %d) is outside the %dx%dx%d input"), c, y, x,
+                      s_.in_channels, s_.input_h, s_.input_w)};
 }
 
 float ConvExplorer::input_value(int c, int y, int x) const {
@@ -145,8 +145,10 @@ Status ConvExplorer::set_input_value(int c, int y, int x, float value) {
 Status ConvExplorer::set_input_values(std::vector<float> values) {
   const size_t expected = static_cast<size_t>(s_.in_channels * s_.input_h * s_.input_w);
   if (values.size() != expected)
-    return make_error("input values: got ", values.size(), " but the ", s_.in_channels, "x", s_.input_h, "x",
-                      s_.input_w, " input needs ", expected, " (channel by channel, rows left to right)");
+    return Error{
+        format(tr("input values: got %zu but the %dx%dx%d input needs %zu (channel by channel, rows left "
+                  "to right)"),
+               values.size(), s_.in_channels, s_.input_h, s_.input_w, expected)};
   s_.input = std::move(values);
   s_.input_preset.reset();
   changed();
@@ -156,9 +158,9 @@ Status ConvExplorer::set_input_values(std::vector<float> values) {
 Status ConvExplorer::set_weight(int o, int c, int ky, int kx, float value) {
   if (o < 0 || o >= s_.out_channels || c < 0 || c >= s_.in_channels || ky < 0 || ky >= s_.kernel_h ||
       kx < 0 || kx >= s_.kernel_w)
-    return make_error("weight (filter ", o, ", channel ", c, ", row ", ky, ", column ", kx,
-                      ") is outside the ", s_.out_channels, "x", s_.in_channels, "x", s_.kernel_h, "x",
-                      s_.kernel_w, " weights");
+    return Error{
+        format(tr("weight (filter %d, channel %d, row %d, column %d) is outside the %dx%dx%dx%d weights"), o,
+               c, ky, kx, s_.out_channels, s_.in_channels, s_.kernel_h, s_.kernel_w)};
   s_.weight[static_cast<size_t>(((o * s_.in_channels + c) * s_.kernel_h + ky) * s_.kernel_w + kx)] = value;
   s_.kernel_preset.reset();
   changed();
@@ -168,9 +170,10 @@ Status ConvExplorer::set_weight(int o, int c, int ky, int kx, float value) {
 Status ConvExplorer::set_weights(std::vector<float> values) {
   const size_t expected = static_cast<size_t>(s_.out_channels * s_.in_channels * s_.kernel_h * s_.kernel_w);
   if (values.size() != expected)
-    return make_error("kernel values: got ", values.size(), " but ", s_.out_channels, " filter(s) x ",
-                      s_.in_channels, " channel(s) x ", s_.kernel_h, "x", s_.kernel_w, " need ", expected,
-                      " (filter by filter, then channel, rows left to right)");
+    return Error{
+        format(tr("kernel values: got %zu but %d filter(s) x %d channel(s) x %dx%d need %zu (filter by "
+                  "filter, then channel, rows left to right)"),
+               values.size(), s_.out_channels, s_.in_channels, s_.kernel_h, s_.kernel_w, expected)};
   s_.weight = std::move(values);
   s_.kernel_preset.reset();
   changed();
@@ -178,7 +181,7 @@ Status ConvExplorer::set_weights(std::vector<float> values) {
 }
 
 Status ConvExplorer::set_bias(int o, float value) {
-  CONVLAB_TRY(check_range("bias filter index", o, 0, s_.out_channels - 1));
+  CONVLAB_TRY(check_range(tr_noop("bias filter index"), o, 0, s_.out_channels - 1));
   s_.bias[static_cast<size_t>(o)] = value;
   changed();
   return {};
@@ -186,8 +189,8 @@ Status ConvExplorer::set_bias(int o, float value) {
 
 Status ConvExplorer::set_biases(std::vector<float> values) {
   if (values.size() != static_cast<size_t>(s_.out_channels))
-    return make_error("bias: got ", values.size(), " values but there are ", s_.out_channels,
-                      " filter(s): give one bias per filter");
+    return Error{format(tr("bias: got %zu values but there are %d filter(s): give one bias per filter"),
+                        values.size(), s_.out_channels)};
   s_.bias = std::move(values);
   changed();
   return {};
@@ -224,10 +227,10 @@ void ConvExplorer::set_padding_preset(PaddingPreset preset) {
 }
 
 Status ConvExplorer::set_custom_padding(Padding2d padding) {
-  CONVLAB_TRY(check_range("padding top", padding.top, 0, kMaxCustomPadding));
-  CONVLAB_TRY(check_range("padding bottom", padding.bottom, 0, kMaxCustomPadding));
-  CONVLAB_TRY(check_range("padding left", padding.left, 0, kMaxCustomPadding));
-  CONVLAB_TRY(check_range("padding right", padding.right, 0, kMaxCustomPadding));
+  CONVLAB_TRY(check_range(tr_noop("padding top"), padding.top, 0, kMaxCustomPadding));
+  CONVLAB_TRY(check_range(tr_noop("padding bottom"), padding.bottom, 0, kMaxCustomPadding));
+  CONVLAB_TRY(check_range(tr_noop("padding left"), padding.left, 0, kMaxCustomPadding));
+  CONVLAB_TRY(check_range(tr_noop("padding right"), padding.right, 0, kMaxCustomPadding));
   s_.custom_padding = padding;
   s_.padding_preset = PaddingPreset::Custom;
   changed();
@@ -235,8 +238,8 @@ Status ConvExplorer::set_custom_padding(Padding2d padding) {
 }
 
 Status ConvExplorer::set_stride(int stride_h, int stride_w) {
-  CONVLAB_TRY(check_range("stride (height)", stride_h, 1, kMaxStride));
-  CONVLAB_TRY(check_range("stride (width)", stride_w, 1, kMaxStride));
+  CONVLAB_TRY(check_range(tr_noop("stride (height)"), stride_h, 1, kMaxStride));
+  CONVLAB_TRY(check_range(tr_noop("stride (width)"), stride_w, 1, kMaxStride));
   s_.stride_h = stride_h;
   s_.stride_w = stride_w;
   changed();
@@ -244,8 +247,8 @@ Status ConvExplorer::set_stride(int stride_h, int stride_w) {
 }
 
 Status ConvExplorer::set_dilation(int dilation_h, int dilation_w) {
-  CONVLAB_TRY(check_range("dilation (height)", dilation_h, 1, kMaxDilation));
-  CONVLAB_TRY(check_range("dilation (width)", dilation_w, 1, kMaxDilation));
+  CONVLAB_TRY(check_range(tr_noop("dilation (height)"), dilation_h, 1, kMaxDilation));
+  CONVLAB_TRY(check_range(tr_noop("dilation (width)"), dilation_w, 1, kMaxDilation));
   s_.dilation_h = dilation_h;
   s_.dilation_w = dilation_w;
   changed();
@@ -377,10 +380,10 @@ int ConvExplorer::step_of_cell(int out_channel, int out_y, int out_x) const {
 Status ConvExplorer::jump_to_cell(int out_channel, int out_y, int out_x) {
   const int index = step_of_cell(out_channel, out_y, out_x);
   if (index < 0) {
-    if (!has_output()) return make_error("there is no output to jump to: ", reason());
-    return make_error("output cell (filter ", out_channel, ", row ", out_y, ", column ", out_x,
-                      ") is outside the ", s_.out_channels, "x", geometry().output.h, "x",
-                      geometry().output.w, " output");
+    if (!has_output()) return Error{format(tr("there is no output to jump to: %s"), reason().c_str())};
+    return Error{format(tr("output cell (filter %d, row %d, column %d) is outside the %dx%dx%d output"),
+                        out_channel, out_y, out_x, s_.out_channels, geometry().output.h,
+                        geometry().output.w)};
   }
   set_step(index);
   return {};

@@ -1,14 +1,15 @@
 #include "core/explore/gif_writer.h"
 
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <gif_lib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
 #include <unordered_map>
+
+#include "core/base/i18n.h"
 
 namespace convlab::explore {
 
@@ -62,7 +63,8 @@ class ColorMapper {
 
 Error gif_error(const std::string& path, const char* what, int code) {
   const char* reason = GifErrorString(code);
-  return make_error(path, ": could not write the GIF (", what, ": ", reason ? reason : "unknown error", ")");
+  return Error{format(tr("%s: could not write the GIF (%s: %s)"), path.c_str(), what,
+                      reason ? reason : tr("unknown error"))};
 }
 
 Status check_frames(const std::string& path, const std::vector<RgbaFrame>& frames, int delay) {
@@ -167,7 +169,7 @@ Status write_gif(const std::string& path, const std::vector<RgbaFrame>& frames, 
   GifFileType* gif = fd < 0 ? nullptr : EGifOpenFileHandle(fd, &error);
   if (!gif) {
     if (fd >= 0) ::close(fd);
-    return gif_error(path, ("cannot create " + temporary).c_str(), error);
+    return gif_error(path, format(tr("cannot create %s"), temporary.c_str()).c_str(), error);
   }
   Status written = write_contents(gif, path, frames, delay_centiseconds);
   int close_error = 0;
@@ -179,13 +181,14 @@ Status write_gif(const std::string& path, const std::vector<RgbaFrame>& frames, 
   }
   if (!closed) {
     std::filesystem::remove(temporary, ignored);
-    return gif_error(path, "closing the file", close_error);
+    return gif_error(path, tr("closing the file"), close_error);
   }
   std::error_code renamed;
   std::filesystem::rename(temporary, path, renamed);
   if (renamed) {
     std::filesystem::remove(temporary, ignored);
-    return make_error(path, ": could not move the finished GIF into place: ", renamed.message());
+    return Error{format(tr("%s: could not move the finished GIF into place: %s"), path.c_str(),
+                        renamed.message().c_str())};
   }
   return {};
 }

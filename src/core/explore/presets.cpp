@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "core/base/i18n.h"
 namespace convlab::explore {
 
 namespace {
@@ -62,14 +63,16 @@ Result<InputPreset> parse_input_preset(const std::string& name) {
   const std::string wanted = lower(name);
   for (size_t i = 0; i < kInputNames.size(); ++i)
     if (wanted == kInputNames[i]) return static_cast<InputPreset>(i);
-  return make_error("unknown input preset '", name, "': use one of ", input_preset_names());
+  return Error{
+      format(tr("unknown input preset '%s': use one of %s"), name.c_str(), input_preset_names().c_str())};
 }
 
 Result<KernelPreset> parse_kernel_preset(const std::string& name) {
   const std::string wanted = lower(name);
   for (size_t i = 0; i < kKernelNames.size(); ++i)
     if (wanted == kKernelNames[i]) return static_cast<KernelPreset>(i);
-  return make_error("unknown kernel preset '", name, "': use one of ", kernel_preset_names());
+  return Error{
+      format(tr("unknown kernel preset '%s': use one of %s"), name.c_str(), kernel_preset_names().c_str())};
 }
 
 std::vector<float> make_input_preset(InputPreset preset, int channels, int height, int width, uint64_t seed) {
@@ -99,10 +102,10 @@ std::vector<float> make_input_preset(InputPreset preset, int channels, int heigh
 
 Status kernel_preset_fits(KernelPreset preset, int kernel_h, int kernel_w) {
   if (three_by_three_only(preset) && (kernel_h != 3 || kernel_w != 3))
-    return make_error("kernel preset ", kernel_preset_name(preset), " is defined only for 3x3 kernels, not ",
-                      kernel_h, "x", kernel_w,
-                      ": set the kernel to 3x3 first, or use identity, box, gaussian ",
-                      "or random, which fit any size");
+    return Error{
+        format(tr("kernel preset %s is defined only for 3x3 kernels, not %dx%d: set the kernel to 3x3 "
+                  "first, or use identity, box, gaussian or random, which fit any size"),
+               kernel_preset_name(preset), kernel_h, kernel_w)};
   return {};
 }
 

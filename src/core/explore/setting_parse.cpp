@@ -3,6 +3,7 @@
 #include <charconv>
 #include <sstream>
 
+#include "core/base/i18n.h"
 #include "core/base/number_text.h"
 #include "core/explore/step_text.h"
 
@@ -67,7 +68,8 @@ Result<std::vector<float>> parse_values(const std::string& key, const std::strin
   for (const std::string& part : split(text, ',')) {
     float v = 0;
     if (!parse_float(part, v))
-      return make_error(key, ": '", part, "' is not a number: give comma-separated numbers like 1,-2,0.5");
+      return Error{format(tr("%s: '%s' is not a number: give comma-separated numbers like 1,-2,0.5"),
+                          key.c_str(), part.c_str())};
     values.push_back(v);
   }
   return values;
@@ -83,12 +85,12 @@ std::string join_values(const std::vector<float>& values) {
 }
 
 Error bad_value(const std::string& key, const std::string& value, const std::string& valid) {
-  return make_error(key, ": '", value, "' is not valid: use ", valid);
+  return Error{format(tr("%s: '%s' is not valid: use %s"), key.c_str(), value.c_str(), valid.c_str())};
 }
 
 Status with_key(const std::string& key, Status status) {
   if (status.ok()) return status;
-  return make_error(key, ": ", status.message());
+  return Error{format(tr("%s: %s"), key.c_str(), status.message().c_str())};
 }
 
 std::string join_keys(const std::vector<std::string>& keys) {
@@ -104,8 +106,8 @@ Status apply_assignment(const std::string& assignment, const std::vector<std::st
                         const std::function<Status(const std::string&, const std::string&)>& apply) {
   const size_t equals = assignment.find('=');
   if (equals == std::string::npos)
-    return make_error("setting '", assignment, "' has no '=': write KEY=VALUE with a key from ",
-                      join_keys(keys));
+    return Error{format(tr("setting '%s' has no '=': write KEY=VALUE with a key from %s"), assignment.c_str(),
+                        join_keys(keys).c_str())};
   return apply(assignment.substr(0, equals), assignment.substr(equals + 1));
 }
 
@@ -116,7 +118,7 @@ Status apply_lines(const std::string& text, const std::function<Status(const std
     line = trim(line);
     if (line.empty() || line.front() == '#') continue;
     const Status status = apply_one(line);
-    if (!status.ok()) return make_error("line ", number, ": ", status.message());
+    if (!status.ok()) return Error{format(tr("line %d: %s"), number, status.message().c_str())};
   }
   return {};
 }

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "core/base/i18n.h"
 #include "core/explore/setting_parse.h"
 #include "core/explore/step_text.h"
 
@@ -30,7 +31,7 @@ Status set_padding(ConvExplorer& e, const std::string& key, const std::string& v
   const bool parsed = (parts.size() == 1 && parse_int(parts[0], p.top)) ||
                       (parts.size() == 4 && parse_int(parts[0], p.top) && parse_int(parts[1], p.bottom) &&
                        parse_int(parts[2], p.left) && parse_int(parts[3], p.right));
-  if (!parsed) return bad_value(key, value, "valid, same, full, N (every side) or T,B,L,R (each 0..32)");
+  if (!parsed) return bad_value(key, value, tr("valid, same, full, N (every side) or T,B,L,R (each 0..32)"));
   if (parts.size() == 1) p.bottom = p.left = p.right = p.top;
   return with_key(key, e.set_custom_padding(p));
 }
@@ -41,7 +42,9 @@ Status set_input_values(ConvExplorer& e, const std::string& key, const std::stri
     return {};
   }
   auto values = parse_values(key, value);
-  if (!values.ok()) return make_error(values.message(), ", or an input preset (", input_preset_names(), ")");
+  if (!values.ok())
+    return Error{
+        format(tr("%s, or an input preset (%s)"), values.message().c_str(), input_preset_names().c_str())};
   return with_key(key, e.set_input_values(std::move(values).value()));
 }
 
@@ -49,7 +52,9 @@ Status set_kernel_values(ConvExplorer& e, const std::string& key, const std::str
   if (auto preset = parse_kernel_preset(value); preset.ok())
     return with_key(key, e.apply_kernel_preset(*preset));
   auto values = parse_values(key, value);
-  if (!values.ok()) return make_error(values.message(), ", or a kernel preset (", kernel_preset_names(), ")");
+  if (!values.ok())
+    return Error{
+        format(tr("%s, or a kernel preset (%s)"), values.message().c_str(), kernel_preset_names().c_str())};
   return with_key(key, e.set_weights(std::move(values).value()));
 }
 
@@ -71,26 +76,28 @@ Status apply_setting(ConvExplorer& e, const std::string& raw_key, const std::str
   if (key == "input") {
     if (parse_size(value, a, b)) return with_key(key, e.set_input_size(a, b));
     if (parse_input_preset(value).ok()) return set_input_values(e, key, value);
-    return bad_value(key, value,
-                     "a size HxW or N (1..32 each) or an input preset (" + input_preset_names() + ")");
+    return bad_value(
+        key, value,
+        format(tr("a size HxW or N (1..32 each) or an input preset (%s)"), input_preset_names().c_str()));
   }
   if (key == "kernel") {
     if (parse_size(value, a, b)) return with_key(key, e.set_kernel_size(a, b));
     if (parse_kernel_preset(value).ok()) return set_kernel_values(e, key, value);
-    return bad_value(key, value,
-                     "a size HxW or N (1..7 each) or a kernel preset (" + kernel_preset_names() + ")");
+    return bad_value(
+        key, value,
+        format(tr("a size HxW or N (1..7 each) or a kernel preset (%s)"), kernel_preset_names().c_str()));
   }
   if (key == "in_channels") {
-    if (!parse_int(value, a)) return bad_value(key, value, "an integer 1..3");
+    if (!parse_int(value, a)) return bad_value(key, value, tr("an integer 1..3"));
     return with_key(key, e.set_in_channels(a));
   }
   if (key == "out_channels") {
-    if (!parse_int(value, a)) return bad_value(key, value, "an integer 1..4");
+    if (!parse_int(value, a)) return bad_value(key, value, tr("an integer 1..4"));
     return with_key(key, e.set_out_channels(a));
   }
   if (key == "seed") {
     uint64_t seed = 0;
-    if (!parse_uint64(value, seed)) return bad_value(key, value, "a non-negative integer");
+    if (!parse_uint64(value, seed)) return bad_value(key, value, tr("a non-negative integer"));
     e.set_seed(seed);
     return {};
   }
@@ -114,13 +121,13 @@ Status apply_setting(ConvExplorer& e, const std::string& raw_key, const std::str
   }
   if (key == "padding") return set_padding(e, key, value);
   if (key == "stride" || key == "dilation") {
-    if (!parse_pair(value, a, b)) return bad_value(key, value, "N or H,W (each 1..4)");
+    if (!parse_pair(value, a, b)) return bad_value(key, value, tr("N or H,W (each 1..4)"));
     return with_key(key, key == "stride" ? e.set_stride(a, b) : e.set_dilation(a, b));
   }
   if (key == "speed") {
     double rate = 0;
     if (!parse_double(value, rate))
-      return bad_value(key, value, "steps per second, above 0 and at most 1000");
+      return bad_value(key, value, tr("steps per second, above 0 and at most 1000"));
     return with_key(key, e.set_steps_per_second(rate));
   }
   if (key == "step") {
@@ -130,17 +137,18 @@ Status apply_setting(ConvExplorer& e, const std::string& raw_key, const std::str
       e.to_end();
     } else if (parse_int(value, a) && a >= 0) {
       if (e.step_count() == 0 && a == 0) return {};  // a saved state without output says step=0
-      if (e.step_count() == 0) return make_error(key, ": there are no steps: ", e.reason());
+      if (e.step_count() == 0)
+        return Error{format(tr("%s: there are no steps: %s"), key.c_str(), e.reason().c_str())};
       if (a >= e.step_count())
-        return make_error(key, ": ", a, " is past the last step; use 0..", e.step_count() - 1,
-                          ", start or end");
+        return Error{format(tr("%s: %d is past the last step; use 0..%d, start or end"), key.c_str(), a,
+                            e.step_count() - 1)};
       e.set_step(a);
     } else {
-      return bad_value(key, value, "a step index (0 or more), start or end");
+      return bad_value(key, value, tr("a step index (0 or more), start or end"));
     }
     return {};
   }
-  return make_error("unknown setting '", key, "': valid keys are ", keys_text());
+  return Error{format(tr("unknown setting '%s': valid keys are %s"), key.c_str(), keys_text().c_str())};
 }
 
 Status apply_setting(ConvExplorer& explorer, const std::string& assignment) {

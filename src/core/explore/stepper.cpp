@@ -2,8 +2,23 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
+
+#include "core/base/i18n.h"
 
 namespace convlab::explore {
+
+namespace {
+
+// A number in a message: as a stream writes it (%g), with the UI language's
+// decimal mark.
+std::string number(double value) {
+  std::ostringstream out;
+  out << value;
+  return i18n::display_text(out.str());
+}
+
+}  // namespace
 
 int Stepper::index(int count) const { return std::clamp(step_, 0, std::max(count - 1, 0)); }
 
@@ -27,8 +42,8 @@ void Stepper::play(int count) {
 
 Status Stepper::set_steps_per_second(double rate) {
   if (!(rate > 0.0 && rate <= kMaxStepsPerSecond))
-    return make_error("speed is ", rate, " steps per second but must be above 0 and at most ",
-                      kMaxStepsPerSecond);
+    return Error{format(tr("speed is %s steps per second but must be above 0 and at most %s"),
+                        number(rate).c_str(), number(kMaxStepsPerSecond).c_str())};
   steps_per_second_ = rate;
   return {};
 }

@@ -30,7 +30,7 @@ std::string join_names(const std::array<const char*, N>& names) {
 
 Status check_range(const char* what, int value, int low, int high) {
   if (value >= low && value <= high) return {};
-  return make_error(what, " is ", value, " but must be ", low, "..", high);
+  return Error{format(tr("%s is %d but must be %d..%d"), tr(what), value, low, high)};
 }
 
 // Each (in, out) kernel of a random preset gets its own stream, and the
@@ -85,7 +85,8 @@ Result<TconvKernelPreset> parse_tconv_kernel_preset(const std::string& name) {
   const std::string wanted = lower(name);
   for (size_t i = 0; i < kKernelPresetNames.size(); ++i)
     if (wanted == kKernelPresetNames[i]) return static_cast<TconvKernelPreset>(i);
-  return make_error("unknown kernel preset '", name, "': use one of ", tconv_kernel_preset_names());
+  return Error{format(tr("unknown kernel preset '%s': use one of %s"), name.c_str(),
+                      tconv_kernel_preset_names().c_str())};
 }
 
 std::vector<float> make_tconv_kernel_preset(TconvKernelPreset preset, int kernel_h, int kernel_w,
@@ -119,7 +120,7 @@ Result<TconvView> parse_tconv_view(const std::string& name) {
   const std::string wanted = lower(name);
   for (size_t i = 0; i < kViewNames.size(); ++i)
     if (wanted == kViewNames[i]) return static_cast<TconvView>(i);
-  return make_error("unknown view '", name, "': use one of ", join_names(kViewNames));
+  return Error{format(tr("unknown view '%s': use one of %s"), name.c_str(), join_names(kViewNames).c_str())};
 }
 
 // ---- settings ---------------------------------------------------------------
@@ -181,15 +182,15 @@ void TconvExplorer::regenerate_kernel() {
 }
 
 Status TconvExplorer::set_input_size(int height, int width) {
-  CONVLAB_TRY(check_range("input height", height, 1, kMaxTconvInputSide));
-  CONVLAB_TRY(check_range("input width", width, 1, kMaxTconvInputSide));
+  CONVLAB_TRY(check_range(tr_noop("input height"), height, 1, kMaxTconvInputSide));
+  CONVLAB_TRY(check_range(tr_noop("input width"), width, 1, kMaxTconvInputSide));
   resize_input(s_.in_channels, height, width);
   changed();
   return {};
 }
 
 Status TconvExplorer::set_in_channels(int channels) {
-  CONVLAB_TRY(check_range("input channels", channels, 1, kMaxTconvChannels));
+  CONVLAB_TRY(check_range(tr_noop("input channels"), channels, 1, kMaxTconvChannels));
   // Both the input and the weight (its first axis) gain or lose the channel;
   // the kernel first, as it reads the old layout.
   resize_kernel(channels, s_.out_channels, s_.kernel_h, s_.kernel_w);
@@ -200,7 +201,7 @@ Status TconvExplorer::set_in_channels(int channels) {
 }
 
 Status TconvExplorer::set_out_channels(int channels) {
-  CONVLAB_TRY(check_range("output channels", channels, 1, kMaxTconvChannels));
+  CONVLAB_TRY(check_range(tr_noop("output channels"), channels, 1, kMaxTconvChannels));
   resize_kernel(s_.in_channels, channels, s_.kernel_h, s_.kernel_w);
   s_.out_channels = channels;
   if (s_.kernel_preset) regenerate_kernel();
@@ -209,8 +210,8 @@ Status TconvExplorer::set_out_channels(int channels) {
 }
 
 Status TconvExplorer::set_kernel_size(int height, int width) {
-  CONVLAB_TRY(check_range("kernel height", height, 1, kMaxTconvKernelSide));
-  CONVLAB_TRY(check_range("kernel width", width, 1, kMaxTconvKernelSide));
+  CONVLAB_TRY(check_range(tr_noop("kernel height"), height, 1, kMaxTconvKernelSide));
+  CONVLAB_TRY(check_range(tr_noop("kernel width"), width, 1, kMaxTconvKernelSide));
   resize_kernel(s_.in_channels, s_.out_channels, height, width);
   if (s_.kernel_preset) regenerate_kernel();
   changed();
@@ -219,8 +220,8 @@ Status TconvExplorer::set_kernel_size(int height, int width) {
 
 Status TconvExplorer::check_input_cell(int c, int y, int x) const {
   if (c >= 0 && c < s_.in_channels && y >= 0 && y < s_.input_h && x >= 0 && x < s_.input_w) return {};
-  return make_error("input cell (channel ", c, ", row ", y, ", column ", x, ") is outside the ",
-                    s_.in_channels, "x", s_.input_h, "x", s_.input_w, " input");
+  return Error{format(tr("input cell (channel %d, row %d, column %d) is outside the %dx%dx%d input"), c, y, x,
+                      s_.in_channels, s_.input_h, s_.input_w)};
 }
 
 float TconvExplorer::input_value(int c, int y, int x) const {
@@ -243,8 +244,10 @@ Status TconvExplorer::set_input_value(int c, int y, int x, float value) {
 Status TconvExplorer::set_input_values(std::vector<float> values) {
   const size_t expected = static_cast<size_t>(s_.in_channels * s_.input_h * s_.input_w);
   if (values.size() != expected)
-    return make_error("input values: got ", values.size(), " but the ", s_.in_channels, "x", s_.input_h, "x",
-                      s_.input_w, " input needs ", expected, " (channel by channel, rows left to right)");
+    return Error{
+        format(tr("input values: got %zu but the %dx%dx%d input needs %zu (channel by channel, rows left "
+                  "to right)"),
+               values.size(), s_.in_channels, s_.input_h, s_.input_w, expected)};
   s_.input = std::move(values);
   s_.input_preset.reset();
   changed();
@@ -254,9 +257,10 @@ Status TconvExplorer::set_input_values(std::vector<float> values) {
 Status TconvExplorer::set_weight(int in_channel, int out_channel, int ky, int kx, float value) {
   if (in_channel < 0 || in_channel >= s_.in_channels || out_channel < 0 || out_channel >= s_.out_channels ||
       ky < 0 || ky >= s_.kernel_h || kx < 0 || kx >= s_.kernel_w)
-    return make_error("weight (input channel ", in_channel, ", output channel ", out_channel, ", row ", ky,
-                      ", column ", kx, ") is outside the ", s_.in_channels, "x", s_.out_channels, "x",
-                      s_.kernel_h, "x", s_.kernel_w, " weights (in, out, rows, columns)");
+    return Error{format(tr("weight (input channel %d, output channel %d, row %d, column %d) is outside the "
+                           "%dx%dx%dx%d weights (in, out, rows, columns)"),
+                        in_channel, out_channel, ky, kx, s_.in_channels, s_.out_channels, s_.kernel_h,
+                        s_.kernel_w)};
   s_.weight[static_cast<size_t>(
       ((in_channel * s_.out_channels + out_channel) * s_.kernel_h + ky) * s_.kernel_w + kx)] = value;
   s_.kernel_preset.reset();
@@ -267,9 +271,10 @@ Status TconvExplorer::set_weight(int in_channel, int out_channel, int ky, int kx
 Status TconvExplorer::set_weights(std::vector<float> values) {
   const size_t expected = static_cast<size_t>(s_.in_channels * s_.out_channels * s_.kernel_h * s_.kernel_w);
   if (values.size() != expected)
-    return make_error("kernel values: got ", values.size(), " but ", s_.in_channels, " input channel(s) x ",
-                      s_.out_channels, " output channel(s) x ", s_.kernel_h, "x", s_.kernel_w, " need ",
-                      expected, " (input channel by input channel, then output channel, rows left to right)");
+    return Error{
+        format(tr("kernel values: got %zu but %d input channel(s) x %d output channel(s) x %dx%d need %zu "
+                  "(input channel by input channel, then output channel, rows left to right)"),
+               values.size(), s_.in_channels, s_.out_channels, s_.kernel_h, s_.kernel_w, expected)};
   s_.weight = std::move(values);
   s_.kernel_preset.reset();
   changed();
@@ -277,7 +282,7 @@ Status TconvExplorer::set_weights(std::vector<float> values) {
 }
 
 Status TconvExplorer::set_bias(int out_channel, float value) {
-  CONVLAB_TRY(check_range("bias output channel", out_channel, 0, s_.out_channels - 1));
+  CONVLAB_TRY(check_range(tr_noop("bias output channel"), out_channel, 0, s_.out_channels - 1));
   s_.bias[static_cast<size_t>(out_channel)] = value;
   changed();
   return {};
@@ -285,8 +290,10 @@ Status TconvExplorer::set_bias(int out_channel, float value) {
 
 Status TconvExplorer::set_biases(std::vector<float> values) {
   if (values.size() != static_cast<size_t>(s_.out_channels))
-    return make_error("bias: got ", values.size(), " values but there are ", s_.out_channels,
-                      " output channel(s): give one bias per output channel");
+    return Error{
+        format(tr("bias: got %zu values but there are %d output channel(s): give one bias per output "
+                  "channel"),
+               values.size(), s_.out_channels)};
   s_.bias = std::move(values);
   changed();
   return {};
@@ -305,8 +312,8 @@ void TconvExplorer::apply_kernel_preset(TconvKernelPreset preset) {
 }
 
 Status TconvExplorer::set_stride(int stride_h, int stride_w) {
-  CONVLAB_TRY(check_range("stride (height)", stride_h, 1, kMaxTconvStride));
-  CONVLAB_TRY(check_range("stride (width)", stride_w, 1, kMaxTconvStride));
+  CONVLAB_TRY(check_range(tr_noop("stride (height)"), stride_h, 1, kMaxTconvStride));
+  CONVLAB_TRY(check_range(tr_noop("stride (width)"), stride_w, 1, kMaxTconvStride));
   s_.stride_h = stride_h;
   s_.stride_w = stride_w;
   changed();
@@ -314,8 +321,8 @@ Status TconvExplorer::set_stride(int stride_h, int stride_w) {
 }
 
 Status TconvExplorer::set_padding(int padding_h, int padding_w) {
-  CONVLAB_TRY(check_range("padding (height)", padding_h, 0, kMaxTconvPadding));
-  CONVLAB_TRY(check_range("padding (width)", padding_w, 0, kMaxTconvPadding));
+  CONVLAB_TRY(check_range(tr_noop("padding (height)"), padding_h, 0, kMaxTconvPadding));
+  CONVLAB_TRY(check_range(tr_noop("padding (width)"), padding_w, 0, kMaxTconvPadding));
   s_.padding_h = padding_h;
   s_.padding_w = padding_w;
   changed();
@@ -326,8 +333,8 @@ Status TconvExplorer::set_padding(int padding_h, int padding_w) {
 // the other settings, so that is geometry()'s reason (the sliders may pass
 // through an invalid combination on the way to a valid one).
 Status TconvExplorer::set_output_padding(int output_padding_h, int output_padding_w) {
-  CONVLAB_TRY(check_range("output_padding (height)", output_padding_h, 0, kMaxTconvOutputPadding));
-  CONVLAB_TRY(check_range("output_padding (width)", output_padding_w, 0, kMaxTconvOutputPadding));
+  CONVLAB_TRY(check_range(tr_noop("output_padding (height)"), output_padding_h, 0, kMaxTconvOutputPadding));
+  CONVLAB_TRY(check_range(tr_noop("output_padding (width)"), output_padding_w, 0, kMaxTconvOutputPadding));
   s_.output_padding_h = output_padding_h;
   s_.output_padding_w = output_padding_w;
   changed();
@@ -335,8 +342,8 @@ Status TconvExplorer::set_output_padding(int output_padding_h, int output_paddin
 }
 
 Status TconvExplorer::set_dilation(int dilation_h, int dilation_w) {
-  CONVLAB_TRY(check_range("dilation (height)", dilation_h, 1, kMaxTconvDilation));
-  CONVLAB_TRY(check_range("dilation (width)", dilation_w, 1, kMaxTconvDilation));
+  CONVLAB_TRY(check_range(tr_noop("dilation (height)"), dilation_h, 1, kMaxTconvDilation));
+  CONVLAB_TRY(check_range(tr_noop("dilation (width)"), dilation_w, 1, kMaxTconvDilation));
   s_.dilation_h = dilation_h;
   s_.dilation_w = dilation_w;
   changed();
@@ -614,11 +621,12 @@ std::string TconvExplorer::current_caption(int significant_digits) const {
 Result<ArtifactDemo> checkerboard_artifact_demo(const Tensor& image, int kernel, int stride) {
   if (image.rank() != 4 || image.dim(0) != 1 || image.dim(1) != 1 || image.dim(2) < 1 || image.dim(3) < 1 ||
       image.dim(2) > kMaxArtifactImageSide || image.dim(3) > kMaxArtifactImageSide)
-    return make_error("artifact demo: the image has shape ", shape_to_string(image.shape()),
-                      " but must be 1x1xHxW (one grayscale image) with H and W in 1..",
-                      kMaxArtifactImageSide);
-  CONVLAB_TRY(check_range("artifact demo: kernel size", kernel, 1, kMaxArtifactKernel));
-  CONVLAB_TRY(check_range("artifact demo: stride", stride, 1, kMaxArtifactStride));
+    return Error{
+        format(tr("artifact demo: the image has shape %s but must be 1x1xHxW (one grayscale image) with H "
+                  "and W in 1..%d"),
+               shape_to_string(image.shape()).c_str(), static_cast<int>(kMaxArtifactImageSide))};
+  CONVLAB_TRY(check_range(tr_noop("artifact demo: kernel size"), kernel, 1, kMaxArtifactKernel));
+  CONVLAB_TRY(check_range(tr_noop("artifact demo: stride"), stride, 1, kMaxArtifactStride));
   ArtifactDemo demo;
   // output = (in-1)s + k - 2p + output_padding = s*in needs 2p - output_padding = k - s.
   int padding = std::max(0, (kernel - stride + 1) / 2);

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "core/base/i18n.h"
 #include "core/explore/setting_parse.h"
 #include "core/explore/step_text.h"
 
@@ -17,7 +18,9 @@ Status set_input_values(TconvExplorer& e, const std::string& key, const std::str
     return {};
   }
   auto values = parse_values(key, value);
-  if (!values.ok()) return make_error(values.message(), ", or an input preset (", input_preset_names(), ")");
+  if (!values.ok())
+    return Error{
+        format(tr("%s, or an input preset (%s)"), values.message().c_str(), input_preset_names().c_str())};
   return with_key(key, e.set_input_values(std::move(values).value()));
 }
 
@@ -28,7 +31,8 @@ Status set_kernel_values(TconvExplorer& e, const std::string& key, const std::st
   }
   auto values = parse_values(key, value);
   if (!values.ok())
-    return make_error(values.message(), ", or a kernel preset (", tconv_kernel_preset_names(), ")");
+    return Error{format(tr("%s, or a kernel preset (%s)"), values.message().c_str(),
+                        tconv_kernel_preset_names().c_str())};
   return with_key(key, e.set_weights(std::move(values).value()));
 }
 
@@ -51,25 +55,25 @@ Status apply_tconv_setting(TconvExplorer& e, const std::string& raw_key, const s
     if (parse_size(value, a, b)) return with_key(key, e.set_input_size(a, b));
     if (key == "input" && parse_input_preset(value).ok()) return set_input_values(e, key, value);
     return bad_value(key, value,
-                     key == "input"
-                         ? "a size HxW or N (1..8 each) or an input preset (" + input_preset_names() + ")"
-                         : std::string("a size HxW or N (1..8 each)"));
+                     key == "input" ? format(tr("a size HxW or N (1..8 each) or an input preset (%s)"),
+                                             input_preset_names().c_str())
+                                    : std::string(tr("a size HxW or N (1..8 each)")));
   }
   if (key == "kernel" || key == "kernel_size") {
     if (parse_size(value, a, b)) return with_key(key, e.set_kernel_size(a, b));
     if (key == "kernel" && parse_tconv_kernel_preset(value).ok()) return set_kernel_values(e, key, value);
     return bad_value(key, value,
-                     key == "kernel" ? "a size HxW or N (1..5 each) or a kernel preset (" +
-                                           tconv_kernel_preset_names() + ")"
-                                     : std::string("a size HxW or N (1..5 each)"));
+                     key == "kernel" ? format(tr("a size HxW or N (1..5 each) or a kernel preset (%s)"),
+                                              tconv_kernel_preset_names().c_str())
+                                     : std::string(tr("a size HxW or N (1..5 each)")));
   }
   if (key == "in_channels" || key == "out_channels") {
-    if (!parse_int(value, a)) return bad_value(key, value, "an integer 1..2");
+    if (!parse_int(value, a)) return bad_value(key, value, tr("an integer 1..2"));
     return with_key(key, key == "in_channels" ? e.set_in_channels(a) : e.set_out_channels(a));
   }
   if (key == "seed") {
     uint64_t seed = 0;
-    if (!parse_uint64(value, seed)) return bad_value(key, value, "a non-negative integer");
+    if (!parse_uint64(value, seed)) return bad_value(key, value, tr("a non-negative integer"));
     e.set_seed(seed);
     return {};
   }
@@ -93,17 +97,18 @@ Status apply_tconv_setting(TconvExplorer& e, const std::string& raw_key, const s
     return with_key(key, e.set_biases(std::move(values).value()));
   }
   if (key == "stride" || key == "dilation") {
-    if (!parse_pair(value, a, b)) return bad_value(key, value, "N or H,W (each 1..3)");
+    if (!parse_pair(value, a, b)) return bad_value(key, value, tr("N or H,W (each 1..3)"));
     return with_key(key, key == "stride" ? e.set_stride(a, b) : e.set_dilation(a, b));
   }
   if (key == "padding") {
     if (!parse_pair(value, a, b))
-      return bad_value(key, value, "N or H,W (each 0..17; a transposed conv crops the same on both sides)");
+      return bad_value(key, value,
+                       tr("N or H,W (each 0..17; a transposed conv crops the same on both sides)"));
     return with_key(key, e.set_padding(a, b));
   }
   if (key == "output_padding") {
     if (!parse_pair(value, a, b))
-      return bad_value(key, value, "N or H,W (each 0..2 and below the stride or the dilation)");
+      return bad_value(key, value, tr("N or H,W (each 0..2 and below the stride or the dilation)"));
     return with_key(key, e.set_output_padding(a, b));
   }
   if (key == "view") {
@@ -115,7 +120,7 @@ Status apply_tconv_setting(TconvExplorer& e, const std::string& raw_key, const s
   if (key == "speed") {
     double rate = 0;
     if (!parse_double(value, rate))
-      return bad_value(key, value, "steps per second, above 0 and at most 1000");
+      return bad_value(key, value, tr("steps per second, above 0 and at most 1000"));
     return with_key(key, e.set_steps_per_second(rate));
   }
   if (key == "step") {
@@ -125,17 +130,18 @@ Status apply_tconv_setting(TconvExplorer& e, const std::string& raw_key, const s
       e.to_end();
     } else if (parse_int(value, a) && a >= 0) {
       if (e.step_count() == 0 && a == 0) return {};  // a saved state without output says step=0
-      if (e.step_count() == 0) return make_error(key, ": there are no steps: ", e.reason());
+      if (e.step_count() == 0)
+        return Error{format(tr("%s: there are no steps: %s"), key.c_str(), e.reason().c_str())};
       if (a >= e.step_count())
-        return make_error(key, ": ", a, " is past the last step; use 0..", e.step_count() - 1,
-                          ", start or end");
+        return Error{format(tr("%s: %d is past the last step; use 0..%d, start or end"), key.c_str(), a,
+                            e.step_count() - 1)};
       e.set_step(a);
     } else {
-      return bad_value(key, value, "a step index (0 or more), start or end");
+      return bad_value(key, value, tr("a step index (0 or more), start or end"));
     }
     return {};
   }
-  return make_error("unknown setting '", key, "': valid keys are ", keys_text());
+  return Error{format(tr("unknown setting '%s': valid keys are %s"), key.c_str(), keys_text().c_str())};
 }
 
 Status apply_tconv_setting(TconvExplorer& explorer, const std::string& assignment) {

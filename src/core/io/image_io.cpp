@@ -22,8 +22,9 @@ namespace convlab {
 
 namespace {
 
-constexpr const char* kReadableFormats = "JPEG, PNG, BMP, GIF (first frame), TGA, PSD, HDR, PIC, PNM";
-constexpr const char* kWritableExtensions = ".png, .jpg, .jpeg, .bmp or .tga";
+constexpr const char* kReadableFormats =
+    tr_noop("JPEG, PNG, BMP, GIF (first frame), TGA, PSD, HDR, PIC, PNM");
+constexpr const char* kWritableExtensions = tr_noop(".png, .jpg, .jpeg, .bmp or .tga");
 constexpr int kJpegQuality = 95;
 constexpr int64_t kMaxPixelsPerFileByte = 16384;  // twice the densest format (see decode_image)
 
@@ -93,10 +94,11 @@ Result<std::vector<uint8_t>> encode(const std::string& path, const RgbImage& ima
   } else if (ext == ".tga") {
     ok = stbi_write_tga_to_func(append_bytes, &out, w, h, 3, px);
   } else {
-    return make_error(path, ": cannot save an image with extension '", ext.empty() ? "(none)" : ext,
-                      "'; use ", kWritableExtensions);
+    return Error{format(tr("%s: cannot save an image with extension '%s'; use %s"), path.c_str(),
+                        ext.empty() ? tr("(none)") : ext.c_str(), tr(kWritableExtensions))};
   }
-  if (!ok) return make_error(path, ": stb_image_write could not encode the ", w, "x", h, " image");
+  if (!ok)
+    return Error{format(tr("%s: stb_image_write could not encode the %dx%d image"), path.c_str(), w, h)};
   return out;
 }
 
@@ -176,10 +178,11 @@ bool jpeg_huffman_tables_fit(const uint8_t* bytes, size_t size) {
 Result<RgbImage> decode_image(const uint8_t* bytes, size_t size, const std::string& source) {
   if (size == 0) {
     return Error{format(tr("%s: the file is empty; expected an image in one of %s"), source.c_str(),
-                        kReadableFormats)};
+                        tr(kReadableFormats))};
   }
   if (size > static_cast<size_t>(INT_MAX)) {
-    return make_error(source, ": the file is ", size, " bytes; images up to ", INT_MAX, " bytes can be read");
+    return Error{format(tr("%s: the file is %zu bytes; images up to %d bytes can be read"), source.c_str(),
+                        size, INT_MAX)};
   }
   if (!jpeg_huffman_tables_fit(bytes, size))
     return Error{format(tr("%s: a JPEG Huffman table holds more than 256 codes: the file is corrupt"),
@@ -193,7 +196,7 @@ Result<RgbImage> decode_image(const uint8_t* bytes, size_t size, const std::stri
   if (png_size(bytes, size, &png_width, &png_height)) CONVLAB_TRY(check_size(png_width, png_height, source));
   if (!stbi_info_from_memory(bytes, length, &width, &height, &channels)) {
     return Error{format(tr("%s: not a readable image (stb_image: %s); supported formats are %s"),
-                        source.c_str(), stb_reason().c_str(), kReadableFormats)};
+                        source.c_str(), stb_reason().c_str(), tr(kReadableFormats))};
   }
   CONVLAB_TRY(check_size(width, height, source));
   // No format stb reads packs more than about 8,300 pixels into a byte
@@ -212,7 +215,7 @@ Result<RgbImage> decode_image(const uint8_t* bytes, size_t size, const std::stri
     return Error{
         format(tr("%s: cannot decode the %dx%d image (stb_image: %s); the file is truncated or corrupt, "
                   "or uses a variant stb_image does not support (%s)"),
-               source.c_str(), width, height, stb_reason().c_str(), kReadableFormats)};
+               source.c_str(), width, height, stb_reason().c_str(), tr(kReadableFormats))};
   }
   RgbImage image;
   image.width = width;

@@ -32,6 +32,9 @@ using json = nlohmann::json;
 constexpr uint64_t kMaxHeaderBytes = 100ULL * 1024 * 1024;
 constexpr const char* kSupportedDTypes = "F32, F16, I64, I32";
 
+// Byte counts and offsets in messages (%llu).
+unsigned long long ull(uint64_t value) { return static_cast<unsigned long long>(value); }
+
 size_t element_size(DType dtype) {
   switch (dtype) {
     case DType::F32:
@@ -116,17 +119,22 @@ Result<json> parse_header_json(const char* begin, const char* end, const std::st
   try {
     header = json::parse(begin, end, on_event);
   } catch (const json::exception& e) {
-    return make_error(source, ": the header is not valid JSON (", e.what(),
-                      "); expected a JSON object {name: {dtype, shape, data_offsets}}");
+    return Error{
+        format(tr("%s: the header is not valid JSON (%s); expected a JSON object {name: {dtype, shape, "
+                  "data_offsets}}"),
+               source.c_str(), e.what())};
   }
   if (!duplicate.empty()) {
     if (duplicate_depth == 1)
-      return make_error(source, ": tensor name '", duplicate, "' appears twice in the header");
-    return make_error(source, ": key '", duplicate, "' appears twice in one header object");
+      return Error{
+          format(tr("%s: tensor name '%s' appears twice in the header"), source.c_str(), duplicate.c_str())};
+    return Error{
+        format(tr("%s: key '%s' appears twice in one header object"), source.c_str(), duplicate.c_str())};
   }
   if (!header.is_object()) {
-    return make_error(source, ": the header is a JSON ", header.type_name(),
-                      "; expected a JSON object {name: {dtype, shape, data_offsets}}");
+    return Error{
+        format(tr("%s: the header is a JSON %s; expected a JSON object {name: {dtype, shape, data_offsets}}"),
+               source.c_str(), header.type_name())};
   }
   return header;
 }
@@ -143,12 +151,13 @@ bool is_non_negative_integer(const json& value) {
 
 Status parse_metadata(const json& value, const std::string& source, std::map<std::string, std::string>* out) {
   if (!value.is_object()) {
-    return make_error(source, ": __metadata__ is ", describe(value), "; expected an object of string values");
+    return Error{format(tr("%s: __metadata__ is %s; expected an object of string values"), source.c_str(),
+                        describe(value).c_str())};
   }
   for (const auto& [key, item] : value.items()) {
     if (!item.is_string()) {
-      return make_error(source, ": __metadata__ entry '", key, "' is ", describe(item),
-                        "; metadata values must be strings");
+      return Error{format(tr("%s: __metadata__ entry '%s' is %s; metadata values must be strings"),
+                          source.c_str(), key.c_str(), describe(item).c_str())};
     }
     (*out)[key] = item.get<std::string>();
   }
@@ -157,16 +166,17 @@ Status parse_metadata(const json& value, const std::string& source, std::map<std
 
 Result<Shape> parse_shape(const json& value, const std::string& where) {
   if (!value.is_array())
-    return make_error(where, ": shape is ", describe(value), "; expected an array of integers");
+    return Error{
+        format(tr("%s: shape is %s; expected an array of integers"), where.c_str(), describe(value).c_str())};
   Shape shape;
   for (const json& dim : value) {
     if (!is_non_negative_integer(dim)) {
-      return make_error(where, ": shape ", describe(value), " has dimension ", describe(dim),
-                        "; dimensions must be integers >= 0");
+      return Error{format(tr("%s: shape %s has dimension %s; dimensions must be integers >= 0"),
+                          where.c_str(), describe(value).c_str(), describe(dim).c_str())};
     }
     const uint64_t size = dim.get<uint64_t>();
     if (size > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return make_error(where, ": shape dimension ", size, " is too large");
+      return Error{format(tr("%s: shape dimension %llu is too large"), where.c_str(), ull(size))};
     }
     shape.push_back(static_cast<int64_t>(size));
   }
@@ -178,8 +188,8 @@ Result<uint64_t> byte_size(const Shape& shape, DType dtype, const std::string& w
   uint64_t total = element_size(dtype);
   for (int64_t dim : shape) {
     if (__builtin_mul_overflow(total, static_cast<uint64_t>(dim), &total)) {
-      return make_error(where, ": shape ", shape_to_string(shape), " of ", dtype_name(dtype),
-                        " overflows 64-bit byte counts");
+      return Error{format(tr("%s: shape %s of %s overflows 64-bit byte counts"), where.c_str(),
+                          shape_to_string(shape).c_str(), dtype_name(dtype))};
     }
   }
   return total;
@@ -187,21 +197,23 @@ Result<uint64_t> byte_size(const Shape& shape, DType dtype, const std::string& w
 
 Result<Entry> parse_entry(const std::string& name, const json& value, const std::string& source,
                           uint64_t data_size) {
-  const std::string where = source + ": tensor '" + name + "'";
+  const std::string where = format(tr("%s: tensor '%s'"), source.c_str(), name.c_str());
   if (!value.is_object()) {
-    return make_error(where, " is ", describe(value), "; expected an object {dtype, shape, data_offsets}");
+    return Error{format(tr("%s is %s; expected an object {dtype, shape, data_offsets}"), where.c_str(),
+                        describe(value).c_str())};
   }
   for (const char* key : {"dtype", "shape", "data_offsets"}) {
     if (!value.contains(key))
-      return make_error(where, " has no \"", key, "\"; expected {dtype, shape, data_offsets}");
+      return Error{format(tr("%s has no \"%s\"; expected {dtype, shape, data_offsets}"), where.c_str(), key)};
   }
   Entry entry;
   entry.name = name;
   const json& dtype = value["dtype"];
-  if (!dtype.is_string()) return make_error(where, ": dtype is ", describe(dtype), "; expected a string");
+  if (!dtype.is_string())
+    return Error{format(tr("%s: dtype is %s; expected a string"), where.c_str(), describe(dtype).c_str())};
   if (!parse_dtype(dtype.get<std::string>(), &entry.dtype)) {
-    return make_error(where, ": unsupported dtype '", dtype.get<std::string>(), "'; supported dtypes are ",
-                      kSupportedDTypes);
+    return Error{format(tr("%s: unsupported dtype '%s'; supported dtypes are %s"), where.c_str(),
+                        dtype.get<std::string>().c_str(), kSupportedDTypes)};
   }
   auto shape = parse_shape(value["shape"], where);
   if (!shape.ok()) return shape.error();
@@ -210,25 +222,27 @@ Result<Entry> parse_entry(const std::string& name, const json& value, const std:
   const json& offsets = value["data_offsets"];
   if (!offsets.is_array() || offsets.size() != 2 || !is_non_negative_integer(offsets[0]) ||
       !is_non_negative_integer(offsets[1])) {
-    return make_error(where, ": data_offsets is ", describe(offsets),
-                      "; expected [begin, end] with integers 0 <= begin <= end");
+    return Error{format(tr("%s: data_offsets is %s; expected [begin, end] with integers 0 <= begin <= end"),
+                        where.c_str(), describe(offsets).c_str())};
   }
   entry.begin = offsets[0].get<uint64_t>();
   entry.end = offsets[1].get<uint64_t>();
   if (entry.begin > entry.end) {
-    return make_error(where, ": data_offsets [", entry.begin, ", ", entry.end, "] has begin > end");
+    return Error{format(tr("%s: data_offsets [%llu, %llu] has begin > end"), where.c_str(), ull(entry.begin),
+                        ull(entry.end))};
   }
   if (entry.end > data_size) {
-    return make_error(where, ": data_offsets [", entry.begin, ", ", entry.end,
-                      "] end past the data section (", data_size,
-                      " bytes); the file is truncated or the offsets are wrong");
+    return Error{
+        format(tr("%s: data_offsets [%llu, %llu] end past the data section (%llu bytes); the file is "
+                  "truncated or the offsets are wrong"),
+               where.c_str(), ull(entry.begin), ull(entry.end), ull(data_size))};
   }
   auto bytes = byte_size(entry.shape, entry.dtype, where);
   if (!bytes.ok()) return bytes.error();
   if (*bytes != entry.end - entry.begin) {
-    return make_error(where, ": data_offsets [", entry.begin, ", ", entry.end, "] hold ",
-                      entry.end - entry.begin, " bytes, but ", dtype_name(entry.dtype), " shape ",
-                      shape_to_string(entry.shape), " needs ", *bytes, " bytes");
+    return Error{format(tr("%s: data_offsets [%llu, %llu] hold %llu bytes, but %s shape %s needs %llu bytes"),
+                        where.c_str(), ull(entry.begin), ull(entry.end), ull(entry.end - entry.begin),
+                        dtype_name(entry.dtype), shape_to_string(entry.shape).c_str(), ull(*bytes))};
   }
   return entry;
 }
@@ -246,20 +260,26 @@ Status check_coverage(std::vector<const Entry*> entries, const std::string& sour
   const Entry* previous = nullptr;
   for (const Entry* entry : entries) {
     if (entry->begin < covered) {
-      return make_error(source, ": tensor '", entry->name, "' bytes [", entry->begin, ", ", entry->end,
-                        ") overlap tensor '", previous->name, "' bytes [", previous->begin, ", ",
-                        previous->end, "); each byte of the data section must belong to exactly one tensor");
+      return Error{
+          format(tr("%s: tensor '%s' bytes [%llu, %llu) overlap tensor '%s' bytes [%llu, %llu); each byte "
+                    "of the data section must belong to exactly one tensor"),
+                 source.c_str(), entry->name.c_str(), ull(entry->begin), ull(entry->end),
+                 previous->name.c_str(), ull(previous->begin), ull(previous->end))};
     }
     if (entry->begin > covered) {
-      return make_error(source, ": data bytes [", covered, ", ", entry->begin, ") before tensor '",
-                        entry->name, "' belong to no tensor; the data section must have no holes");
+      return Error{
+          format(tr("%s: data bytes [%llu, %llu) before tensor '%s' belong to no tensor; the data section "
+                    "must have no holes"),
+                 source.c_str(), ull(covered), ull(entry->begin), entry->name.c_str())};
     }
     covered = entry->end;
     previous = entry;
   }
   if (covered != data_size) {
-    return make_error(source, ": data bytes [", covered, ", ", data_size,
-                      ") at the end belong to no tensor; the data section must have no holes");
+    return Error{
+        format(tr("%s: data bytes [%llu, %llu) at the end belong to no tensor; the data section must have "
+                  "no holes"),
+               source.c_str(), ull(covered), ull(data_size))};
   }
   return {};
 }
@@ -430,8 +450,10 @@ Result<std::vector<int64_t>> SafeTensors::get_ints(const std::string& name, Shap
       const float v = (*floats)[i];
       // 2^63 is exactly representable as a float; from there on no int64 fits.
       if (!(std::trunc(v) == v && std::fabs(v) < 9.2233720368547758e18f)) {
-        return make_error("tensor '", name, "' (", dtype_name(stored.dtype), ") holds ", v, " at index ", i,
-                          "; expected integer values");
+        return Error{format(tr("tensor '%s' (%s) holds %s at index %lld; expected integer values"),
+                            name.c_str(), dtype_name(stored.dtype),
+                            i18n::display_text(format("%g", static_cast<double>(v))).c_str(),
+                            static_cast<long long>(i))};
       }
       values.push_back(static_cast<int64_t>(v));
     }
@@ -493,17 +515,22 @@ void SafeTensors::put_ints(const std::string& name, const Shape& shape, std::spa
 
 Result<SafeTensors> parse_safetensors(std::span<const uint8_t> bytes, const std::string& source) {
   if (bytes.size() < 8) {
-    return make_error(source, ": the file is ", bytes.size(),
-                      " bytes long; a safetensors file starts with an 8-byte header length");
+    return Error{
+        format(tr("%s: the file is %zu bytes long; a safetensors file starts with an 8-byte header length"),
+               source.c_str(), bytes.size())};
   }
   const uint64_t header_size = read_le_u64(bytes.data());
   if (header_size > kMaxHeaderBytes) {
-    return make_error(source, ": header length ", header_size, " is over the ", kMaxHeaderBytes,
-                      "-byte limit; this is not a safetensors file or it is corrupt");
+    return Error{
+        format(tr("%s: header length %llu is over the %llu-byte limit; this is not a safetensors file or it "
+                  "is corrupt"),
+               source.c_str(), ull(header_size), ull(kMaxHeaderBytes))};
   }
   if (header_size > bytes.size() - 8) {
-    return make_error(source, ": header length ", header_size, " is larger than the ", bytes.size() - 8,
-                      " bytes that follow it; the file is truncated or not a safetensors file");
+    return Error{
+        format(tr("%s: header length %llu is larger than the %zu bytes that follow it; the file is truncated "
+                  "or not a safetensors file"),
+               source.c_str(), ull(header_size), bytes.size() - 8)};
   }
   const char* text = reinterpret_cast<const char*>(bytes.data() + 8);
   auto header = parse_header_json(text, text + header_size, source);
@@ -610,9 +637,12 @@ Result<int> open_temporary(const std::string& path, std::string* temp_path) {
     *temp_path = path + ".tmp-" + suffix;
     const int fd = ::open(temp_path->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0) return fd;
-    if (errno != EEXIST) return make_error(path, ": cannot create file ", *temp_path, ": ", system_reason());
+    if (errno != EEXIST)
+      return Error{format(tr("%s: cannot create file %s: %s"), path.c_str(), temp_path->c_str(),
+                          system_reason().c_str())};
   }
-  return make_error(path, ": cannot create a temporary file next to it (names kept colliding)");
+  return Error{
+      format(tr("%s: cannot create a temporary file next to it (names kept colliding)"), path.c_str())};
 }
 
 Status write_all(int fd, std::span<const uint8_t> bytes, const std::string& path) {
@@ -620,7 +650,9 @@ Status write_all(int fd, std::span<const uint8_t> bytes, const std::string& path
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return make_error(path, ": cannot write file: ", n < 0 ? system_reason() : "no progress");
+    if (n <= 0)
+      return Error{format(tr("%s: cannot write file: %s"), path.c_str(),
+                          n < 0 ? system_reason().c_str() : tr("no progress"))};
     done += static_cast<size_t>(n);
   }
   return {};
@@ -634,10 +666,13 @@ Status write_file_atomically(const std::string& path, std::span<const uint8_t> b
   if (!fd.ok()) return fd.error();
   Status written = write_all(*fd, bytes, path);
   // fsync before rename, so a crash cannot leave the new name with no data.
-  if (written.ok() && ::fsync(*fd) != 0) written = make_error(path, ": cannot flush file: ", system_reason());
-  if (::close(*fd) != 0 && written.ok()) written = make_error(path, ": cannot close file: ", system_reason());
+  if (written.ok() && ::fsync(*fd) != 0)
+    written = Error{format(tr("%s: cannot flush file: %s"), path.c_str(), system_reason().c_str())};
+  if (::close(*fd) != 0 && written.ok())
+    written = Error{format(tr("%s: cannot close file: %s"), path.c_str(), system_reason().c_str())};
   if (written.ok() && std::rename(temp_path.c_str(), path.c_str()) != 0) {
-    written = make_error(path, ": cannot rename ", temp_path, " into place: ", system_reason());
+    written = Error{format(tr("%s: cannot rename %s into place: %s"), path.c_str(), temp_path.c_str(),
+                           system_reason().c_str())};
   }
   if (!written.ok()) ::unlink(temp_path.c_str());
   return written;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/base/i18n.h"
 #include "core/color/lab.h"
 #include "core/ops/reference.h"
 
@@ -93,10 +94,11 @@ Tensor lightness(const Tensor& lab) {
 
 Result<int> parse_category(const std::string& text) {
   const std::string key = normalize(text);
-  if (key.empty()) return make_error("empty category; valid: ", valid_categories());
+  if (key.empty()) return Error{format(tr("empty category; valid: %s"), valid_categories().c_str())};
   if (key.find_first_not_of("0123456789") == std::string::npos) {
     if (key.size() > 3 || std::stoi(key) >= kCategories)
-      return make_error("category ", text, " is out of range; valid: ", valid_categories());
+      return Error{
+          format(tr("category %s is out of range; valid: %s"), text.c_str(), valid_categories().c_str())};
     return std::stoi(key);
   }
   for (int i = 0; i < kCategories; ++i) {
@@ -105,7 +107,7 @@ Result<int> parse_category(const std::string& text) {
     for (const char* alias : names.aliases)
       if (alias && key == alias) return i;
   }
-  return make_error("unknown category \"", text, "\"; valid: ", valid_categories());
+  return Error{format(tr("unknown category \"%s\"; valid: %s"), text.c_str(), valid_categories().c_str())};
 }
 
 int category_from_file_name(const std::string& path) {

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/base/i18n.h"
 #include "core/color/lab.h"
 #include "core/io/image_io.h"
 #include "core/model/colorize.h"
@@ -61,7 +62,8 @@ Result<BatchNormLayer> batch_norm_layer(const Model& model, const std::string& n
     std::string valid;
     for (const std::string& layer : batch_norm_layer_names(model.graph))
       valid += (valid.empty() ? "" : ", ") + layer;
-    return Error{"'" + name + "' is not a batch-norm layer of " + model.graph.name() + "; valid: " + valid};
+    return Error{format(tr("'%s' is not a batch-norm layer of %s; valid: %s"), name.c_str(),
+                        model.graph.name().c_str(), valid.c_str())};
   }
   BatchNormLayer layer;
   layer.name = node->name;

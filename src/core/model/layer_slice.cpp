@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "core/base/i18n.h"
 namespace convlab {
 namespace {
 
@@ -61,8 +62,8 @@ Result<LayerSlice> slice_layer(const Model& model, const Activations& activation
   if (node == nullptr || (node->op != OpKind::Conv2d && node->op != OpKind::ConvTranspose2d)) {
     std::vector<std::string> names = conv_layer_names(model.graph, false);
     for (const std::string& n : conv_layer_names(model.graph, true)) names.push_back(n);
-    return make_error("'", layer, "' is not a convolution of ", model.graph.name(), "; its convolutions are ",
-                      join(names));
+    return Error{format(tr("'%s' is not a convolution of %s; its convolutions are %s"), layer.c_str(),
+                        model.graph.name().c_str(), join(names).c_str())};
   }
   LayerSlice slice;
   slice.layer = layer;
@@ -70,14 +71,16 @@ Result<LayerSlice> slice_layer(const Model& model, const Activations& activation
   slice.input_name = node->inputs.at(0);
   slice.layer_in_channels = node->in_channels;
   if (filter < 0 || filter >= node->out_channels)
-    return make_error(layer, " has filters 1 to ", node->out_channels, "; filter ", filter + 1,
-                      " does not exist");
+    return Error{format(tr("%s has filters 1 to %d; filter %d does not exist"), layer.c_str(),
+                        node->out_channels, filter + 1)};
   if (channel != kAllChannels && (channel < 0 || channel >= node->in_channels))
-    return make_error(layer, " has input channels 1 to ", node->in_channels, "; channel ", channel + 1,
-                      " does not exist");
+    return Error{format(tr("%s has input channels 1 to %d; channel %d does not exist"), layer.c_str(),
+                        node->in_channels, channel + 1)};
   if (channel == kAllChannels && node->in_channels > max_channels)
-    return make_error(layer, " sums ", node->in_channels, " input channels, more than the ", max_channels,
-                      " this panel can draw; pick one channel (1 to ", node->in_channels, ")");
+    return Error{
+        format(tr("%s sums %d input channels, more than the %d this panel can draw; pick one channel (1 to "
+                  "%d)"),
+               layer.c_str(), node->in_channels, max_channels, node->in_channels)};
   const auto in_it = activations.values.find(slice.input_name);
   const auto out_it = activations.values.find(layer);
   if (in_it == activations.values.end() || out_it == activations.values.end())

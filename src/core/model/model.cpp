@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/base/i18n.h"
 namespace convlab {
 namespace {
 
@@ -18,7 +19,9 @@ bool shape_fits(const WeightSpec& spec, const Shape& shape) {
   return shape == spec.shape;
 }
 
-std::string shape_text(const Shape& shape) { return shape.empty() ? "scalar" : shape_to_string(shape); }
+std::string shape_text(const Shape& shape) {
+  return shape.empty() ? std::string(tr("scalar")) : shape_to_string(shape);
+}
 
 // Collects the problems of one file, then words them as one message.
 struct WeightProblems {
@@ -30,13 +33,14 @@ struct WeightProblems {
     std::ostringstream out;
     const auto list = [&](const char* what, const std::vector<std::string>& items) {
       if (items.empty()) return;
-      out << "\n  " << items.size() << " " << what << ": ";
+      out << "\n  " << format(tr("%zu %s: "), items.size(), tr(what));
       for (size_t i = 0; i < items.size(); ++i) out << (i ? ", " : "") << items[i];
     };
-    list("missing", missing);
-    list("extra (not in the model)", extra);
-    list("with the wrong shape", misshaped);
-    list("with the wrong dtype", wrong_dtype);
+    // TRANSLATORS: counted tensors of a weights file, in "%zu %s: " ("3 missing: ...").
+    list(tr_noop("missing"), missing);
+    list(tr_noop("extra (not in the model)"), extra);
+    list(tr_noop("with the wrong shape"), misshaped);
+    list(tr_noop("with the wrong dtype"), wrong_dtype);
     return out.str();
   }
 };
@@ -53,11 +57,12 @@ WeightProblems find_problems(const std::vector<WeightSpec>& specs, const SafeTen
     }
     const StoredTensor& stored = it->second;
     if (spec.integer ? !is_integer(stored.dtype) : !is_float(stored.dtype))
-      problems.wrong_dtype.push_back(spec.name + " is " + dtype_name(stored.dtype) + ", expected " +
-                                     (spec.integer ? "I64 or I32" : "F32 or F16"));
+      problems.wrong_dtype.push_back(format(tr("%s is %s, expected %s"), spec.name.c_str(),
+                                            dtype_name(stored.dtype),
+                                            spec.integer ? tr("I64 or I32") : tr("F32 or F16")));
     if (!shape_fits(spec, stored.shape))
-      problems.misshaped.push_back(spec.name + " is " + shape_text(stored.shape) + ", expected " +
-                                   shape_text(spec.shape));
+      problems.misshaped.push_back(format(tr("%s is %s, expected %s"), spec.name.c_str(),
+                                          shape_text(stored.shape).c_str(), shape_text(spec.shape).c_str()));
   }
   for (const auto& [name, stored] : file.tensors())
     if (!expected.count(name)) problems.extra.push_back(name + " (" + shape_text(stored.shape) + ")");
@@ -131,11 +136,12 @@ Result<Model> model_from_safetensors(const Graph& graph, const SafeTensors& file
   const auto specs = graph.expected_weights();
   const WeightProblems problems = find_problems(specs, file);
   if (!problems.empty()) {
-    std::string arch_note;
     if (auto it = file.metadata().find("arch"); it != file.metadata().end() && it->second != graph.name())
-      arch_note = " (the file says arch=" + it->second + ")";
-    return make_error(source, ": these weights do not fit the ", graph.name(), " model", arch_note, ":",
-                      problems.message());
+      return Error{format(tr("%s: these weights do not fit the %s model (the file says arch=%s):%s"),
+                          source.c_str(), graph.name().c_str(), it->second.c_str(),
+                          problems.message().c_str())};
+    return Error{format(tr("%s: these weights do not fit the %s model:%s"), source.c_str(),
+                        graph.name().c_str(), problems.message().c_str())};
   }
   Model model{graph, {}, 0};
   for (const auto& spec : specs) {

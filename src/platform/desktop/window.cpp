@@ -73,7 +73,7 @@ Result<std::unique_ptr<Window>> Window::create(int width, int height, const std:
   // OpenGL 4.3 runs the colorizer's compute shaders; a driver that stops at
   // 3.3 still draws every panel, and the network panel runs on the CPU.
   GLFWwindow* window = nullptr;
-  for (const auto [major, minor] : {std::pair{4, 3}, std::pair{3, 3}}) {
+  for (const auto& [major, minor] : {std::pair{4, 3}, std::pair{3, 3}}) {
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, major);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, minor);
     window = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
