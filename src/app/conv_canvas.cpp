@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "app/space_wrap.h"
 #include "core/base/i18n.h"
 #include "core/explore/colormap.h"
 #include "core/explore/step_text.h"
@@ -163,7 +164,10 @@ void draw_arithmetic(const ConvExplorer& e, const PanelContext& context) {
     ImGui::TextWrapped("%s", channels.c_str());
   ImGui::BeginChild("arithmetic", ImVec2(0, 0), false);
   ImGui::PushFont(context.mono_large_font);
-  ImGui::TextWrapped("%s", i18n::display_text(e.current_arithmetic(6)).c_str());
+  ImGui::TextUnformatted(wrap_at_spaces(ImGui::GetFont(), ImGui::GetFontSize(),
+                                        i18n::display_text(e.current_arithmetic(6)),
+                                        ImGui::GetContentRegionAvail().x)
+                             .c_str());
   ImGui::PopFont();
   ImGui::EndChild();
 }
@@ -180,10 +184,10 @@ float arithmetic_height(const ConvExplorer& e, const PanelContext& context, ImVe
   const float lines = wrapped(step_line(e)) + wrapped(channels_line(e));
   float sum = 0.5f * ImGui::GetTextLineHeightWithSpacing();
   if (context.mono_large_font != nullptr && e.current_step() != nullptr) {
-    const std::string text = i18n::display_text(e.current_arithmetic(6));
-    sum += context.mono_large_font
-               ->CalcTextSizeA(context.mono_large_font->FontSize, FLT_MAX, avail.x, text.c_str())
-               .y;
+    ImFont* mono = context.mono_large_font;
+    const std::string text =
+        wrap_at_spaces(mono, mono->FontSize, i18n::display_text(e.current_arithmetic(6)), avail.x);
+    sum += mono->CalcTextSizeA(mono->FontSize, FLT_MAX, 0.0f, text.c_str()).y;
   }
   return lines +
          std::min(sum, std::max(0.33f * avail.y - lines, 2.0f * ImGui::GetTextLineHeightWithSpacing()));

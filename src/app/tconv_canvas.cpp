@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/grid_view.h"
+#include "app/space_wrap.h"
 #include "core/base/i18n.h"
 #include "core/explore/colormap.h"
 #include "core/explore/step_text.h"
@@ -87,7 +88,10 @@ void draw_caption_line(const TconvExplorer& e, const PanelContext& context, cons
   // canvas at a big scale wraps it over more lines than there is room for.
   ImGui::BeginChild("caption", ImVec2(0, 0), false);
   ImGui::PushFont(context.mono_large_font);
-  ImGui::TextWrapped("%s", i18n::display_text(e.current_caption(6)).c_str());
+  ImGui::TextUnformatted(wrap_at_spaces(ImGui::GetFont(), ImGui::GetFontSize(),
+                                        i18n::display_text(e.current_caption(6)),
+                                        ImGui::GetContentRegionAvail().x)
+                             .c_str());
   ImGui::PopFont();
   ImGui::EndChild();
 }
@@ -461,11 +465,15 @@ TconvCanvasEvents draw_tconv_canvas(const TconvExplorer& e, const PanelContext& 
     // The step line, then the sum as wrapped at this width: at most a
     // third of the canvas (the rest scrolls).
     const std::string step = format(tr("Step %d of %d"), e.step_index() + 1, e.step_count());
-    const std::string caption = i18n::display_text(e.current_caption(6));
     ImFont* mono = context.mono_large_font;
-    const float sum_height = mono != nullptr
-                                 ? mono->CalcTextSizeA(mono->FontSize, FLT_MAX, avail.x, caption.c_str()).y
-                                 : ImGui::GetTextLineHeightWithSpacing();
+    const float sum_height =
+        mono != nullptr
+            ? mono->CalcTextSizeA(
+                      mono->FontSize, FLT_MAX, 0.0f,
+                      wrap_at_spaces(mono, mono->FontSize, i18n::display_text(e.current_caption(6)), avail.x)
+                          .c_str())
+                  .y
+            : ImGui::GetTextLineHeightWithSpacing();
     caption_height = ImGui::CalcTextSize(step.c_str(), nullptr, false, avail.x).y +
                      2.0f * ImGui::GetStyle().ItemSpacing.y + 0.4f * ImGui::GetTextLineHeightWithSpacing() +
                      std::min(sum_height, 0.33f * avail.y);

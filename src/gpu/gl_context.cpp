@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gpu/driver_lifetime.h"
+
 namespace convlab::gpu {
 namespace {
 
@@ -87,6 +89,7 @@ Result<std::unique_ptr<GlContext>> GlContext::create_headless() {
     eglTerminate(display);
     return make_error("the EGL display cannot create a context without a config (EGL_KHR_no_config_context)");
   }
+  keep_gl_driver_loaded();  // loaded by eglInitialize; eglTerminate would unload it
   EGLContext context = create_core_context(display);
   if (context == EGL_NO_CONTEXT) {
     eglTerminate(display);

@@ -1,18 +1,12 @@
 #include "platform/window.h"
 
+#include "gpu/driver_lifetime.h"
 #include "platform/gl.h"
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 
 #include <cstdlib>
-#include <string>
 #include <utility>
-#include <vector>
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <dlfcn.h>
-#include <link.h>
-#endif
 
 namespace convlab::app {
 
@@ -29,29 +23,6 @@ const char* kNoDisplayHelp =
     "ConvLab's window needs a display. On a machine without one, run it under a virtual X server:\n"
     "  xvfb-run -a -s \"-screen 0 1600x900x24\" convlab --screenshot out.png --panel about\n"
     "or use the command-line subcommands (convlab --help lists them).";
-
-#if defined(__SANITIZE_ADDRESS__)
-// LeakSanitizer looks for leaks after the exit handlers ran, when Mesa's DRI
-// driver (swrast_dri.so under Xvfb) has been unloaded: memory that only the
-// driver's own globals pointed to then looks leaked, allocated from a module
-// LSan can no longer name, so it could neither be told apart nor suppressed.
-// In AddressSanitizer builds the DRI driver stays loaded to the end
-// (RTLD_NODELETE): LSan then sees those pointers and reports nothing from it,
-// while every other leak is still reported. Release builds are unchanged.
-void keep_gl_driver_loaded() {
-  std::vector<std::string> drivers;
-  dl_iterate_phdr(
-      [](dl_phdr_info* info, size_t, void* found) {
-        const std::string name = info->dlpi_name != nullptr ? info->dlpi_name : "";
-        if (name.find("/dri/") != std::string::npos && name.ends_with("_dri.so"))
-          static_cast<std::vector<std::string>*>(found)->push_back(name);
-        return 0;
-      },
-      &drivers);
-  for (const std::string& driver : drivers)  // outside the iteration: it holds the loader's lock
-    (void)dlopen(driver.c_str(), RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
-}
-#endif
 
 }  // namespace
 
@@ -88,9 +59,7 @@ Result<std::unique_ptr<Window>> Window::create(int width, int height, const std:
         "does."};
   }
   glfwMakeContextCurrent(window);
-#if defined(__SANITIZE_ADDRESS__)
-  keep_gl_driver_loaded();
-#endif
+  gpu::keep_gl_driver_loaded();  // AddressSanitizer builds only (see driver_lifetime.h)
   glfwSwapInterval(vsync ? 1 : 0);
   return std::unique_ptr<Window>(new Window(window));
 }
