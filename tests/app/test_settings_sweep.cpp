@@ -12,10 +12,13 @@
 #include <map>
 #include <random>
 
+#include "app/lesson_check.h"
 #include "app/link_state.h"
 #include "app/register_panels.h"
 #include "cli/run_convlab.h"
+#include "core/explore/setting_parse.h"
 #include "core/io/asset_paths.h"
+#include "core/lesson/lesson.h"
 
 using namespace convlab;
 using namespace convlab::app;
@@ -288,4 +291,71 @@ TEST_CASE("settings sweep: random keys and values apply or name the key, and sta
     CHECK(applied > 0);
     CHECK(refused > 0);
   }
+}
+
+// Lesson controls: random `::: controls` blocks (show / hide / lock lines with
+// the panel's control ids, other panels' ids and junk) in a one-step lesson.
+// Lines made only of known keys and the panel's own ids pass `lesson check`;
+// every other line gets a problem within the block, naming the unknown id or key.
+TEST_CASE("settings sweep: lesson control lines pass or are refused, naming the id") {
+  const Pool junk_ids{"zoom", "", " ", "STEP", "step ", "photo", "layers", "view", "export"};
+  const Pool keys{"show", "hide", "lock"};
+  int clean = 0, refused = 0;
+  for (const std::string panel_id : {"conv", "tconv", "bn", "network"}) {
+    const std::vector<std::string> ids = create_panel(panel_id)->control_ids();
+    REQUIRE_FALSE(ids.empty());
+    std::mt19937_64 rng(std::hash<std::string>{}(panel_id));
+    for (int lesson_number = 0; lesson_number < 150; ++lesson_number) {
+      std::string text =
+          "---\ntitle: Sweep\nlanguage: en\n---\n## One\n::: panel " + panel_id + "\n:::\n::: controls\n";
+      const int first_line = 9;  // the first control line
+      const int lines = std::uniform_int_distribution<int>(1, 3)(rng);
+      std::vector<std::pair<int, std::string>> bad;  // line, the id or key it must name
+      for (int l = 0; l < lines; ++l) {
+        const bool junk_key = std::uniform_int_distribution<int>(0, 9)(rng) == 0;
+        const std::string key =
+            junk_key ? "shown" : keys[std::uniform_int_distribution<size_t>(0, keys.size() - 1)(rng)];
+        std::string list;
+        const int count = std::uniform_int_distribution<int>(1, 3)(rng);
+        for (int i = 0; i < count; ++i) {
+          const bool junk = std::uniform_int_distribution<int>(0, 4)(rng) == 0;
+          std::string id = junk ? junk_ids[std::uniform_int_distribution<size_t>(0, junk_ids.size() - 1)(rng)]
+                                : ids[std::uniform_int_distribution<size_t>(0, ids.size() - 1)(rng)];
+          const std::string trimmed = convlab::explore::setting_text::trim(id);
+          // An empty item (a stray comma) is skipped, not refused.
+          if (!trimmed.empty() && std::find(ids.begin(), ids.end(), trimmed) == ids.end())
+            bad.emplace_back(first_line + l, trimmed);
+          list += (i ? "," : "") + id;
+        }
+        if (junk_key) bad.emplace_back(first_line + l, key);
+        text += key + "=" + list + "\n";
+      }
+      text += ":::\n";
+      std::vector<lesson::Problem> problems;
+      const lesson::Lesson parsed = lesson::parse_lesson(text, "sweep.md", problems);
+      for (lesson::Problem& p : check_lesson_content(parsed)) problems.push_back(std::move(p));
+      INFO(text << lesson::format_problems("sweep.md", problems));
+      for (const lesson::Problem& p : problems) {
+        CHECK(p.line > 0);
+        CHECK_FALSE(p.message.empty());
+      }
+      if (bad.empty()) {
+        CHECK(problems.empty());
+        ++clean;
+        continue;
+      }
+      ++refused;
+      REQUIRE_FALSE(problems.empty());
+      for (const auto& [line, name] : bad) {
+        bool named = false;
+        for (const lesson::Problem& p : problems)
+          named = named ||
+                  (p.line >= first_line - 1 && p.line <= line && p.message.find(name) != std::string::npos);
+        CHECK_MESSAGE(named, "line " << line << " should name '" << name << "'");
+      }
+    }
+  }
+  MESSAGE("lesson controls sweep: " << clean << " passed, " << refused << " refused");
+  CHECK(clean > 0);
+  CHECK(refused > 0);
 }

@@ -228,12 +228,14 @@ Lesson parse_lesson(const std::string& text, const std::string& path, std::vecto
           const std::string key = eq == std::string::npos ? rule : st::trim(rule.substr(0, eq));
           const auto items =
               eq == std::string::npos ? std::vector<std::string>{} : split_list(rule.substr(eq + 1));
-          if (key == "show")
-            step->controls.show = items;
-          else if (key == "hide")
-            step->controls.hide = items;
-          else if (key == "lock")
-            step->controls.lock = items;
+          // A second show= (hide=, lock=) line adds to the first: it once
+          // replaced it, and the first line's ids went unchecked and unused.
+          std::vector<std::string>* list = key == "show"   ? &step->controls.show
+                                           : key == "hide" ? &step->controls.hide
+                                           : key == "lock" ? &step->controls.lock
+                                                           : nullptr;
+          if (list != nullptr)
+            list->insert(list->end(), items.begin(), items.end());
           else
             problems.push_back(
                 {body_line + static_cast<int>(b),
