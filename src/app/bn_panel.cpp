@@ -8,6 +8,7 @@
 #include <string>
 #include <tuple>
 
+#include "app/explorer_refusal.h"
 #include "app/grid_view.h"
 #include "app/panel_widgets.h"
 #include "app/slider_text.h"
@@ -142,12 +143,8 @@ Status BnPanel::apply_setting(const std::string& key, const std::string& value) 
       return Error{format(tr("panel '%s': %s: %s"), "bn", "source", loaded.message().c_str())};
     return {};
   }
-  Status applied = explore::apply_bn_setting(explorer_, key, value);
-  const auto& keys = explore::bn_setting_keys();
-  if (!applied.ok() && std::find(keys.begin(), keys.end(), explore::setting_text::trim(key)) == keys.end())
-    return Error{format(tr("panel '%s': %s; and the panel's own: %s"), "bn", applied.message().c_str(),
-                        "steps, export_png, export_csv, export_json")};
-  return applied;
+  return with_panel_keys("bn", explore::apply_bn_setting(explorer_, key, value), key,
+                         explore::bn_setting_keys(), "steps, export_png, export_csv, export_json");
 }
 
 bool BnPanel::on_step(StepKey key) {

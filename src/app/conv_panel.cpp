@@ -7,6 +7,7 @@
 #include <array>
 #include <filesystem>
 
+#include "app/explorer_refusal.h"
 #include "app/layer_source_view.h"
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
@@ -168,14 +169,9 @@ Status ConvPanel::apply_setting(const std::string& key, const std::string& value
     pinned_hover_ = cell.value();
     return {};
   }
-  Status applied = explore::apply_setting(explorer_, key, value);
-  const auto& keys = explore::setting_keys();
-  if (!applied.ok() && std::find(keys.begin(), keys.end(), explore::setting_text::trim(key)) == keys.end())
-    return Error{
-        format(tr("panel '%s': %s; and the panel's own: %s"), "conv", applied.message().c_str(),
-               "photo, loop, play, hover, export_png, export_gif, export_csv, export_json, source, image, "
-               "category, working_size, filter, channel")};
-  return applied;
+  return with_panel_keys("conv", explore::apply_setting(explorer_, key, value), key, explore::setting_keys(),
+                         "photo, loop, play, hover, export_png, export_gif, export_csv, export_json, source, "
+                         "image, category, working_size, filter, channel");
 }
 
 Status ConvPanel::reload_layer() {

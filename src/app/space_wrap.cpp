@@ -7,24 +7,31 @@
 namespace convlab::app {
 
 std::string wrap_at_spaces(const ImFont* font, float size, const std::string& text, float width) {
-  const auto text_width = [&](const std::string& line) {
-    return const_cast<ImFont*>(font)->CalcTextSizeA(size, FLT_MAX, 0.0f, line.c_str()).x;
+  // ImGui 1.86 lays text out by adding glyph advances (no kerning), so a
+  // line's width is the sum of its words' and spaces' widths: each word is
+  // measured once.
+  const auto text_width = [&](const char* begin, const char* end) {
+    return const_cast<ImFont*>(font)->CalcTextSizeA(size, FLT_MAX, 0.0f, begin, end).x;
   };
-  std::string wrapped, line;
+  const float space = text_width(" ", nullptr);
+  std::string wrapped;
+  float line_width = -1.0f;  // < 0: the line is still empty
   size_t start = 0;
   while (start <= text.size()) {
     size_t end = text.find(' ', start);
     if (end == std::string::npos) end = text.size();
-    const std::string word = text.substr(start, end - start);
-    if (!line.empty() && text_width(line + " " + word) > width) {
-      wrapped += line + "\n";
-      line = word;
+    const float word = text_width(text.data() + start, text.data() + end);
+    if (line_width >= 0.0f && line_width + space + word > width) {
+      wrapped += '\n';
+      line_width = word;
     } else {
-      line += (line.empty() ? "" : " ") + word;
+      if (line_width >= 0.0f) wrapped += ' ';
+      line_width = line_width < 0.0f ? word : line_width + space + word;
     }
+    wrapped.append(text, start, end - start);
     start = end + 1;
   }
-  return wrapped + line;
+  return wrapped;
 }
 
 }  // namespace convlab::app

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "app/explorer_refusal.h"
 #include "app/layer_source_view.h"
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
@@ -143,17 +144,12 @@ Status TconvPanel::apply_setting(const std::string& key, const std::string& valu
       return Error{format(tr("panel '%s': %s: %s"), "tconv", "photo", loaded.message().c_str())};
     return {};
   }
-  Status applied = explore::apply_tconv_setting(explorer_, key, value);
   // input_size and kernel_size are older spellings of input and kernel.
-  const auto& keys = explore::tconv_setting_keys();
-  const std::string trimmed = explore::setting_text::trim(key);
-  if (!applied.ok() && std::find(keys.begin(), keys.end(), trimmed) == keys.end() &&
-      trimmed != "input_size" && trimmed != "kernel_size")
-    return Error{
-        format(tr("panel '%s': %s; and the panel's own: %s"), "tconv", applied.message().c_str(),
-               "artifact, photo, loop, play, export_png, export_gif, export_csv, export_json, source, "
-               "image, category, working_size, filter, channel")};
-  return applied;
+  return with_panel_keys(
+      "tconv", explore::apply_tconv_setting(explorer_, key, value), key, explore::tconv_setting_keys(),
+      "artifact, photo, loop, play, export_png, export_gif, export_csv, export_json, source, "
+      "image, category, working_size, filter, channel",
+      {"input_size", "kernel_size"});
 }
 
 std::vector<std::string> TconvPanel::control_ids() const {
