@@ -1,11 +1,13 @@
 #include "core/explore/bn_explorer.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <sstream>
 
 #include "core/base/i18n.h"
+#include "core/explore/explorer_input.h"
 #include "core/explore/presets.h"
 #include "core/explore/step_text.h"
 #include "core/ops/reference.h"
@@ -22,11 +24,6 @@ std::string number(double value) {
   std::ostringstream out;
   out << value;
   return i18n::display_text(out.str());
-}
-
-Status check_range(const char* what, int value, int low, int high) {
-  if (value >= low && value <= high) return {};
-  return Error{format(tr("%s is %d but must be %d..%d"), tr(what), value, low, high)};
 }
 
 // `what` is a setting's key ("gamma") or "KEY of channel N".
@@ -81,10 +78,8 @@ std::string sum_of(int64_t count, const std::string& before, const std::string& 
 const char* bn_mode_name(BnMode mode) { return mode == BnMode::Train ? "train" : "eval"; }
 
 Result<BnMode> parse_bn_mode(const std::string& name) {
-  std::string wanted;
-  for (char ch : name) wanted += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (wanted == "train") return BnMode::Train;
-  if (wanted == "eval") return BnMode::Eval;
+  static constexpr std::array<const char*, 2> kModes = {"train", "eval"};
+  if (const auto index = find_name(kModes, name)) return *index == 0 ? BnMode::Train : BnMode::Eval;
   return Error{format(tr("unknown mode '%s': use train or eval"), name.c_str())};
 }
 

@@ -4,30 +4,20 @@
 #include <cmath>
 
 #include "core/base/i18n.h"
+#include "core/explore/explorer_input.h"
 #include "core/explore/step_text.h"
 #include "core/ops/reference.h"
 
 namespace convlab::explore {
 
-namespace {
-
-Status check_range(const char* what, int value, int low, int high) {
-  if (value >= low && value <= high) return {};
-  return Error{format(tr("%s is %d but must be %d..%d"), tr(what), value, low, high)};
-}
-
-// Each (filter, channel) kernel of a random preset gets its own stream, and
-// the kernel streams differ from the input's even with the same seed.
-uint64_t kernel_seed(uint64_t seed, int index) {
-  return seed * 0x9E3779B97F4A7C15ULL + 0x6B65726E656CULL + static_cast<uint64_t>(index);
-}
-
-}  // namespace
-
 ConvExplorer::ConvExplorer() {
-  regenerate_input();
+  input().regenerate();
   s_.bias.assign(1, 0.0f);
   regenerate_kernel();
+}
+
+ExplorerInput ConvExplorer::input() {
+  return {s_.input, s_.in_channels, s_.input_h, s_.input_w, s_.input_preset, s_.seed};
 }
 
 void ConvExplorer::changed() {
@@ -36,21 +26,6 @@ void ConvExplorer::changed() {
 }
 
 // ---- settings ---------------------------------------------------------------
-
-// Keeps the values that still have a place (same c, y, x), zeros the rest;
-// a live preset is regenerated instead, so 'numbers' stays 0..n.
-void ConvExplorer::resize_input(int channels, int height, int width) {
-  std::vector<float> values(static_cast<size_t>(channels * height * width), 0.0f);
-  for (int c = 0; c < std::min(channels, s_.in_channels); ++c)
-    for (int y = 0; y < std::min(height, s_.input_h); ++y)
-      for (int x = 0; x < std::min(width, s_.input_w); ++x)
-        values[static_cast<size_t>((c * height + y) * width + x)] = input_value(c, y, x);
-  s_.input = std::move(values);
-  s_.in_channels = channels;
-  s_.input_h = height;
-  s_.input_w = width;
-  if (s_.input_preset) regenerate_input();
-}
 
 void ConvExplorer::resize_kernel(int filters, int channels, int height, int width) {
   std::vector<float> values(static_cast<size_t>(filters * channels * height * width), 0.0f);
@@ -70,10 +45,6 @@ void ConvExplorer::resize_kernel(int filters, int channels, int height, int widt
   if (s_.kernel_preset) regenerate_kernel();
 }
 
-void ConvExplorer::regenerate_input() {
-  s_.input = make_input_preset(*s_.input_preset, s_.in_channels, s_.input_h, s_.input_w, s_.seed);
-}
-
 void ConvExplorer::regenerate_kernel() {
   const size_t per_kernel = static_cast<size_t>(s_.kernel_h * s_.kernel_w);
   s_.weight.assign(per_kernel * static_cast<size_t>(s_.out_channels * s_.in_channels), 0.0f);
@@ -87,7 +58,7 @@ void ConvExplorer::regenerate_kernel() {
 Status ConvExplorer::set_input_size(int height, int width) {
   CONVLAB_TRY(check_range(tr_noop("input height"), height, 1, kMaxInputSide));
   CONVLAB_TRY(check_range(tr_noop("input width"), width, 1, kMaxInputSide));
-  resize_input(s_.in_channels, height, width);
+  input().resize(s_.in_channels, height, width);
   changed();
   return {};
 }
@@ -96,7 +67,7 @@ Status ConvExplorer::set_in_channels(int channels) {
   CONVLAB_TRY(check_range(tr_noop("input channels"), channels, 1, kMaxInputChannels));
   // Both the input and every filter gain or lose the channel.
   const int old_channels = s_.in_channels;
-  resize_input(channels, s_.input_h, s_.input_w);
+  input().resize(channels, s_.input_h, s_.input_w);
   s_.in_channels = old_channels;  // resize_kernel reads the old layout
   resize_kernel(s_.out_channels, channels, s_.kernel_h, s_.kernel_w);
   s_.in_channels = channels;
@@ -121,9 +92,7 @@ Status ConvExplorer::set_kernel_size(int height, int width) {
 }
 
 Status ConvExplorer::check_input_cell(int c, int y, int x) const {
-  if (c >= 0 && c < s_.in_channels && y >= 0 && y < s_.input_h && x >= 0 && x < s_.input_w) return {};
-  return Error{format(tr("input cell (channel %d, row %d, column %d) is outside the %dx%dx%d input"), c, y, x,
-                      s_.in_channels, s_.input_h, s_.input_w)};
+  return check_input_cell_in(s_.in_channels, s_.input_h, s_.input_w, c, y, x);
 }
 
 float ConvExplorer::input_value(int c, int y, int x) const {
@@ -135,22 +104,13 @@ float ConvExplorer::weight(int o, int c, int ky, int kx) const {
 }
 
 Status ConvExplorer::set_input_value(int c, int y, int x, float value) {
-  CONVLAB_TRY(check_input_cell(c, y, x));
-  s_.input[static_cast<size_t>((c * s_.input_h + y) * s_.input_w + x)] = value;
-  s_.input_preset.reset();
+  CONVLAB_TRY(input().set_value(c, y, x, value));
   changed();
   return {};
 }
 
 Status ConvExplorer::set_input_values(std::vector<float> values) {
-  const size_t expected = static_cast<size_t>(s_.in_channels * s_.input_h * s_.input_w);
-  if (values.size() != expected)
-    return Error{
-        format(tr("input values: got %zu but the %dx%dx%d input needs %zu (channel by channel, rows left "
-                  "to right)"),
-               values.size(), s_.in_channels, s_.input_h, s_.input_w, expected)};
-  s_.input = std::move(values);
-  s_.input_preset.reset();
+  CONVLAB_TRY(input().set_values(std::move(values)));
   changed();
   return {};
 }
@@ -197,8 +157,7 @@ Status ConvExplorer::set_biases(std::vector<float> values) {
 }
 
 void ConvExplorer::apply_input_preset(InputPreset preset) {
-  s_.input_preset = preset;
-  regenerate_input();
+  input().apply_preset(preset);
   changed();
 }
 
@@ -215,7 +174,7 @@ Status ConvExplorer::set_input_from_photo(const RgbImage& image, CropRect crop, 
   if (!patch.ok()) return patch.error();
   CONVLAB_TRY(set_in_channels(1));
   s_.input_preset.reset();
-  resize_input(1, crop.height, crop.width);
+  input().resize(1, crop.height, crop.width);
   s_.input = std::move(patch).value();
   changed();
   return {};
@@ -257,7 +216,7 @@ Status ConvExplorer::set_dilation(int dilation_h, int dilation_w) {
 
 void ConvExplorer::set_seed(uint64_t seed) {
   s_.seed = seed;
-  if (s_.input_preset == InputPreset::Random) regenerate_input();
+  if (s_.input_preset == InputPreset::Random) input().regenerate();
   if (s_.kernel_preset == KernelPreset::Random) regenerate_kernel();
   changed();
 }

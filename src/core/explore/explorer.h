@@ -19,6 +19,7 @@
 
 #include "core/base/conv_arithmetic.h"
 #include "core/base/tensor.h"
+#include "core/explore/explorer_input.h"
 #include "core/explore/presets.h"
 #include "core/explore/stepper.h"
 #include "core/ops/trace.h"
@@ -143,10 +144,9 @@ class ConvExplorer {
   std::string current_arithmetic(int significant_digits = 0) const;
 
  private:
-  void changed();  // settings changed: derived data is stale
-  void resize_input(int channels, int height, int width);
+  void changed();         // settings changed: derived data is stale
+  ExplorerInput input();  // the input fields of s_, to edit
   void resize_kernel(int filters, int channels, int height, int width);
-  void regenerate_input();
   void regenerate_kernel();  // only for a preset that fits the current size
   Status check_input_cell(int c, int y, int x) const;
 

@@ -13,21 +13,6 @@ constexpr std::array<const char*, 4> kInputNames = {"numbers", "ramp", "checkerb
 constexpr std::array<const char*, 8> kKernelNames = {"identity", "box",     "gaussian",  "sharpen",
                                                      "sobel_x",  "sobel_y", "laplacian", "random"};
 
-std::string lower(std::string text) {
-  for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return text;
-}
-
-template <size_t N>
-std::string join_names(const std::array<const char*, N>& names) {
-  std::string text;
-  for (const char* name : names) {
-    if (!text.empty()) text += ", ";
-    text += name;
-  }
-  return text;
-}
-
 // Row n of Pascal's triangle: the discrete Gaussian that needs no sigma.
 std::vector<double> binomial_row(int length) {
   std::vector<double> row(static_cast<size_t>(length), 1.0);
@@ -42,6 +27,23 @@ bool three_by_three_only(KernelPreset preset) {
 }
 
 }  // namespace
+
+std::string join_names(std::span<const char* const> names) {
+  std::string text;
+  for (const char* name : names) {
+    if (!text.empty()) text += ", ";
+    text += name;
+  }
+  return text;
+}
+
+std::optional<size_t> find_name(std::span<const char* const> names, const std::string& name) {
+  std::string wanted;
+  for (char ch : name) wanted += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (size_t i = 0; i < names.size(); ++i)
+    if (wanted == names[i]) return i;
+  return std::nullopt;
+}
 
 uint64_t SeededRandom::next() {
   uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
@@ -60,17 +62,13 @@ std::string input_preset_names() { return join_names(kInputNames); }
 std::string kernel_preset_names() { return join_names(kKernelNames); }
 
 Result<InputPreset> parse_input_preset(const std::string& name) {
-  const std::string wanted = lower(name);
-  for (size_t i = 0; i < kInputNames.size(); ++i)
-    if (wanted == kInputNames[i]) return static_cast<InputPreset>(i);
+  if (const auto index = find_name(kInputNames, name)) return static_cast<InputPreset>(*index);
   return Error{
       format(tr("unknown input preset '%s': use one of %s"), name.c_str(), input_preset_names().c_str())};
 }
 
 Result<KernelPreset> parse_kernel_preset(const std::string& name) {
-  const std::string wanted = lower(name);
-  for (size_t i = 0; i < kKernelNames.size(); ++i)
-    if (wanted == kKernelNames[i]) return static_cast<KernelPreset>(i);
+  if (const auto index = find_name(kKernelNames, name)) return static_cast<KernelPreset>(*index);
   return Error{
       format(tr("unknown kernel preset '%s': use one of %s"), name.c_str(), kernel_preset_names().c_str())};
 }

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,11 @@ enum class InputPreset { Numbers, Ramp, Checkerboard, Random };
 //  laplacian: [0 1 0; 1 -4 1; 0 1 0]; 3x3 only.
 //  random:    integers -2..2 from the seed.
 enum class KernelPreset { Identity, Box, Gaussian, Sharpen, SobelX, SobelY, Laplacian, Random };
+
+// A fixed list of names: "a, b, c" for messages, and the index of `name` in
+// it, ignoring case (every list here is lower case ASCII).
+std::string join_names(std::span<const char* const> names);
+std::optional<size_t> find_name(std::span<const char* const> names, const std::string& name);
 
 const char* input_preset_name(InputPreset preset);
 const char* kernel_preset_name(KernelPreset preset);

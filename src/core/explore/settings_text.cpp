@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/base/i18n.h"
+#include "core/explore/explorer_setting_keys.h"
 #include "core/explore/setting_parse.h"
 #include "core/explore/step_text.h"
 
@@ -36,18 +37,6 @@ Status set_padding(ConvExplorer& e, const std::string& key, const std::string& v
   return with_key(key, e.set_custom_padding(p));
 }
 
-Status set_input_values(ConvExplorer& e, const std::string& key, const std::string& value) {
-  if (auto preset = parse_input_preset(value); preset.ok()) {
-    e.apply_input_preset(*preset);
-    return {};
-  }
-  auto values = parse_values(key, value);
-  if (!values.ok())
-    return Error{
-        format(tr("%s, or an input preset (%s)"), values.message().c_str(), input_preset_names().c_str())};
-  return with_key(key, e.set_input_values(std::move(values).value()));
-}
-
 Status set_kernel_values(ConvExplorer& e, const std::string& key, const std::string& value) {
   if (auto preset = parse_kernel_preset(value); preset.ok())
     return with_key(key, e.apply_kernel_preset(*preset));
@@ -72,10 +61,11 @@ const std::vector<std::string>& setting_keys() {
 
 Status apply_setting(ConvExplorer& e, const std::string& raw_key, const std::string& raw_value) {
   const std::string key = trim(raw_key), value = trim(raw_value);
+  if (auto shared = apply_shared_setting(e, key, value)) return *shared;
   int a = 0, b = 0;
   if (key == "input") {
     if (parse_size(value, a, b)) return with_key(key, e.set_input_size(a, b));
-    if (parse_input_preset(value).ok()) return set_input_values(e, key, value);
+    if (parse_input_preset(value).ok()) return apply_input_values(e, key, value);
     return bad_value(
         key, value,
         format(tr("a size HxW or N (1..32 each) or an input preset (%s)"), input_preset_names().c_str()));
@@ -95,58 +85,16 @@ Status apply_setting(ConvExplorer& e, const std::string& raw_key, const std::str
     if (!parse_int(value, a)) return bad_value(key, value, tr("an integer 1..4"));
     return with_key(key, e.set_out_channels(a));
   }
-  if (key == "seed") {
-    uint64_t seed = 0;
-    if (!parse_uint64(value, seed)) return bad_value(key, value, tr("a non-negative integer"));
-    e.set_seed(seed);
-    return {};
-  }
-  if (key == "input_preset") {
-    auto preset = parse_input_preset(value);
-    if (!preset.ok()) return with_key(key, preset.error());
-    e.apply_input_preset(*preset);
-    return {};
-  }
   if (key == "kernel_preset") {
     auto preset = parse_kernel_preset(value);
     if (!preset.ok()) return with_key(key, preset.error());
     return with_key(key, e.apply_kernel_preset(*preset));
   }
-  if (key == "input_values") return set_input_values(e, key, value);
   if (key == "kernel_values") return set_kernel_values(e, key, value);
-  if (key == "bias") {
-    auto values = parse_values(key, value);
-    if (!values.ok()) return values.error();
-    return with_key(key, e.set_biases(std::move(values).value()));
-  }
   if (key == "padding") return set_padding(e, key, value);
   if (key == "stride" || key == "dilation") {
     if (!parse_pair(value, a, b)) return bad_value(key, value, tr("N or H,W (each 1..4)"));
     return with_key(key, key == "stride" ? e.set_stride(a, b) : e.set_dilation(a, b));
-  }
-  if (key == "speed") {
-    double rate = 0;
-    if (!parse_double(value, rate))
-      return bad_value(key, value, tr("steps per second, above 0 and at most 1000"));
-    return with_key(key, e.set_steps_per_second(rate));
-  }
-  if (key == "step") {
-    if (value == "start") {
-      e.to_start();
-    } else if (value == "end") {
-      e.to_end();
-    } else if (parse_int(value, a) && a >= 0) {
-      if (e.step_count() == 0 && a == 0) return {};  // a saved state without output says step=0
-      if (e.step_count() == 0)
-        return Error{format(tr("%s: there are no steps: %s"), key.c_str(), e.reason().c_str())};
-      if (a >= e.step_count())
-        return Error{format(tr("%s: %d is past the last step; use 0..%d, start or end"), key.c_str(), a,
-                            e.step_count() - 1)};
-      e.set_step(a);
-    } else {
-      return bad_value(key, value, tr("a step index (0 or more), start or end"));
-    }
-    return {};
   }
   return Error{format(tr("unknown setting '%s': valid keys are %s"), key.c_str(), keys_text().c_str())};
 }
@@ -165,16 +113,7 @@ Status apply_settings_text(ConvExplorer& explorer, const std::string& text) {
 std::string describe_state(const ConvExplorer& e) {
   const ExploreSettings& s = e.settings();
   std::ostringstream out;
-  out << "input=" << s.input_h << 'x' << s.input_w << '\n';
-  out << "in_channels=" << s.in_channels << '\n';
-  out << "out_channels=" << s.out_channels << '\n';
-  out << "kernel=" << s.kernel_h << 'x' << s.kernel_w << '\n';
-  out << "seed=" << s.seed << '\n';
-  // A live preset is written by name, so it stays live after a restore.
-  if (s.input_preset)
-    out << "input_preset=" << input_preset_name(*s.input_preset) << '\n';
-  else
-    out << "input_values=" << join_values(s.input) << '\n';
+  write_shape_lines(out, s);
   if (s.kernel_preset)
     out << "kernel_preset=" << kernel_preset_name(*s.kernel_preset) << '\n';
   else
@@ -183,8 +122,7 @@ std::string describe_state(const ConvExplorer& e) {
   out << "padding=" << padding_text(s) << '\n';
   out << "stride=" << s.stride_h << ',' << s.stride_w << '\n';
   out << "dilation=" << s.dilation_h << ',' << s.dilation_w << '\n';
-  out << "speed=" << double_text(e.steps_per_second()) << '\n';
-  out << "step=" << e.step_index() << '\n';
+  write_playback_lines(out, e);
   return out.str();
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/base/i18n.h"
 #include "core/explore/explorer.h"
+#include "core/explore/explorer_input.h"
 #include "core/explore/step_text.h"
 #include "core/ops/reference.h"
 
@@ -15,30 +16,6 @@ namespace {
 
 constexpr std::array<const char*, 4> kKernelPresetNames = {"numbers", "ones", "bilinear", "random"};
 constexpr std::array<const char*, 3> kViewNames = {"sum", "direct", "overlap"};
-
-std::string lower(std::string text) {
-  for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return text;
-}
-
-template <size_t N>
-std::string join_names(const std::array<const char*, N>& names) {
-  std::string text;
-  for (const char* name : names) text += (text.empty() ? "" : ", ") + std::string(name);
-  return text;
-}
-
-Status check_range(const char* what, int value, int low, int high) {
-  if (value >= low && value <= high) return {};
-  return Error{format(tr("%s is %d but must be %d..%d"), tr(what), value, low, high)};
-}
-
-// Each (in, out) kernel of a random preset gets its own stream, and the
-// kernel streams differ from the input's even with the same seed (the same
-// rule as the convolution panel).
-uint64_t kernel_seed(uint64_t seed, int index) {
-  return seed * 0x9E3779B97F4A7C15ULL + 0x6B65726E656CULL + static_cast<uint64_t>(index);
-}
 
 // One axis of the bilinear kernel: a tent of half-width f centered on the kernel.
 float bilinear_tap(int index, int size) {
@@ -82,9 +59,7 @@ const char* tconv_kernel_preset_name(TconvKernelPreset preset) {
 std::string tconv_kernel_preset_names() { return join_names(kKernelPresetNames); }
 
 Result<TconvKernelPreset> parse_tconv_kernel_preset(const std::string& name) {
-  const std::string wanted = lower(name);
-  for (size_t i = 0; i < kKernelPresetNames.size(); ++i)
-    if (wanted == kKernelPresetNames[i]) return static_cast<TconvKernelPreset>(i);
+  if (const auto index = find_name(kKernelPresetNames, name)) return static_cast<TconvKernelPreset>(*index);
   return Error{format(tr("unknown kernel preset '%s': use one of %s"), name.c_str(),
                       tconv_kernel_preset_names().c_str())};
 }
@@ -117,18 +92,20 @@ std::vector<float> make_tconv_kernel_preset(TconvKernelPreset preset, int kernel
 const char* tconv_view_name(TconvView view) { return kViewNames[static_cast<size_t>(view)]; }
 
 Result<TconvView> parse_tconv_view(const std::string& name) {
-  const std::string wanted = lower(name);
-  for (size_t i = 0; i < kViewNames.size(); ++i)
-    if (wanted == kViewNames[i]) return static_cast<TconvView>(i);
+  if (const auto index = find_name(kViewNames, name)) return static_cast<TconvView>(*index);
   return Error{format(tr("unknown view '%s': use one of %s"), name.c_str(), join_names(kViewNames).c_str())};
 }
 
 // ---- settings ---------------------------------------------------------------
 
 TconvExplorer::TconvExplorer() {
-  regenerate_input();
+  input().regenerate();
   s_.bias.assign(1, 0.0f);
   regenerate_kernel();
+}
+
+ExplorerInput TconvExplorer::input() {
+  return {s_.input, s_.in_channels, s_.input_h, s_.input_w, s_.input_preset, s_.seed};
 }
 
 void TconvExplorer::changed() {
@@ -136,21 +113,6 @@ void TconvExplorer::changed() {
   trace_.reset();
   direct_.reset();
   overlap_.reset();
-}
-
-// Keeps the values that still have a place, zeros the rest; a live preset is
-// regenerated instead, so 'numbers' stays 0..n.
-void TconvExplorer::resize_input(int channels, int height, int width) {
-  std::vector<float> values(static_cast<size_t>(channels * height * width), 0.0f);
-  for (int c = 0; c < std::min(channels, s_.in_channels); ++c)
-    for (int y = 0; y < std::min(height, s_.input_h); ++y)
-      for (int x = 0; x < std::min(width, s_.input_w); ++x)
-        values[static_cast<size_t>((c * height + y) * width + x)] = input_value(c, y, x);
-  s_.input = std::move(values);
-  s_.in_channels = channels;
-  s_.input_h = height;
-  s_.input_w = width;
-  if (s_.input_preset) regenerate_input();
 }
 
 // Reads the old layout, so the caller sets the channel counts afterwards.
@@ -167,10 +129,6 @@ void TconvExplorer::resize_kernel(int in_channels, int out_channels, int height,
   s_.kernel_w = width;
 }
 
-void TconvExplorer::regenerate_input() {
-  s_.input = make_input_preset(*s_.input_preset, s_.in_channels, s_.input_h, s_.input_w, s_.seed);
-}
-
 void TconvExplorer::regenerate_kernel() {
   const int per_kernel = s_.kernel_h * s_.kernel_w;
   s_.weight.clear();
@@ -184,7 +142,7 @@ void TconvExplorer::regenerate_kernel() {
 Status TconvExplorer::set_input_size(int height, int width) {
   CONVLAB_TRY(check_range(tr_noop("input height"), height, 1, kMaxTconvInputSide));
   CONVLAB_TRY(check_range(tr_noop("input width"), width, 1, kMaxTconvInputSide));
-  resize_input(s_.in_channels, height, width);
+  input().resize(s_.in_channels, height, width);
   changed();
   return {};
 }
@@ -194,7 +152,7 @@ Status TconvExplorer::set_in_channels(int channels) {
   // Both the input and the weight (its first axis) gain or lose the channel;
   // the kernel first, as it reads the old layout.
   resize_kernel(channels, s_.out_channels, s_.kernel_h, s_.kernel_w);
-  resize_input(channels, s_.input_h, s_.input_w);  // sets in_channels
+  input().resize(channels, s_.input_h, s_.input_w);  // sets in_channels
   if (s_.kernel_preset) regenerate_kernel();
   changed();
   return {};
@@ -219,9 +177,7 @@ Status TconvExplorer::set_kernel_size(int height, int width) {
 }
 
 Status TconvExplorer::check_input_cell(int c, int y, int x) const {
-  if (c >= 0 && c < s_.in_channels && y >= 0 && y < s_.input_h && x >= 0 && x < s_.input_w) return {};
-  return Error{format(tr("input cell (channel %d, row %d, column %d) is outside the %dx%dx%d input"), c, y, x,
-                      s_.in_channels, s_.input_h, s_.input_w)};
+  return check_input_cell_in(s_.in_channels, s_.input_h, s_.input_w, c, y, x);
 }
 
 float TconvExplorer::input_value(int c, int y, int x) const {
@@ -234,22 +190,13 @@ float TconvExplorer::weight(int in_channel, int out_channel, int ky, int kx) con
 }
 
 Status TconvExplorer::set_input_value(int c, int y, int x, float value) {
-  CONVLAB_TRY(check_input_cell(c, y, x));
-  s_.input[static_cast<size_t>((c * s_.input_h + y) * s_.input_w + x)] = value;
-  s_.input_preset.reset();
+  CONVLAB_TRY(input().set_value(c, y, x, value));
   changed();
   return {};
 }
 
 Status TconvExplorer::set_input_values(std::vector<float> values) {
-  const size_t expected = static_cast<size_t>(s_.in_channels * s_.input_h * s_.input_w);
-  if (values.size() != expected)
-    return Error{
-        format(tr("input values: got %zu but the %dx%dx%d input needs %zu (channel by channel, rows left "
-                  "to right)"),
-               values.size(), s_.in_channels, s_.input_h, s_.input_w, expected)};
-  s_.input = std::move(values);
-  s_.input_preset.reset();
+  CONVLAB_TRY(input().set_values(std::move(values)));
   changed();
   return {};
 }
@@ -300,8 +247,7 @@ Status TconvExplorer::set_biases(std::vector<float> values) {
 }
 
 void TconvExplorer::apply_input_preset(InputPreset preset) {
-  s_.input_preset = preset;
-  regenerate_input();
+  input().apply_preset(preset);
   changed();
 }
 
@@ -352,7 +298,7 @@ Status TconvExplorer::set_dilation(int dilation_h, int dilation_w) {
 
 void TconvExplorer::set_seed(uint64_t seed) {
   s_.seed = seed;
-  if (s_.input_preset == InputPreset::Random) regenerate_input();
+  if (s_.input_preset == InputPreset::Random) input().regenerate();
   if (s_.kernel_preset == TconvKernelPreset::Random) regenerate_kernel();
   changed();
 }

@@ -31,6 +31,7 @@
 
 #include "core/base/conv_arithmetic.h"
 #include "core/base/tensor.h"
+#include "core/explore/explorer_input.h"
 #include "core/explore/presets.h"
 #include "core/explore/stepper.h"
 #include "core/ops/trace.h"
@@ -213,9 +214,8 @@ class TconvExplorer {
 
  private:
   void changed();
-  void resize_input(int channels, int height, int width);
+  ExplorerInput input();  // the input fields of s_, to edit
   void resize_kernel(int in_channels, int out_channels, int height, int width);
-  void regenerate_input();
   void regenerate_kernel();
   Status check_input_cell(int c, int y, int x) const;
 
