@@ -20,6 +20,7 @@
 #include "core/explore/setting_parse.h"
 #include "core/explore/step_text.h"
 #include "core/explore/trace_export.h"
+#include "core/explore/trace_json.h"
 #include "core/io/asset_paths.h"
 
 namespace convlab::app {
@@ -54,9 +55,10 @@ BnPanel::BnPanel()
           "bn", [] { return 0; }, [] { return 0; }, [](int) {}, [] {},
           [this](ExportKind kind) -> Result<std::string> {
             if (!explorer_.has_output()) return Error{explorer_.reason()};
-            return kind == ExportKind::Csv
-                       ? explore::batch_norm_trace_to_csv(explorer_.trace(), explorer_.values())
-                       : explore::batch_norm_trace_to_json(explorer_.trace(), explorer_.values());
+            if (kind == ExportKind::Csv)
+              return explore::batch_norm_trace_to_csv(explorer_.trace(), explorer_.values());
+            const Tensor gamma = explorer_.gamma_tensor(), beta = explorer_.beta_tensor();
+            return explore::batch_norm_trace_json(explorer_.trace(), {&explorer_.values(), &gamma, &beta});
           }}) {
   photos_ = bundled_sample_photos();
   // Each histogram on its own value axis: the normalized values live near 0

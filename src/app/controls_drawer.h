@@ -5,6 +5,8 @@
 // moves a slider, closes it).
 #pragma once
 
+#include <imgui.h>
+
 #include "app/panel.h"
 
 namespace convlab::app {
@@ -18,6 +20,14 @@ class ControlsDrawer {
   void end();
 
   bool open() const { return open_; }
+
+  // begin, draw() when due, end, and the picture on the same line after it.
+  template <typename Draw>
+  void column(const char* id, float column_width, const PanelContext& context, Draw&& draw) {
+    if (begin(id, column_width, context)) draw();
+    end();
+    ImGui::SameLine();
+  }
 
  private:
   bool open_ = false;

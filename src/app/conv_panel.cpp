@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "app/explorer_refusal.h"
-#include "app/layer_source_view.h"
+#include "app/layer_source_slot.h"
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
 #include "app/text_audit.h"
@@ -17,6 +17,7 @@
 #include "core/explore/setting_parse.h"
 #include "core/explore/settings_text.h"
 #include "core/explore/trace_export.h"
+#include "core/explore/trace_json.h"
 #include "core/io/asset_paths.h"
 #include "core/io/image_io.h"
 
@@ -111,16 +112,18 @@ Result<InputCellRef> parse_hover(const std::string& value) {
 
 ConvPanel::ConvPanel()
     : Panel("conv", tr_noop("Convolution")),
-      exporter_(ExportSource{"conv", [this] { return explorer_.step_count(); },
-                             [this] { return explorer_.step_index(); },
-                             [this](int step) { explorer_.set_step(step); }, [this] { explorer_.pause(); },
-                             [this](ExportKind kind) -> Result<std::string> {
-                               if (!explorer_.has_output()) return Error{explorer_.reason()};
-                               return kind == ExportKind::Csv ? explore::trace_to_csv(explorer_.trace())
-                                                              : explore::trace_to_json(explorer_.trace());
-                             }}) {
+      exporter_(ExportSource{
+          "conv", [this] { return explorer_.step_count(); }, [this] { return explorer_.step_index(); },
+          [this](int step) { explorer_.set_step(step); }, [this] { explorer_.pause(); },
+          [this](ExportKind kind) -> Result<std::string> {
+            if (!explorer_.has_output()) return Error{explorer_.reason()};
+            if (kind == ExportKind::Csv) return explore::trace_to_csv(explorer_.trace());
+            const Tensor input = explorer_.input_tensor(), weight = explorer_.weight_tensor(),
+                         bias = explorer_.bias_tensor();
+            return explore::conv_trace_json(explorer_.trace(), {&input, &weight, &bias});
+          }}) {
   samples_ = bundled_sample_photos();
-  layer_source_.set_limits(false, 16, explore::kMaxInputChannels);
+  layer_.source().set_limits(false, 16, explore::kMaxInputChannels);
 }
 
 // ---- settings ---------------------------------------------------------------
@@ -131,11 +134,7 @@ Status ConvPanel::apply_setting(const std::string& key, const std::string& value
     return requested.ok() ? requested
                           : Error{format(tr("panel '%s': %s"), "conv", requested.message().c_str())};
   }
-  if (layer_source_.takes_key(key)) {
-    Status applied = layer_source_.apply(key, value);
-    if (!applied.ok()) return Error{format(tr("panel '%s': %s"), "conv", applied.message().c_str())};
-    return reload_layer();
-  }
+  if (layer_.takes_key(key)) return layer_.apply(key, value);
   if (key == "photo") {
     std::string path = value;
     for (const std::string& sample : samples_)
@@ -174,40 +173,14 @@ Status ConvPanel::apply_setting(const std::string& key, const std::string& value
                          "image, category, working_size, filter, channel");
 }
 
-Status ConvPanel::reload_layer() {
-  if (!layer_source_.active()) {
-    slice_.reset();
-    return {};
-  }
-  auto slice = layer_source_.slice();
-  if (!slice.ok()) return Error{format(tr("panel '%s': %s"), "conv", slice.message().c_str())};
-  CONVLAB_TRY(load_slice(explorer_, slice.value()));
-  slice_ = std::move(slice).value();
-  return {};
-}
-
 void ConvPanel::draw_layer_section(PanelContext& context) {
-  if (!slice_) return;
   LayerCellView cell;
   if (const ConvStep* step = explorer_.current_step()) cell = {true, step->out_y, step->out_x, step->result};
   // What the sliders, as they are now, would make of the whole layer.
-  std::string what_if;
   const auto& s = explorer_.settings();
-  const explore::ExploreGeometry& g = explorer_.geometry();
-  const Size2d full{static_cast<int>(slice_->full_input[2]), static_cast<int>(slice_->full_input[3])};
-  auto full_out = conv2d_output_size(full, Size2d{s.kernel_h, s.kernel_w}, g.params);
-  const int real_h = static_cast<int>(slice_->full_output[2]),
-            real_w = static_cast<int>(slice_->full_output[3]);
-  if (full_out.ok())
-    what_if = format(tr("With these settings the whole %d×%d input gives %d×%d (the layer's: %d×%d)."),
-                     full.h, full.w, full_out->h, full_out->w, real_h, real_w);
-  else
-    what_if = format(tr("With these settings the whole input gives no output (the layer's: %d×%d)."), real_h,
-                     real_w);
-  if (auto changed = draw_layer_source_section(context, layer_source_, *slice_, cell, what_if)) {
-    Status done = changed->ok() ? reload_layer() : *changed;
-    report(context, done);
-  }
+  layer_.draw(context, cell, [&](Size2d full) {
+    return conv2d_output_size(full, Size2d{s.kernel_h, s.kernel_w}, explorer_.geometry().params);
+  });
 }
 
 Status ConvPanel::use_photo(const std::string& path) {
@@ -224,10 +197,8 @@ Status ConvPanel::use_photo(const std::string& path) {
 
 bool ConvPanel::on_file_dropped(const std::string& path) {
   Status used = use_photo(path);
-  pending_status_ = used.ok()
-                        ? format(tr("Input: gray values of %s"), fs::path(path).filename().string().c_str())
-                        : used.message();
-  pending_status_is_error_ = !used.ok();
+  pending_status_.set(used,
+                      format(tr("Input: gray values of %s"), fs::path(path).filename().string().c_str()));
   return true;
 }
 
@@ -237,7 +208,7 @@ std::vector<std::string> ConvPanel::control_ids() const {
 
 std::string ConvPanel::state_text() const {
   // A layer source is written as its request: the values come from the model.
-  if (layer_source_.active()) return layer_source_.state_text();
+  if (layer_.source().active()) return layer_.source().state_text();
   return explore::describe_state(explorer_);
 }
 
@@ -257,13 +228,7 @@ void ConvPanel::report(PanelContext& context, const Status& status, const std::s
 // ---- frame ------------------------------------------------------------------
 
 void ConvPanel::draw(PanelContext& context) {
-  if (!pending_status_.empty() && context.status != nullptr) {
-    if (pending_status_is_error_)
-      context.status->error(pending_status_);
-    else
-      context.status->info(pending_status_);
-    pending_status_.clear();
-  }
+  pending_status_.show(context.status);
   const bool record_this_frame = exporter_.begin_frame();
   if (!exporter_.recording()) advance_playback(explorer_, loop_);
 
@@ -272,13 +237,11 @@ void ConvPanel::draw(PanelContext& context) {
   const float controls_width =
       std::clamp(0.3f * ImGui::GetContentRegionAvail().x, 11.5f * unit, 21.0f * unit);
   // A column beside the picture; in presenter mode a drawer (controls_drawer.h).
-  if (controls_drawer_.begin("conv controls", controls_width, context)) {
+  controls_drawer_.column("conv controls", controls_width, context, [&] {
     ImGui::BeginDisabled(exporter_.recording());
     draw_controls(context);
     ImGui::EndDisabled();
-  }
-  controls_drawer_.end();
-  ImGui::SameLine();
+  });
   ImGui::BeginChild("conv canvas", ImVec2(0, 0), false,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
   const std::optional<InputCellRef> highlight = hover_ ? hover_ : pinned_hover_;

@@ -12,9 +12,10 @@
 
 #include "app/controls_drawer.h"
 #include "app/conv_canvas.h"
-#include "app/layer_source.h"
+#include "app/layer_source_slot.h"
 #include "app/panel.h"
 #include "app/panel_exporter.h"
+#include "app/status_bar.h"
 #include "core/explore/explorer.h"
 
 namespace convlab::app {
@@ -54,7 +55,6 @@ class ConvPanel : public Panel {
   void handle_canvas(const ConvCanvasEvents& events, PanelContext& context);
 
   Status use_photo(const std::string& path);
-  Status reload_layer();                           // the layer source's slice into the explorer
   void draw_layer_section(PanelContext& context);  // grayscale of the photo at the input's size
   void report(PanelContext& context, const Status& status, const std::string& success = "");
 
@@ -75,11 +75,10 @@ class ConvPanel : public Panel {
   int sample_index_ = 0;
   std::string photo_path_;  // the photo in use, if any
 
-  std::string pending_status_;  // from a drop, shown on the next frame
-  bool pending_status_is_error_ = false;
+  PendingStatus pending_status_;  // from a drop, shown on the next frame
 
-  LayerSource layer_source_;
-  std::optional<LayerSlice> slice_;  // the layer shown, while source=layer:NAME
+  // source=layer:NAME (app/layer_source.h); declared after explorer_, which it loads.
+  LayerSourceSlot layer_{"conv", [this](const LayerSlice& slice) { return load_slice(explorer_, slice); }};
 
   PanelExporter exporter_;  // after explorer_: its callbacks use it
 };

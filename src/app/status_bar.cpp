@@ -47,4 +47,18 @@ void StatusBar::draw(Theme theme, const std::string& right_text, double now) {
   ImGui::TextColored(ImVec4(m[0], m[1], m[2], m[3]), "%s", right_text.c_str());
 }
 
+void PendingStatus::set(const Status& status, std::string success) {
+  is_error_ = !status.ok();
+  message_ = is_error_ ? status.message() : std::move(success);
+}
+
+void PendingStatus::show(StatusBar* bar) {
+  if (message_.empty() || bar == nullptr) return;
+  if (is_error_)
+    bar->error(message_);
+  else
+    bar->info(message_);
+  message_.clear();
+}
+
 }  // namespace convlab::app

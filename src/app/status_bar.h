@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/theme.h"
+#include "core/base/result.h"
 
 namespace convlab::app {
 
@@ -28,6 +29,18 @@ class StatusBar {
   std::string message_;
   bool is_error_ = false;
   double shown_at_ = -1.0;  // set on first draw, so the timeout counts on-screen time
+};
+
+// A message made between frames (a dropped file), shown on the next frame.
+class PendingStatus {
+ public:
+  // The error when `status` failed, else `success`.
+  void set(const Status& status, std::string success);
+  void show(StatusBar* bar);  // and forget it; nothing without a bar
+
+ private:
+  std::string message_;
+  bool is_error_ = false;
 };
 
 }  // namespace convlab::app

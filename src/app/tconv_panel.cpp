@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "app/explorer_refusal.h"
-#include "app/layer_source_view.h"
+#include "app/layer_source_slot.h"
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
 #include "app/tconv_canvas.h"
@@ -21,6 +21,7 @@
 #include "core/explore/step_text.h"
 #include "core/explore/tconv_settings_text.h"
 #include "core/explore/trace_export.h"
+#include "core/explore/trace_json.h"
 #include "core/io/asset_paths.h"
 #include "core/io/image_io.h"
 
@@ -101,13 +102,14 @@ TconvPanel::TconvPanel()
           [this](int step) { explorer_.set_step(step); }, [this] { explorer_.pause(); },
           [this](ExportKind kind) -> Result<std::string> {
             if (!explorer_.has_output()) return Error{explorer_.reason()};
-            const Tensor weight = explorer_.weight_tensor();
-            const Tensor bias = explorer_.bias_tensor();
-            return kind == ExportKind::Csv ? explore::tconv_trace_to_csv(explorer_.trace(), weight, &bias)
-                                           : explore::tconv_trace_to_json(explorer_.trace(), weight, &bias);
+            const Tensor input = explorer_.input_tensor(), weight = explorer_.weight_tensor(),
+                         bias = explorer_.bias_tensor();
+            return kind == ExportKind::Csv
+                       ? explore::tconv_trace_to_csv(explorer_.trace(), weight, &bias)
+                       : explore::tconv_trace_json(explorer_.trace(), {&input, &weight, &bias});
           }}) {
   samples_ = bundled_sample_photos();
-  layer_source_.set_limits(true, explore::kMaxTconvInputSide, explore::kMaxTconvChannels);
+  layer_.source().set_limits(true, explore::kMaxTconvInputSide, explore::kMaxTconvChannels);
   if (!samples_.empty()) (void)load_artifact_photo(samples_.front());
 }
 
@@ -117,11 +119,7 @@ Status TconvPanel::apply_setting(const std::string& key, const std::string& valu
     return requested.ok() ? requested
                           : Error{format(tr("panel '%s': %s"), "tconv", requested.message().c_str())};
   }
-  if (layer_source_.takes_key(key)) {
-    Status applied = layer_source_.apply(key, value);
-    if (!applied.ok()) return Error{format(tr("panel '%s': %s"), "tconv", applied.message().c_str())};
-    return reload_layer();
-  }
+  if (layer_.takes_key(key)) return layer_.apply(key, value);
   if (key == "artifact" || key == "loop" || key == "play") {
     auto on = parse_on_off(key, value);
     if (!on.ok()) return on.error();
@@ -157,44 +155,20 @@ std::vector<std::string> TconvPanel::control_ids() const {
 }
 
 std::string TconvPanel::state_text() const {
-  if (layer_source_.active()) return layer_source_.state_text();
+  if (layer_.source().active()) return layer_.source().state_text();
   return explore::describe_tconv_state(explorer_);
 }
 
-Status TconvPanel::reload_layer() {
-  if (!layer_source_.active()) {
-    slice_.reset();
-    return {};
-  }
-  auto slice = layer_source_.slice();
-  if (!slice.ok()) return Error{format(tr("panel '%s': %s"), "tconv", slice.message().c_str())};
-  CONVLAB_TRY(load_slice(explorer_, slice.value()));
-  slice_ = std::move(slice).value();
-  return {};
-}
-
 void TconvPanel::draw_layer_section(PanelContext& context) {
-  if (!slice_) return;
   LayerCellView cell;
   if (const ConvStep* step = explorer_.current_direct_step(); step && explorer_.view() == TconvView::Direct)
     cell = {true, step->out_y, step->out_x, step->result};
   const auto& s = explorer_.settings();
   const ConvTranspose2dParams params{s.stride_h,         s.stride_w,         s.padding_h,  s.padding_w,
                                      s.output_padding_h, s.output_padding_w, s.dilation_h, s.dilation_w};
-  const Size2d full{static_cast<int>(slice_->full_input[2]), static_cast<int>(slice_->full_input[3])};
-  auto full_out = conv_transpose2d_output_size(full, Size2d{s.kernel_h, s.kernel_w}, params);
-  const int real_h = static_cast<int>(slice_->full_output[2]),
-            real_w = static_cast<int>(slice_->full_output[3]);
-  const std::string what_if =
-      full_out.ok()
-          ? format(tr("With these settings the whole %d×%d input gives %d×%d (the layer's: %d×%d)."), full.h,
-                   full.w, full_out->h, full_out->w, real_h, real_w)
-          : format(tr("With these settings the whole input gives no output (the layer's: %d×%d)."), real_h,
-                   real_w);
-  if (auto changed = draw_layer_source_section(context, layer_source_, *slice_, cell, what_if)) {
-    Status done = changed->ok() ? reload_layer() : *changed;
-    if (!done.ok() && context.status != nullptr) context.status->error(done.message());
-  }
+  layer_.draw(context, cell, [&](Size2d full) {
+    return conv_transpose2d_output_size(full, Size2d{s.kernel_h, s.kernel_w}, params);
+  });
 }
 
 Status TconvPanel::load_artifact_photo(const std::string& path) {
@@ -220,10 +194,7 @@ bool TconvPanel::on_file_dropped(const std::string& path) {
     show_artifact_ = true;
     explorer_.set_view(TconvView::Overlap);
   }
-  pending_status_ = used.ok()
-                        ? format(tr("Checkerboard demo: %s"), fs::path(path).filename().string().c_str())
-                        : used.message();
-  pending_status_is_error_ = !used.ok();
+  pending_status_.set(used, format(tr("Checkerboard demo: %s"), fs::path(path).filename().string().c_str()));
   return true;
 }
 
@@ -233,13 +204,7 @@ bool TconvPanel::on_step(StepKey key) {
 }
 
 void TconvPanel::draw(PanelContext& context) {
-  if (!pending_status_.empty() && context.status != nullptr) {
-    if (pending_status_is_error_)
-      context.status->error(pending_status_);
-    else
-      context.status->info(pending_status_);
-    pending_status_.clear();
-  }
+  pending_status_.show(context.status);
   const bool record_this_frame = exporter_.begin_frame();
   if (!exporter_.recording()) advance_playback(explorer_, loop_);
 
@@ -247,13 +212,11 @@ void TconvPanel::draw(PanelContext& context) {
   const float controls_width =
       std::clamp(0.3f * ImGui::GetContentRegionAvail().x, 11.5f * unit, 21.0f * unit);
   // A column beside the picture; in presenter mode a drawer (controls_drawer.h).
-  if (controls_drawer_.begin("tconv controls", controls_width, context)) {
+  controls_drawer_.column("tconv controls", controls_width, context, [&] {
     ImGui::BeginDisabled(exporter_.recording());
     draw_controls(context);
     ImGui::EndDisabled();
-  }
-  controls_drawer_.end();
-  ImGui::SameLine();
+  });
   const bool artifact = show_artifact_ && explorer_.view() == TconvView::Overlap;
   // The photo beside the counts; in a narrow room (a lesson at a big
   // scale) under them, so neither is squeezed into a sliver.

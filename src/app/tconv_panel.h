@@ -10,9 +10,10 @@
 
 #include "app/controls_drawer.h"
 #include "app/gl_texture.h"
-#include "app/layer_source.h"
+#include "app/layer_source_slot.h"
 #include "app/panel.h"
 #include "app/panel_exporter.h"
+#include "app/status_bar.h"
 #include "core/explore/tconv_explorer.h"
 
 namespace convlab::app {
@@ -40,7 +41,6 @@ class TconvPanel : public Panel {
   void draw_artifact(PanelContext& context);
   Status load_artifact_photo(const std::string& path);
   void refresh_artifact(PanelContext& context);
-  Status reload_layer();  // the layer source's slice into the explorer
   void draw_layer_section(PanelContext& context);
 
   explore::TconvExplorer explorer_;
@@ -48,9 +48,8 @@ class TconvPanel : public Panel {
   bool show_artifact_ = false;
   std::vector<std::string> samples_;
   std::string photo_path_;
-  Tensor photo_;  // (1, 1, H, W) gray in [0, 1]
-  std::string pending_status_;
-  bool pending_status_is_error_ = false;
+  Tensor photo_;                  // (1, 1, H, W) gray in [0, 1]
+  PendingStatus pending_status_;  // from a drop, shown on the next frame
 
   // The artifact images, rebuilt when the kernel, stride or photo change.
   struct ArtifactKey {
@@ -62,8 +61,8 @@ class TconvPanel : public Panel {
   GlTexture photo_texture_, upsampled_texture_, gain_texture_;
   std::string artifact_note_;
 
-  LayerSource layer_source_;  // source=layer:NAME (app/layer_source.h)
-  std::optional<LayerSlice> slice_;
+  // source=layer:NAME (app/layer_source.h); declared after explorer_, which it loads.
+  LayerSourceSlot layer_{"tconv", [this](const LayerSlice& slice) { return load_slice(explorer_, slice); }};
 
   PanelExporter exporter_;  // after explorer_: its callbacks use it
 };

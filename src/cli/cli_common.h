@@ -13,6 +13,7 @@
 
 #include "core/base/conv_arithmetic.h"
 #include "core/base/result.h"
+#include "core/explore/trace_json.h"
 
 namespace convlab::cli {
 
@@ -47,11 +48,7 @@ Result<Size2d> parse_pair(std::string_view text, std::string_view setting);
 
 // Half-open range of step indices "A:B" (either side may be empty: "5:",
 // ":10"), or a single index "A".
-struct StepRange {
-  int64_t first = 0;
-  int64_t last = -1;  // exclusive; -1 = to the end
-  bool contains(int64_t i) const { return i >= first && (last < 0 || i < last); }
-};
+using explore::StepRange;  // core/explore/trace_json.h
 Result<StepRange> parse_steps(std::string_view text, std::string_view setting);
 
 // Compact number for tables: up to 6 significant digits, "3" not "3.000000".

@@ -141,7 +141,7 @@ int prepare_conv(const TraceArgs& args, bool transposed, Prepared& p) {
   return kExitOk;
 }
 
-void emit_json(const nlohmann::json& j) { std::cout << j.dump(1) << "\n"; }
+void emit_json(const std::string& text) { std::cout << text << "\n"; }
 
 int run_conv(const TraceArgs& args, StepRange range) {
   Prepared p;
@@ -166,7 +166,7 @@ int run_conv(const TraceArgs& args, StepRange range) {
   if (!trace) return usage_error(kName, trace.message());
   const TraceInputs inputs{&p.input, &p.weight, bias};
   if (args.json)
-    emit_json(conv_json(*trace, inputs, range));
+    emit_json(explore::conv_trace_json(*trace, inputs, range, 1));
   else
     print_conv_text(std::cout, *trace, inputs, range);
   return kExitOk;
@@ -199,7 +199,7 @@ int run_tconv(const TraceArgs& args, StepRange range) {
   if (!trace) return usage_error(kName, trace.message());
   const TraceInputs inputs{&p.input, &p.weight, bias};
   if (args.json)
-    emit_json(tconv_json(*trace, inputs, range));
+    emit_json(explore::tconv_trace_json(*trace, inputs, range, 1));
   else
     print_tconv_text(std::cout, *trace, inputs, range);
   return kExitOk;
@@ -250,7 +250,7 @@ int run_bn(const TraceArgs& args, StepRange range) {
   if (!trace) return usage_error(kName, trace.message());
   const TraceInputs inputs{&p.input, &p.weight, &p.bias, &p.running_mean, &p.running_var};
   if (args.json)
-    emit_json(bn_json(*trace, inputs, range));
+    emit_json(explore::batch_norm_trace_json(*trace, inputs, range, 1));
   else
     print_bn_text(std::cout, *trace, inputs, range);
   return kExitOk;

@@ -13,6 +13,7 @@
 #include "core/explore/bn_settings_text.h"
 #include "core/explore/step_text.h"
 #include "core/explore/trace_export.h"
+#include "core/explore/trace_json.h"
 #include "core/ops/reference.h"
 
 using namespace convlab;
@@ -416,11 +417,13 @@ TEST_CASE("batch-norm trace export: CSV rows and JSON values read back exactly")
   CHECK(lines[2] == "value,0,0,0,0," + format_value(e.values().at(0, 0, 0, 0)) + "," +
                         format_value(e.trace().normalized.at(0, 0, 0, 0)) + "," +
                         format_value(e.output().at(0, 0, 0, 0)) + ",,,,,,,,,,,,,");
-  const auto json = nlohmann::json::parse(batch_norm_trace_to_json(e.trace(), e.values()));
+  const auto json = nlohmann::json::parse(batch_norm_trace_json(e.trace(), {&e.values()}));
   CHECK(json["op"] == "batch_norm2d");
   CHECK(json["params"]["training"] == true);
   REQUIRE(json["channels"].size() == 2);
   CHECK(json["channels"][1]["output"].size() == 12);
   CHECK(json["channels"][1]["output"][7].get<float>() == e.output().at(1, 1, 0, 1));
   CHECK(json["channels"][0]["mean"].get<float>() == e.trace().channels[0].mean);
+  CHECK(json["channels"][1]["input"][7].get<float>() == e.values().at(1, 1, 0, 1));
+  CHECK(json["output"]["shape"] == std::vector<int64_t>{2, 2, 2, 3});
 }

@@ -14,6 +14,7 @@
 #include "core/explore/gif_writer.h"
 #include "core/explore/settings_text.h"
 #include "core/explore/trace_export.h"
+#include "core/explore/trace_json.h"
 
 using namespace convlab;
 using namespace convlab::explore;
@@ -100,7 +101,7 @@ TEST_CASE("CSV: one row per tap plus one output row per step, values exact") {
 TEST_CASE("JSON: params, shapes and every step with its taps, numbers readable and exact") {
   const ConvExplorer e = small_case();
   const ConvTrace& trace = e.trace();
-  const std::string text = trace_to_json(trace);
+  const std::string text = conv_trace_json(trace, {});
   CHECK(text.find("0.5") != std::string::npos);
   CHECK(text.find("0.50000") == std::string::npos);  // no widened-float noise
   const auto json = nlohmann::json::parse(text);
@@ -121,7 +122,13 @@ TEST_CASE("JSON: params, shapes and every step with its taps, numbers readable a
       CHECK(js["taps"][t]["running_sum"].get<float>() == step.taps[t].running_sum);
     }
   }
-  CHECK(lines_of(trace_to_json(trace, -1)).size() == 1);
+  CHECK(lines_of(conv_trace_json(trace, {}, {}, -1)).size() == 1);
+  // A step range keeps each step's index in the full list.
+  const auto part = nlohmann::json::parse(conv_trace_json(trace, {}, {2, 4}));
+  REQUIRE(part["steps"].size() == 2);
+  CHECK(part["steps"][0]["index"] == 2);
+  CHECK(part["step_count"] == trace.steps.size());
+  CHECK(part["step_range"]["last"] == 4);
 }
 
 namespace {

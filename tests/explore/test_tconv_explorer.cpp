@@ -15,6 +15,7 @@
 #include "core/explore/tconv_explorer.h"
 #include "core/explore/tconv_settings_text.h"
 #include "core/explore/trace_export.h"
+#include "core/explore/trace_json.h"
 #include "core/ops/reference.h"
 
 using namespace convlab;
@@ -586,13 +587,15 @@ TEST_CASE("transposed-conv trace export: CSV cell sums end at full_sum, crops ma
   CHECK(cropped > 0);
   for (const auto& [cell, sum] : last_sum) CHECK(sum == t.full_sum.at(0, 0, cell.first, cell.second));
 
-  const auto json = nlohmann::json::parse(tconv_trace_to_json(t, e.weight_tensor(), &bias));
+  const Tensor random_weight = e.weight_tensor();
+  const auto json = nlohmann::json::parse(tconv_trace_json(t, {nullptr, &random_weight, &bias}));
   CHECK(json["op"] == "conv_transpose2d");
   CHECK(json["params"]["output_padding_h"] == 1);
-  CHECK(json["crop"]["top"] == 1);
+  CHECK(json["crop_top"] == 1);
   REQUIRE(json["intermediates"].size() == 4);
   CHECK(json["intermediates"][2]["taps"].size() == 4);
-  CHECK(json["full_sum"].size() == static_cast<size_t>(t.full_sum.numel()));
-  CHECK(json["output"][4].get<float>() == e.output()[4]);
-  CHECK(json["bias"][0].get<float>() == 0.5f);
+  CHECK(json["full_sum"]["values"].size() == static_cast<size_t>(t.full_sum.numel()));
+  CHECK(json["output"]["values"][4].get<float>() == e.output()[4]);
+  CHECK(json["bias"]["values"][0].get<float>() == 0.5f);
+  CHECK(json["input"].is_null());  // not given: written as null, not left out
 }

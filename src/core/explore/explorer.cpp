@@ -16,6 +16,17 @@ ConvExplorer::ConvExplorer() {
   regenerate_kernel();
 }
 
+// The setters keep the sizes and the values in step, so from_data cannot fail.
+Tensor ConvExplorer::input_tensor() const {
+  return Tensor::from_data({1, s_.in_channels, s_.input_h, s_.input_w}, s_.input).value();
+}
+
+Tensor ConvExplorer::weight_tensor() const {
+  return Tensor::from_data({s_.out_channels, s_.in_channels, s_.kernel_h, s_.kernel_w}, s_.weight).value();
+}
+
+Tensor ConvExplorer::bias_tensor() const { return Tensor::from_data({s_.out_channels}, s_.bias).value(); }
+
 ExplorerInput ConvExplorer::input() {
   return {s_.input, s_.in_channels, s_.input_h, s_.input_w, s_.input_preset, s_.seed};
 }
@@ -268,11 +279,7 @@ const ConvTrace& ConvExplorer::trace() const {
     trace_ = std::move(cache);
     return trace_->trace;
   }
-  // The sizes were checked above, so these from_data calls cannot fail.
-  const Tensor input = Tensor::from_data({1, s_.in_channels, s_.input_h, s_.input_w}, s_.input).value();
-  const Tensor weights =
-      Tensor::from_data({s_.out_channels, s_.in_channels, s_.kernel_h, s_.kernel_w}, s_.weight).value();
-  const Tensor bias = Tensor::from_data({s_.out_channels}, s_.bias).value();
+  const Tensor input = input_tensor(), weights = weight_tensor(), bias = bias_tensor();
   auto output = reference::conv2d(input, weights, &bias, g.params);
   auto trace = trace_conv2d(input, weights, &bias, g.params);
   if (!output.ok() || !trace.ok()) {

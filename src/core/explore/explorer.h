@@ -104,6 +104,9 @@ class ConvExplorer {
   float input_value(int c, int y, int x) const;
   float weight(int o, int c, int ky, int kx) const;
   float bias(int o) const { return s_.bias[static_cast<size_t>(o)]; }
+  Tensor input_tensor() const;   // (1, C, H, W)
+  Tensor weight_tensor() const;  // (O, C, KH, KW)
+  Tensor bias_tensor() const;    // (O)
 
   // ---- derived -----------------------------------------------------------
   const ExploreGeometry& geometry() const;

@@ -1,30 +1,11 @@
 #include "core/explore/trace_export.h"
 
-#include <charconv>
-#include <cmath>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/base/number_text.h"
 #include "core/explore/step_text.h"
 
 namespace convlab::explore {
-
-namespace {
-
-using Json = nlohmann::ordered_json;  // keeps keys in the documented, readable order
-
-// nlohmann writes a float widened to double (0.1f -> 0.10000000149011612);
-// going through the float's shortest text gives the double that prints as
-// "0.1" and still converts back to the same float.
-double readable(float value) {
-  const std::string text = format_value(value);
-  double widened = 0.0;
-  parse_number(text, widened);
-  return widened;
-}
-
-}  // namespace
 
 std::string trace_to_csv(const ConvTrace& trace) {
   std::ostringstream out;
@@ -45,52 +26,6 @@ std::string trace_to_csv(const ConvTrace& trace) {
         << ',' << format_value(step.result) << '\n';
   }
   return out.str();
-}
-
-std::string trace_to_json(const ConvTrace& trace, int indent) {
-  const Conv2dParams& p = trace.params;
-  Json root;
-  root["op"] = "conv2d";
-  root["params"] = {{"stride_h", p.stride_h},
-                    {"stride_w", p.stride_w},
-                    {"padding",
-                     {{"top", p.padding.top},
-                      {"bottom", p.padding.bottom},
-                      {"left", p.padding.left},
-                      {"right", p.padding.right}}},
-                    {"dilation_h", p.dilation_h},
-                    {"dilation_w", p.dilation_w}};
-  root["input_shape"] = trace.input_shape;
-  root["weight_shape"] = trace.weight_shape;
-  root["output_shape"] = trace.output_shape;
-  root["padded"] = {{"h", trace.padded.h}, {"w", trace.padded.w}};
-  Json steps = Json::array();
-  for (size_t i = 0; i < trace.steps.size(); ++i) {
-    const ConvStep& step = trace.steps[i];
-    Json taps = Json::array();
-    for (const ConvTap& t : step.taps)
-      taps.push_back({{"channel", t.channel},
-                      {"ky", t.ky},
-                      {"kx", t.kx},
-                      {"padded_y", t.padded_y},
-                      {"padded_x", t.padded_x},
-                      {"input_y", t.input_y},
-                      {"input_x", t.input_x},
-                      {"on_padding", t.on_padding},
-                      {"input", readable(t.input)},
-                      {"weight", readable(t.weight)},
-                      {"product", readable(t.product)},
-                      {"running_sum", readable(t.running_sum)}});
-    steps.push_back({{"step", i},
-                     {"out_channel", step.out_channel},
-                     {"out_y", step.out_y},
-                     {"out_x", step.out_x},
-                     {"bias", readable(step.bias)},
-                     {"result", readable(step.result)},
-                     {"taps", std::move(taps)}});
-  }
-  root["steps"] = std::move(steps);
-  return root.dump(indent);
 }
 
 // ---- conv_transpose2d ---------------------------------------------------------
@@ -134,60 +69,6 @@ std::string tconv_trace_to_csv(const TconvTrace& trace, const Tensor& weight, co
   return out.str();
 }
 
-std::string tconv_trace_to_json(const TconvTrace& trace, const Tensor& weight, const Tensor* bias,
-                                int indent) {
-  const ConvTranspose2dParams& p = trace.params;
-  auto numbers = [](const std::vector<float>& values) {
-    Json list = Json::array();
-    for (float v : values) list.push_back(readable(v));
-    return list;
-  };
-  Json root;
-  root["op"] = "conv_transpose2d";
-  root["params"] = {{"stride_h", p.stride_h},
-                    {"stride_w", p.stride_w},
-                    {"padding_h", p.padding_h},
-                    {"padding_w", p.padding_w},
-                    {"output_padding_h", p.output_padding_h},
-                    {"output_padding_w", p.output_padding_w},
-                    {"dilation_h", p.dilation_h},
-                    {"dilation_w", p.dilation_w}};
-  root["input_shape"] = trace.input_shape;
-  root["weight_shape"] = trace.weight_shape;
-  root["output_shape"] = trace.output_shape;
-  root["full"] = {{"h", trace.full.h}, {"w", trace.full.w}};
-  root["crop"] = {{"top", trace.crop_top}, {"left", trace.crop_left}};
-  root["bias"] = bias ? numbers(bias->values()) : numbers(std::vector<float>(trace.output_shape[1], 0.0f));
-  Json intermediates = Json::array();
-  for (size_t i = 0; i < trace.intermediates.size(); ++i) {
-    const TconvIntermediate& m = trace.intermediates[i];
-    Json taps = Json::array();
-    for (int ky = 0; ky < weight.h(); ++ky)
-      for (int kx = 0; kx < weight.w(); ++kx) {
-        const int fy = m.origin_y + ky * p.dilation_h, fx = m.origin_x + kx * p.dilation_w;
-        taps.push_back({{"ky", ky},
-                        {"kx", kx},
-                        {"full_y", fy},
-                        {"full_x", fx},
-                        {"weight", readable(weight.at(m.channel, m.out_channel, ky, kx))},
-                        {"product", readable(m.contribution[int64_t{fy} * trace.full.w + fx])}});
-      }
-    intermediates.push_back({{"intermediate", i},
-                             {"out_channel", m.out_channel},
-                             {"channel", m.channel},
-                             {"in_y", m.in_y},
-                             {"in_x", m.in_x},
-                             {"input", readable(m.value)},
-                             {"origin_y", m.origin_y},
-                             {"origin_x", m.origin_x},
-                             {"taps", std::move(taps)}});
-  }
-  root["intermediates"] = std::move(intermediates);
-  root["full_sum"] = numbers(trace.full_sum.values());
-  root["output"] = numbers(trace.output.values());
-  return root.dump(indent);
-}
-
 // ---- batch norm -------------------------------------------------------------------
 
 std::string batch_norm_trace_to_csv(const BatchNormTrace& trace, const Tensor& input) {
@@ -210,47 +91,6 @@ std::string batch_norm_trace_to_csv(const BatchNormTrace& trace, const Tensor& i
               << format_value(trace.output.at(n, ch.channel, y, x)) << ",,,,,,,,,,,,,\n";
   }
   return out.str();
-}
-
-std::string batch_norm_trace_to_json(const BatchNormTrace& trace, const Tensor& input, int indent) {
-  // NaN has no JSON number: null says "undefined" (one value per channel).
-  auto number = [](float value) { return std::isnan(value) ? Json(nullptr) : Json(readable(value)); };
-  Json root;
-  root["op"] = "batch_norm2d";
-  root["params"] = {{"training", trace.params.training},
-                    {"momentum", readable(trace.params.momentum)},
-                    {"eps", readable(trace.params.eps)}};
-  root["input_shape"] = input.shape();
-  Json channels = Json::array();
-  for (const BatchNormChannelTrace& ch : trace.channels) {
-    Json values = Json::array(), normalized = Json::array(), output = Json::array();
-    for (int64_t n = 0; n < input.n(); ++n)
-      for (int64_t y = 0; y < input.h(); ++y)
-        for (int64_t x = 0; x < input.w(); ++x) {
-          values.push_back(number(input.at(n, ch.channel, y, x)));
-          normalized.push_back(number(trace.normalized.at(n, ch.channel, y, x)));
-          output.push_back(number(trace.output.at(n, ch.channel, y, x)));
-        }
-    channels.push_back({{"channel", ch.channel},
-                        {"count", ch.count},
-                        {"mean", number(ch.mean)},
-                        {"biased_var", number(ch.biased_var)},
-                        {"unbiased_var", number(ch.unbiased_var)},
-                        {"used_mean", number(ch.used_mean)},
-                        {"used_var", number(ch.used_var)},
-                        {"inv_std", number(ch.inv_std)},
-                        {"gamma", number(ch.gamma)},
-                        {"beta", number(ch.beta)},
-                        {"running_mean_before", number(ch.running_mean_before)},
-                        {"running_var_before", number(ch.running_var_before)},
-                        {"running_mean_after", number(ch.running_mean_after)},
-                        {"running_var_after", number(ch.running_var_after)},
-                        {"input", std::move(values)},
-                        {"normalized", std::move(normalized)},
-                        {"output", std::move(output)}});
-  }
-  root["channels"] = std::move(channels);
-  return root.dump(indent);
 }
 
 }  // namespace convlab::explore

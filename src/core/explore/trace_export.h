@@ -1,7 +1,7 @@
-// A conv2d, conv_transpose2d or batch-norm trace as CSV (for a spreadsheet)
-// and JSON (for a script). Numbers are written as the shortest text that
-// reads back as the same float, so a reader can check every product and sum
-// exactly.
+// A conv2d, conv_transpose2d or batch-norm trace as CSV, for a spreadsheet
+// (trace_json.h writes the JSON, for a script). Numbers are written as the
+// shortest text that reads back as the same float, so a reader can check
+// every product and sum exactly.
 #pragma once
 
 #include <string>
@@ -19,16 +19,6 @@ namespace convlab::explore {
 // on_padding is 0 or 1.
 std::string trace_to_csv(const ConvTrace& trace);
 
-// {"op":"conv2d", "params":{stride_h, stride_w, padding:{top,bottom,left,right},
-//  dilation_h, dilation_w}, "input_shape":[...], "weight_shape":[...],
-//  "output_shape":[...], "padded":{"h","w"},
-//  "steps":[{"step","out_channel","out_y","out_x","bias","result",
-//            "taps":[{"channel","ky","kx","padded_y","padded_x","input_y",
-//                     "input_x","on_padding","input","weight","product",
-//                     "running_sum"}]}]}
-// Keys in that order; indented by `indent` spaces (-1: one line).
-std::string trace_to_json(const ConvTrace& trace, int indent = 2);
-
 // ---- conv_transpose2d ---------------------------------------------------------
 // The trace keeps products, not weights, so the weight (C,O,KH,KW) and bias
 // (O, or nullptr) it was made with are passed in.
@@ -45,17 +35,6 @@ std::string trace_to_json(const ConvTrace& trace, int indent = 2);
 //                result (= cell_sum + bias).
 std::string tconv_trace_to_csv(const TconvTrace& trace, const Tensor& weight, const Tensor* bias);
 
-// {"op":"conv_transpose2d", "params":{stride_h, stride_w, padding_h,
-//  padding_w, output_padding_h, output_padding_w, dilation_h, dilation_w},
-//  "input_shape", "weight_shape", "output_shape", "full":{"h","w"},
-//  "crop":{"top","left"}, "bias":[per output channel],
-//  "intermediates":[{"intermediate","out_channel","channel","in_y","in_x",
-//                    "input","origin_y","origin_x",
-//                    "taps":[{"ky","kx","full_y","full_x","weight","product"}]}],
-//  "full_sum":[flat (N,O,full_h,full_w)], "output":[flat (N,O,OH,OW)]}
-std::string tconv_trace_to_json(const TconvTrace& trace, const Tensor& weight, const Tensor* bias,
-                                int indent = 2);
-
 // ---- batch norm ---------------------------------------------------------------
 // `input` is the (N,C,H,W) batch the trace was made from.
 //
@@ -67,13 +46,5 @@ std::string tconv_trace_to_json(const TconvTrace& trace, const Tensor& weight, c
 // "channel" rows fill channel and count..running_var_after; "value" rows fill
 // channel..output. A single value per channel has unbiased_var "nan".
 std::string batch_norm_trace_to_csv(const BatchNormTrace& trace, const Tensor& input);
-
-// {"op":"batch_norm2d", "params":{"training","momentum","eps"},
-//  "input_shape":[...], "channels":[{"channel","count","mean","biased_var",
-//  "unbiased_var","used_mean","used_var","inv_std","gamma","beta",
-//  "running_mean_before","running_var_before","running_mean_after",
-//  "running_var_after","input":[...],"normalized":[...],"output":[...]}]}
-// Value lists in (n, y, x) order; NaN is written as null.
-std::string batch_norm_trace_to_json(const BatchNormTrace& trace, const Tensor& input, int indent = 2);
 
 }  // namespace convlab::explore

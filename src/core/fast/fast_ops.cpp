@@ -153,20 +153,9 @@ struct ChannelEpilogue {
 
 // The input's geometry as im2col (im2col.h) sees it.
 Im2colGeometry im2col_geometry(const ConvShape& s, const Conv2dParams& p) {
-  Im2colGeometry g;
-  g.channels = s.c;
-  g.h = s.h;
-  g.w = s.w;
-  g.kh = s.kh;
-  g.kw = s.kw;
-  g.out_w = s.ow;
-  g.stride_h = p.stride_h;
-  g.stride_w = p.stride_w;
-  g.dilation_h = p.dilation_h;
-  g.dilation_w = p.dilation_w;
-  g.pad_top = p.padding.top;
-  g.pad_left = p.padding.left;
-  return g;
+  // In Im2colGeometry's field order.
+  return {s.c,        s.h,        s.w,          s.kh,         s.kw,          s.ow,
+          p.stride_h, p.stride_w, p.dilation_h, p.dilation_w, p.padding.top, p.padding.left};
 }
 
 // out (M x N, leading dimension ldc) = a (M x K) * b (K x N).

@@ -91,20 +91,9 @@ void for_each_task(int64_t images, Body&& body) {
 
 // The image side of the geometry as im2col (fast/im2col.h) sees it.
 fast::Im2colGeometry im2col_geometry(const ConvGeometry& g) {
-  fast::Im2colGeometry i;
-  i.channels = g.ci;
-  i.h = g.h;
-  i.w = g.w;
-  i.kh = g.kh;
-  i.kw = g.kw;
-  i.out_w = g.gw;
-  i.stride_h = g.stride_h;
-  i.stride_w = g.stride_w;
-  i.dilation_h = g.dilation_h;
-  i.dilation_w = g.dilation_w;
-  i.pad_top = g.pad_top;
-  i.pad_left = g.pad_left;
-  return i;
+  // In Im2colGeometry's field order.
+  return {g.ci,       g.h,        g.w,          g.kh,         g.kw,      g.gw,
+          g.stride_h, g.stride_w, g.dilation_h, g.dilation_w, g.pad_top, g.pad_left};
 }
 
 // The chunk's im2col matrix (K x cols): its images side by side, each the
