@@ -63,6 +63,14 @@ def load_dataset(folder, categories_csv, size):
     return torch.from_numpy(L[:kept]), torch.from_numpy(ab[:kept]), torch.from_numpy(cats[:kept])
 
 
+def chroma_weighted_loss(prediction, target, k):
+    """The loss of convlab train --chroma-weight K (core/train/loss.h); K = 0 is F.mse_loss."""
+    if k == 0:
+        return F.mse_loss(prediction, target)
+    w = 1 + k * target.norm(dim=1, keepdim=True) / 100
+    return (w * (prediction - target) ** 2).sum() / w.expand_as(prediction).sum()
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True)
@@ -78,6 +86,8 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--log", default="")
     p.add_argument("--f16", action="store_true", help="store the weights as float16")
+    p.add_argument("--chroma-weight", type=float, default=0.0,
+                   help="weight each pixel by 1 + K * |ab true| / 100 (convlab train --chroma-weight)")
     args = p.parse_args()
 
     torch.manual_seed(args.seed)
@@ -104,7 +114,7 @@ def main():
             flip = torch.rand(len(idx)) < 0.5
             x = torch.where(flip[:, None, None, None], x.flip(-1), x)
             y = torch.where(flip[:, None, None, None], y.flip(-1), y)
-            loss = F.mse_loss(model(x, c), y)
+            loss = chroma_weighted_loss(model(x, c), y, args.chroma_weight)
             opt.zero_grad()
             loss.backward()
             opt.step()

@@ -52,7 +52,8 @@ struct TrainArgs {
   std::vector<int> val_sizes;  // validation sizes (default: --size)
   int patience = 0;            // 0 = run all epochs
   bool patience_given = false;
-  double scale_aug = 1.0;  // largest random enlargement before the crop; 1 = off
+  double scale_aug = 1.0;    // largest random enlargement before the crop; 1 = off
+  double chroma_weight = 0;  // loss weight per unit of true chroma / 100; 0 = plain MSE
 };
 
 const char* kTrainFooter =
@@ -146,6 +147,9 @@ int run_train(const TrainArgs& args) {
   if (!(args.scale_aug >= 1 && args.scale_aug <= 4))
     return usage_error(kName,
                        "--scale-aug " + shown(args.scale_aug) + " is out of range; valid: 1 (off) to 4");
+  if (!(args.chroma_weight >= 0 && args.chroma_weight <= 10))
+    return usage_error(kName, "--chroma-weight " + shown(args.chroma_weight) +
+                                  " is out of range; valid: 0 (plain MSE) to 10");
   if (args.val_fraction == 0 && args.resume.empty()) {
     if (args.patience > 0)
       return usage_error(kName, "--patience needs validation photos: add --val-fraction F (e.g. 0.08)");
@@ -170,6 +174,7 @@ int run_train(const TrainArgs& args) {
 
   train::TrainingOptions options{args.batch, args.epochs, args.lr, args.seed, !args.no_flip};
   options.scale_max = args.scale_aug;
+  options.chroma_weight = args.chroma_weight;
   options.patience = args.patience;
   options.val_fraction = args.val_fraction;
   options.val_sizes = args.val_sizes;
@@ -193,6 +198,7 @@ int run_train(const TrainArgs& args) {
     options.seed = checkpoint->options.seed;
     options.flip = checkpoint->options.flip;
     options.scale_max = checkpoint->options.scale_max;
+    options.chroma_weight = checkpoint->options.chroma_weight;
     if (checkpoint->options.val_fraction > 0) {
       options.val_fraction = checkpoint->options.val_fraction;
       options.val_sizes = checkpoint->options.val_sizes;
@@ -350,6 +356,7 @@ int run_train(const TrainArgs& args) {
             << train::steps_per_epoch(static_cast<int>(data->categories.size()), options.batch)
             << " steps per epoch, lr " << options.lr << ", " << fast::detail::pool_threads() << " threads";
   if (options.scale_max > 1) std::cerr << ", scale-aug 1 to " << options.scale_max;
+  if (options.chroma_weight > 0) std::cerr << ", chroma-weight " << options.chroma_weight;
   if (!validation.empty()) {
     std::cerr << ", " << validation.front().categories.size() << " validation images at";
     for (int size : options.val_sizes) std::cerr << " " << size;
@@ -461,6 +468,9 @@ Command add_train_command(CLI::App& root) {
       "--patience", a->patience, "Stop after N epochs without a better validation score (default 0: never)");
   app->add_option("--scale-aug", a->scale_aug,
                   "Enlarge each photo by a random factor from 1 to M, then crop (default 1: off)");
+  app->add_option("--chroma-weight", a->chroma_weight,
+                  "Weight each pixel's loss by 1 + K * (true chroma |ab|) / 100, so saturated colors "
+                  "do not fade (default 0: plain MSE; kept on --resume)");
   app->footer(kTrainFooter);
   return {app, [a, patience] {
             a->patience_given = patience->count() > 0;

@@ -119,8 +119,8 @@ TEST_CASE("train validates on a held-out slice, keeps the best weights; resume r
   make_data(dir, true);
   const auto validated = [&](const std::string& out, int epochs) {
     auto args = train_args(dir, out, epochs);
-    for (const char* a :
-         {"--val-fraction", "0.34", "--val-sizes", "32,64", "--patience", "3", "--scale-aug", "2"})
+    for (const char* a : {"--val-fraction", "0.34", "--val-sizes", "32,64", "--patience", "3", "--scale-aug",
+                          "2", "--chroma-weight", "1.5"})
       args.push_back(a);
     return args;
   };
@@ -131,6 +131,7 @@ TEST_CASE("train validates on a held-out slice, keeps the best weights; resume r
   CHECK(contains(straight.err, "reading 4 images at 32x32"));
   CHECK(contains(straight.err, "2 validation images at 32 64, patience 3"));
   CHECK(contains(straight.err, "scale-aug 1 to 2"));
+  CHECK(contains(straight.err, "chroma-weight 1.5"));
   CHECK(contains(straight.err, "epoch 1 done"));
   CHECK(contains(straight.err, "validation MSE"));
   CHECK(contains(straight.err, "new best"));
@@ -248,6 +249,9 @@ TEST_CASE("train and eval refuse bad input with a message") {
   CHECK(scale.exit_code == 2);
   CHECK(contains(scale.err, "--scale-aug 9 is out of range"));
   CHECK(contains(scale.err, "valid: 1 (off) to 4"));
+  auto chroma = train_with({"--chroma-weight", "-1"});
+  CHECK(chroma.exit_code == 2);
+  CHECK(contains(chroma.err, "--chroma-weight -1 is out of range; valid: 0 (plain MSE) to 10"));
   auto sizes = train_with({"--val-fraction", "0.1", "--val-sizes", "32,30"});  // basic: multiples of 4
   CHECK(sizes.exit_code == 2);
   CHECK(contains(sizes.err, "--val-sizes 30 is not valid; valid: 16 to 512, multiples of 4"));

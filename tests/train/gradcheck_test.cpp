@@ -11,6 +11,7 @@
 // checked at 1e-3.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <sstream>
 #include <vector>
 
@@ -245,6 +246,45 @@ TEST_CASE("mse loss: PyTorch's mean reduction, and its gradient matches central 
   auto scaled = train::mse_loss_backward(a, b, 3.0f);
   REQUIRE(scaled.ok());
   for (int64_t i = 0; i < a.numel(); ++i) CHECK((*scaled)[i] == doctest::Approx(3.0 * (*grad)[i]));
+}
+
+TEST_CASE("chroma-weighted loss: PyTorch's numbers, central differences, and plain MSE at weight 0") {
+  // p = torch.tensor([[[[1., 2.]], [[3., 4.]]]], requires_grad=True)
+  // t = torch.tensor([[[[30., 0.]], [[40., -20.]]]]); k = 2.0
+  // w = 1 + k * t.norm(dim=1, keepdim=True) / 100        -> [2.0, 1.4]
+  // loss = (w * (p - t) ** 2).sum() / w.expand_as(p).sum()  -> 769.4117431640625
+  // loss.backward(); p.grad -> [-17.0588226, 0.8235294, -21.7647037, 9.8823528]
+  const Tensor p = Tensor::from_data({1, 2, 1, 2}, {1, 2, 3, 4}).value();
+  const Tensor t = Tensor::from_data({1, 2, 1, 2}, {30, 0, 40, -20}).value();
+  auto loss = train::chroma_weighted_loss(p, t, 2.0f);
+  REQUIRE(loss.ok());
+  CHECK(*loss == doctest::Approx(769.4117431640625).epsilon(1e-6));
+  auto grad = train::chroma_weighted_loss_backward(p, t, 2.0f);
+  REQUIRE(grad.ok());
+  const float expected[] = {-17.058822631835938f, 0.8235293626785278f, -21.76470375061035f,
+                            9.882352828979492f};
+  for (int64_t i = 0; i < 4; ++i) CHECK((*grad)[i] == doctest::Approx(expected[i]).epsilon(1e-6));
+
+  // Random batches: the gradient against central differences.
+  std::mt19937 rng(23);
+  Tensor a = random_tensor({2, 2, 3, 3}, rng);
+  Tensor b = random_tensor({2, 2, 3, 3}, rng);
+  for (float& v : b.values()) v *= 40.0f;  // chroma of tens, as in Lab
+  auto g = train::chroma_weighted_loss_backward(a, b, 3.0f);
+  REQUIRE(g.ok());
+  const auto value = [&] { return static_cast<double>(train::chroma_weighted_loss(a, b, 3.0f).value()); };
+  check_relative(*g, numeric_gradient(a, kNonlinearStep, value), kNonlinearTolerance,
+                 "chroma-weighted gradient");
+
+  // Weight 0 is the plain mean squared error.
+  CHECK(train::chroma_weighted_loss(a, b, 0.0f).value() == doctest::Approx(train::mse_loss(a, b).value()));
+  // Refused: a target that is not (N, 2, H, W), a negative or non-finite weight.
+  const Tensor three({1, 3, 2, 2});
+  auto channels = train::chroma_weighted_loss(three, three, 1.0f);
+  REQUIRE_FALSE(channels.ok());
+  CHECK(channels.message().find("(N, 2, H, W)") != std::string::npos);
+  CHECK_FALSE(train::chroma_weighted_loss(a, b, -1.0f).ok());
+  CHECK_FALSE(train::chroma_weighted_loss_backward(a, b, std::nanf("")).ok());
 }
 
 }  // namespace

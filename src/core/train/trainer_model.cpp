@@ -271,7 +271,8 @@ Result<TensorMap> backward_train(const Model& model, const TrainForward& forward
 }
 
 Result<LossAndGradients> loss_and_gradients(Model& model, const Tensor& gray,
-                                            std::span<const int64_t> categories, const Tensor& target_ab) {
+                                            std::span<const int64_t> categories, const Tensor& target_ab,
+                                            float chroma_weight) {
   auto shapes = check_model_inputs(model, gray.shape(), categories);
   if (!shapes) return shapes.error();
   const Shape& out_shape = shapes->at(model.graph.output());
@@ -282,9 +283,12 @@ Result<LossAndGradients> loss_and_gradients(Model& model, const Tensor& gray,
   auto forward = forward_train(model, gray, categories);
   if (!forward) return forward.error();
   const Tensor& prediction = forward->values.at(forward->output);
-  auto loss = mse_loss(prediction, target_ab);
+  // Plain MSE stays its own code path: bit for bit PyTorch's mse_loss.
+  auto loss = chroma_weight > 0.0f ? chroma_weighted_loss(prediction, target_ab, chroma_weight)
+                                   : mse_loss(prediction, target_ab);
   if (!loss) return loss.error();
-  auto grad = mse_loss_backward(prediction, target_ab);
+  auto grad = chroma_weight > 0.0f ? chroma_weighted_loss_backward(prediction, target_ab, chroma_weight)
+                                   : mse_loss_backward(prediction, target_ab);
   if (!grad) return grad.error();
   auto grads = backward_train(model, *forward, *grad);
   if (!grads) return grads.error();
@@ -292,8 +296,8 @@ Result<LossAndGradients> loss_and_gradients(Model& model, const Tensor& gray,
 }
 
 Result<float> train_step(Model& model, const Tensor& gray, std::span<const int64_t> categories,
-                         const Tensor& target_ab, Adam& adam) {
-  auto step = loss_and_gradients(model, gray, categories, target_ab);
+                         const Tensor& target_ab, Adam& adam, float chroma_weight) {
+  auto step = loss_and_gradients(model, gray, categories, target_ab, chroma_weight);
   if (!step) return step.error();
   CONVLAB_TRY(adam.step(model.weights, step->gradients));
   return step->loss;

@@ -49,13 +49,15 @@ struct LossAndGradients {
 };
 
 // forward_train, the MSE loss against target_ab (the output's shape,
-// (N,2,H,W) for ECNN) and backward_train.
+// (N,2,H,W) for ECNN) and backward_train. chroma_weight > 0 weights the
+// loss by the true chroma (loss.h's chroma_weighted_loss).
 Result<LossAndGradients> loss_and_gradients(Model& model, const Tensor& gray,
-                                            std::span<const int64_t> categories, const Tensor& target_ab);
+                                            std::span<const int64_t> categories, const Tensor& target_ab,
+                                            float chroma_weight = 0.0f);
 
 // One training step, PyTorch's zero_grad / loss.backward / optimizer.step:
 // returns the loss before the update.
 Result<float> train_step(Model& model, const Tensor& gray, std::span<const int64_t> categories,
-                         const Tensor& target_ab, Adam& adam);
+                         const Tensor& target_ab, Adam& adam, float chroma_weight = 0.0f);
 
 }  // namespace convlab::train

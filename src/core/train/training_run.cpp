@@ -240,7 +240,7 @@ Status run_training(Model& model, Adam& adam, TrainingState& state, const Traini
       const std::vector<int> indices(first, first + options.batch);
       assemble_batch(data, indices, options, state.epoch, gray, ab, categories);
       const auto start = std::chrono::steady_clock::now();
-      auto loss = train_step(model, gray, categories, ab, adam);
+      auto loss = train_step(model, gray, categories, ab, adam, static_cast<float>(options.chroma_weight));
       if (!loss.ok()) return loss.error();
       state.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       ++state.step_in_epoch;
@@ -307,6 +307,7 @@ Status save_checkpoint(const std::string& path, const Model& model, const Adam& 
   meta["seed"] = std::to_string(options.seed);
   meta["flip"] = std::string(1, options.flip ? '1' : '0');
   meta["scale_max"] = number(options.scale_max);
+  meta["chroma_weight"] = number(options.chroma_weight);
   meta["patience"] = std::to_string(options.patience);
   meta["val_fraction"] = number(options.val_fraction);
   std::string sizes;
@@ -400,6 +401,7 @@ Result<Checkpoint> load_checkpoint(const std::string& path, const Graph& graph) 
       return found == meta.end() ? std::string(fallback) : found->second;
     };
     checkpoint.options.scale_max = std::stod(optional("scale_max", "1"));
+    checkpoint.options.chroma_weight = std::stod(optional("chroma_weight", "0"));
     checkpoint.options.patience = std::stoi(optional("patience", "0"));
     checkpoint.options.val_fraction = std::stod(optional("val_fraction", "0"));
     const std::string sizes = optional("val_sizes", "");

@@ -35,10 +35,11 @@ struct TrainingOptions {
   int epochs = 1;
   double lr = 1e-3;
   uint64_t seed = 1;
-  bool flip = true;        // random horizontal flips
-  double scale_max = 1.0;  // each image enlarged by a random factor in [1, scale_max], then a random
-                           // side x side crop; 1 = off
-  int patience = 0;        // stop after this many epochs without a better validation score; 0 = never
+  bool flip = true;          // random horizontal flips
+  double scale_max = 1.0;    // each image enlarged by a random factor in [1, scale_max], then a random
+                             // side x side crop; 1 = off
+  int patience = 0;          // stop after this many epochs without a better validation score; 0 = never
+  double chroma_weight = 0;  // > 0: the loss weights pixels by their true chroma (loss.h)
   // Kept in checkpoints so a resumed run rebuilds the same validation sets;
   // run_training itself takes the sets as data.
   double val_fraction = 0;
