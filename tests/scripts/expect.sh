@@ -24,21 +24,15 @@ expect_line() {
 }
 
 # expect_in NAME LINE: the last command's output also holds LINE.
-expect_in() {
-  if grep -Fxq -- "$2" <<<"$EXPECT_OUTPUT"; then
-    echo "ok   $1"
-  else
-    echo "FAIL $1: no line '$2' in the output above"
-    EXPECT_FAILURES=$((EXPECT_FAILURES + 1))
-  fi
-}
-
+expect_in() { expect_grep "$1" -Fx "$2"; }
 # expect_match NAME REGEX: the last command's output has a line matching REGEX.
-expect_match() {
-  if grep -Eq -- "$2" <<<"$EXPECT_OUTPUT"; then
+expect_match() { expect_grep "$1" -E "$2"; }
+
+expect_grep() {
+  if grep -q "$2" -- "$3" <<<"$EXPECT_OUTPUT"; then
     echo "ok   $1"
   else
-    echo "FAIL $1: no line matching '$2' in the output above"
+    echo "FAIL $1: no line '$3' ($2) in the output above"
     EXPECT_FAILURES=$((EXPECT_FAILURES + 1))
   fi
 }
