@@ -133,14 +133,14 @@ def main(argv=None):
         print("PyTorch: on the CPU (no CUDA here; --allow-software): not a GPU comparison; no TF32 column")
     else:
         print(f"PyTorch: CUDA on {torch_device}, cudnn.benchmark on; TF32 off = plain fp32, TF32 on = tensor cores")
-    print(f"{'size':>5}  {'convlab':>17} {'gpu':>8}  {'torch tf32 off':>17} {'ratio':>5}  "
-          f"{'torch tf32 on':>17} {'ratio':>5}")
+    torch_off = "torch cpu" if args.torch_device == "cpu" else "torch tf32 off"
+    print(f"{'size':>5}  {'convlab':>19} {'gpu':>9}  {torch_off:>19} {'ratio':>6}  {'torch tf32 on':>19} {'ratio':>6}")
     for size in sorted(ours):
         result = ours[size]
         gpu = field(result["rest"], "gpu_ms")
         gpu_text = f"{float(gpu):.3f}" if gpu else "-"
-        print(f"{size:>5}  {cell(result):>17} {gpu_text:>8}  {cell(off.get(size)):>17} "
-              f"{ratio(result, off.get(size)):>5}  {cell(on.get(size)):>17} {ratio(result, on.get(size)):>5}")
+        print(f"{size:>5}  {cell(result):>19} {gpu_text:>9}  {cell(off.get(size)):>19} "
+              f"{ratio(result, off.get(size)):>6}  {cell(on.get(size)):>19} {ratio(result, on.get(size)):>6}")
         layers = sorted(result["layers"], key=lambda item: -item[1])
         total = sum(ms for _, ms in layers)
         if total > 0:

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "core/base/allocator.h"
 #if CONVLAB_HEADLESS
+#include <iostream>
 #include <string>
 #else
 #include "app/app.h"
@@ -94,8 +95,10 @@ int main(int argc, char** argv) {
   }
 
 #if CONVLAB_HEADLESS
-  return usage_error("convlab", std::string(kHeadless) + "app (Dear ImGui, GLFW); run a subcommand, e.g. " +
-                                    "convlab bench --backend gpu --layers" + kFullBuild);
+  std::cerr << "convlab: error: " << kHeadless
+            << "app (Dear ImGui, GLFW); run a subcommand, e.g. convlab bench "
+            << "--backend gpu --layers" << kFullBuild << "\nRun 'convlab --help' for the subcommands.\n";
+  return kExitUsage;
 #else
   try {
     return convlab::app::run_app(app_options);
