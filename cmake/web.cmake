@@ -29,12 +29,8 @@ foreach(link IN ITEMS "nlohmann=/usr/include/nlohmann" "CLI=/usr/include/CLI" "s
   endif()
   file(CREATE_LINK "${CMAKE_MATCH_2}" "${web_headers}/${CMAKE_MATCH_1}" SYMBOLIC)
 endforeach()
-add_library(nlohmann_json INTERFACE)
-target_include_directories(nlohmann_json SYSTEM INTERFACE ${web_headers})
-add_library(nlohmann_json::nlohmann_json ALIAS nlohmann_json)
-add_library(CLI11 INTERFACE)
-target_include_directories(CLI11 SYSTEM INTERFACE ${web_headers})
-add_library(CLI11::CLI11 ALIAS CLI11)
+include(${CMAKE_CURRENT_LIST_DIR}/header_only.cmake)
+convlab_header_only_targets(${web_headers} ${web_headers})
 set(STB_INCLUDE_DIRS ${web_headers}/stb)
 
 # -- compiled from Debian's source packages ---------------------------------

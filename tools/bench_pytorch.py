@@ -4,6 +4,8 @@
 Batch 1, square sizes, eval mode under torch.no_grad, deterministic random weights (the weights do
 not change the time); warm-up runs, then the median of --runs timed runs. One line per size:
     size=256 median_ms=12.345 runs=10 threads=2 backend=pytorch-cpu arch=advanced min_ms=11.987
+On CUDA (scripts/bench-gpu) the line adds tf32=off|on and device="<card>": --tf32 on lets cuDNN
+convolutions and matmuls use TF32 tensor cores (10-bit mantissa), off keeps plain fp32 as ConvLab.
 
 Run with a python that has torch, e.g. Debian's: /usr/bin/python3 tools/bench_pytorch.py --sizes 128,256
 """
@@ -54,7 +56,7 @@ def time_forward(model, size, runs, warmup, device):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="ECNN forward time in PyTorch (CPU, batch 1)")
+    parser = argparse.ArgumentParser(description="ECNN forward time in PyTorch (CPU or CUDA, batch 1)")
     parser.add_argument("--arch", default="advanced", choices=sorted(ecnn_pytorch.ARCHS))
     parser.add_argument("--sizes", type=sizes_list, default=[128, 256, 512], help="square sizes, e.g. 128,256,512")
     parser.add_argument("--runs", type=positive_int, default=10, help="timed runs per size (default 10)")
@@ -62,6 +64,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=positive_int, default=None, help="torch threads (default: torch's)")
     parser.add_argument("--seed", type=int, default=0, help="random weights seed")
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="cpu (default) or cuda (fp32)")
+    parser.add_argument("--tf32", default="off", choices=["off", "on"], help="cuda: allow TF32 (default off)")
     args = parser.parse_args(argv)
 
     if args.threads is not None:
@@ -71,16 +74,21 @@ def main(argv=None):
     if bad:
         parser.error(f"sizes {bad} are not multiples of {multiple}, which the {args.arch} model needs")
 
+    suffix = ""
     if args.device == "cuda":
-        # Plain fp32, as ConvLab computes: no TF32 shortcuts in cuDNN or matmuls.
-        torch.backends.cuda.matmul.allow_tf32 = False
-        torch.backends.cudnn.allow_tf32 = False
+        # Plain fp32 as ConvLab computes (off), or PyTorch's TF32 shortcut in cuDNN and matmuls (on).
+        tf32 = args.tf32 == "on"
+        torch.backends.cuda.matmul.allow_tf32 = tf32
+        torch.backends.cudnn.allow_tf32 = tf32
         torch.backends.cudnn.benchmark = True
+        suffix = f' tf32={args.tf32} device="{torch.cuda.get_device_name(0)}"'
+    elif args.tf32 == "on":
+        parser.error("--tf32 on needs --device cuda")
     model = ecnn_pytorch.load_random(ecnn_pytorch.build(args.arch), args.seed).eval().to(args.device)
     for size in args.sizes:
         median, fastest = time_forward(model, size, args.runs, max(args.warmup, 0), args.device)
         print(f"size={size} median_ms={median:.3f} runs={args.runs} threads={torch.get_num_threads()} "
-              f"backend=pytorch-{args.device} arch={args.arch} min_ms={fastest:.3f}", flush=True)
+              f"backend=pytorch-{args.device} arch={args.arch} min_ms={fastest:.3f}{suffix}", flush=True)
     return 0
 
 

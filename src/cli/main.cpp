@@ -6,9 +6,14 @@
 #include <new>
 #include <vector>
 
-#include "app/app.h"
 #include "cli/commands.h"
 #include "core/base/allocator.h"
+#if CONVLAB_HEADLESS
+#include <iostream>
+#include <string>
+#else
+#include "app/app.h"
+#endif
 
 #ifndef CONVLAB_VERSION
 #define CONVLAB_VERSION "unknown"
@@ -29,6 +34,21 @@ const char* kFooter = R"(Examples:
   convlab --lesson lessons/en/02-padding.md --presenter
 Run 'convlab SUBCOMMAND --help' for each command's options and examples.)";
 
+#if CONVLAB_HEADLESS
+// The headless build (CMake option CONVLAB_HEADLESS, scripts/bench-gpu) has
+// no window, Dear ImGui or lessons. Its absent parts answer with why, rather
+// than with CLI11's bare "unknown subcommand".
+constexpr const char* kHeadless =
+    "this convlab is the headless build (CONVLAB_HEADLESS, made by scripts/bench-gpu) and has no ";
+constexpr const char* kFullBuild = "; build ConvLab without CONVLAB_HEADLESS (scripts/run) for it";
+
+convlab::cli::Command add_absent_command(CLI::App& root, const std::string& name, const std::string& what) {
+  CLI::App* app = root.add_subcommand(name, "(not in the headless build)");
+  app->prefix_command();  // any arguments: the answer is the same
+  return {app, [name, what] { return convlab::cli::usage_error(name, kHeadless + what + kFullBuild); }};
+}
+#endif
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,12 +59,19 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("convlab ") + CONVLAB_VERSION);
   app.footer(kFooter);
   app.require_subcommand(0, 1);
+#if !CONVLAB_HEADLESS
   convlab::app::AppOptions app_options;
   convlab::app::add_app_options(app, app_options);
+#endif
 
   std::vector<Command> commands = {add_colorize_command(app), add_shape_command(app), add_trace_command(app),
                                    add_op_command(app),       add_bench_command(app), add_train_command(app),
-                                   add_eval_command(app),     add_lesson_command(app)};
+                                   add_eval_command(app)};
+#if CONVLAB_HEADLESS
+  commands.push_back(add_absent_command(app, "lesson", "lessons (md4c)"));
+#else
+  commands.push_back(add_lesson_command(app));
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -67,9 +94,16 @@ int main(int argc, char** argv) {
     }
   }
 
+#if CONVLAB_HEADLESS
+  std::cerr << "convlab: error: " << kHeadless
+            << "app (Dear ImGui, GLFW); run a subcommand, e.g. convlab bench "
+            << "--backend gpu --layers" << kFullBuild << "\nRun 'convlab --help' for the subcommands.\n";
+  return kExitUsage;
+#else
   try {
     return convlab::app::run_app(app_options);
   } catch (const std::exception& e) {
     return runtime_error("app", std::string("internal error: ") + e.what());
   }
+#endif
 }

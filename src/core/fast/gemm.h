@@ -3,11 +3,12 @@
 // where op(a) is m x k (stored k x m when transpose_a) and op(b) is k x n
 // (stored n x k when transpose_b).
 //
-// Two implementations, chosen at build time: OpenBLAS on the desktop
-// (gemm_openblas.cpp) and a WebAssembly SIMD128 kernel in the browser, where
+// Three implementations, chosen at build time: OpenBLAS on the desktop
+// (gemm_openblas.cpp), a WebAssembly SIMD128 kernel in the browser, where
 // OpenBLAS has no build (gemm_wasm.cpp; Eigen 3.4, tried first, has no
-// WebAssembly SIMD path and ran 2.5 to 12 times slower). Both run on the
-// calling thread only: the fast paths share work between threads themselves.
+// WebAssembly SIMD path and ran 2.5 to 12 times slower), and Eigen in the
+// headless GPU-timing build (gemm_eigen.cpp, scripts/bench-gpu). All run on
+// the calling thread only: the fast paths share work between threads themselves.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +21,7 @@ void sgemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, 
 // Makes the library itself single-threaded (called once before the pool runs).
 void sgemm_single_threaded();
 
-// "OpenBLAS", "WebAssembly SIMD128 kernel": for benchmarks and the About panel.
+// "OpenBLAS", "WebAssembly SIMD128 kernel", "Eigen": for benchmarks and the About panel.
 const char* sgemm_library();
 
 }  // namespace convlab::fast
