@@ -377,3 +377,34 @@ TEST_CASE("formula values agree with the checked output sizes") {
         CHECK(contains(formula, "= " + std::to_string(size->h)));
       }
 }
+
+TEST_CASE("pool output size: floor as conv2d, ceil_mode keeps a last window that starts inside") {
+  Pool2dParams p;
+  p.window.stride_h = p.window.stride_w = 2;
+  // 7 wide, window 3, stride 2, no padding: floor((7-3)/2)+1 = 3; ceil gives 3 too.
+  CHECK(pool2d_output_size({7, 7}, {3, 3}, p).value() == Size2d{3, 3});
+  // 8 wide: floor((8-3)/2)+1 = 3, ceil((8-3)/2)+1 = 4 (the last window starts at 6 < 8).
+  CHECK(pool2d_output_size({8, 8}, {3, 3}, p).value() == Size2d{3, 3});
+  p.ceil_mode = true;
+  CHECK(pool2d_output_size({8, 8}, {3, 3}, p).value() == Size2d{4, 4});
+  CHECK(pool2d_formula({8, 8}, {3, 3}, p) == "H, W: ceil((8 + 0 + 0 - 1*(3 - 1) - 1) / 2) + 1 = 4");
+  // PyTorch's correction: 5 wide, window 2, stride 2, padding 1: ceil((5+2-2)/2)+1 = 4,
+  // but the 4th window would start at 6 >= 5 + 1, so it is dropped -> 3.
+  p.window.padding = {1, 1, 1, 1};
+  CHECK(pool2d_output_size({5, 5}, {2, 2}, p).value() == Size2d{3, 3});
+  CHECK(pool2d_formula({5, 5}, {2, 2}, p) == "H, W: ceil((5 + 1 + 1 - 1*(2 - 1) - 1) / 2) + 1 - 1 = 3");
+  p.ceil_mode = false;
+  CHECK(pool2d_formula({5, 5}, {2, 2}, p) == conv2d_formula({5, 5}, {2, 2}, p.window));
+}
+
+TEST_CASE("pool padding is at most half the kernel, each side") {
+  Pool2dParams p;
+  p.window.padding = {0, 2, 0, 0};
+  auto refused = pool2d_output_size({6, 6}, {3, 3}, p);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.message() ==
+        "padding bottom (height) is 2 but pooling allows at most half the kernel, 1: each window must reach the "
+        "input (PyTorch's rule)");
+  p.window.padding = {0, 0, 2, 2};
+  CHECK(pool2d_output_size({6, 6}, {4, 5}, p).value() == Size2d{3, 6});
+}

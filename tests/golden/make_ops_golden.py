@@ -248,6 +248,68 @@ def make_misc():
     save("ops_misc.safetensors", tensors, "relu, concat, embed (params = [H, W]), upsample (params = [out_h, out_w])")
 
 
+# ---- max and average pooling ------------------------------------------------------
+# params: [kind (0 max, 1 average), kh, kw, stride_h, stride_w, pad_top, pad_bottom, pad_left,
+#          pad_right, dil_h, dil_w, ceil_mode, count_include_pad]
+# PyTorch pads symmetrically; an asymmetric case pads with F.pad first (-inf
+# for max, 0 for an average that counts the padding), so those cases have no
+# ceil_mode. AvgPool2d has no dilation.
+
+POOL_CASES = [
+    # kind, n, c, h, w, kh, kw, sh, sw, (pt, pb, pl, pr), dh, dw, ceil, count_include_pad
+    (0, 1, 1, 4, 4, 2, 2, 2, 2, (0, 0, 0, 0), 1, 1, False, True),   # the textbook 2x2 / 2
+    (0, 2, 3, 7, 7, 3, 3, 2, 2, (1, 1, 1, 1), 1, 1, False, True),
+    (0, 1, 2, 7, 7, 3, 3, 2, 2, (1, 1, 1, 1), 1, 1, True, True),    # ceil_mode keeps a last window
+    (0, 1, 2, 8, 8, 3, 3, 3, 3, (0, 0, 0, 0), 1, 1, True, True),    # ceil_mode, window past the input
+    (0, 1, 2, 11, 9, 3, 3, 1, 2, (1, 1, 1, 1), 2, 2, False, True),  # dilation 2
+    (0, 1, 1, 9, 10, 3, 2, 2, 1, (0, 1, 1, 0), 1, 1, False, True),  # asymmetric padding
+    (0, 1, 3, 5, 5, 5, 5, 1, 1, (2, 2, 2, 2), 1, 1, False, True),   # 'same' 5x5
+    (1, 1, 1, 4, 4, 2, 2, 2, 2, (0, 0, 0, 0), 1, 1, False, True),
+    (1, 2, 3, 7, 7, 3, 3, 2, 2, (1, 1, 1, 1), 1, 1, False, True),   # padding counted
+    (1, 2, 3, 7, 7, 3, 3, 2, 2, (1, 1, 1, 1), 1, 1, False, False),  # padding not counted
+    (1, 1, 2, 7, 8, 3, 3, 2, 2, (1, 1, 1, 1), 1, 1, True, True),    # ceil: past the padding is never counted
+    (1, 1, 2, 7, 8, 3, 3, 2, 2, (1, 1, 1, 1), 1, 1, True, False),
+    (1, 1, 2, 6, 9, 2, 3, 1, 2, (1, 0, 0, 1), 1, 1, False, True),   # asymmetric, padding counted
+    (1, 3, 1, 8, 8, 8, 8, 1, 1, (0, 0, 0, 0), 1, 1, False, True),   # global average
+]
+
+
+def random_pool_case(rng):
+    while True:
+        kind = int(rng.integers(0, 2))
+        n, c = int(rng.choice([1, 2])), int(rng.choice([1, 2, 3]))
+        h, w = (int(v) for v in rng.choice([2, 3, 5, 7, 8, 11], size=2))
+        kh, kw = (int(v) for v in rng.choice([1, 2, 3, 4, 5], size=2))
+        sh, sw = (int(v) for v in rng.integers(1, 4, size=2))
+        dh, dw = (1, 1) if kind == 1 else (int(v) for v in rng.integers(1, 3, size=2))
+        ph, pw = int(rng.integers(0, kh // 2 + 1)), int(rng.integers(0, kw // 2 + 1))
+        ceil, include = bool(rng.integers(0, 2)), bool(rng.integers(0, 2))
+        if conv_fits(h, w, kh, kw, (ph, ph, pw, pw), dh, dw):
+            return (kind, n, c, h, w, kh, kw, sh, sw, (ph, ph, pw, pw), dh, dw, ceil, include)
+
+
+def make_pool2d():
+    rng = np.random.default_rng(99)
+    cases = POOL_CASES + [random_pool_case(rng) for _ in range(26)]
+    tensors = {}
+    for i, (kind, n, c, h, w, kh, kw, sh, sw, pads, dh, dw, ceil, include) in enumerate(cases):
+        x = randn(rng, n, c, h, w)
+        pt, pb, pl, pr = pads
+        symmetric = pt == pb and pl == pr
+        inp, padding = (t64(x), (pt, pl)) if symmetric else (
+            F.pad(t64(x), (pl, pr, pt, pb), value=float("-inf") if kind == 0 else 0.0), (0, 0))
+        if kind == 0:
+            y = F.max_pool2d(inp, (kh, kw), (sh, sw), padding, (dh, dw), ceil_mode=ceil)
+        else:
+            y = F.avg_pool2d(inp, (kh, kw), (sh, sw), padding, ceil_mode=ceil, count_include_pad=include)
+        key = f"case{i}."
+        tensors[key + "input"], tensors[key + "output"] = x, f32(y)
+        tensors[key + "params"] = i64([kind, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, int(ceil), int(include)])
+    save("ops_pool2d.safetensors", tensors,
+         "max (kind 0) and average (kind 1) pooling; params = [kind, kh, kw, stride_h, stride_w, pad_top, "
+         "pad_bottom, pad_left, pad_right, dil_h, dil_w, ceil_mode, count_include_pad]")
+
+
 def main():
     torch.use_deterministic_algorithms(True)
     # PyTorch notes that even 'same' kernels copy the input; expected here.
@@ -257,6 +319,7 @@ def main():
     make_conv_transpose2d()
     make_batch_norm()
     make_misc()
+    make_pool2d()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ops/pool.h"
 #include "core/ops/reference.h"
 #include "test_support.h"
 
@@ -195,4 +196,36 @@ TEST_CASE("upsample_bilinear matches F.interpolate(bilinear, align_corners=False
     check_close(*output, golden_tensor(file, key + "output"), kTolerance, what);
   }
   CHECK(cases >= 10);
+}
+
+TEST_CASE("max and average pooling match PyTorch (padding, ceil_mode, count_include_pad, dilation)") {
+  const SafeTensors file = load_golden("ops_pool2d.safetensors");
+  const int cases = count_cases(file);
+  CHECK(cases >= 40);
+  int max_cases = 0, average_cases = 0;
+  for (int i = 0; i < cases; ++i) {
+    const Tensor input = golden_tensor(file, case_key(i, "input"));
+    const std::vector<int64_t> v = golden_ints(file, case_key(i, "params"));
+    REQUIRE(v.size() == 13);
+    PoolOptions o;
+    o.kind = v[0] == 0 ? PoolKind::Max : PoolKind::Average;
+    o.kernel = {int(v[1]), int(v[2])};
+    Conv2dParams& w = o.params.window;
+    w.stride_h = int(v[3]), w.stride_w = int(v[4]);
+    w.padding = {int(v[5]), int(v[6]), int(v[7]), int(v[8])};
+    w.dilation_h = int(v[9]), w.dilation_w = int(v[10]);
+    o.params.ceil_mode = v[11] != 0;
+    o.count_include_pad = v[12] != 0;
+    (o.kind == PoolKind::Max ? max_cases : average_cases) += 1;
+    std::ostringstream what;
+    what << pool_kind_name(o.kind) << " pool case " << i << ": input " << shape_to_string(input.shape())
+         << " kernel " << v[1] << "x" << v[2] << " stride " << v[3] << "x" << v[4] << " padding t" << v[5]
+         << " b" << v[6] << " l" << v[7] << " r" << v[8] << " dilation " << v[9] << "x" << v[10] << " ceil "
+         << v[11] << " count_include_pad " << v[12];
+    auto output = reference::pool2d(input, o);
+    REQUIRE_MESSAGE(output.ok(), what.str() << ": " << (output.ok() ? "" : output.message()));
+    check_close(*output, golden_tensor(file, case_key(i, "output")), kTolerance, what.str());
+  }
+  CHECK(max_cases >= 15);
+  CHECK(average_cases >= 15);
 }

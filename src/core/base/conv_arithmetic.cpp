@@ -5,6 +5,7 @@
 #include <climits>
 #include <cstdint>
 #include <sstream>
+#include <utility>
 
 #include "core/base/i18n.h"
 
@@ -120,6 +121,29 @@ int64_t conv_extent64(int input, int kernel, int stride, int pad_before, int pad
          1;
 }
 
+// PyTorch's pooling_output_shape for one axis.
+int64_t pool_extent64(int input, int kernel, int stride, int pad_before, int pad_after, int dilation,
+                      bool ceil_mode) {
+  if (stride < 1) return 0;
+  const int64_t span = int64_t{input} + pad_before + pad_after - int64_t{dilation} * (kernel - 1) - 1;
+  int64_t out = floor_div(span + (ceil_mode ? stride - 1 : 0), stride) + 1;
+  if (ceil_mode && (out - 1) * stride >= int64_t{input} + pad_before) --out;
+  return out;
+}
+
+Status check_pool_axis(int input, int kernel, int stride, int pad_before, int pad_after, int dilation,
+                       const Axis& axis) {
+  CONVLAB_TRY(check_conv_axis(input, kernel, stride, pad_before, pad_after, dilation, axis));
+  for (const auto& [pad, side] :
+       {std::pair{pad_before, shown_before(axis)}, std::pair{pad_after, shown_after(axis)}})
+    if (pad > kernel / 2)
+      return Error{
+          format(tr("padding %s (%s) is %d but pooling allows at most half the kernel, %d: each window "
+                    "must reach the input (PyTorch's rule)"),
+                 side, shown_name(axis), pad, kernel / 2)};
+  return {};
+}
+
 int64_t tconv_extent64(int input, int kernel, int stride, int padding, int output_padding, int dilation) {
   return (int64_t{input} - 1) * stride - 2 * int64_t{padding} + int64_t{dilation} * (kernel - 1) +
          output_padding + 1;
@@ -157,6 +181,20 @@ std::string conv_axis_formula(int input, int kernel, int stride, int pad_before,
       << kernel << " - 1) - 1) / " << stride
       << ") + 1 = " << conv_extent64(input, kernel, stride, pad_before, pad_after, dilation);
   return out.str();
+}
+
+std::string pool_axis_formula(int input, int kernel, int stride, int pad_before, int pad_after, int dilation,
+                              bool ceil_mode) {
+  if (!ceil_mode) return conv_axis_formula(input, kernel, stride, pad_before, pad_after, dilation);
+  const int64_t out = pool_extent64(input, kernel, stride, pad_before, pad_after, dilation, true);
+  std::ostringstream out_text;
+  out_text << "ceil((" << input << " + " << pad_before << " + " << pad_after << " - " << dilation << "*("
+           << kernel << " - 1) - 1) / " << stride << ") + 1";
+  const int64_t span = int64_t{input} + pad_before + pad_after - int64_t{dilation} * (kernel - 1) - 1;
+  if (floor_div(span + stride - 1, stride) + 1 != out)
+    out_text << " - 1";  // the last window starts past the input
+  out_text << " = " << out;
+  return out_text.str();
 }
 
 std::string tconv_axis_formula(int input, int kernel, int stride, int padding, int output_padding,
@@ -285,6 +323,25 @@ Result<Size2d> conv_transpose2d_output_size(Size2d input, Size2d kernel,
                                                params.output_padding_w, params.dilation_w)};
 }
 
+Result<Size2d> pool2d_output_size(Size2d input, Size2d kernel, const Pool2dParams& params) {
+  const Conv2dParams& w = params.window;
+  const Padding2d& pad = w.padding;
+  CONVLAB_TRY(check_pool_axis(input.h, kernel.h, w.stride_h, pad.top, pad.bottom, w.dilation_h, kHeight));
+  CONVLAB_TRY(check_pool_axis(input.w, kernel.w, w.stride_w, pad.left, pad.right, w.dilation_w, kWidth));
+  const int64_t out_h =
+      pool_extent64(input.h, kernel.h, w.stride_h, pad.top, pad.bottom, w.dilation_h, params.ceil_mode);
+  const int64_t out_w =
+      pool_extent64(input.w, kernel.w, w.stride_w, pad.left, pad.right, w.dilation_w, params.ceil_mode);
+  CONVLAB_TRY(check_fits_int(out_h, "output size", kHeight));
+  CONVLAB_TRY(check_fits_int(out_w, "output size", kWidth));
+  return Size2d{static_cast<int>(out_h), static_cast<int>(out_w)};
+}
+
+int pool2d_output_extent(int input, int kernel, int stride, int pad_before, int pad_after, int dilation,
+                         bool ceil_mode) {
+  return static_cast<int>(pool_extent64(input, kernel, stride, pad_before, pad_after, dilation, ceil_mode));
+}
+
 int conv_transpose2d_output_extent(int input, int kernel, int stride, int padding, int output_padding,
                                    int dilation) {
   return static_cast<int>(tconv_extent64(input, kernel, stride, padding, output_padding, dilation));
@@ -302,6 +359,14 @@ std::string conv_transpose2d_formula(Size2d input, Size2d kernel, const ConvTran
                                                params.output_padding_h, params.dilation_h),
                             tconv_axis_formula(input.w, kernel.w, params.stride_w, params.padding_w,
                                                params.output_padding_w, params.dilation_w));
+}
+
+std::string pool2d_formula(Size2d input, Size2d kernel, const Pool2dParams& params) {
+  const Conv2dParams& w = params.window;
+  const Padding2d& pad = w.padding;
+  return join_axis_formulas(
+      pool_axis_formula(input.h, kernel.h, w.stride_h, pad.top, pad.bottom, w.dilation_h, params.ceil_mode),
+      pool_axis_formula(input.w, kernel.w, w.stride_w, pad.left, pad.right, w.dilation_w, params.ceil_mode));
 }
 
 }  // namespace convlab

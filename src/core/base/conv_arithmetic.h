@@ -36,6 +36,16 @@ struct ConvTranspose2dParams {
   int dilation_h = 1, dilation_w = 1;
 };
 
+// Max and average pooling windows, PyTorch's MaxPool2d / AvgPool2d and ONNX's
+// MaxPool / AveragePool: the window slides as a convolution kernel does
+// (stride, padding per side, dilation), and ceil_mode keeps a last window
+// that only partly covers the padded input, as long as it starts inside the
+// input or its top/left padding.
+struct Pool2dParams {
+  Conv2dParams window;
+  bool ceil_mode = false;
+};
+
 enum class PaddingPreset { Valid, Same, Full, Custom };
 
 // "valid", "same", "full" (case-insensitive); anything else is an error that
@@ -66,6 +76,13 @@ Result<Size2d> conv2d_output_size(Size2d input, Size2d kernel, const Conv2dParam
 // floor((in + pad_a + pad_b - d(k-1) - 1)/s) + 1 for one axis, unchecked.
 int conv2d_output_extent(int input, int kernel, int stride, int pad_before, int pad_after, int dilation);
 
+// Pooling: the checks of conv2d_output_size, and each side's padding at most
+// half the kernel (PyTorch's rule: every window then reaches the input, so a
+// max is never taken over padding alone). ceil_mode rounds up; see Pool2dParams.
+Result<Size2d> pool2d_output_size(Size2d input, Size2d kernel, const Pool2dParams& params);
+int pool2d_output_extent(int input, int kernel, int stride, int pad_before, int pad_after, int dilation,
+                         bool ceil_mode);
+
 // (in-1)s - 2p + d(k-1) + output_padding + 1, with validation: output_padding
 // must be smaller than stride or dilation (PyTorch's rule), the result >= 1.
 Result<Size2d> conv_transpose2d_output_size(Size2d input, Size2d kernel, const ConvTranspose2dParams& params);
@@ -76,5 +93,8 @@ int conv_transpose2d_output_extent(int input, int kernel, int stride, int paddin
 // "H: floor((5 + 1 + 1 - 2*(3 - 1) - 1) / 2) + 1 = 2".
 std::string conv2d_formula(Size2d input, Size2d kernel, const Conv2dParams& params);
 std::string conv_transpose2d_formula(Size2d input, Size2d kernel, const ConvTranspose2dParams& params);
+// floor(...) as conv2d's; with ceil_mode "ceil(...) + 1", and "- 1" where the
+// last window would start past the input and its top/left padding.
+std::string pool2d_formula(Size2d input, Size2d kernel, const Pool2dParams& params);
 
 }  // namespace convlab

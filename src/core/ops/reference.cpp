@@ -11,10 +11,6 @@
 
 namespace convlab::reference {
 
-namespace {
-
-// Rank 4 with every dimension in [1, INT_MAX], so loops and the conv
-// arithmetic (which works in int) never see an empty or absurd axis.
 Status expect_nchw(const Tensor& t, const std::string& what, const char* layout) {
   if (t.rank() != 4)
     return make_error(what, " must have 4 dimensions (", layout, ") but has shape ",
@@ -25,6 +21,8 @@ Status expect_nchw(const Tensor& t, const std::string& what, const char* layout)
                         "): every dimension must be between 1 and ", INT_MAX);
   return {};
 }
+
+namespace {
 
 Status expect_vector(const Tensor* t, int64_t length, const std::string& what) {
   if (t == nullptr) return {};

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/base/conv_arithmetic.h"
@@ -23,6 +24,11 @@ namespace convlab::reference {
 
 // Shape checks shared by the ops, their traces and other backends: every
 // error names the tensor, its shape and the shape that would be valid.
+
+// Rank 4 with every dimension in [1, INT_MAX], so loops and the conv
+// arithmetic (which works in int) never see an empty or absurd axis.
+// `layout` names the axes ("N, C, H, W").
+Status expect_nchw(const Tensor& t, const std::string& what, const char* layout);
 Result<Shape> conv2d_output_shape(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                   const Conv2dParams& params);
 Result<Shape> conv_transpose2d_output_shape(const Tensor& input, const Tensor& weight, const Tensor* bias,
