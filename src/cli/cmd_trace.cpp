@@ -1,4 +1,4 @@
-// `convlab trace conv|tconv|bn`: the step-by-step record of one op, from a
+// `convlab trace conv|tconv|bn|maxpool|avgpool`: the step-by-step record of one op, from a
 // .safetensors file or from small generated tensors, as a table or JSON.
 #include <iostream>
 #include <memory>
@@ -38,6 +38,9 @@ struct TraceArgs {
   float momentum = 0.1f;
   float eps = 1e-5f;
   std::string gamma = "1", beta = "0", running_mean = "0", running_var = "1";
+  bool ceil_mode = false;
+  bool exclude_pad = false;
+  CLI::Option* stride = nullptr;  // given or not: a pool's stride defaults to its window
   std::string steps;
   bool json = false;
   std::vector<CLI::Option*> generators;  // flags that make tensors instead of reading --in
@@ -55,6 +58,8 @@ Examples:
   convlab trace tconv --input 2x2 --input-values 0,1,2,3 --kernel 2 --kernel-values 0,1,2,3
   convlab trace tconv --input 2x2 --kernel 4 --stride 2 --padding 1 --json
   convlab trace bn --input 2x2 --channels 2 --batch 2 --train --gamma 1,2 --beta 0.5
+  convlab trace maxpool --input 4x4 --kernel 2                  # stride = the window, as PyTorch
+  convlab trace avgpool --input 5x5 --kernel 3 --stride 2 --padding 1 --exclude-pad
   convlab trace conv --in tensors.safetensors --stride 2 --padding 1 --json)";
 
 struct Prepared {
@@ -205,6 +210,50 @@ int run_tconv(const TraceArgs& args, StepRange range) {
   return kExitOk;
 }
 
+// maxpool / avgpool: the input from --in (tensor "input") or generated; the
+// window from --kernel and the conv flags.
+int run_pool(const TraceArgs& args, StepRange range, PoolKind kind) {
+  Tensor input;
+  if (!args.in_file.empty()) {
+    auto file = TensorFile::open(args.in_file, "input (N,C,H,W)");
+    if (!file) return runtime_error(kName, file.message());
+    auto read = file->get("input");
+    if (!read) return runtime_error(kName, read.message());
+    input = std::move(read).value();
+    if (auto s = expect_rank(input, 4, args.in_file + ": input"); !s)
+      return runtime_error(kName, s.message());
+  } else {
+    auto generated = generated_input(args);
+    if (!generated) return usage_error(kName, generated.message());
+    input = std::move(generated).value();
+  }
+  auto k = parse_size(args.kernel, "--kernel");
+  if (!k) return usage_error(kName, k.message());
+  PoolOptions options;
+  options.kind = kind;
+  options.kernel = *k;
+  options.count_include_pad = !args.exclude_pad;
+  const Size2d in{static_cast<int>(input.h()), static_cast<int>(input.w())};
+  auto params = pool2d_params(args.conv, args.stride->count() > 0, args.ceil_mode, in, *k);
+  if (!params) return usage_error(kName, params.message());
+  options.params = *params;
+  auto out = pool2d_output_size(in, *k, *params);
+  if (!out) return usage_error(kName, out.message());
+  const int64_t steps = input.n() * input.c() * out->h * out->w;
+  if (steps * k->h * k->w > kMaxTraceValues)
+    return usage_error(kName, "this trace would record " + std::to_string(steps * k->h * k->w) +
+                                  " window taps, more than " + std::to_string(kMaxTraceValues) +
+                                  "; trace a smaller input or a smaller window");
+  if (int rc = steps_guard(args, range, steps, "output cells")) return rc;
+  auto trace = trace_pool2d(input, options);
+  if (!trace) return usage_error(kName, trace.message());
+  if (args.json)
+    emit_json(explore::pool_trace_json(*trace, {&input}, range, 1));
+  else
+    print_pool_text(std::cout, *trace, range);
+  return kExitOk;
+}
+
 int prepare_bn(const TraceArgs& args, Prepared& p) {
   if (!args.in_file.empty()) {
     auto file = TensorFile::open(args.in_file,
@@ -269,6 +318,13 @@ int run_trace(const TraceArgs& args) {
       if (g->count() > 0)
         return usage_error(kName, "--in reads the tensors from a file, " + g->get_name() +
                                       " generates them: use one or the other");
+  const bool pool = args.op == "maxpool" || args.op == "avgpool";
+  if (!pool && (args.ceil_mode || args.exclude_pad))
+    return usage_error(kName, std::string(args.ceil_mode ? "--ceil-mode" : "--exclude-pad") +
+                                  " applies to pooling only (trace maxpool or avgpool)");
+  if (args.exclude_pad && args.op == "maxpool")
+    return usage_error(kName, "--exclude-pad applies to avgpool only: padding is never a max");
+  if (pool) return run_pool(args, range, args.op == "maxpool" ? PoolKind::Max : PoolKind::Average);
   if (args.op == "conv") return run_conv(args, range);
   if (args.op == "tconv") return run_tconv(args, range);
   if (args.op == "bn") {
@@ -277,15 +333,17 @@ int run_trace(const TraceArgs& args) {
       return usage_error(kName, "--momentum must be between 0 and 1 (PyTorch's default is 0.1)");
     return run_bn(args, range);
   }
-  return usage_error(kName, "'" + args.op + "' is not a traceable op; valid: conv, tconv, bn");
+  return usage_error(kName,
+                     "'" + args.op + "' is not a traceable op; valid: conv, tconv, bn, maxpool, avgpool");
 }
 
 }  // namespace
 
 Command add_trace_command(CLI::App& root) {
   auto a = std::make_shared<TraceArgs>();
-  CLI::App* app = root.add_subcommand("trace", "Step-by-step record of one conv, tconv or batch norm");
-  app->add_option("op", a->op, "conv, tconv (transposed convolution) or bn (batch norm)")->required();
+  CLI::App* app = root.add_subcommand("trace", "Step-by-step record of one conv, tconv, batch norm or pool");
+  app->add_option("op", a->op, "conv, tconv (transposed convolution), bn (batch norm), maxpool or avgpool")
+      ->required();
   app->add_option("--in", a->in_file, "Read the tensors from this .safetensors file");
   // Generator flags make no sense next to a file: CLI11 reports the clash.
   std::vector<CLI::Option*> generators = {
@@ -308,6 +366,10 @@ Command add_trace_command(CLI::App& root) {
   // list thirteen flags in the help of --in.
   a->generators = generators;
   add_conv_flags(app, a->conv, true);
+  a->stride = app->get_option("--stride");
+  app->add_flag("--ceil-mode", a->ceil_mode, "pool: round the output size up (PyTorch's ceil_mode)");
+  app->add_flag("--exclude-pad", a->exclude_pad,
+                "avgpool: divide by the input cells only (PyTorch's count_include_pad=False)");
   app->add_flag("--train", a->train, "bn: training mode (batch statistics, updates running stats)");
   app->add_option("--momentum", a->momentum, "bn: running-stat momentum (default 0.1)");
   app->add_option("--eps", a->eps, "bn: added to the variance (default 1e-5)");

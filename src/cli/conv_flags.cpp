@@ -69,6 +69,15 @@ Result<Conv2dParams> conv2d_params(const ConvFlags& flags, Size2d input, Size2d 
   return params;
 }
 
+Result<Pool2dParams> pool2d_params(const ConvFlags& flags, bool stride_given, bool ceil_mode, Size2d input,
+                                   Size2d kernel) {
+  ConvFlags window = flags;
+  if (!stride_given) window.stride = std::to_string(kernel.h) + "," + std::to_string(kernel.w);
+  auto params = conv2d_params(window, input, kernel);
+  if (!params) return params.error();
+  return Pool2dParams{*params, ceil_mode};
+}
+
 Result<ConvTranspose2dParams> conv_transpose2d_params(const ConvFlags& flags) {
   ConvTranspose2dParams params;
   auto stride = parse_pair(flags.stride, "--stride");

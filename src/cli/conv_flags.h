@@ -32,6 +32,10 @@ Result<PaddingChoice> parse_padding(const std::string& text);
 // Conv settings for an input/kernel size; presets are resolved here.
 // --output-padding other than 0 is refused (it belongs to tconv).
 Result<Conv2dParams> conv2d_params(const ConvFlags& flags, Size2d input, Size2d kernel);
+// Pooling's window from the same flags. Without --stride (stride_given
+// false) the stride is the window, as PyTorch's MaxPool2d and AvgPool2d.
+Result<Pool2dParams> pool2d_params(const ConvFlags& flags, bool stride_given, bool ceil_mode, Size2d input,
+                                   Size2d kernel);
 // Transposed conv takes numbers only: padding "P" or "PH,PW" (PyTorch pads
 // it symmetrically per axis), no presets.
 Result<ConvTranspose2dParams> conv_transpose2d_params(const ConvFlags& flags);

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "cli/cli_common.h"
+#include "core/ops/pool.h"
 #include "core/ops/trace.h"
 
 namespace convlab::cli {
@@ -16,6 +17,7 @@ using explore::TraceInputs;  // the tensors a trace was made from, shown alongsi
 // bn channels.
 void print_conv_text(std::ostream& out, const ConvTrace& trace, const TraceInputs& inputs, StepRange range);
 void print_tconv_text(std::ostream& out, const TconvTrace& trace, const TraceInputs& inputs, StepRange range);
+void print_pool_text(std::ostream& out, const PoolTrace& trace, StepRange range);
 void print_bn_text(std::ostream& out, const BatchNormTrace& trace, const TraceInputs& inputs,
                    StepRange range);
 

@@ -173,4 +173,47 @@ void print_bn_text(std::ostream& out, const BatchNormTrace& trace, const TraceIn
   }
 }
 
+void print_pool_text(std::ostream& out, const PoolTrace& trace, StepRange range) {
+  const PoolOptions& o = trace.options;
+  const bool max = o.kind == PoolKind::Max;
+  out << pool_kind_name(o.kind) << " pool: input " << shape_to_string(trace.input_shape) << ", window "
+      << o.kernel.h << "x" << o.kernel.w << "\n"
+      << "settings: " << describe(o.params.window) << (o.params.ceil_mode ? ", ceil_mode" : "")
+      << (max                   ? ""
+          : o.count_include_pad ? ", padding counted"
+                                : ", padding not counted")
+      << "\n"
+      << "padded input " << trace.padded.h << "x" << trace.padded.w << " -> output "
+      << shape_to_string(trace.output_shape) << ", " << trace.steps.size() << " steps (one per output cell)"
+      << range_note(range, trace.steps.size()) << "\n";
+  for (size_t i = 0; i < trace.steps.size(); ++i) {
+    if (!range.contains(static_cast<int64_t>(i))) continue;
+    const PoolStep& s = trace.steps[i];
+    out << "\nstep " << i << ": out[n=" << s.batch << ", c=" << s.channel << ", y=" << s.out_y
+        << ", x=" << s.out_x << "]\n";
+    // max(3, 7, pad, 1) = 7 at (0,1) / (3 + 7 + 0 + 1) / 4 = 2.75
+    std::string terms;
+    for (size_t t = 0; t < s.taps.size(); ++t) {
+      const PoolTap& tap = s.taps[t];
+      if (!max && !tap.counted && tap.on_padding) continue;  // past the padding: in no sum
+      terms += (t == 0 || terms.empty() ? "" : max ? ", " : " + ");
+      terms += tap.on_padding ? (max ? std::string("pad") : std::string("0")) : fmt(tap.input);
+    }
+    if (max) {
+      const PoolTap& chosen = s.taps[static_cast<size_t>(std::max(s.chosen, 0))];
+      out << "  max(" << terms << ") = " << fmt(s.result) << ", input at ("
+          << position(chosen.input_y, chosen.input_x) << ")\n";
+    } else {
+      out << "  (" << terms << ") / " << s.count << " = " << fmt(s.sum) << " / " << s.count << " = "
+          << fmt(s.result) << "\n";
+    }
+  }
+  out << "\noutput " << shape_to_string(trace.output.shape()) << ":\n";
+  for (int64_t n = 0; n < trace.output.n(); ++n)
+    for (int64_t c = 0; c < trace.output.c(); ++c) {
+      out << "  [n=" << n << ", c=" << c << "]\n";
+      print_nchw_plane(out, trace.output, n, c, "    ");
+    }
+}
+
 }  // namespace convlab::cli

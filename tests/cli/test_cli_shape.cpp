@@ -74,7 +74,7 @@ TEST_CASE("shape: impossible or malformed settings exit 2 with a helpful message
       {{"shape", "tconv", "--input", "2x2", "--kernel", "2", "--padding", "same"}, {"conv only"}},
       {{"shape", "tconv", "--input", "4x4", "--kernel", "3", "--stride", "2", "--output-padding", "2"},
        {"output"}},
-      {{"shape", "pool", "--input", "5x5", "--kernel", "3"}, {"conv", "tconv"}},
+      {{"shape", "deconv", "--input", "5x5", "--kernel", "3"}, {"conv", "tconv", "pool"}},
       {{"shape", "conv", "--kernel", "3"}, {"--input"}},
   };
   for (const Case& c : cases) {
@@ -86,4 +86,19 @@ TEST_CASE("shape: impossible or malformed settings exit 2 with a helpful message
     CHECK(r.out.empty());
     for (const auto& word : c.words) CHECK(contains(r.err, word));
   }
+}
+
+TEST_CASE("shape pool: the stride defaults to the window; ceil_mode rounds up") {
+  CHECK(shape_of({"shape", "pool", "--input", "7x7", "--kernel", "2"}) == "3x3");
+  CHECK(shape_of({"shape", "pool", "--input", "7x7", "--kernel", "2", "--ceil-mode"}) == "4x4");
+  CHECK(shape_of({"shape", "pool", "--input", "7x7", "--kernel", "3", "--stride", "1", "--padding", "1"}) ==
+        "7x7");
+  auto formula = run_convlab({"shape", "pool", "--input", "7x7", "--kernel", "2", "--ceil-mode"});
+  CHECK(contains(formula.out, "ceil((7 + 0 + 0 - 1*(2 - 1) - 1) / 2) + 1 = 4"));
+  auto padding = run_convlab({"shape", "pool", "--input", "5x5", "--kernel", "3", "--padding", "2"});
+  CHECK(padding.exit_code == 2);
+  CHECK(contains(padding.err, "pooling allows at most half the kernel, 1"));
+  auto ceil_conv = run_convlab({"shape", "conv", "--input", "5x5", "--kernel", "3", "--ceil-mode"});
+  CHECK(ceil_conv.exit_code == 2);
+  CHECK(contains(ceil_conv.err, "--ceil-mode applies to pooling only"));
 }

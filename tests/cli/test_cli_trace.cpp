@@ -196,3 +196,53 @@ TEST_CASE("trace errors: bad values, bad steps, file and flags together") {
   CHECK(channels.exit_code == 2);
   CHECK(contains(channels.err, "--gamma"));
 }
+
+// Input 4x4 ramp 0..15, 2x2 max pool: the stride defaults to the window,
+// so each window is one 2x2 block: max 5, 7, 13, 15.
+TEST_CASE("trace maxpool: each window's max and where it came from; the stride defaults to the window") {
+  auto r = run_convlab({"trace", "maxpool", "--input", "4x4", "--kernel", "2"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, "settings: stride 2x2"));
+  CHECK(contains(r.out, "max(0, 1, 4, 5) = 5, input at (1,1)"));
+  CHECK(contains(r.out, "max(10, 11, 14, 15) = 15, input at (3,3)"));
+  json j = trace_json({"trace", "maxpool", "--input", "4x4", "--kernel", "2", "--json"});
+  CHECK(j["op"] == "max_pool2d");
+  CHECK(j["output"]["values"] == json({5, 7, 13, 15}));
+  CHECK(j["steps"][0]["chosen"] == 3);
+  CHECK(j["steps"][0]["taps"][3]["input"] == 5);
+}
+
+// Input 3x3 ramp, 3x3 average at stride 1 with padding 1: the corner window
+// holds 0, 1, 3, 4 and five padding zeros.
+TEST_CASE("trace avgpool: the sum and the count, with and without the padding counted") {
+  json counted = trace_json(
+      {"trace", "avgpool", "--input", "3x3", "--kernel", "3", "--stride", "1", "--padding", "1", "--json"});
+  CHECK(counted["params"]["count_include_pad"] == true);
+  CHECK(counted["steps"][0]["sum"] == 8);
+  CHECK(counted["steps"][0]["count"] == 9);
+  CHECK(counted["output"]["values"][0].get<float>() == 8.0f / 9.0f);
+  json excluded = trace_json({"trace", "avgpool", "--input", "3x3", "--kernel", "3", "--stride", "1",
+                              "--padding", "1", "--exclude-pad", "--json"});
+  CHECK(excluded["steps"][0]["count"] == 4);
+  CHECK(excluded["output"]["values"] == json({2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6}));
+  auto table = run_convlab({"trace", "avgpool", "--input", "3x3", "--kernel", "3", "--stride", "1",
+                            "--padding", "1", "--exclude-pad", "--steps", "0"});
+  REQUIRE(table.exit_code == 0);
+  CHECK(contains(table.out, "(0 + 1 + 3 + 4) / 4 = 8 / 4 = 2"));
+}
+
+TEST_CASE("trace pool refuses settings that do not apply, naming them") {
+  auto wide_padding = run_convlab({"trace", "maxpool", "--input", "5x5", "--kernel", "3", "--padding", "2"});
+  CHECK(wide_padding.exit_code == 2);
+  CHECK(contains(wide_padding.err, "pooling allows at most half the kernel, 1"));
+  auto exclude_on_max = run_convlab({"trace", "maxpool", "--input", "4x4", "--kernel", "2", "--exclude-pad"});
+  CHECK(exclude_on_max.exit_code == 2);
+  CHECK(contains(exclude_on_max.err, "--exclude-pad applies to avgpool only"));
+  auto ceil_on_conv = run_convlab({"trace", "conv", "--input", "4x4", "--ceil-mode"});
+  CHECK(ceil_on_conv.exit_code == 2);
+  CHECK(contains(ceil_on_conv.err, "--ceil-mode applies to pooling only"));
+  auto unknown = run_convlab({"trace", "minpool", "--input", "4x4"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(contains(unknown.err, "valid: conv, tconv, bn, maxpool, avgpool"));
+}

@@ -173,6 +173,64 @@ std::string tconv_trace_json(const TconvTrace& trace, const TraceInputs& inputs,
   return root.dump(indent);
 }
 
+std::string pool_trace_json(const PoolTrace& trace, const TraceInputs& inputs, StepRange range, int indent) {
+  const PoolOptions& o = trace.options;
+  const Conv2dParams& w = o.params.window;
+  const bool average = o.kind == PoolKind::Average;
+  Json root;
+  root["op"] = average ? "avg_pool2d" : "max_pool2d";
+  Json params = {{"kernel_h", o.kernel.h},
+                 {"kernel_w", o.kernel.w},
+                 {"stride_h", w.stride_h},
+                 {"stride_w", w.stride_w},
+                 {"padding",
+                  {{"top", w.padding.top},
+                   {"bottom", w.padding.bottom},
+                   {"left", w.padding.left},
+                   {"right", w.padding.right}}},
+                 {"dilation_h", w.dilation_h},
+                 {"dilation_w", w.dilation_w},
+                 {"ceil_mode", o.params.ceil_mode}};
+  if (average) params["count_include_pad"] = o.count_include_pad;
+  root["params"] = std::move(params);
+  root["input_shape"] = trace.input_shape;
+  root["output_shape"] = trace.output_shape;
+  root["padded"] = size_json(trace.padded);
+  root["input"] = optional_tensor(inputs.input);
+  put_step_count(root, range, trace.steps.size());
+  Json steps = Json::array();
+  for (size_t i = 0; i < trace.steps.size(); ++i) {
+    if (!range.contains(static_cast<int64_t>(i))) continue;
+    const PoolStep& s = trace.steps[i];
+    Json taps = Json::array();
+    for (const PoolTap& t : s.taps) {
+      Json tap = {{"ky", t.ky},
+                  {"kx", t.kx},
+                  {"padded_y", t.padded_y},
+                  {"padded_x", t.padded_x},
+                  {"input_y", t.input_y},
+                  {"input_x", t.input_x},
+                  {"on_padding", t.on_padding}};
+      if (average) tap["counted"] = t.counted;
+      tap["input"] = number(t.input);
+      taps.push_back(std::move(tap));
+    }
+    Json step = {{"index", i},       {"batch", s.batch}, {"channel", s.channel},
+                 {"out_y", s.out_y}, {"out_x", s.out_x}, {"result", number(s.result)}};
+    if (average) {
+      step["sum"] = number(s.sum);
+      step["count"] = s.count;
+    } else {
+      step["chosen"] = s.chosen;
+    }
+    step["taps"] = std::move(taps);
+    steps.push_back(std::move(step));
+  }
+  root["steps"] = std::move(steps);
+  root["output"] = tensor_json(trace.output);
+  return root.dump(indent);
+}
+
 std::string batch_norm_trace_json(const BatchNormTrace& trace, const TraceInputs& inputs, StepRange range,
                                   int indent) {
   Json root;

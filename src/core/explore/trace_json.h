@@ -30,11 +30,21 @@
 //                    input, normalized, output (this channel's values in (n, y, x)
 //                    order; input only with an input)}],
 //          normalized, output
+// max_pool2d / avg_pool2d: op, params{kernel_h, kernel_w, stride_h, stride_w,
+//          padding{top,bottom,left,right}, dilation_h, dilation_w, ceil_mode,
+//          count_include_pad (average only)}, input_shape, output_shape,
+//          padded{h,w}, input, step_count, step_range,
+//          steps[{index, batch, channel, out_y, out_x, result,
+//                 chosen (max: the tap taken) | sum, count (average),
+//                 taps[{ky, kx, padded_y, padded_x, input_y, input_x,
+//                       on_padding, counted (average), input}]}],
+//          output
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "core/ops/pool.h"
 #include "core/ops/trace.h"
 
 namespace convlab::explore {
@@ -61,6 +71,8 @@ std::string conv_trace_json(const ConvTrace& trace, const TraceInputs& inputs, S
                             int indent = 2);
 std::string tconv_trace_json(const TconvTrace& trace, const TraceInputs& inputs, StepRange range = {},
                              int indent = 2);
+std::string pool_trace_json(const PoolTrace& trace, const TraceInputs& inputs, StepRange range = {},
+                            int indent = 2);
 std::string batch_norm_trace_json(const BatchNormTrace& trace, const TraceInputs& inputs,
                                   StepRange range = {}, int indent = 2);
 
