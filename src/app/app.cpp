@@ -18,6 +18,7 @@
 #include "app/fonts.h"
 #include "app/frame_stats.h"
 #include "app/framebuffer_image.h"
+#include "app/key_release_deferral.h"
 #include "app/language.h"
 #include "app/lesson_panel.h"
 #include "app/link_state.h"
@@ -107,6 +108,7 @@ class Shell {
     // the virtual pointer happens to hover.
     if (ignore_mouse_) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
+    release_deferred_keys(window_.handle());  // this frame has read the keys
     follow_lesson_language();
     handle_keys();
     if (!presenter_) draw_menu();
@@ -1051,6 +1053,7 @@ int run_app(const AppOptions& given) {
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // the shell keeps its own settings file
   ImGui_ImplGlfw_InitForOpenGL(app->window->handle(), true);
+  install_key_release_deferral(app->window->handle());  // a clicker's quick press is not lost
   ImGui_ImplOpenGL3_Init(platform::glsl_version());
 
   app->shell = std::make_unique<Shell>(*app->window, panels, settings.value(), first_panel, app->batch);
