@@ -16,5 +16,6 @@ Command add_bench_command(CLI::App& root);
 Command add_train_command(CLI::App& root);
 Command add_eval_command(CLI::App& root);
 Command add_lesson_command(CLI::App& root);
+Command add_model_command(CLI::App& root);  // ONNX models (libonnx)
 
 }  // namespace convlab::cli

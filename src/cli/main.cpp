@@ -64,13 +64,16 @@ int main(int argc, char** argv) {
   convlab::app::add_app_options(app, app_options);
 #endif
 
-  std::vector<Command> commands = {add_colorize_command(app), add_shape_command(app), add_trace_command(app),
-                                   add_op_command(app),       add_bench_command(app), add_train_command(app),
-                                   add_eval_command(app)};
+  std::vector<Command> commands = {add_colorize_command(app), add_shape_command(app), add_op_command(app),
+                                   add_bench_command(app),    add_train_command(app), add_eval_command(app)};
 #if CONVLAB_HEADLESS
   commands.push_back(add_absent_command(app, "lesson", "lessons (md4c)"));
+  commands.push_back(add_absent_command(app, "trace", "traces (their JSON is the explorers', core/explore)"));
+  commands.push_back(add_absent_command(app, "model", "ONNX models (libonnx)"));
 #else
+  commands.push_back(add_trace_command(app));
   commands.push_back(add_lesson_command(app));
+  commands.push_back(add_model_command(app));
 #endif
   try {
     app.parse(argc, argv);
