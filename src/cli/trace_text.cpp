@@ -32,6 +32,17 @@ void print_nchw_plane(std::ostream& out, const Tensor& t, int64_t n, int64_t c, 
   print_plane(out, t.data() + t.offset(n, c, 0, 0), t.h(), t.w(), indent);
 }
 
+// A trace's whole output, plane by plane, each headed "[n=0, o=1]"
+// (`channel` names the channel axis: o for conv's filters, c for a pool's).
+void print_output(std::ostream& out, const Tensor& output, const char* channel) {
+  out << "\noutput " << shape_to_string(output.shape()) << ":\n";
+  for (int64_t n = 0; n < output.n(); ++n)
+    for (int64_t c = 0; c < output.c(); ++c) {
+      out << "  [n=" << n << ", " << channel << "=" << c << "]\n";
+      print_nchw_plane(out, output, n, c, "    ");
+    }
+}
+
 // "no bias", "bias 0.5" or "bias [0.5, 1]" (its shape when long).
 std::string describe_bias(const Tensor* bias) {
   if (!bias) return "no bias";
@@ -81,12 +92,7 @@ void print_conv_text(std::ostream& out, const ConvTrace& trace, const TraceInput
     out << "  result = sum " << fmt(sum) << " + bias " << fmt(s.bias) << " = " << fmt(s.result) << "\n";
   }
 
-  out << "\noutput " << shape_to_string(trace.output.shape()) << ":\n";
-  for (int64_t n = 0; n < trace.output.n(); ++n)
-    for (int64_t o = 0; o < trace.output.c(); ++o) {
-      out << "  [n=" << n << ", o=" << o << "]\n";
-      print_nchw_plane(out, trace.output, n, o, "    ");
-    }
+  print_output(out, trace.output, "o");
 }
 
 void print_tconv_text(std::ostream& out, const TconvTrace& trace, const TraceInputs& inputs,
@@ -208,12 +214,7 @@ void print_pool_text(std::ostream& out, const PoolTrace& trace, StepRange range)
           << fmt(s.result) << "\n";
     }
   }
-  out << "\noutput " << shape_to_string(trace.output.shape()) << ":\n";
-  for (int64_t n = 0; n < trace.output.n(); ++n)
-    for (int64_t c = 0; c < trace.output.c(); ++c) {
-      out << "  [n=" << n << ", c=" << c << "]\n";
-      print_nchw_plane(out, trace.output, n, c, "    ");
-    }
+  print_output(out, trace.output, "c");
 }
 
 }  // namespace convlab::cli

@@ -34,6 +34,19 @@ Json tensor_json(const Tensor& t) { return {{"shape", t.shape()}, {"values", num
 Json optional_tensor(const Tensor* t) { return t ? tensor_json(*t) : Json(nullptr); }
 Json size_json(Size2d s) { return {{"h", s.h}, {"w", s.w}}; }
 
+// A sliding window's settings, as conv2d and the pools share them.
+Json window_json(const Conv2dParams& p) {
+  return {{"stride_h", p.stride_h},
+          {"stride_w", p.stride_w},
+          {"padding",
+           {{"top", p.padding.top},
+            {"bottom", p.padding.bottom},
+            {"left", p.padding.left},
+            {"right", p.padding.right}}},
+          {"dilation_h", p.dilation_h},
+          {"dilation_w", p.dilation_w}};
+}
+
 Json step_range_json(StepRange range, size_t total) {
   return {{"first", range.first}, {"last", range.last < 0 ? static_cast<int64_t>(total) : range.last}};
 }
@@ -98,15 +111,7 @@ std::string conv_trace_json(const ConvTrace& trace, const TraceInputs& inputs, S
   const Conv2dParams& p = trace.params;
   Json root;
   root["op"] = "conv2d";
-  root["params"] = {{"stride_h", p.stride_h},
-                    {"stride_w", p.stride_w},
-                    {"padding",
-                     {{"top", p.padding.top},
-                      {"bottom", p.padding.bottom},
-                      {"left", p.padding.left},
-                      {"right", p.padding.right}}},
-                    {"dilation_h", p.dilation_h},
-                    {"dilation_w", p.dilation_w}};
+  root["params"] = window_json(p);
   put_shapes(root, trace.input_shape, trace.weight_shape, trace.output_shape);
   root["padded"] = size_json(trace.padded);
   put_inputs(root, inputs, false);
@@ -175,22 +180,13 @@ std::string tconv_trace_json(const TconvTrace& trace, const TraceInputs& inputs,
 
 std::string pool_trace_json(const PoolTrace& trace, const TraceInputs& inputs, StepRange range, int indent) {
   const PoolOptions& o = trace.options;
-  const Conv2dParams& w = o.params.window;
   const bool average = o.kind == PoolKind::Average;
   Json root;
   root["op"] = average ? "avg_pool2d" : "max_pool2d";
-  Json params = {{"kernel_h", o.kernel.h},
-                 {"kernel_w", o.kernel.w},
-                 {"stride_h", w.stride_h},
-                 {"stride_w", w.stride_w},
-                 {"padding",
-                  {{"top", w.padding.top},
-                   {"bottom", w.padding.bottom},
-                   {"left", w.padding.left},
-                   {"right", w.padding.right}}},
-                 {"dilation_h", w.dilation_h},
-                 {"dilation_w", w.dilation_w},
-                 {"ceil_mode", o.params.ceil_mode}};
+  Json params = {{"kernel_h", o.kernel.h}, {"kernel_w", o.kernel.w}};
+  const Json window = window_json(o.params.window);
+  for (auto it = window.begin(); it != window.end(); ++it) params[it.key()] = it.value();
+  params["ceil_mode"] = o.params.ceil_mode;
   if (average) params["count_include_pad"] = o.count_include_pad;
   root["params"] = std::move(params);
   root["input_shape"] = trace.input_shape;
