@@ -71,15 +71,19 @@ RgbImage plot_loss_curve(const std::vector<float>& step_losses, const std::vecto
   Canvas canvas(width, height);
   const Rgb ink{30, 30, 36}, grid{225, 227, 232}, raw{160, 190, 230}, smooth{25, 90, 190},
       epoch{220, 110, 20}, valid{20, 150, 60};
-  const int left = 90, right = width - 30, top = 50, bottom = height - 60;
+  // Title on the first line, the legend on the second, so they never overlap.
+  const int left = 90, right = width - 30, top = 70, bottom = height - 60;
   // Validation points at the epoch ends they belong to.
   std::vector<std::pair<int64_t, double>> points;
   for (size_t e = 0; e < std::min(epoch_ends.size(), epoch_validation.size()); ++e)
     if (epoch_ends[e] >= 1 && static_cast<size_t>(epoch_ends[e]) <= step_losses.size() &&
         std::isfinite(epoch_validation[e]))
       points.push_back({epoch_ends[e], epoch_validation[e]});
-  canvas.text(left, 16,
-              points.empty() ? "Training loss (MSE of a,b) per step" : "MSE of (a,b): training, validation",
+  // The training loss is the trainer's (chroma-weighted when --chroma-weight
+  // is set); the validation score is always the plain MSE of (a,b).
+  canvas.text(left, 12,
+              points.empty() ? "Training loss of (a,b) per step"
+                             : "Training loss per step, validation MSE of (a,b) per epoch",
               ink);
   canvas.text((left + right) / 2 - Canvas::text_width("step") / 2, height - 30, "step", ink);
 
@@ -149,9 +153,9 @@ RgbImage plot_loss_curve(const std::vector<float>& step_losses, const std::vecto
   canvas.rect(left, top, left + 1, bottom, ink);
   canvas.rect(left, bottom, right, bottom + 1, ink);
   const std::string legend = "light: each step   dark: moving average";
-  canvas.text(right - Canvas::text_width(legend), top - 24, legend, smooth);
+  canvas.text(right - Canvas::text_width(legend), top - 30, legend, smooth);
   if (!epoch_ends.empty())
-    canvas.text(right - Canvas::text_width(legend) - Canvas::text_width("dashed: epoch ends   "), top - 24,
+    canvas.text(right - Canvas::text_width(legend) - Canvas::text_width("dashed: epoch ends   "), top - 30,
                 "dashed: epoch ends", epoch);
   if (!points.empty()) {
     const std::string validation_legend = "green: validation after each epoch";
