@@ -103,4 +103,39 @@ Result<Tensor> GpuBackend::upsample_bilinear(const Tensor& input, int64_t out_h,
   return download(ops_->upsample_bilinear(g_input, out_h, out_w));
 }
 
+// ---- ONNX ops: compute shaders still to write (issue 20, item 5) -------------
+
+namespace {
+Error no_shader(const char* op) {
+  return make_error(op, ": no compute shader yet; run it with the CPU backend");
+}
+}  // namespace
+
+Result<Tensor> GpuBackend::pool2d(const Tensor&, const PoolOptions&) { return no_shader("pool2d"); }
+Result<Tensor> GpuBackend::global_average_pool(const Tensor&) { return no_shader("global_average_pool"); }
+Result<Tensor> GpuBackend::activation(const Tensor&, const reference::UnaryParams&) {
+  return no_shader("activation");
+}
+Result<Tensor> GpuBackend::elementwise(reference::BinaryOp, const Tensor&, const Tensor&) {
+  return no_shader("elementwise");
+}
+Result<Tensor> GpuBackend::reshape(const Tensor&, const Shape&) { return no_shader("reshape"); }
+Result<Tensor> GpuBackend::gemm(const Tensor&, const Tensor&, const Tensor*, const reference::GemmParams&) {
+  return no_shader("gemm");
+}
+Result<Tensor> GpuBackend::matmul(const Tensor&, const Tensor&) { return no_shader("matmul"); }
+Result<Tensor> GpuBackend::softmax(const Tensor&, const reference::SoftmaxParams&) {
+  return no_shader("softmax");
+}
+Result<Tensor> GpuBackend::pad_constant(const Tensor&, std::span<const int64_t>, float) {
+  return no_shader("pad");
+}
+Result<Tensor> GpuBackend::resize(const Tensor&, const Shape&, std::span<const double>,
+                                  const reference::ResizeParams&) {
+  return no_shader("resize");
+}
+Result<Tensor> GpuBackend::gather(const Tensor&, std::span<const int64_t>, const Shape&, int64_t) {
+  return no_shader("gather");
+}
+
 }  // namespace convlab::gpu

@@ -38,6 +38,20 @@ class GpuBackend final : public Backend {
   Result<Tensor> rgb_to_lab(const Tensor& rgb) override;
   Result<Tensor> lab_to_rgb(const Tensor& lab) override;
   Result<Tensor> upsample_bilinear(const Tensor& input, int64_t out_h, int64_t out_w) override;
+  Result<Tensor> pool2d(const Tensor& input, const PoolOptions& options) override;
+  Result<Tensor> global_average_pool(const Tensor& input) override;
+  Result<Tensor> activation(const Tensor& input, const reference::UnaryParams& params) override;
+  Result<Tensor> elementwise(reference::BinaryOp op, const Tensor& a, const Tensor& b) override;
+  Result<Tensor> reshape(const Tensor& input, const Shape& shape) override;
+  Result<Tensor> gemm(const Tensor& a, const Tensor& b, const Tensor* c,
+                      const reference::GemmParams& params) override;
+  Result<Tensor> matmul(const Tensor& a, const Tensor& b) override;
+  Result<Tensor> softmax(const Tensor& input, const reference::SoftmaxParams& params) override;
+  Result<Tensor> pad_constant(const Tensor& input, std::span<const int64_t> pads, float value) override;
+  Result<Tensor> resize(const Tensor& input, const Shape& output_shape, std::span<const double> scales,
+                        const reference::ResizeParams& params) override;
+  Result<Tensor> gather(const Tensor& data, std::span<const int64_t> indices, const Shape& indices_shape,
+                        int64_t axis) override;
 
  private:
   GpuBackend() = default;

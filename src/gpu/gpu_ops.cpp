@@ -125,6 +125,8 @@ Status GpuOps::conv2d(const GpuTensor& input, const GpuTensor& weight, const Gpu
   const Shape& in = input.shape();
   const Shape& ws = weight.shape();
   if (in.size() != 4) return make_error("conv2d: input must be N,C,H,W but has shape ", shape_to_string(in));
+  if (params.groups != 1)
+    return make_error("conv2d: groups ", params.groups, " have no compute shader yet; valid on the GPU: 1");
   if (ws.size() != 4 || ws[1] != in[1])
     return make_error("conv2d: weight must be O,", in[1], ",KH,KW for an input with ", in[1],
                       " channels but has shape ", shape_to_string(ws));
@@ -173,6 +175,9 @@ Status GpuOps::conv_transpose2d(const GpuTensor& input, const GpuTensor& weight,
   const Shape& ws = weight.shape();
   if (in.size() != 4)
     return make_error("conv_transpose2d: input must be N,C,H,W but has shape ", shape_to_string(in));
+  if (params.groups != 1)
+    return make_error("conv_transpose2d: groups ", params.groups,
+                      " have no compute shader yet; valid on the GPU: 1");
   if (ws.size() != 4 || ws[0] != in[1])
     return make_error("conv_transpose2d: weight must be ", in[1], ",O,KH,KW for an input with ", in[1],
                       " channels but has shape ", shape_to_string(ws));

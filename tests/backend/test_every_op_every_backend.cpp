@@ -122,6 +122,123 @@ std::vector<OpCase> cases_for(OpKind kind, std::mt19937& rng) {
       add("upsample_bilinear", std::move(a));
       break;
     }
+    case OpKind::Pool2d:
+      for (auto [kind, k, s, p, d, ceil, include_pad] :
+           std::vector<std::array<int, 7>>{{0, 2, 2, 0, 1, 0, 1},
+                                           {0, 3, 2, 1, 1, 1, 1},
+                                           {0, 3, 1, 1, 2, 0, 1},
+                                           {1, 2, 2, 0, 1, 0, 1},
+                                           {1, 3, 2, 1, 1, 1, 1},
+                                           {1, 3, 2, 1, 1, 0, 0}}) {
+        OpArguments a;
+        a.inputs = {random_tensor({2, 3, 9, 8}, rng)};
+        a.pool.kind = kind == 0 ? PoolKind::Max : PoolKind::Average;
+        a.pool.kernel = {k, k};
+        a.pool.params.window = Conv2dParams{s, s, {p, p, p, p}, d, d};
+        a.pool.params.ceil_mode = ceil != 0;
+        a.pool.count_include_pad = include_pad != 0;
+        add(std::string("pool2d ") + pool_kind_name(a.pool.kind) + " k" + std::to_string(k) + " s" +
+                std::to_string(s) + " p" + std::to_string(p) + " d" + std::to_string(d) +
+                (ceil ? " ceil" : "") + (include_pad ? "" : " exclude-pad"),
+            std::move(a));
+      }
+      break;
+    case OpKind::GlobalAveragePool: {
+      OpArguments a;
+      a.inputs = {random_tensor({2, 5, 7, 6}, rng)};
+      add("global_average_pool", std::move(a));
+      break;
+    }
+    case OpKind::Activation:
+      for (const reference::UnaryParams& params :
+           {reference::UnaryParams{reference::UnaryOp::LeakyRelu, 0.2f},
+            reference::UnaryParams{reference::UnaryOp::Sigmoid},
+            reference::UnaryParams{reference::UnaryOp::Tanh},
+            reference::UnaryParams{reference::UnaryOp::Clip, 0.0f, 0.0f, 6.0f},
+            reference::UnaryParams{reference::UnaryOp::Identity}}) {
+        OpArguments a;
+        a.inputs = {random_tensor({2, 3, 5, 4}, rng, -8.0f, 8.0f)};
+        a.unary = params;
+        add(std::string("activation ") + reference::unary_op_name(params.op), std::move(a));
+      }
+      break;
+    case OpKind::Elementwise:
+      for (auto [op, shape_b] :
+           std::vector<std::pair<reference::BinaryOp, Shape>>{{reference::BinaryOp::Add, {2, 3, 4, 5}},
+                                                              {reference::BinaryOp::Sub, {3, 1, 1}},
+                                                              {reference::BinaryOp::Mul, {1, 3, 4, 1}},
+                                                              {reference::BinaryOp::Div, {5}},
+                                                              {reference::BinaryOp::PRelu, {3, 1, 1}}}) {
+        OpArguments a;
+        a.inputs = {random_tensor({2, 3, 4, 5}, rng), random_tensor(shape_b, rng, 0.5f, 2.0f)};
+        a.binary = op;
+        add(std::string("elementwise ") + reference::binary_op_name(op) + " by " + shape_to_string(shape_b),
+            std::move(a));
+      }
+      break;
+    case OpKind::Reshape: {
+      OpArguments a;
+      a.inputs = {random_tensor({2, 3, 4, 5}, rng)};
+      a.shape = {2, 60};
+      add("reshape 2x3x4x5 -> 2x60", std::move(a));
+      break;
+    }
+    case OpKind::Gemm:
+      for (auto [m, k, n, ta, tb] : std::vector<std::array<int, 5>>{{2, 48, 10, 0, 1}, {3, 7, 5, 1, 0}}) {
+        OpArguments a;
+        a.inputs = {random_tensor(ta ? Shape{k, m} : Shape{m, k}, rng),
+                    random_tensor(tb ? Shape{n, k} : Shape{k, n}, rng), random_tensor({n}, rng)};
+        a.gemm = reference::GemmParams{ta ? 0.5f : 1.0f, tb ? 1.0f : 2.0f, ta != 0, tb != 0};
+        add("gemm " + std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n) +
+                (ta ? " transA" : "") + (tb ? " transB" : ""),
+            std::move(a));
+      }
+      break;
+    case OpKind::MatMul: {
+      OpArguments a;
+      a.inputs = {random_tensor({2, 3, 4}, rng), random_tensor({4, 5}, rng)};
+      add("matmul 2x3x4 by 4x5", std::move(a));
+      break;
+    }
+    case OpKind::Softmax:
+      for (bool log : {false, true}) {
+        OpArguments a;
+        a.inputs = {random_tensor({3, 7}, rng, -5.0f, 5.0f)};
+        a.softmax = reference::SoftmaxParams{1, log, false};
+        add(log ? "log_softmax" : "softmax", std::move(a));
+      }
+      break;
+    case OpKind::Pad: {
+      OpArguments a;
+      a.inputs = {random_tensor({1, 2, 4, 5}, rng)};
+      a.pads = {0, 0, 1, 2, 0, 1, 3, 0};
+      a.pad_value = 0.5f;
+      add("pad", std::move(a));
+      break;
+    }
+    case OpKind::Resize:
+      for (auto mode : {reference::ResizeMode::Nearest, reference::ResizeMode::Linear}) {
+        OpArguments a;
+        a.inputs = {random_tensor({1, 2, 4, 5}, rng)};
+        a.shape = {1, 2, 8, 10};
+        a.scales = {1, 1, 2, 2};
+        a.resize.mode = mode;
+        a.resize.coordinates = mode == reference::ResizeMode::Nearest
+                                   ? reference::ResizeCoordinates::Asymmetric
+                                   : reference::ResizeCoordinates::HalfPixel;
+        a.resize.nearest = reference::ResizeNearest::Floor;
+        add(mode == reference::ResizeMode::Nearest ? "resize nearest x2" : "resize linear x2", std::move(a));
+      }
+      break;
+    case OpKind::Gather: {
+      OpArguments a;
+      a.inputs = {random_tensor({8, 6}, rng)};
+      a.indices = {3, 0, 7};
+      a.indices_shape = {3};
+      a.axis = 0;
+      add("gather rows 3, 0, 7", std::move(a));
+      break;
+    }
     case OpKind::Count:
       break;
   }

@@ -13,7 +13,9 @@
 #include "core/base/conv_arithmetic.h"
 #include "core/base/tensor.h"
 #include "core/ops/op_kind.h"
+#include "core/ops/pool.h"
 #include "core/ops/reference.h"
+#include "core/ops/tensor_ops.h"
 
 namespace convlab {
 
@@ -36,6 +38,21 @@ class Backend {
   virtual Result<Tensor> rgb_to_lab(const Tensor& rgb) = 0;
   virtual Result<Tensor> lab_to_rgb(const Tensor& lab) = 0;
   virtual Result<Tensor> upsample_bilinear(const Tensor& input, int64_t out_h, int64_t out_w) = 0;
+  virtual Result<Tensor> pool2d(const Tensor& input, const PoolOptions& options) = 0;
+  virtual Result<Tensor> global_average_pool(const Tensor& input) = 0;
+  virtual Result<Tensor> activation(const Tensor& input, const reference::UnaryParams& params) = 0;
+  virtual Result<Tensor> elementwise(reference::BinaryOp op, const Tensor& a, const Tensor& b) = 0;
+  // The same values in a new shape of the same element count.
+  virtual Result<Tensor> reshape(const Tensor& input, const Shape& shape) = 0;
+  virtual Result<Tensor> gemm(const Tensor& a, const Tensor& b, const Tensor* c,
+                              const reference::GemmParams& params) = 0;
+  virtual Result<Tensor> matmul(const Tensor& a, const Tensor& b) = 0;
+  virtual Result<Tensor> softmax(const Tensor& input, const reference::SoftmaxParams& params) = 0;
+  virtual Result<Tensor> pad_constant(const Tensor& input, std::span<const int64_t> pads, float value) = 0;
+  virtual Result<Tensor> resize(const Tensor& input, const Shape& output_shape,
+                                std::span<const double> scales, const reference::ResizeParams& params) = 0;
+  virtual Result<Tensor> gather(const Tensor& data, std::span<const int64_t> indices,
+                                const Shape& indices_shape, int64_t axis) = 0;
 };
 
 enum class CpuOpsPath { Reference, Fast };
@@ -53,12 +70,27 @@ struct OpArguments {
   ConvTranspose2dParams tconv;
   reference::BatchNormParams batch_norm;
   int64_t height = 0, width = 0;  // embed's plane, upsample's output size
+  PoolOptions pool;
+  reference::UnaryParams unary;
+  reference::BinaryOp binary = reference::BinaryOp::Add;
+  reference::GemmParams gemm;
+  reference::SoftmaxParams softmax;
+  Shape shape;                 // reshape's target, resize's output shape
+  std::vector<double> scales;  // resize: per axis
+  reference::ResizeParams resize;
+  std::vector<int64_t> pads;  // pad: begins then ends
+  float pad_value = 0.0f;
+  std::vector<int64_t> indices;  // gather, of shape indices_shape, along axis
+  Shape indices_shape;
+  int64_t axis = 0;
 };
 
 // Runs `kind` on `backend`. inputs per kind: conv2d / conv_transpose2d: input,
 // weight[, bias]; batch_norm: input, weight, bias (+ running_mean/var
 // pointers); relu, rgb_to_lab, lab_to_rgb, upsample_bilinear: input; concat:
-// all inputs; embed: table (+ categories, height, width).
+// all inputs; embed: table (+ categories, height, width); pool2d,
+// global_average_pool, activation, reshape, softmax, pad, resize, gather:
+// input (+ the fields of their own); elementwise, matmul: a, b; gemm: a, b[, c].
 Result<Tensor> run_op(Backend& backend, OpKind kind, OpArguments& args);
 
 }  // namespace convlab

@@ -38,6 +38,39 @@ class CpuBackend final : public Backend {
   Result<Tensor> upsample_bilinear(const Tensor& input, int64_t out_h, int64_t out_w) override {
     return reference::upsample_bilinear(input, out_h, out_w);
   }
+  // The ops below are cheap next to the convolutions: both paths run the reference.
+  Result<Tensor> pool2d(const Tensor& input, const PoolOptions& options) override {
+    return reference::pool2d(input, options);
+  }
+  Result<Tensor> global_average_pool(const Tensor& input) override {
+    return reference::global_average_pool(input);
+  }
+  Result<Tensor> activation(const Tensor& input, const reference::UnaryParams& params) override {
+    return reference::unary(input, params);
+  }
+  Result<Tensor> elementwise(reference::BinaryOp op, const Tensor& a, const Tensor& b) override {
+    return reference::binary(op, a, b);
+  }
+  Result<Tensor> reshape(const Tensor& input, const Shape& shape) override { return input.reshaped(shape); }
+  Result<Tensor> gemm(const Tensor& a, const Tensor& b, const Tensor* c,
+                      const reference::GemmParams& params) override {
+    return reference::gemm(a, b, c, params);
+  }
+  Result<Tensor> matmul(const Tensor& a, const Tensor& b) override { return reference::matmul(a, b); }
+  Result<Tensor> softmax(const Tensor& input, const reference::SoftmaxParams& params) override {
+    return reference::softmax(input, params);
+  }
+  Result<Tensor> pad_constant(const Tensor& input, std::span<const int64_t> pads, float value) override {
+    return reference::pad_constant(input, pads, value);
+  }
+  Result<Tensor> resize(const Tensor& input, const Shape& output_shape, std::span<const double> scales,
+                        const reference::ResizeParams& params) override {
+    return reference::resize(input, output_shape, scales, params);
+  }
+  Result<Tensor> gather(const Tensor& data, std::span<const int64_t> indices, const Shape& indices_shape,
+                        int64_t axis) override {
+    return reference::gather(data, indices, indices_shape, axis);
+  }
 
  private:
   CpuOpsPath path_;

@@ -51,6 +51,40 @@ Result<Tensor> run_op(Backend& backend, OpKind kind, OpArguments& args) {
     case OpKind::UpsampleBilinear:
       CONVLAB_TRY(need_inputs(args, 1, 1, kind));
       return backend.upsample_bilinear(args.inputs[0], args.height, args.width);
+    case OpKind::Pool2d:
+      CONVLAB_TRY(need_inputs(args, 1, 1, kind));
+      return backend.pool2d(args.inputs[0], args.pool);
+    case OpKind::GlobalAveragePool:
+      CONVLAB_TRY(need_inputs(args, 1, 1, kind));
+      return backend.global_average_pool(args.inputs[0]);
+    case OpKind::Activation:
+      CONVLAB_TRY(need_inputs(args, 1, 1, kind));
+      return backend.activation(args.inputs[0], args.unary);
+    case OpKind::Elementwise:
+      CONVLAB_TRY(need_inputs(args, 2, 2, kind));
+      return backend.elementwise(args.binary, args.inputs[0], args.inputs[1]);
+    case OpKind::Reshape:
+      CONVLAB_TRY(need_inputs(args, 1, 1, kind));
+      return backend.reshape(args.inputs[0], args.shape);
+    case OpKind::Gemm:
+      CONVLAB_TRY(need_inputs(args, 2, 3, kind));
+      return backend.gemm(args.inputs[0], args.inputs[1], args.inputs.size() > 2 ? &args.inputs[2] : nullptr,
+                          args.gemm);
+    case OpKind::MatMul:
+      CONVLAB_TRY(need_inputs(args, 2, 2, kind));
+      return backend.matmul(args.inputs[0], args.inputs[1]);
+    case OpKind::Softmax:
+      CONVLAB_TRY(need_inputs(args, 1, 1, kind));
+      return backend.softmax(args.inputs[0], args.softmax);
+    case OpKind::Pad:
+      CONVLAB_TRY(need_inputs(args, 1, 1, kind));
+      return backend.pad_constant(args.inputs[0], args.pads, args.pad_value);
+    case OpKind::Resize:
+      CONVLAB_TRY(need_inputs(args, 1, 1, kind));
+      return backend.resize(args.inputs[0], args.shape, args.scales, args.resize);
+    case OpKind::Gather:
+      CONVLAB_TRY(need_inputs(args, 1, 1, kind));
+      return backend.gather(args.inputs[0], args.indices, args.indices_shape, args.axis);
     case OpKind::Count:
       break;
   }

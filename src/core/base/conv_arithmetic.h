@@ -25,6 +25,10 @@ struct Conv2dParams {
   int stride_h = 1, stride_w = 1;
   Padding2d padding;
   int dilation_h = 1, dilation_w = 1;
+  // Channels split into this many groups, each convolved with its own filters
+  // (in_channels = groups, a depthwise conv). Only the reference path runs
+  // groups > 1; the fast and GPU paths refuse it.
+  int groups = 1;
 };
 
 // PyTorch ConvTranspose2d semantics: symmetric padding per axis (it crops
@@ -34,6 +38,7 @@ struct ConvTranspose2dParams {
   int padding_h = 0, padding_w = 0;
   int output_padding_h = 0, output_padding_w = 0;
   int dilation_h = 1, dilation_w = 1;
+  int groups = 1;  // as Conv2dParams::groups
 };
 
 // Max and average pooling windows, PyTorch's MaxPool2d / AvgPool2d and ONNX's

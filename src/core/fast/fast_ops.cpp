@@ -418,6 +418,8 @@ Size2d kernel_of(const Tensor& w) { return {static_cast<int>(w.dim(2)), static_c
 Result<ConvShape> conv2d_shape(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                const Conv2dParams& params, const Epilogue& epilogue) {
   const char* op = "conv2d";
+  if (params.groups != 1)
+    return make_error(op, ": groups ", params.groups, " run on the reference path only; valid here: 1");
   CONVLAB_TRY(check_common(input, weight, bias, epilogue, op, weight.rank() == 4 ? weight.dim(0) : 0));
   if (weight.dim(1) != input.c()) {
     return make_error(op, ": weight ", shape_to_string(weight.shape()), " expects ", weight.dim(1),
@@ -432,6 +434,8 @@ Result<ConvShape> conv2d_shape(const Tensor& input, const Tensor& weight, const 
 Result<ConvShape> conv_transpose2d_shape(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                          const ConvTranspose2dParams& params, const Epilogue& epilogue) {
   const char* op = "conv_transpose2d";
+  if (params.groups != 1)
+    return make_error(op, ": groups ", params.groups, " run on the reference path only; valid here: 1");
   CONVLAB_TRY(check_common(input, weight, bias, epilogue, op, weight.rank() == 4 ? weight.dim(1) : 0));
   if (weight.dim(0) != input.c()) {
     return make_error(op, ": weight ", shape_to_string(weight.shape()), " (C, O, KH, KW) expects ",

@@ -19,12 +19,42 @@ enum class OpKind {
   RgbToLab,
   LabToRgb,
   UpsampleBilinear,
+  // The ops of CNNs read from ONNX files (tensor_ops.h, pool.h).
+  Pool2d,             // max or average pooling window
+  GlobalAveragePool,  // (N,C,H,W) -> (N,C,1,1)
+  Activation,         // LeakyRelu, Sigmoid, Tanh, Clip (ReLU6), Identity
+  Elementwise,        // Add, Sub, Mul, Div, PRelu, numpy broadcasting
+  Reshape,            // Flatten and Reshape: the same values, a new shape
+  Gemm,               // Linear layers: alpha * A' B' + beta * C
+  MatMul,             // numpy.matmul
+  Softmax,            // softmax and log-softmax along an axis
+  Pad,                // constant padding on any axis
+  Resize,             // nearest and linear resize (Resize, Upsample)
+  Gather,             // rows of a table by index (an embedding)
   Count
 };
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(OpKind::Count)> kOpNames = {
-    "conv2d",     "conv_transpose2d", "batch_norm",       "relu", "concat", "embed",
-    "rgb_to_lab", "lab_to_rgb",       "upsample_bilinear"};
+    "conv2d",
+    "conv_transpose2d",
+    "batch_norm",
+    "relu",
+    "concat",
+    "embed",
+    "rgb_to_lab",
+    "lab_to_rgb",
+    "upsample_bilinear",
+    "pool2d",
+    "global_average_pool",
+    "activation",
+    "elementwise",
+    "reshape",
+    "gemm",
+    "matmul",
+    "softmax",
+    "pad",
+    "resize",
+    "gather"};
 static_assert(kOpNames.size() == static_cast<size_t>(OpKind::Count), "every op needs a name");
 
 inline constexpr std::string_view op_name(OpKind kind) { return kOpNames[static_cast<size_t>(kind)]; }

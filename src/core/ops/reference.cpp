@@ -38,14 +38,28 @@ Size2d kernel_size(const Tensor& weight) {
 
 // ---- conv2d -----------------------------------------------------------------
 
+namespace {
+// groups must divide both channel counts.
+Status check_groups(int groups, int64_t in_channels, int64_t out_channels, const char* op) {
+  if (groups < 1 || in_channels % groups != 0 || out_channels % groups != 0)
+    return make_error(op, ": groups ", groups, " must be at least 1 and divide both the ", in_channels,
+                      " input channels and the ", out_channels, " output channels");
+  return {};
+}
+}  // namespace
+
 Result<Shape> conv2d_output_shape(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                   const Conv2dParams& params) {
   CONVLAB_TRY(expect_nchw(input, "conv2d input", "N,C,H,W"));
-  CONVLAB_TRY(expect_nchw(weight, "conv2d weight", "out channels, in channels, KH, KW"));
-  if (weight.dim(1) != input.dim(1))
-    return make_error("conv2d weight has shape ", shape_to_string(weight.shape()), " but the input (",
-                      shape_to_string(input.shape()), ") has ", input.dim(1), " channels: expected shape ",
-                      shape_to_string({weight.dim(0), input.dim(1), weight.dim(2), weight.dim(3)}));
+  CONVLAB_TRY(expect_nchw(weight, "conv2d weight", "out channels, in channels / groups, KH, KW"));
+  CONVLAB_TRY(check_groups(params.groups, input.dim(1), weight.dim(0), "conv2d"));
+  if (weight.dim(1) * params.groups != input.dim(1))
+    return make_error(
+        "conv2d weight has shape ", shape_to_string(weight.shape()), " but the input (",
+        shape_to_string(input.shape()), ") has ", input.dim(1), " channels",
+        params.groups > 1 ? " in " + std::to_string(params.groups) + " groups" : std::string(),
+        ": expected shape ",
+        shape_to_string({weight.dim(0), input.dim(1) / params.groups, weight.dim(2), weight.dim(3)}));
   CONVLAB_TRY(expect_vector(bias, weight.dim(0), "conv2d bias"));
   auto out = conv2d_output_size(spatial_size(input), kernel_size(weight), params);
   if (!out.ok()) return with_context("conv2d: ", out.error());
@@ -57,7 +71,9 @@ Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* b
   auto shape = conv2d_output_shape(input, weight, bias, params);
   if (!shape.ok()) return shape.error();
   Tensor output(*shape);
-  const int64_t channels = input.c(), height = input.h(), width = input.w();
+  // Each group's filters see only its own slice of the input channels.
+  const int64_t group_channels = weight.c(), group_filters = output.c() / params.groups;
+  const int64_t height = input.h(), width = input.w();
   const int64_t kernel_h = weight.h(), kernel_w = weight.w();
   for (int64_t n = 0; n < output.n(); ++n)
     for (int64_t o = 0; o < output.c(); ++o)
@@ -65,15 +81,16 @@ Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* b
         for (int64_t ox = 0; ox < output.w(); ++ox) {
           // Taps on the zero frame add nothing, so they are skipped; the
           // order of the remaining products is still (c, ky, kx).
+          const int64_t first_channel = (o / group_filters) * group_channels;
           float acc = 0.0f;
-          for (int64_t c = 0; c < channels; ++c)
+          for (int64_t c = 0; c < group_channels; ++c)
             for (int64_t ky = 0; ky < kernel_h; ++ky) {
               const int64_t iy = oy * params.stride_h - params.padding.top + ky * params.dilation_h;
               if (iy < 0 || iy >= height) continue;
               for (int64_t kx = 0; kx < kernel_w; ++kx) {
                 const int64_t ix = ox * params.stride_w - params.padding.left + kx * params.dilation_w;
                 if (ix < 0 || ix >= width) continue;
-                acc += input.at(n, c, iy, ix) * weight.at(o, c, ky, kx);
+                acc += input.at(n, first_channel + c, iy, ix) * weight.at(o, c, ky, kx);
               }
             }
           output.at(n, o, oy, ox) = bias ? acc + (*bias)[o] : acc;
@@ -86,17 +103,19 @@ Result<Tensor> conv2d(const Tensor& input, const Tensor& weight, const Tensor* b
 Result<Shape> conv_transpose2d_output_shape(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                             const ConvTranspose2dParams& params) {
   CONVLAB_TRY(expect_nchw(input, "conv_transpose2d input", "N,C,H,W"));
-  CONVLAB_TRY(expect_nchw(weight, "conv_transpose2d weight", "in channels, out channels, KH, KW"));
+  CONVLAB_TRY(expect_nchw(weight, "conv_transpose2d weight", "in channels, out channels / groups, KH, KW"));
+  CONVLAB_TRY(check_groups(params.groups, input.dim(1), weight.dim(1) * params.groups, "conv_transpose2d"));
   if (weight.dim(0) != input.dim(1))
     return make_error("conv_transpose2d weight has shape ", shape_to_string(weight.shape()),
                       " but the input (", shape_to_string(input.shape()), ") has ", input.dim(1),
                       " channels: expected shape ",
                       shape_to_string({input.dim(1), weight.dim(1), weight.dim(2), weight.dim(3)}),
-                      " (a transposed conv weight is in channels x out channels x KH x KW)");
-  CONVLAB_TRY(expect_vector(bias, weight.dim(1), "conv_transpose2d bias"));
+                      " (a transposed conv weight is in channels x out channels / groups x KH x KW)");
+  const int64_t out_channels = weight.dim(1) * params.groups;
+  CONVLAB_TRY(expect_vector(bias, out_channels, "conv_transpose2d bias"));
   auto out = conv_transpose2d_output_size(spatial_size(input), kernel_size(weight), params);
   if (!out.ok()) return with_context("conv_transpose2d: ", out.error());
-  return Shape{input.dim(0), weight.dim(1), out->h, out->w};
+  return Shape{input.dim(0), out_channels, out->h, out->w};
 }
 
 Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
@@ -104,7 +123,8 @@ Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const
   auto shape = conv_transpose2d_output_shape(input, weight, bias, params);
   if (!shape.ok()) return shape.error();
   Tensor output(*shape);
-  const int64_t channels = input.c(), height = input.h(), width = input.w();
+  const int64_t group_channels = input.c() / params.groups, group_filters = weight.c();
+  const int64_t height = input.h(), width = input.w();
   const int64_t kernel_h = weight.h(), kernel_w = weight.w();
   // The uncropped output: output_padding rows/columns included, so the crop
   // removes `padding` from each side of it.
@@ -114,7 +134,8 @@ Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const
   for (int64_t n = 0; n < output.n(); ++n)
     for (int64_t o = 0; o < output.c(); ++o) {
       std::fill(full.begin(), full.end(), 0.0f);
-      for (int64_t c = 0; c < channels; ++c)
+      const int64_t group = o / group_filters, filter = o % group_filters;
+      for (int64_t c = group * group_channels; c < (group + 1) * group_channels; ++c)
         for (int64_t iy = 0; iy < height; ++iy)
           for (int64_t ix = 0; ix < width; ++ix) {
             const float x = input.at(n, c, iy, ix);
@@ -122,7 +143,7 @@ Result<Tensor> conv_transpose2d(const Tensor& input, const Tensor& weight, const
               for (int64_t kx = 0; kx < kernel_w; ++kx) {
                 const int64_t fy = iy * params.stride_h + ky * params.dilation_h;
                 const int64_t fx = ix * params.stride_w + kx * params.dilation_w;
-                full[static_cast<size_t>(fy * full_w + fx)] += x * weight.at(c, o, ky, kx);
+                full[static_cast<size_t>(fy * full_w + fx)] += x * weight.at(c, filter, ky, kx);
               }
           }
       for (int64_t y = 0; y < output.h(); ++y)

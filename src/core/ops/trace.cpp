@@ -72,6 +72,8 @@ ConvStep trace_conv_cell(const Tensor& input, const Tensor& weight, const Tensor
 
 Result<ConvTrace> trace_conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                const Conv2dParams& params) {
+  if (params.groups != 1)
+    return make_error("trace of conv2d: groups ", params.groups, " are not traced; valid: 1");
   auto shape = reference::conv2d_output_shape(input, weight, bias, params);
   if (!shape.ok()) return shape.error();
   const Shape& out = *shape;
@@ -135,6 +137,8 @@ TconvIntermediate trace_tconv_element(const Tensor& input, const Tensor& weight,
 
 Result<TconvTrace> trace_conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                           const ConvTranspose2dParams& params) {
+  if (params.groups != 1)
+    return make_error("trace of conv_transpose2d: groups ", params.groups, " are not traced; valid: 1");
   auto shape = reference::conv_transpose2d_output_shape(input, weight, bias, params);
   if (!shape.ok()) return shape.error();
   const Shape& out = *shape;
