@@ -120,7 +120,7 @@ Result<std::unique_ptr<GpuPass>> GpuModel::begin(GpuTensor gray, std::span<const
   std::unique_ptr<GpuPass> pass(new GpuPass(*this, options));
   pass->shapes_ = std::move(shapes).value();
   pass->steps_ = plan_steps(model_.graph, pass->shapes_, !options.keep_all);
-  pass->last_ = last_uses(pass->steps_, model_.graph.output());
+  pass->last_ = last_uses(pass->steps_, model_.graph.outputs());
   pass->values_.emplace("gray", std::move(gray));
   pass->categories_ = std::move(g_categories).value();
   pass->timer_ = std::make_unique<StepTimer>(options.time_layers, pass->steps_.size());

@@ -123,7 +123,7 @@ std::vector<OpCase> cases_for(OpKind kind, std::mt19937& rng) {
       break;
     }
     case OpKind::Pool2d:
-      for (auto [kind, k, s, p, d, ceil, include_pad] :
+      for (auto [max_or_average, k, s, p, d, ceil, include_pad] :
            std::vector<std::array<int, 7>>{{0, 2, 2, 0, 1, 0, 1},
                                            {0, 3, 2, 1, 1, 1, 1},
                                            {0, 3, 1, 1, 2, 0, 1},
@@ -132,7 +132,7 @@ std::vector<OpCase> cases_for(OpKind kind, std::mt19937& rng) {
                                            {1, 3, 2, 1, 1, 0, 0}}) {
         OpArguments a;
         a.inputs = {random_tensor({2, 3, 9, 8}, rng)};
-        a.pool.kind = kind == 0 ? PoolKind::Max : PoolKind::Average;
+        a.pool.kind = max_or_average == 0 ? PoolKind::Max : PoolKind::Average;
         a.pool.kernel = {k, k};
         a.pool.params.window = Conv2dParams{s, s, {p, p, p, p}, d, d};
         a.pool.params.ceil_mode = ceil != 0;

@@ -3,6 +3,8 @@
 // the runners can trust a Graph.
 #include "core/model/graph.h"
 
+#include "core/model/node_shapes.h"
+
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -422,6 +424,8 @@ Result<Graph> Graph::from_json(const std::string& json_text, const std::string& 
   }
   if (!graph.find(graph.output_))
     return make_error(source, ": output \"", graph.output_, "\" is not a node of the graph");
+  graph.outputs_ = {graph.output_};
+  graph.inputs_ = {{kGray, {-1, 1, -1, -1}, false}, {kCategory, {-1}, true}};
 
   // emb_size / categories: from the embed nodes; the top-level fields, when
   // given, must agree with them.
@@ -491,11 +495,11 @@ std::vector<WeightSpec> Graph::expected_weights() const {
     const int64_t k = node.kernel;
     switch (node.op) {
       case OpKind::Conv2d:
-        add(p + ".weight", {node.out_channels, node.in_channels, k, k});
+        add(p + ".weight", {node.out_channels, node.in_channels / node.conv.groups, k, node.kernel_width()});
         add(p + ".bias", {node.out_channels});
         break;
       case OpKind::ConvTranspose2d:
-        add(p + ".weight", {node.in_channels, node.out_channels, k, k});
+        add(p + ".weight", {node.in_channels, node.out_channels / node.tconv.groups, k, node.kernel_width()});
         add(p + ".bias", {node.out_channels});
         break;
       case OpKind::BatchNorm2d:
@@ -571,6 +575,89 @@ Result<std::map<std::string, Shape>> Graph::infer_shapes(int64_t n, int64_t h, i
   }
   if (h % size_multiple_ != 0 || w % size_multiple_ != 0)
     return make_error(input, ": H, W must be multiples of ", size_multiple_);
+  return shapes;
+}
+
+namespace {
+
+// Ops a reader may put in a graph: everything but the colour conversions and
+// the photo resize the colorizer pipeline runs around a graph.
+bool is_node_op(OpKind op) {
+  return op != OpKind::RgbToLab && op != OpKind::LabToRgb && op != OpKind::UpsampleBilinear &&
+         op != OpKind::Count;
+}
+
+}  // namespace
+
+Result<Graph> Graph::assemble(Parts parts, const std::string& source) {
+  Graph graph;
+  graph.name_ = parts.name;
+  graph.title_ = parts.title.empty() ? parts.name : parts.title;
+  graph.description_ = std::move(parts.description);
+  std::set<std::string> defined;
+  for (const GraphInput& input : parts.inputs) {
+    if (input.name.empty() || !defined.insert(input.name).second)
+      return make_error(source, ": graph input \"", input.name, "\" is empty or named twice");
+    for (int64_t d : input.shape)
+      if (d == 0 || d < -1)
+        return make_error(source, ": graph input ", input.name, " has shape ", shape_to_string(input.shape),
+                          "; valid dimensions: 1 or more, or free");
+  }
+  for (const auto& [name, shape] : parts.constants)
+    if (!defined.insert(name).second)
+      return make_error(source, ": constant \"", name, "\" has the name of a graph input");
+  for (const GraphNode& node : parts.nodes) {
+    const std::string where = source + ": node " + node.name + " (" + std::string(op_name(node.op)) + ")";
+    if (!is_node_op(node.op)) return make_error(where, ": this op cannot be a graph node");
+    for (const std::string& input : node.inputs)
+      if (!defined.count(input))
+        return make_error(where, ": input \"", input,
+                          "\" is not a graph input, a constant or the output of an earlier node");
+    if (!defined.insert(node.name).second)
+      return make_error(where, ": the name \"", node.name, "\" is already used");
+  }
+  if (parts.outputs.empty()) return make_error(source, ": the graph has no outputs");
+  for (const std::string& output : parts.outputs)
+    if (!defined.count(output) || parts.constants.count(output))
+      return make_error(source, ": graph output \"", output, "\" is not computed by any node");
+  graph.inputs_ = std::move(parts.inputs);
+  graph.constants_ = std::move(parts.constants);
+  graph.nodes_ = std::move(parts.nodes);
+  graph.outputs_ = std::move(parts.outputs);
+  graph.output_ = graph.outputs_.front();
+  return graph;
+}
+
+Result<std::map<std::string, Shape>> Graph::infer_shapes(const std::map<std::string, Shape>& input_shapes) const {
+  std::map<std::string, Shape> shapes;
+  for (const GraphInput& input : inputs_) {
+    auto it = input_shapes.find(input.name);
+    if (it == input_shapes.end()) return make_error(name_, ": no value given for the input ", input.name);
+    const Shape& given = it->second;
+    bool fits = given.size() == input.shape.size();
+    for (size_t d = 0; fits && d < given.size(); ++d)
+      fits = given[d] >= 1 && given[d] <= (int64_t{1} << 31) && (input.shape[d] == -1 || given[d] == input.shape[d]);
+    if (!fits) {
+      std::string expected;
+      for (size_t d = 0; d < input.shape.size(); ++d)
+        expected += (d ? "x" : "") + (input.shape[d] == -1 ? std::string("any") : std::to_string(input.shape[d]));
+      return make_error(name_, ": input ", input.name, " has shape ", shape_to_string(given), "; the model takes ",
+                        expected.empty() ? "a scalar" : expected);
+    }
+    shapes[input.name] = given;
+  }
+  for (const auto& [name, shape] : constants_) shapes[name] = shape;
+  for (const GraphNode& node : nodes_) {
+    std::vector<const Shape*> in;
+    for (const std::string& input : node.inputs) in.push_back(&shapes.at(input));
+    auto out = node_output_shape(node, in);
+    if (!out) {
+      std::string given;
+      for (const Shape* s : in) given += (given.empty() ? "" : ", ") + shape_to_string(*s);
+      return make_error(name_, ": node ", node.name, " (", op_name(node.op), ") on ", given, ": ", out.message());
+    }
+    shapes[node.name] = std::move(out).value();
+  }
   return shapes;
 }
 

@@ -8,6 +8,12 @@ namespace {
 
 bool is_conv(OpKind op) { return op == OpKind::Conv2d || op == OpKind::ConvTranspose2d; }
 
+// Convolutions the fast path runs (and so may fuse): grouped ones run on the reference.
+bool is_fast_conv(const GraphNode& node) {
+  return (node.op == OpKind::Conv2d && node.conv.groups == 1) ||
+         (node.op == OpKind::ConvTranspose2d && node.tconv.groups == 1);
+}
+
 Status check_weights(const Model& model) {
   std::string missing;
   for (const auto& spec : model.graph.expected_weights()) {
@@ -26,7 +32,7 @@ std::map<std::string, std::vector<const GraphNode*>> consumers_of(const Graph& g
   std::map<std::string, std::vector<const GraphNode*>> consumers;
   for (const auto& node : graph.nodes())
     for (const auto& input : node.inputs) consumers[input].push_back(&node);
-  consumers[graph.output()].push_back(nullptr);  // the caller reads the output
+  for (const auto& output : graph.outputs()) consumers[output].push_back(nullptr);  // the caller reads them
   return consumers;
 }
 
@@ -56,6 +62,28 @@ Result<Shapes> check_model_inputs(const Model& model, const Shape& gray,
   return graph.infer_shapes(gray[0], gray[2], gray[3]);
 }
 
+Result<Shapes> check_model_inputs(const Model& model, const std::map<std::string, Tensor>& inputs) {
+  const Graph& graph = model.graph;
+  for (const auto& [name, shape] : graph.constants()) {
+    auto it = model.weights.find(name);
+    if (it == model.weights.end()) return make_error("the ", graph.name(), " model has no value for the constant ", name);
+    CONVLAB_TRY(expect_shape(it->second, shape, name));
+  }
+  CONVLAB_TRY(check_weights(model));
+  std::map<std::string, Shape> shapes;
+  for (const auto& [name, tensor] : inputs) shapes[name] = tensor.shape();
+  for (const auto& [name, tensor] : inputs) {
+    bool known = false;
+    for (const GraphInput& input : graph.inputs()) known = known || input.name == name;
+    if (!known) {
+      std::string valid;
+      for (const GraphInput& input : graph.inputs()) valid += (valid.empty() ? "" : ", ") + input.name;
+      return make_error("the ", graph.name(), " model has no input named ", name, "; its inputs: ", valid);
+    }
+  }
+  return graph.infer_shapes(shapes);
+}
+
 std::vector<PlanStep> plan_steps(const Graph& graph, const Shapes& shapes, bool fuse) {
   std::vector<PlanStep> steps;
   const auto consumers = consumers_of(graph);
@@ -63,7 +91,7 @@ std::vector<PlanStep> plan_steps(const Graph& graph, const Shapes& shapes, bool 
   for (const auto& node : graph.nodes()) {
     if (absorbed.count(node.name)) continue;
     PlanStep step{&node, nullptr, false, node.name, "", 0};
-    if (fuse && is_conv(node.op)) {
+    if (fuse && is_fast_conv(node)) {
       if (const GraphNode* bn = only_consumer(consumers, step.result, OpKind::BatchNorm2d)) {
         step.bn = bn;
         step.result = bn->name;
@@ -74,7 +102,8 @@ std::vector<PlanStep> plan_steps(const Graph& graph, const Shapes& shapes, bool 
         step.result = relu->name;
         absorbed.insert(relu->name);
       }
-      if (const GraphNode* concat = only_consumer(consumers, step.result, OpKind::Concat)) {
+      const GraphNode* concat = only_consumer(consumers, step.result, OpKind::Concat);
+      if (concat && concat->axis == 1 && shapes.at(concat->name).size() == 4) {
         step.slot = concat->name;
         for (const auto& input : concat->inputs) {
           if (input == step.result) break;
@@ -87,11 +116,12 @@ std::vector<PlanStep> plan_steps(const Graph& graph, const Shapes& shapes, bool 
   return steps;
 }
 
-std::map<std::string, size_t> last_uses(const std::vector<PlanStep>& steps, const std::string& output) {
+std::map<std::string, size_t> last_uses(const std::vector<PlanStep>& steps,
+                                        const std::vector<std::string>& outputs) {
   std::map<std::string, size_t> last;
   for (size_t i = 0; i < steps.size(); ++i)
     for (const auto& input : steps[i].node->inputs) last[input] = i;
-  last[output] = kKeptToTheEnd;
+  for (const auto& output : outputs) last[output] = kKeptToTheEnd;
   return last;
 }
 

@@ -33,13 +33,17 @@ struct PlanStep {
 // Checks gray (N,1,H,W), one category per image in range, and that every
 // weight is present with its shape; returns every node's output shape.
 Result<Shapes> check_model_inputs(const Model& model, const Shape& gray, std::span<const int64_t> categories);
+// Any graph: each input given with a shape the graph accepts, and every
+// constant in the weights with its shape.
+Result<Shapes> check_model_inputs(const Model& model, const std::map<std::string, Tensor>& inputs);
 
 std::vector<PlanStep> plan_steps(const Graph& graph, const Shapes& shapes, bool fuse);
 
 // For each value, the index of the last step that reads it (the graph output:
 // kKeptToTheEnd), so runners free activations as soon as they are dead.
 inline constexpr size_t kKeptToTheEnd = static_cast<size_t>(-1);
-std::map<std::string, size_t> last_uses(const std::vector<PlanStep>& steps, const std::string& output);
+std::map<std::string, size_t> last_uses(const std::vector<PlanStep>& steps,
+                                        const std::vector<std::string>& outputs);
 
 // Eval batch norm after a conv with bias b, as one multiply-add per channel:
 // scale = gamma / sqrt(var + eps), shift = (b - mean) * scale + beta (in double).

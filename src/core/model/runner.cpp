@@ -26,9 +26,9 @@ namespace convlab {
 // Computes the plan's steps one by one and holds their values.
 class PassExecutor {
  public:
-  PassExecutor(const Model& model, const Tensor& gray, std::span<const int64_t> categories,
-               const Shapes& shapes, CpuPath path)
-      : model_(model), gray_(gray), categories_(categories), shapes_(shapes), fast_(path == CpuPath::Fast) {}
+  PassExecutor(const Model& model, const std::map<std::string, Tensor>& inputs,
+               std::span<const int64_t> categories, const Shapes& shapes, CpuPath path)
+      : model_(model), inputs_(inputs), categories_(categories), shapes_(shapes), fast_(path == CpuPath::Fast) {}
 
   std::map<std::string, Tensor>& values() { return values_; }
 
@@ -40,7 +40,12 @@ class PassExecutor {
   }
 
  private:
-  const Tensor& get(const std::string& name) const { return name == "gray" ? gray_ : values_.at(name); }
+  // An activation, a graph input, or a constant of the model.
+  const Tensor& get(const std::string& name) const {
+    if (auto it = values_.find(name); it != values_.end()) return it->second;
+    if (auto it = inputs_.find(name); it != inputs_.end()) return it->second;
+    return model_.weights.at(name);
+  }
   const Tensor& weight(const GraphNode& node, const char* field) const {
     return model_.weight(node.weights + "." + field);
   }
@@ -49,8 +54,10 @@ class PassExecutor {
     const GraphNode& node = *step.node;
     switch (node.op) {
       case OpKind::Conv2d:
-      case OpKind::ConvTranspose2d:
-        return fast_ ? fast_conv(step) : reference_conv(node);
+      case OpKind::ConvTranspose2d: {
+        const int groups = node.op == OpKind::Conv2d ? node.conv.groups : node.tconv.groups;
+        return fast_ && groups == 1 ? fast_conv(step) : reference_conv(node);
+      }
       case OpKind::BatchNorm2d: {
         // Eval mode reads the running statistics; copies keep the model const.
         Tensor mean = weight(node, "running_mean");
@@ -66,9 +73,52 @@ class PassExecutor {
         const Tensor& like = get(node.inputs[1]);
         return reference::embed_broadcast(weight(node, "weight"), categories_, like.h(), like.w());
       }
-      default:
-        return make_error("op ", op_name(node.op), " cannot run in a graph");
+      case OpKind::Pool2d:
+        return reference::pool2d(get(node.inputs[0]), node.pool);
+      case OpKind::GlobalAveragePool:
+        return reference::global_average_pool(get(node.inputs[0]));
+      case OpKind::Activation:
+        return reference::unary(get(node.inputs[0]), node.unary);
+      case OpKind::Elementwise:
+        return reference::binary(node.binary, get(node.inputs[0]), get(node.inputs[1]));
+      case OpKind::Reshape:
+        return get(node.inputs[0]).reshaped(shapes_.at(node.name));
+      case OpKind::Gemm:
+        return reference::gemm(get(node.inputs[0]), get(node.inputs[1]),
+                               node.inputs.size() > 2 ? &get(node.inputs[2]) : nullptr, node.gemm);
+      case OpKind::MatMul:
+        return reference::matmul(get(node.inputs[0]), get(node.inputs[1]));
+      case OpKind::Softmax:
+        return reference::softmax(get(node.inputs[0]), node.softmax);
+      case OpKind::Pad:
+        return reference::pad_constant(get(node.inputs[0]), node.pads, node.pad_value);
+      case OpKind::Resize: {
+        const Tensor& x = get(node.inputs[0]);
+        const Shape& out = shapes_.at(node.name);
+        std::vector<double> scales = node.scales;
+        if (!node.sizes.empty()) {  // sizes given: coordinates map by output / input
+          scales.clear();
+          for (int d = 0; d < x.rank(); ++d)
+            scales.push_back(static_cast<double>(out[static_cast<size_t>(d)]) / static_cast<double>(x.dim(d)));
+        }
+        return reference::resize(x, out, scales, node.resize);
+      }
+      case OpKind::Gather: {
+        if (node.inputs.size() == 1)
+          return reference::gather(get(node.inputs[0]), node.indices, node.indices_shape, node.axis);
+        // Indices from a tensor (an integer graph input, held as exact floats).
+        const Tensor& index = get(node.inputs[1]);
+        std::vector<int64_t> indices(static_cast<size_t>(index.numel()));
+        for (int64_t i = 0; i < index.numel(); ++i) indices[static_cast<size_t>(i)] = static_cast<int64_t>(index[i]);
+        return reference::gather(get(node.inputs[0]), indices, index.shape(), node.axis);
+      }
+      case OpKind::RgbToLab:
+      case OpKind::LabToRgb:
+      case OpKind::UpsampleBilinear:
+      case OpKind::Count:
+        break;
     }
+    return make_error("op ", op_name(node.op), " cannot run in a graph");
   }
 
   Result<Tensor> reference_conv(const GraphNode& node) const {
@@ -115,14 +165,15 @@ class PassExecutor {
     if (it == pending_.end()) {  // nothing was written directly: the plain op
       std::vector<const Tensor*> parts;
       for (const auto& input : node.inputs) parts.push_back(&get(input));
-      return reference::concat_channels(parts);
+      return reference::concat(parts, node.axis);
     }
     Tensor out = std::move(it->second);
     pending_.erase(it);
     int64_t offset = 0;
     for (const auto& input : node.inputs) {
       const int64_t channels = shapes_.at(input)[1];
-      if (values_.count(input) || input == "gray") copy_channels(get(input), out, offset);
+      if (values_.count(input) || inputs_.count(input) || model_.graph.is_constant(input))
+        copy_channels(get(input), out, offset);
       offset += channels;
     }
     return out;
@@ -138,7 +189,7 @@ class PassExecutor {
   }
 
   const Model& model_;
-  const Tensor& gray_;
+  const std::map<std::string, Tensor>& inputs_;
   std::span<const int64_t> categories_;
   const Shapes& shapes_;
   bool fast_;
@@ -146,17 +197,17 @@ class PassExecutor {
   std::map<std::string, Tensor> pending_;
 };
 
-CpuPass::CpuPass(const Model& model, Tensor gray, std::vector<int64_t> categories, Shapes shapes,
-                 CpuPath path, bool keep_all)
+CpuPass::CpuPass(const Model& model, std::map<std::string, Tensor> inputs, std::vector<int64_t> categories,
+                 Shapes shapes, CpuPath path, bool keep_all)
     : model_(model),
-      gray_(std::move(gray)),
+      inputs_(std::move(inputs)),
       categories_(std::move(categories)),
       shapes_(std::move(shapes)),
       keep_all_(keep_all) {
   const bool fuse = path == CpuPath::Fast && !keep_all;
   steps_ = plan_steps(model.graph, shapes_, fuse);
-  last_ = last_uses(steps_, model.graph.output());
-  executor_ = std::make_unique<PassExecutor>(model_, gray_, categories_, shapes_, path);
+  last_ = last_uses(steps_, model.graph.outputs());
+  executor_ = std::make_unique<PassExecutor>(model_, inputs_, categories_, shapes_, path);
 }
 
 CpuPass::~CpuPass() = default;
@@ -166,8 +217,18 @@ Result<std::unique_ptr<CpuPass>> CpuPass::begin(const Model& model, Tensor gray,
                                                 bool keep_all) {
   auto shapes = check_model_inputs(model, gray.shape(), categories);
   if (!shapes) return shapes.error();
+  std::map<std::string, Tensor> inputs;
+  inputs.emplace("gray", std::move(gray));
   return std::unique_ptr<CpuPass>(
-      new CpuPass(model, std::move(gray), std::move(categories), std::move(shapes).value(), path, keep_all));
+      new CpuPass(model, std::move(inputs), std::move(categories), std::move(shapes).value(), path, keep_all));
+}
+
+Result<std::unique_ptr<CpuPass>> CpuPass::begin(const Model& model, std::map<std::string, Tensor> inputs,
+                                                CpuPath path, bool keep_all) {
+  auto shapes = check_model_inputs(model, inputs);
+  if (!shapes) return shapes.error();
+  return std::unique_ptr<CpuPass>(
+      new CpuPass(model, std::move(inputs), {}, std::move(shapes).value(), path, keep_all));
 }
 
 Status CpuPass::step() {
@@ -208,6 +269,14 @@ Result<Activations> run_model_cpu(const Model& model, const Tensor& gray, std::s
     CONVLAB_TRY((*pass)->step());
     if (on_step) on_step((*pass)->steps_done(), (*pass)->step_count());
   }
+  return (*pass)->finish();
+}
+
+Result<Activations> run_graph_cpu(const Model& model, std::map<std::string, Tensor> inputs, CpuPath path,
+                                  bool keep_all) {
+  auto pass = CpuPass::begin(model, std::move(inputs), path, keep_all);
+  if (!pass) return pass.error();
+  while (!(*pass)->done()) CONVLAB_TRY((*pass)->step());
   return (*pass)->finish();
 }
 

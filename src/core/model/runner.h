@@ -48,6 +48,9 @@ class CpuPass {
   static Result<std::unique_ptr<CpuPass>> begin(const Model& model, Tensor gray,
                                                 std::vector<int64_t> categories, CpuPath path = CpuPath::Fast,
                                                 bool keep_all = true);
+  // Any graph (one read from ONNX): a tensor for each of its inputs, by name.
+  static Result<std::unique_ptr<CpuPass>> begin(const Model& model, std::map<std::string, Tensor> inputs,
+                                                CpuPath path = CpuPath::Fast, bool keep_all = true);
   ~CpuPass();
   CpuPass(const CpuPass&) = delete;
   CpuPass& operator=(const CpuPass&) = delete;
@@ -62,10 +65,10 @@ class CpuPass {
   Activations finish();
 
  private:
-  CpuPass(const Model& model, Tensor gray, std::vector<int64_t> categories, Shapes shapes, CpuPath path,
-          bool keep_all);
+  CpuPass(const Model& model, std::map<std::string, Tensor> inputs, std::vector<int64_t> categories,
+          Shapes shapes, CpuPath path, bool keep_all);
   const Model& model_;
-  Tensor gray_;
+  std::map<std::string, Tensor> inputs_;
   std::vector<int64_t> categories_;
   Shapes shapes_;
   bool keep_all_;
@@ -82,5 +85,9 @@ class CpuPass {
 Result<Activations> run_model_cpu(const Model& model, const Tensor& gray, std::span<const int64_t> categories,
                                   CpuPath path = CpuPath::Fast, bool keep_all = true,
                                   const StepCallback& on_step = {});
+
+// Any graph, to the end: the activations (the outputs always kept).
+Result<Activations> run_graph_cpu(const Model& model, std::map<std::string, Tensor> inputs,
+                                  CpuPath path = CpuPath::Fast, bool keep_all = true);
 
 }  // namespace convlab

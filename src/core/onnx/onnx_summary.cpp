@@ -1,15 +1,13 @@
 #include "core/onnx/onnx_summary.h"
 
-#include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
-#include <onnx/shape_inference/implementation.h>
 
 #include <climits>
 #include <exception>
 #include <map>
 #include <set>
 
-#include "core/io/safetensors.h"
+#include "core/onnx/onnx_load.h"
 
 namespace convlab::onnx_model {
 
@@ -186,27 +184,11 @@ class Summarizer {
 }  // namespace
 
 Result<ModelSummary> summarize_bytes(const std::string& bytes, const std::string& source) {
-  onnx::ModelProto model;
-  if (bytes.empty() || !model.ParseFromString(bytes))
-    return make_error(source, " is not an ONNX model: its bytes do not parse as an ONNX ModelProto (",
-                      bytes.empty() ? "the file is empty" : "a truncated file, or another format", ")");
-  try {
-    onnx::checker::check_model(model);
-  } catch (const std::exception& e) {
-    return make_error(source, " fails ONNX's model checker: ", e.what());
-  }
+  auto checked = parse_checked_model(bytes, source);
+  if (!checked) return checked.error();
+  const onnx::ModelProto& model = checked->proto;
   ModelSummary summary;
-  for (const auto& opset : model.opset_import())
-    if (opset.domain().empty() || opset.domain() == "ai.onnx") summary.opset = opset.version();
-  if (summary.opset < kMinOpset || summary.opset > kMaxOpset)
-    return make_error(source, " uses ONNX opset ", summary.opset, "; ConvLab reads opsets ", kMinOpset,
-                      " to ", kMaxOpset,
-                      ": export it again with an opset in that range (PyTorch: opset_version=17)");
-  try {
-    onnx::shape_inference::InferShapes(model);
-  } catch (const std::exception& e) {
-    return make_error(source, ": ONNX's shape inference fails: ", e.what());
-  }
+  summary.opset = checked->opset;
   summary.producer =
       model.producer_name() + (model.producer_version().empty() ? "" : " " + model.producer_version());
   const onnx::GraphProto& graph = model.graph();
@@ -227,13 +209,9 @@ Result<ModelSummary> summarize_bytes(const std::string& bytes, const std::string
 }
 
 Result<ModelSummary> summarize_file(const std::string& path) {
-  auto bytes = read_file_bytes(path);
-  if (!bytes.ok()) return bytes.error();
-  if (bytes->size() > static_cast<size_t>(INT_MAX))
-    return make_error(path, " is ", bytes->size(),
-                      " bytes; an ONNX file holds at most 2 GiB (larger models keep ",
-                      "their weights in external data files)");
-  return summarize_bytes(std::string(bytes->begin(), bytes->end()), path);
+  auto bytes = read_model_file(path);
+  if (!bytes) return bytes.error();
+  return summarize_bytes(*bytes, path);
 }
 
 }  // namespace convlab::onnx_model

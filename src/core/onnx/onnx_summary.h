@@ -18,9 +18,6 @@
 
 namespace convlab::onnx_model {
 
-inline constexpr int64_t kMinOpset = 9;
-inline constexpr int64_t kMaxOpset = 17;
-
 // A tensor's name and shape as text: "1x3x224x224"; a symbolic dimension by
 // its name ("batch_size"), an unknown one as "?".
 struct TensorInfo {

@@ -542,4 +542,114 @@ Result<Tensor> gather(const Tensor& data, std::span<const int64_t> indices, cons
   return out;
 }
 
+// ---- shapes ---------------------------------------------------------------------
+
+Result<Shape> flatten_shape(const Shape& input, int64_t axis) {
+  auto a = normalize_axis(axis, static_cast<int64_t>(input.size()), "flatten: axis", true);
+  if (!a) return a.error();
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < static_cast<int64_t>(input.size()); ++i)
+    (i < *a ? outer : inner) *= input[static_cast<size_t>(i)];
+  return Shape{outer, inner};
+}
+
+Result<Shape> gemm_shape(const Shape& a, const Shape& b, const Shape* c, const GemmParams& params) {
+  if (a.size() != 2 || b.size() != 2)
+    return make_error("gemm: A ", shape_to_string(a), " and B ", shape_to_string(b),
+                      " must both be matrices (rank 2)");
+  const int64_t m = params.trans_a ? a[1] : a[0], k = params.trans_a ? a[0] : a[1];
+  const int64_t kb = params.trans_b ? b[1] : b[0], n = params.trans_b ? b[0] : b[1];
+  if (k != kb)
+    return make_error("gemm: A", params.trans_a ? "'" : "", " is ", m, "x", k, " and B", params.trans_b ? "'" : "",
+                      " is ", kb, "x", n, "; the inner sizes must agree (", k, " vs ", kb, ")");
+  if (c) {
+    auto shape = broadcast_shapes(*c, {m, n});
+    if (!shape || *shape != Shape{m, n})
+      return make_error("gemm: C ", shape_to_string(*c), " must broadcast to the output ", m, "x", n);
+  }
+  return Shape{m, n};
+}
+
+Result<Shape> matmul_shape(const Shape& a, const Shape& b) {
+  if (a.empty() || b.empty()) return make_error("matmul: operands must have rank 1 or more");
+  Shape sa = a, sb = b;
+  if (sa.size() == 1) sa.insert(sa.begin(), 1);
+  if (sb.size() == 1) sb.push_back(1);
+  const int64_t m = sa[sa.size() - 2], k = sa.back(), kb = sb[sb.size() - 2], n = sb.back();
+  if (k != kb)
+    return make_error("matmul: ", shape_to_string(a), " times ", shape_to_string(b),
+                      ": the inner sizes must agree (", k, " vs ", kb, ")");
+  auto batch = broadcast_shapes(Shape(sa.begin(), sa.end() - 2), Shape(sb.begin(), sb.end() - 2));
+  if (!batch) return make_error("matmul: batch axes: ", batch.error().message);
+  Shape out = *batch;
+  if (a.size() > 1) out.push_back(m);
+  if (b.size() > 1) out.push_back(n);
+  return out;
+}
+
+Result<Shape> concat_shape(std::span<const Shape* const> inputs, int64_t axis) {
+  if (inputs.empty()) return make_error("concat: no inputs");
+  const Shape& first = *inputs[0];
+  auto a = normalize_axis(axis, static_cast<int64_t>(first.size()), "concat: axis");
+  if (!a) return a.error();
+  Shape out = first;
+  out[static_cast<size_t>(*a)] = 0;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Shape& s = *inputs[i];
+    bool agree = s.size() == first.size();
+    for (size_t d = 0; agree && d < s.size(); ++d) agree = d == static_cast<size_t>(*a) || s[d] == first[d];
+    if (!agree)
+      return make_error("concat: input ", i + 1, " is ", shape_to_string(s), " but input 1 is ",
+                        shape_to_string(first), "; all dimensions but axis ", *a, " must agree");
+    out[static_cast<size_t>(*a)] += s[static_cast<size_t>(*a)];
+  }
+  return out;
+}
+
+Result<Shape> pad_shape(const Shape& input, std::span<const int64_t> pads) {
+  const size_t rank = input.size();
+  if (pads.size() != 2 * rank)
+    return make_error("pad: ", pads.size(), " pads for a rank-", rank, " input; valid: ", 2 * rank,
+                      " (the begin of each axis, then the end of each)");
+  Shape out(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    out[d] = input[d] + pads[d] + pads[d + rank];
+    if (out[d] < 0)
+      return make_error("pad: axis ", d, " of ", shape_to_string(input), " padded by ", pads[d], " and ",
+                        pads[d + rank], " would have ", out[d], " elements; valid: 0 or more");
+  }
+  return out;
+}
+
+Result<Shape> gather_shape(const Shape& data, const Shape& indices_shape, int64_t axis) {
+  auto a = normalize_axis(axis, static_cast<int64_t>(data.size()), "gather: axis");
+  if (!a) return a.error();
+  Shape out(data.begin(), data.begin() + *a);
+  out.insert(out.end(), indices_shape.begin(), indices_shape.end());
+  out.insert(out.end(), data.begin() + *a + 1, data.end());
+  return out;
+}
+
+Result<Shape> resize_shape(const Shape& input, std::span<const int64_t> sizes, std::span<const double> scales) {
+  if (!sizes.empty()) {
+    if (sizes.size() != input.size())
+      return make_error("resize: ", sizes.size(), " sizes for a rank-", input.size(), " input; valid: one per axis");
+    for (int64_t v : sizes)
+      if (v < 1 || v > (int64_t{1} << 31))
+        return make_error("resize: output size ", v, " is out of range; valid: 1 to 2^31");
+    return Shape(sizes.begin(), sizes.end());
+  }
+  if (scales.size() != input.size())
+    return make_error("resize: ", scales.size(), " scales for a rank-", input.size(), " input; valid: one per axis");
+  Shape out(input.size());
+  for (size_t d = 0; d < input.size(); ++d) {
+    const double size = std::floor(static_cast<double>(input[d]) * scales[d]);
+    if (!(scales[d] > 0) || !(size >= 1) || size > static_cast<double>(int64_t{1} << 31))
+      return make_error("resize: scale ", scales[d], " of axis ", d, " gives ", size,
+                        " elements; valid: a positive scale giving 1 to 2^31");
+    out[d] = static_cast<int64_t>(size);
+  }
+  return out;
+}
+
 }  // namespace convlab::reference

@@ -1,0 +1,91 @@
+#include "core/backend/graph_on_backend.h"
+
+#include "core/model/plan.h"
+
+namespace convlab {
+
+Result<std::map<std::string, Tensor>> run_graph_on(Backend& backend, const Model& model,
+                                                   const std::map<std::string, Tensor>& inputs,
+                                                   const std::vector<int64_t>& categories) {
+  auto shapes = check_model_inputs(model, inputs);
+  if (!shapes) return shapes.error();
+  std::map<std::string, Tensor> values = inputs;
+  const auto get = [&](const std::string& name) -> const Tensor& {
+    if (auto it = values.find(name); it != values.end()) return it->second;
+    return model.weights.at(name);
+  };
+  const auto weight = [&](const GraphNode& node, const char* field) -> const Tensor& {
+    return model.weight(node.weights + "." + field);
+  };
+  for (const GraphNode& node : model.graph.nodes()) {
+    OpArguments args;
+    Tensor running_mean, running_var;
+    switch (node.op) {
+      case OpKind::Conv2d:
+      case OpKind::ConvTranspose2d:
+        args.inputs = {get(node.inputs[0]), weight(node, "weight"), weight(node, "bias")};
+        args.conv = node.conv;
+        args.tconv = node.tconv;
+        break;
+      case OpKind::BatchNorm2d:
+        // Eval mode: the running statistics, copied so the model stays as it is.
+        args.inputs = {get(node.inputs[0]), weight(node, "weight"), weight(node, "bias")};
+        running_mean = weight(node, "running_mean");
+        running_var = weight(node, "running_var");
+        args.running_mean = &running_mean;
+        args.running_var = &running_var;
+        args.batch_norm = {false, node.momentum, node.eps};
+        break;
+      case OpKind::EmbedBroadcast: {
+        const Tensor& like = get(node.inputs[1]);
+        args.inputs = {weight(node, "weight")};
+        args.categories = categories;
+        args.height = like.h();
+        args.width = like.w();
+        break;
+      }
+      case OpKind::Gather:
+        args.inputs = {get(node.inputs[0])};
+        args.axis = node.axis;
+        if (node.inputs.size() > 1) {  // indices from an integer input, held as exact floats
+          const Tensor& index = get(node.inputs[1]);
+          for (float v : index.values()) args.indices.push_back(static_cast<int64_t>(v));
+          args.indices_shape = index.shape();
+        } else {
+          args.indices = node.indices;
+          args.indices_shape = node.indices_shape;
+        }
+        break;
+      default:
+        for (const std::string& input : node.inputs) args.inputs.push_back(get(input));
+        break;
+    }
+    args.pool = node.pool;
+    args.unary = node.unary;
+    args.binary = node.binary;
+    args.gemm = node.gemm;
+    args.softmax = node.softmax;
+    args.pads = node.pads;
+    args.pad_value = node.pad_value;
+    args.resize = node.resize;
+    args.shape = shapes->at(node.name);
+    if (node.op == OpKind::Resize) {
+      const Tensor& x = args.inputs[0];
+      args.scales = node.scales;
+      if (!node.sizes.empty()) {  // sizes given: coordinates map by output / input
+        args.scales.clear();
+        for (int d = 0; d < x.rank(); ++d)
+          args.scales.push_back(static_cast<double>(args.shape[static_cast<size_t>(d)]) / static_cast<double>(x.dim(d)));
+      }
+    }
+    if (node.op == OpKind::Concat && node.axis != 1 && !(node.axis == -3 && args.shape.size() == 4))
+      return make_error("node ", node.name, ": concat along axis ", node.axis,
+                        " runs on the CPU graph runner only; on a backend, valid: axis 1 (channels)");
+    auto out = run_op(backend, node.op, args);
+    if (!out) return make_error("node ", node.name, " (", op_name(node.op), ") on ", backend.name(), ": ", out.message());
+    values[node.name] = std::move(out).value();
+  }
+  return values;
+}
+
+}  // namespace convlab

@@ -1,0 +1,17 @@
+// The output shape of one graph node from its inputs' shapes: the shape rules
+// of every op a graph runs, for graphs of any input (those read from ONNX).
+// ECNN's own Graph::infer_shapes(n, h, w) adds its size-multiple hint on top.
+#pragma once
+
+#include <vector>
+
+#include "core/base/tensor.h"
+#include "core/model/graph.h"
+
+namespace convlab {
+
+// `inputs` in the node's input order. Errors say what is wrong, without the
+// node's name (the caller adds it).
+Result<Shape> node_output_shape(const GraphNode& node, const std::vector<const Shape*>& inputs);
+
+}  // namespace convlab
