@@ -103,39 +103,70 @@ Result<Tensor> GpuBackend::upsample_bilinear(const Tensor& input, int64_t out_h,
   return download(ops_->upsample_bilinear(g_input, out_h, out_w));
 }
 
-// ---- ONNX ops: compute shaders still to write (issue 20, item 5) -------------
+// ---- the ops of CNNs read from ONNX ----------------------------------------
 
-namespace {
-Error no_shader(const char* op) {
-  return make_error(op, ": no compute shader yet; run it with the CPU backend");
+Result<Tensor> GpuBackend::pool2d(const Tensor& input, const PoolOptions& options) {
+  CONVLAB_UPLOAD(g_input, input);
+  return download(ops_->pool2d(g_input, options));
 }
-}  // namespace
 
-Result<Tensor> GpuBackend::pool2d(const Tensor&, const PoolOptions&) { return no_shader("pool2d"); }
-Result<Tensor> GpuBackend::global_average_pool(const Tensor&) { return no_shader("global_average_pool"); }
-Result<Tensor> GpuBackend::activation(const Tensor&, const reference::UnaryParams&) {
-  return no_shader("activation");
+Result<Tensor> GpuBackend::global_average_pool(const Tensor& input) {
+  CONVLAB_UPLOAD(g_input, input);
+  return download(ops_->global_average_pool(g_input));
 }
-Result<Tensor> GpuBackend::elementwise(reference::BinaryOp, const Tensor&, const Tensor&) {
-  return no_shader("elementwise");
+
+Result<Tensor> GpuBackend::activation(const Tensor& input, const reference::UnaryParams& params) {
+  CONVLAB_UPLOAD(g_input, input);
+  return download(ops_->activation(g_input, params));
 }
-Result<Tensor> GpuBackend::reshape(const Tensor&, const Shape&) { return no_shader("reshape"); }
-Result<Tensor> GpuBackend::gemm(const Tensor&, const Tensor&, const Tensor*, const reference::GemmParams&) {
-  return no_shader("gemm");
+
+Result<Tensor> GpuBackend::elementwise(reference::BinaryOp op, const Tensor& a, const Tensor& b) {
+  CONVLAB_UPLOAD(g_a, a);
+  CONVLAB_UPLOAD(g_b, b);
+  return download(ops_->elementwise(op, g_a, g_b));
 }
-Result<Tensor> GpuBackend::matmul(const Tensor&, const Tensor&) { return no_shader("matmul"); }
-Result<Tensor> GpuBackend::softmax(const Tensor&, const reference::SoftmaxParams&) {
-  return no_shader("softmax");
+
+Result<Tensor> GpuBackend::reshape(const Tensor& input, const Shape& shape) {
+  // No shader: on the GPU a reshape only relabels the buffer.
+  CONVLAB_UPLOAD(g_input, input);
+  CONVLAB_TRY(g_input.reshape(shape));
+  return g_input.download();
 }
-Result<Tensor> GpuBackend::pad_constant(const Tensor&, std::span<const int64_t>, float) {
-  return no_shader("pad");
+
+Result<Tensor> GpuBackend::gemm(const Tensor& a, const Tensor& b, const Tensor* c,
+                                const reference::GemmParams& params) {
+  CONVLAB_UPLOAD(g_a, a);
+  CONVLAB_UPLOAD(g_b, b);
+  CONVLAB_UPLOAD(g_c, c ? *c : Tensor({0}));
+  return download(ops_->gemm(g_a, g_b, c ? &g_c : nullptr, params));
 }
-Result<Tensor> GpuBackend::resize(const Tensor&, const Shape&, std::span<const double>,
-                                  const reference::ResizeParams&) {
-  return no_shader("resize");
+
+Result<Tensor> GpuBackend::matmul(const Tensor& a, const Tensor& b) {
+  CONVLAB_UPLOAD(g_a, a);
+  CONVLAB_UPLOAD(g_b, b);
+  return download(ops_->matmul(g_a, g_b));
 }
-Result<Tensor> GpuBackend::gather(const Tensor&, std::span<const int64_t>, const Shape&, int64_t) {
-  return no_shader("gather");
+
+Result<Tensor> GpuBackend::softmax(const Tensor& input, const reference::SoftmaxParams& params) {
+  CONVLAB_UPLOAD(g_input, input);
+  return download(ops_->softmax(g_input, params));
+}
+
+Result<Tensor> GpuBackend::pad_constant(const Tensor& input, std::span<const int64_t> pads, float value) {
+  CONVLAB_UPLOAD(g_input, input);
+  return download(ops_->pad_constant(g_input, pads, value));
+}
+
+Result<Tensor> GpuBackend::resize(const Tensor& input, const Shape& output_shape,
+                                  std::span<const double> scales, const reference::ResizeParams& params) {
+  CONVLAB_UPLOAD(g_input, input);
+  return download(ops_->resize(g_input, output_shape, scales, params));
+}
+
+Result<Tensor> GpuBackend::gather(const Tensor& data, std::span<const int64_t> indices,
+                                  const Shape& indices_shape, int64_t axis) {
+  CONVLAB_UPLOAD(g_data, data);
+  return download(ops_->gather(g_data, indices, indices_shape, axis));
 }
 
 }  // namespace convlab::gpu

@@ -2,8 +2,10 @@
 
 #include <epoxy/gl.h>
 
+#include <array>
 #include <cmath>
 #include <string>
+#include <vector>
 
 namespace convlab::gpu {
 namespace {
@@ -15,6 +17,17 @@ unsigned groups(int64_t items, int64_t per_group) {
 
 void set_int(unsigned program, const char* name, int64_t value) {
   glProgramUniform1i(program, glGetUniformLocation(program, name), to_int(value));
+}
+
+void set_float(unsigned program, const char* name, float value) {
+  glProgramUniform1f(program, glGetUniformLocation(program, name), value);
+}
+
+// An `int name[MAX_RANK]` uniform: one entry per axis, the rest 0.
+void set_axes(unsigned program, const char* name, std::span<const int64_t> values) {
+  std::array<GLint, GpuOps::kMaxRank> padded{};
+  for (size_t i = 0; i < values.size() && i < padded.size(); ++i) padded[i] = to_int(values[i]);
+  glProgramUniform1iv(program, glGetUniformLocation(program, name), GpuOps::kMaxRank, padded.data());
 }
 
 void bind(unsigned binding, unsigned buffer) { glBindBufferBase(GL_SHADER_STORAGE_BUFFER, binding, buffer); }
@@ -33,6 +46,14 @@ void dispatch(unsigned x, unsigned y, unsigned z) {
   glDispatchCompute(x, y, z);
   // Every later dispatch or read-back may consume what this one wrote.
   glMemoryBarrier(GL_SHADER_STORAGE_BARRIER_BIT | GL_BUFFER_UPDATE_BARRIER_BIT);
+}
+
+// One thread per element (or row) in work groups of `local` threads.
+Status dispatch_flat(int64_t items, const char* op, int64_t local = 256) {
+  const unsigned count = groups(items, local);
+  CONVLAB_TRY(check_dispatch(count, 1, 1, op));
+  if (items > 0) dispatch(count, 1, 1);
+  return {};
 }
 
 Status check_slot(const GpuSlot& out, int64_t n, int64_t channels, int64_t h, int64_t w, const char* op) {
@@ -460,6 +481,253 @@ Result<GpuTensor> GpuOps::upsample_bilinear(const GpuTensor& input, int64_t out_
   set_int(p, "H", in[2]), set_int(p, "W", in[3]), set_int(p, "OH", out_h), set_int(p, "OW", out_w);
   bind(0, input.buffer()), bind(1, out->buffer());
   if (gz) dispatch(gx, gy, gz);
+  return std::move(out).value();
+}
+
+// ---- the ops of CNNs read from ONNX ----------------------------------------
+
+namespace {
+
+// The shaders that walk a shape size their per-axis arrays by MAX_RANK.
+Defines rank_defines() { return {{"MAX_RANK", std::to_string(GpuOps::kMaxRank)}}; }
+
+Status check_rank(const Shape& shape, const char* op, const char* what) {
+  if (shape.size() > static_cast<size_t>(GpuOps::kMaxRank))
+    return make_error(op, ": ", what, " ", shape_to_string(shape), " has ", shape.size(),
+                      " axes; valid on the GPU: at most ", GpuOps::kMaxRank);
+  return {};
+}
+
+// activation.comp and elementwise.comp number the ops in the enums' order.
+static_assert(static_cast<int>(reference::UnaryOp::Identity) == 0 &&
+                  static_cast<int>(reference::UnaryOp::Relu) == 1 &&
+                  static_cast<int>(reference::UnaryOp::LeakyRelu) == 2 &&
+                  static_cast<int>(reference::UnaryOp::Sigmoid) == 3 &&
+                  static_cast<int>(reference::UnaryOp::Tanh) == 4 &&
+                  static_cast<int>(reference::UnaryOp::Clip) == 5,
+              "activation.comp's op numbers");
+static_assert(static_cast<int>(reference::BinaryOp::Add) == 0 &&
+                  static_cast<int>(reference::BinaryOp::Sub) == 1 &&
+                  static_cast<int>(reference::BinaryOp::Mul) == 2 &&
+                  static_cast<int>(reference::BinaryOp::Div) == 3 &&
+                  static_cast<int>(reference::BinaryOp::PRelu) == 4,
+              "elementwise.comp's op numbers");
+
+}  // namespace
+
+Result<GpuTensor> GpuOps::pool2d(const GpuTensor& input, const PoolOptions& options) {
+  auto shape = pool2d_output_shape(input.shape(), options);
+  if (!shape) return shape.error();
+  auto prog = program("pool2d.comp");
+  if (!prog) return prog.error();
+  auto out = GpuTensor::allocate(*shape);
+  if (!out) return out.error();
+  const Shape& in = input.shape();
+  const Conv2dParams& w = options.params.window;
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "H", in[2]), set_int(p, "W", in[3]), set_int(p, "OH", (*shape)[2]),
+      set_int(p, "OW", (*shape)[3]);
+  set_int(p, "KH", options.kernel.h), set_int(p, "KW", options.kernel.w);
+  set_int(p, "stride_h", w.stride_h), set_int(p, "stride_w", w.stride_w);
+  set_int(p, "dil_h", w.dilation_h), set_int(p, "dil_w", w.dilation_w);
+  set_int(p, "pad_top", w.padding.top), set_int(p, "pad_left", w.padding.left);
+  set_int(p, "pad_bottom", w.padding.bottom), set_int(p, "pad_right", w.padding.right);
+  set_int(p, "is_max", options.kind == PoolKind::Max),
+      set_int(p, "count_include_pad", options.count_include_pad);
+  set_int(p, "total", out->numel());
+  bind(0, input.buffer()), bind(1, out->buffer());
+  CONVLAB_TRY(dispatch_flat(out->numel(), "pool2d"));
+  return std::move(out).value();
+}
+
+Result<GpuTensor> GpuOps::global_average_pool(const GpuTensor& input) {
+  auto shape = reference::global_average_pool_shape(input.shape());
+  if (!shape) return shape.error();
+  auto prog = program("global_average_pool.comp");
+  if (!prog) return prog.error();
+  auto out = GpuTensor::allocate(*shape);
+  if (!out) return out.error();
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "plane", shape_numel(Shape(input.shape().begin() + 2, input.shape().end())));
+  set_int(p, "total", out->numel());
+  bind(0, input.buffer()), bind(1, out->buffer());
+  CONVLAB_TRY(dispatch_flat(out->numel(), "global_average_pool"));
+  return std::move(out).value();
+}
+
+Result<GpuTensor> GpuOps::activation(const GpuTensor& input, const reference::UnaryParams& params) {
+  CONVLAB_TRY(reference::check_unary(params));
+  auto prog = program("activation.comp");
+  if (!prog) return prog.error();
+  auto out = GpuTensor::allocate(input.shape());
+  if (!out) return out.error();
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "op", static_cast<int>(params.op)), set_int(p, "total", input.numel());
+  set_float(p, "alpha", params.alpha), set_float(p, "lo", params.min), set_float(p, "hi", params.max);
+  bind(0, input.buffer()), bind(1, out->buffer());
+  CONVLAB_TRY(dispatch_flat(input.numel(), reference::unary_op_name(params.op)));
+  return std::move(out).value();
+}
+
+Result<GpuTensor> GpuOps::elementwise(reference::BinaryOp op, const GpuTensor& a, const GpuTensor& b) {
+  auto shape = reference::binary_shape(op, a.shape(), b.shape());
+  if (!shape) return shape.error();
+  CONVLAB_TRY(check_rank(*shape, reference::binary_op_name(op), "the broadcast shape"));
+  auto prog = program("elementwise.comp", rank_defines());
+  if (!prog) return prog.error();
+  auto out = GpuTensor::allocate(*shape);
+  if (!out) return out.error();
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "op", static_cast<int>(op)), set_int(p, "rank", static_cast<int64_t>(shape->size()));
+  set_int(p, "total", out->numel());
+  set_axes(p, "shape", *shape);
+  set_axes(p, "stride_a", reference::broadcast_strides(a.shape(), *shape));
+  set_axes(p, "stride_b", reference::broadcast_strides(b.shape(), *shape));
+  bind(0, a.buffer()), bind(1, b.buffer()), bind(2, out->buffer());
+  CONVLAB_TRY(dispatch_flat(out->numel(), reference::binary_op_name(op)));
+  return std::move(out).value();
+}
+
+Result<GpuTensor> GpuOps::gemm(const GpuTensor& a, const GpuTensor& b, const GpuTensor* c,
+                               const reference::GemmParams& params) {
+  auto dims = reference::gemm_dims(a.shape(), b.shape(), c ? &c->shape() : nullptr, params);
+  if (!dims) return dims.error();
+  auto prog = program("gemm.comp");
+  if (!prog) return prog.error();
+  auto out = GpuTensor::allocate({dims->m, dims->n});
+  if (!out) return out.error();
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "M", dims->m), set_int(p, "N", dims->n), set_int(p, "K", dims->k);
+  set_int(p, "trans_a", params.trans_a), set_int(p, "trans_b", params.trans_b),
+      set_int(p, "has_c", c != nullptr);
+  set_float(p, "alpha", params.alpha), set_float(p, "beta", params.beta);
+  set_int(p, "c_stride_row", c ? dims->c_strides[0] : 0),
+      set_int(p, "c_stride_col", c ? dims->c_strides[1] : 0);
+  bind(0, a.buffer()), bind(1, b.buffer()), bind(2, c ? c->buffer() : dummy_buffer_), bind(3, out->buffer());
+  CONVLAB_TRY(dispatch_flat(out->numel(), "gemm"));
+  return std::move(out).value();
+}
+
+Result<GpuTensor> GpuOps::matmul(const GpuTensor& a, const GpuTensor& b) {
+  auto dims = reference::matmul_dims(a.shape(), b.shape());
+  if (!dims) return dims.error();
+  CONVLAB_TRY(check_rank(dims->batch, "matmul", "the broadcast batch shape"));
+  auto prog = program("matmul.comp", rank_defines());
+  if (!prog) return prog.error();
+  // The promoted axes have size 1, so the final shape has the same layout.
+  auto out = GpuTensor::allocate(dims->output);
+  if (!out) return out.error();
+  // The shader steps through each operand in floats, not whole matrices.
+  std::vector<int64_t> stride_a = dims->batch_strides_a, stride_b = dims->batch_strides_b;
+  for (int64_t& s : stride_a) s *= dims->m * dims->k;
+  for (int64_t& s : stride_b) s *= dims->k * dims->n;
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "M", dims->m), set_int(p, "N", dims->n), set_int(p, "K", dims->k),
+      set_int(p, "total", out->numel());
+  set_int(p, "batch_rank", static_cast<int64_t>(dims->batch.size()));
+  set_axes(p, "batch_shape", dims->batch);
+  set_axes(p, "batch_stride_a", stride_a), set_axes(p, "batch_stride_b", stride_b);
+  bind(0, a.buffer()), bind(1, b.buffer()), bind(2, out->buffer());
+  CONVLAB_TRY(dispatch_flat(out->numel(), "matmul"));
+  return std::move(out).value();
+}
+
+Result<GpuTensor> GpuOps::softmax(const GpuTensor& input, const reference::SoftmaxParams& params) {
+  auto rows = reference::softmax_rows(input.shape(), params);
+  if (!rows) return rows.error();
+  auto prog = program("softmax.comp");
+  if (!prog) return prog.error();
+  auto out = GpuTensor::allocate(input.shape());
+  if (!out) return out.error();
+  const int64_t count = rows->outer * rows->inner;
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "row_length", rows->length), set_int(p, "inner", rows->inner), set_int(p, "rows", count);
+  set_int(p, "log_softmax", params.log);
+  bind(0, input.buffer()), bind(1, out->buffer());
+  // One thread per row, each looping over its row: groups of 64 rows.
+  CONVLAB_TRY(dispatch_flat(input.numel() == 0 ? 0 : count, params.log ? "log_softmax" : "softmax", 64));
+  return std::move(out).value();
+}
+
+Result<GpuTensor> GpuOps::pad_constant(const GpuTensor& input, std::span<const int64_t> pads, float value) {
+  auto shape = reference::pad_shape(input.shape(), pads);
+  if (!shape) return shape.error();
+  CONVLAB_TRY(check_rank(input.shape(), "pad", "the input"));
+  auto prog = program("pad.comp", rank_defines());
+  if (!prog) return prog.error();
+  auto out = GpuTensor::allocate(*shape);
+  if (!out) return out.error();
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "rank", static_cast<int64_t>(shape->size())), set_int(p, "total", out->numel());
+  set_axes(p, "in_shape", input.shape()), set_axes(p, "out_shape", *shape);
+  set_axes(p, "pad_begin", pads.first(shape->size()));
+  set_float(p, "value", value);
+  bind(0, input.buffer()), bind(1, out->buffer());
+  CONVLAB_TRY(dispatch_flat(out->numel(), "pad"));
+  return std::move(out).value();
+}
+
+Result<GpuTensor> GpuOps::resize(const GpuTensor& input, const Shape& output_shape,
+                                 std::span<const double> scales, const reference::ResizeParams& params) {
+  auto taps = reference::resize_taps(input.shape(), output_shape, scales, params);
+  if (!taps) return taps.error();
+  CONVLAB_TRY(check_rank(input.shape(), "resize", "the input"));
+  // Every axis's taps in one table: (low, high) pairs and the high one's weight.
+  std::vector<int64_t> tap_offset, tap_index;
+  std::vector<float> tap_weight;
+  for (const auto& axis : *taps) {
+    tap_offset.push_back(static_cast<int64_t>(tap_weight.size()));
+    for (const reference::ResizeTap& tap : axis) {
+      tap_index.push_back(tap.low), tap_index.push_back(tap.high);
+      tap_weight.push_back(static_cast<float>(tap.weight));
+    }
+  }
+  auto g_index = GpuTensor::upload_ints(tap_index);
+  if (!g_index) return g_index.error();
+  const auto tap_count = static_cast<int64_t>(tap_weight.size());
+  auto weights = Tensor::from_data({tap_count}, std::move(tap_weight));
+  if (!weights) return weights.error();
+  auto g_weight = GpuTensor::upload(*weights);
+  if (!g_weight) return g_weight.error();
+  auto prog = program("resize.comp", rank_defines());
+  if (!prog) return prog.error();
+  auto out = GpuTensor::allocate(output_shape);
+  if (!out) return out.error();
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "rank", static_cast<int64_t>(output_shape.size())), set_int(p, "total", out->numel());
+  set_int(p, "linear_mode", params.mode == reference::ResizeMode::Linear);
+  set_axes(p, "out_shape", output_shape), set_axes(p, "in_stride", reference::strides_of(input.shape()));
+  set_axes(p, "tap_offset", tap_offset);
+  bind(0, input.buffer()), bind(1, g_index->buffer()), bind(2, g_weight->buffer()), bind(3, out->buffer());
+  CONVLAB_TRY(dispatch_flat(out->numel(), "resize"));
+  return std::move(out).value();
+}
+
+Result<GpuTensor> GpuOps::gather(const GpuTensor& data, std::span<const int64_t> indices,
+                                 const Shape& indices_shape, int64_t axis) {
+  auto dims = reference::gather_dims(data.shape(), indices, indices_shape, axis);
+  if (!dims) return dims.error();
+  auto g_indices = GpuTensor::upload_ints(indices);
+  if (!g_indices) return with_context("gather: ", g_indices.error());
+  auto prog = program("gather.comp");
+  if (!prog) return prog.error();
+  auto out = GpuTensor::allocate(dims->output);
+  if (!out) return out.error();
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "rows", dims->rows), set_int(p, "inner", dims->inner);
+  set_int(p, "count", static_cast<int64_t>(indices.size())), set_int(p, "total", out->numel());
+  bind(0, data.buffer()), bind(1, g_indices->buffer()), bind(2, out->buffer());
+  CONVLAB_TRY(dispatch_flat(out->numel(), "gather"));
   return std::move(out).value();
 }
 

@@ -7,7 +7,9 @@
 #include <span>
 
 #include "core/base/conv_arithmetic.h"
+#include "core/ops/pool.h"
 #include "core/ops/reference.h"
+#include "core/ops/tensor_ops.h"
 #include "gpu/gpu_tensor.h"
 #include "gpu/programs.h"
 
@@ -67,6 +69,27 @@ class GpuOps {
   Result<GpuTensor> rgb_to_lab(const GpuTensor& rgb);
   Result<GpuTensor> lab_to_rgb(const GpuTensor& lab);
   Result<GpuTensor> upsample_bilinear(const GpuTensor& input, int64_t out_h, int64_t out_w);
+
+  // ---- the ops of CNNs read from ONNX (core/ops/pool.h, tensor_ops.h) ----
+  // Same semantics, shape rules and messages as the CPU reference. Ops that
+  // index through a shape (broadcasting, pad, resize, matmul's batch axes)
+  // take tensors of up to kMaxRank axes.
+  static constexpr int kMaxRank = 8;
+  Result<GpuTensor> pool2d(const GpuTensor& input, const PoolOptions& options);
+  Result<GpuTensor> global_average_pool(const GpuTensor& input);
+  Result<GpuTensor> activation(const GpuTensor& input, const reference::UnaryParams& params);
+  Result<GpuTensor> elementwise(reference::BinaryOp op, const GpuTensor& a, const GpuTensor& b);
+  Result<GpuTensor> gemm(const GpuTensor& a, const GpuTensor& b, const GpuTensor* c,
+                         const reference::GemmParams& params);
+  Result<GpuTensor> matmul(const GpuTensor& a, const GpuTensor& b);
+  Result<GpuTensor> softmax(const GpuTensor& input, const reference::SoftmaxParams& params);
+  Result<GpuTensor> pad_constant(const GpuTensor& input, std::span<const int64_t> pads, float value);
+  Result<GpuTensor> resize(const GpuTensor& input, const Shape& output_shape, std::span<const double> scales,
+                           const reference::ResizeParams& params);
+  // The indices stay on the host until checked (each in [-rows, rows)), then
+  // go up as int32.
+  Result<GpuTensor> gather(const GpuTensor& data, std::span<const int64_t> indices,
+                           const Shape& indices_shape, int64_t axis);
 
   // Blocks until the GPU has finished everything dispatched so far.
   void finish();

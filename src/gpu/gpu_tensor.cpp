@@ -79,4 +79,14 @@ Result<Tensor> GpuTensor::download() const {
   return out;
 }
 
+Status GpuTensor::reshape(const Shape& shape) {
+  for (int64_t d : shape)
+    if (d < 0) return make_error("shape ", shape_to_string(shape), " has a negative dimension");
+  if (shape_numel(shape) != numel())
+    return make_error("shape ", shape_to_string(shape), " needs ", shape_numel(shape),
+                      " values but the tensor ", shape_to_string(shape_), " has ", numel());
+  shape_ = shape;
+  return {};
+}
+
 }  // namespace convlab::gpu

@@ -25,6 +25,9 @@ class GpuTensor {
   // Ints stored as int32 (category indices).
   static Result<GpuTensor> upload_ints(std::span<const int64_t> values);
   Result<Tensor> download() const;
+  // Sees the same buffer with another shape of the same element count
+  // (Reshape, Flatten): nothing is copied.
+  Status reshape(const Shape& shape);
 
   const Shape& shape() const { return shape_; }
   int64_t numel() const { return shape_numel(shape_); }

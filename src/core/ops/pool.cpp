@@ -55,12 +55,16 @@ PoolStep pool_window(const Tensor& input, const PoolOptions& o, int n, int c, in
 
 const char* pool_kind_name(PoolKind kind) { return kind == PoolKind::Max ? "max" : "average"; }
 
-Result<Shape> pool2d_output_shape(const Tensor& input, const PoolOptions& options) {
+Result<Shape> pool2d_output_shape(const Shape& input, const PoolOptions& options) {
   CONVLAB_TRY(reference::expect_nchw(input, "pooling input", "N, C, H, W"));
-  auto size = pool2d_output_size({static_cast<int>(input.h()), static_cast<int>(input.w())}, options.kernel,
+  auto size = pool2d_output_size({static_cast<int>(input[2]), static_cast<int>(input[3])}, options.kernel,
                                  options.params);
   if (!size.ok()) return size.error();
-  return Shape{input.n(), input.c(), size->h, size->w};
+  return Shape{input[0], input[1], size->h, size->w};
+}
+
+Result<Shape> pool2d_output_shape(const Tensor& input, const PoolOptions& options) {
+  return pool2d_output_shape(input.shape(), options);
 }
 
 Result<Tensor> reference::pool2d(const Tensor& input, const PoolOptions& options) {

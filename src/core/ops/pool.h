@@ -33,6 +33,7 @@ struct PoolOptions {
 
 // Output shape (N, C, OH, OW) of a (N, C, H, W) input, or an error naming
 // the setting.
+Result<Shape> pool2d_output_shape(const Shape& input, const PoolOptions& options);
 Result<Shape> pool2d_output_shape(const Tensor& input, const PoolOptions& options);
 
 namespace reference {

@@ -11,15 +11,18 @@
 
 namespace convlab::reference {
 
-Status expect_nchw(const Tensor& t, const std::string& what, const char* layout) {
-  if (t.rank() != 4)
-    return make_error(what, " must have 4 dimensions (", layout, ") but has shape ",
-                      shape_to_string(t.shape()));
-  for (int64_t d : t.shape())
+Status expect_nchw(const Shape& shape, const std::string& what, const char* layout) {
+  if (shape.size() != 4)
+    return make_error(what, " must have 4 dimensions (", layout, ") but has shape ", shape_to_string(shape));
+  for (int64_t d : shape)
     if (d < 1 || d > INT_MAX)
-      return make_error(what, " has shape ", shape_to_string(t.shape()), " (", layout,
+      return make_error(what, " has shape ", shape_to_string(shape), " (", layout,
                         "): every dimension must be between 1 and ", INT_MAX);
   return {};
+}
+
+Status expect_nchw(const Tensor& t, const std::string& what, const char* layout) {
+  return expect_nchw(t.shape(), what, layout);
 }
 
 namespace {

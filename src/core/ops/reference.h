@@ -28,6 +28,7 @@ namespace convlab::reference {
 // Rank 4 with every dimension in [1, INT_MAX], so loops and the conv
 // arithmetic (which works in int) never see an empty or absurd axis.
 // `layout` names the axes ("N, C, H, W").
+Status expect_nchw(const Shape& shape, const std::string& what, const char* layout);
 Status expect_nchw(const Tensor& t, const std::string& what, const char* layout);
 Result<Shape> conv2d_output_shape(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                   const Conv2dParams& params);

@@ -6,17 +6,12 @@
 
 namespace convlab::reference {
 
-namespace {
-
-// Row-major strides of a shape.
 std::vector<int64_t> strides_of(const Shape& shape) {
   std::vector<int64_t> strides(shape.size(), 1);
   for (size_t i = shape.size(); i-- > 1;) strides[i - 1] = strides[i] * shape[i];
   return strides;
 }
 
-// Strides that read `shape` as if it had `rank` axes broadcast to `target`
-// (0 where the tensor's dimension is 1 and the target's is not).
 std::vector<int64_t> broadcast_strides(const Shape& shape, const Shape& target) {
   const std::vector<int64_t> own = strides_of(shape);
   std::vector<int64_t> out(target.size(), 0);
@@ -24,6 +19,8 @@ std::vector<int64_t> broadcast_strides(const Shape& shape, const Shape& target) 
   for (size_t i = 0; i < shape.size(); ++i) out[offset + i] = shape[i] == 1 ? 0 : own[i];
   return out;
 }
+
+namespace {
 
 // Calls visit(flat_output_index, offset_a, offset_b) over `shape` in row-major
 // order, offsets advancing by each operand's strides.
@@ -102,9 +99,14 @@ float apply_unary(float x, const UnaryParams& params) {
   return x;
 }
 
-Result<Tensor> unary(const Tensor& x, const UnaryParams& params) {
+Status check_unary(const UnaryParams& params) {
   if (params.op == UnaryOp::Clip && params.min > params.max)
     return make_error("clip: min ", params.min, " is above max ", params.max, "; valid: min <= max");
+  return {};
+}
+
+Result<Tensor> unary(const Tensor& x, const UnaryParams& params) {
+  CONVLAB_TRY(check_unary(params));
   Tensor out(x.shape());
   for (int64_t i = 0; i < x.numel(); ++i) out[i] = apply_unary(x[i], params);
   return out;
@@ -158,12 +160,18 @@ Result<Shape> broadcast_shapes(const Shape& a, const Shape& b) {
   return out;
 }
 
-Result<Tensor> binary(BinaryOp op, const Tensor& a, const Tensor& b) {
-  auto shape = broadcast_shapes(a.shape(), b.shape());
+Result<Shape> binary_shape(BinaryOp op, const Shape& a, const Shape& b) {
+  auto shape = broadcast_shapes(a, b);
   if (!shape) return make_error(binary_op_name(op), ": ", shape.error().message);
-  if (op == BinaryOp::PRelu && *shape != a.shape())
-    return make_error("prelu: the slope ", shape_to_string(b.shape()), " must broadcast to the input ",
-                      shape_to_string(a.shape()), " without enlarging it");
+  if (op == BinaryOp::PRelu && *shape != a)
+    return make_error("prelu: the slope ", shape_to_string(b), " must broadcast to the input ",
+                      shape_to_string(a), " without enlarging it");
+  return shape;
+}
+
+Result<Tensor> binary(BinaryOp op, const Tensor& a, const Tensor& b) {
+  auto shape = binary_shape(op, a.shape(), b.shape());
+  if (!shape) return shape.error();
   Tensor out(*shape);
   for_each_broadcast(*shape, broadcast_strides(a.shape(), *shape), broadcast_strides(b.shape(), *shape),
                      [&](int64_t i, int64_t ia, int64_t ib) { out[i] = apply_binary(op, a[ia], b[ib]); });
@@ -181,24 +189,36 @@ Result<Tensor> flatten(const Tensor& x, int64_t axis) {
   return x.reshaped({outer, inner});
 }
 
-Result<Tensor> gemm(const Tensor& a, const Tensor& b, const Tensor* c, const GemmParams& params) {
-  if (a.rank() != 2 || b.rank() != 2)
-    return make_error("gemm: A ", shape_to_string(a.shape()), " and B ", shape_to_string(b.shape()),
+Result<GemmDims> gemm_dims(const Shape& a, const Shape& b, const Shape* c, const GemmParams& params) {
+  if (a.size() != 2 || b.size() != 2)
+    return make_error("gemm: A ", shape_to_string(a), " and B ", shape_to_string(b),
                       " must both be matrices (rank 2)");
-  const int64_t m = params.trans_a ? a.dim(1) : a.dim(0), k = params.trans_a ? a.dim(0) : a.dim(1);
-  const int64_t kb = params.trans_b ? b.dim(1) : b.dim(0), n = params.trans_b ? b.dim(0) : b.dim(1);
-  if (k != kb)
-    return make_error("gemm: A", params.trans_a ? "'" : "", " is ", m, "x", k, " and B",
-                      params.trans_b ? "'" : "", " is ", kb, "x", n, "; the inner sizes must agree (", k,
-                      " vs ", kb, ")");
-  Tensor out({m, n});
-  std::vector<int64_t> c_strides;
+  GemmDims dims;
+  dims.m = params.trans_a ? a[1] : a[0];
+  dims.k = params.trans_a ? a[0] : a[1];
+  const int64_t kb = params.trans_b ? b[1] : b[0];
+  dims.n = params.trans_b ? b[0] : b[1];
+  if (dims.k != kb)
+    return make_error("gemm: A", params.trans_a ? "'" : "", " is ", dims.m, "x", dims.k, " and B",
+                      params.trans_b ? "'" : "", " is ", kb, "x", dims.n, "; the inner sizes must agree (",
+                      dims.k, " vs ", kb, ")");
   if (c) {
-    auto shape = broadcast_shapes(c->shape(), {m, n});
-    if (!shape || *shape != Shape{m, n})
-      return make_error("gemm: C ", shape_to_string(c->shape()), " must broadcast to the output ", m, "x", n);
-    c_strides = broadcast_strides(c->shape(), {m, n});
+    const Shape output{dims.m, dims.n};
+    auto shape = broadcast_shapes(*c, output);
+    if (!shape || *shape != output)
+      return make_error("gemm: C ", shape_to_string(*c), " must broadcast to the output ", dims.m, "x",
+                        dims.n);
+    dims.c_strides = broadcast_strides(*c, output);
   }
+  return dims;
+}
+
+Result<Tensor> gemm(const Tensor& a, const Tensor& b, const Tensor* c, const GemmParams& params) {
+  auto dims = gemm_dims(a.shape(), b.shape(), c ? &c->shape() : nullptr, params);
+  if (!dims) return dims.error();
+  const int64_t m = dims->m, k = dims->k, n = dims->n;
+  const std::vector<int64_t>& c_strides = dims->c_strides;
+  Tensor out({m, n});
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < n; ++j) {
       float acc = 0.0f;
@@ -214,31 +234,46 @@ Result<Tensor> gemm(const Tensor& a, const Tensor& b, const Tensor* c, const Gem
   return out;
 }
 
-Result<Tensor> matmul(const Tensor& a, const Tensor& b) {
-  if (a.rank() == 0 || b.rank() == 0) return make_error("matmul: operands must have rank 1 or more");
-  Shape sa = a.shape(), sb = b.shape();
+Result<MatmulDims> matmul_dims(const Shape& a, const Shape& b) {
+  if (a.empty() || b.empty()) return make_error("matmul: operands must have rank 1 or more");
+  Shape sa = a, sb = b;
   const bool a_vector = sa.size() == 1, b_vector = sb.size() == 1;
   if (a_vector) sa.insert(sa.begin(), 1);
   if (b_vector) sb.push_back(1);
-  const int64_t m = sa[sa.size() - 2], k = sa.back(), kb = sb[sb.size() - 2], n = sb.back();
-  if (k != kb)
-    return make_error("matmul: ", shape_to_string(a.shape()), " times ", shape_to_string(b.shape()),
-                      ": the inner sizes must agree (", k, " vs ", kb, ")");
+  MatmulDims dims;
+  dims.m = sa[sa.size() - 2], dims.k = sa.back(), dims.n = sb.back();
+  const int64_t kb = sb[sb.size() - 2];
+  if (dims.k != kb)
+    return make_error("matmul: ", shape_to_string(a), " times ", shape_to_string(b),
+                      ": the inner sizes must agree (", dims.k, " vs ", kb, ")");
   const Shape batch_a(sa.begin(), sa.end() - 2), batch_b(sb.begin(), sb.end() - 2);
   auto batch = broadcast_shapes(batch_a, batch_b);
   if (!batch) return make_error("matmul: batch axes: ", batch.error().message);
-  Shape out_shape = *batch;
+  dims.batch = *batch;
+  dims.batch_strides_a = broadcast_strides(batch_a, dims.batch);
+  dims.batch_strides_b = broadcast_strides(batch_b, dims.batch);
+  dims.output = dims.batch;
+  if (!a_vector) dims.output.push_back(dims.m);
+  if (!b_vector) dims.output.push_back(dims.n);
+  return dims;
+}
+
+Result<Tensor> matmul(const Tensor& a, const Tensor& b) {
+  auto dims = matmul_dims(a.shape(), b.shape());
+  if (!dims) return dims.error();
+  const int64_t m = dims->m, k = dims->k, n = dims->n;
+  Shape out_shape = dims->batch;
   out_shape.push_back(m);
   out_shape.push_back(n);
   Tensor out(out_shape);
-  const int64_t batches = shape_numel(*batch);
-  const auto stride_a = broadcast_strides(batch_a, *batch), stride_b = broadcast_strides(batch_b, *batch);
+  const int64_t batches = shape_numel(dims->batch);
   std::vector<int64_t> offsets_a, offsets_b;
-  for_each_broadcast(*batch, stride_a, stride_b, [&](int64_t, int64_t ia, int64_t ib) {
-    offsets_a.push_back(ia);
-    offsets_b.push_back(ib);
-  });
-  if (batch->empty()) offsets_a = offsets_b = {0};
+  for_each_broadcast(dims->batch, dims->batch_strides_a, dims->batch_strides_b,
+                     [&](int64_t, int64_t ia, int64_t ib) {
+                       offsets_a.push_back(ia);
+                       offsets_b.push_back(ib);
+                     });
+  if (dims->batch.empty()) offsets_a = offsets_b = {0};
   for (int64_t p = 0; p < batches; ++p) {
     const float* pa = a.data() + offsets_a[static_cast<size_t>(p)] * m * k;
     const float* pb = b.data() + offsets_b[static_cast<size_t>(p)] * k * n;
@@ -250,26 +285,31 @@ Result<Tensor> matmul(const Tensor& a, const Tensor& b) {
         po[i * n + j] = acc;
       }
   }
-  Shape final_shape = out_shape;
-  if (b_vector) final_shape.pop_back();
-  if (a_vector) final_shape.erase(final_shape.end() - (b_vector ? 1 : 2));
-  return out.reshaped(final_shape);
+  return out.reshaped(dims->output);
+}
+
+Result<SoftmaxRows> softmax_rows(const Shape& shape, const SoftmaxParams& params) {
+  const auto rank = static_cast<int64_t>(shape.size());
+  auto axis = normalize_axis(params.axis, rank, params.log ? "log_softmax: axis" : "softmax: axis");
+  if (!axis) return axis.error();
+  SoftmaxRows rows;
+  for (int64_t i = 0; i < rank; ++i) {
+    const int64_t d = shape[static_cast<size_t>(i)];
+    if (i < *axis)
+      rows.outer *= d;
+    else if (i == *axis || params.coerce_2d)
+      rows.length *= d;
+    else
+      rows.inner *= d;
+  }
+  return rows;
 }
 
 Result<Tensor> softmax(const Tensor& x, const SoftmaxParams& params) {
-  auto axis = normalize_axis(params.axis, x.rank(), params.log ? "log_softmax: axis" : "softmax: axis");
-  if (!axis) return axis.error();
-  // Rows of `length` values `stride` apart: outer blocks x inner offsets.
-  int64_t outer = 1, length = 1, inner = 1;
-  for (int64_t i = 0; i < x.rank(); ++i) {
-    const int64_t d = x.dim(static_cast<int>(i));
-    if (i < *axis)
-      outer *= d;
-    else if (i == *axis || params.coerce_2d)
-      length *= d;
-    else
-      inner *= d;
-  }
+  auto rows = softmax_rows(x.shape(), params);
+  if (!rows) return rows.error();
+  // Rows of `length` values `inner` apart: outer blocks x inner offsets.
+  const int64_t outer = rows->outer, length = rows->length, inner = rows->inner;
   Tensor out(x.shape());
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t in = 0; in < inner; ++in) {
@@ -288,19 +328,25 @@ Result<Tensor> softmax(const Tensor& x, const SoftmaxParams& params) {
 
 // ---- spatial ------------------------------------------------------------------
 
-Result<Tensor> global_average_pool(const Tensor& x) {
-  if (x.rank() < 3)
-    return make_error("global_average_pool: the input ", shape_to_string(x.shape()),
+Result<Shape> global_average_pool_shape(const Shape& shape) {
+  if (shape.size() < 3)
+    return make_error("global_average_pool: the input ", shape_to_string(shape),
                       " needs rank 3 or more (N, C, spatial axes)");
-  Shape out_shape = x.shape();
+  Shape out_shape = shape;
   int64_t plane = 1;
   for (size_t i = 2; i < out_shape.size(); ++i) {
     plane *= out_shape[i];
     out_shape[i] = 1;
   }
-  if (plane == 0)
-    return make_error("global_average_pool: the input ", shape_to_string(x.shape()), " is empty");
-  Tensor out(out_shape);
+  if (plane == 0) return make_error("global_average_pool: the input ", shape_to_string(shape), " is empty");
+  return out_shape;
+}
+
+Result<Tensor> global_average_pool(const Tensor& x) {
+  auto out_shape = global_average_pool_shape(x.shape());
+  if (!out_shape) return out_shape.error();
+  const int64_t plane = shape_numel(Shape(x.shape().begin() + 2, x.shape().end()));
+  Tensor out(*out_shape);
   for (int64_t nc = 0; nc < out.numel(); ++nc) {
     float sum = 0.0f;
     for (int64_t i = 0; i < plane; ++i) sum += x[nc * plane + i];
@@ -342,18 +388,26 @@ Result<Tensor> concat(std::span<const Tensor* const> inputs, int64_t axis) {
   return out;
 }
 
-Result<Tensor> pad_constant(const Tensor& x, std::span<const int64_t> pads, float value) {
-  const size_t rank = x.shape().size();
+Result<Shape> pad_shape(const Shape& shape, std::span<const int64_t> pads) {
+  const size_t rank = shape.size();
   if (pads.size() != 2 * rank)
     return make_error("pad: ", pads.size(), " pads for a rank-", rank, " input; valid: ", 2 * rank,
                       " (the begin of each axis, then the end of each)");
   Shape out_shape(rank);
   for (size_t d = 0; d < rank; ++d) {
-    out_shape[d] = x.shape()[d] + pads[d] + pads[d + rank];
+    out_shape[d] = shape[d] + pads[d] + pads[d + rank];
     if (out_shape[d] < 0)
-      return make_error("pad: axis ", d, " of ", shape_to_string(x.shape()), " padded by ", pads[d], " and ",
+      return make_error("pad: axis ", d, " of ", shape_to_string(shape), " padded by ", pads[d], " and ",
                         pads[d + rank], " would have ", out_shape[d], " elements; valid: 0 or more");
   }
+  return out_shape;
+}
+
+Result<Tensor> pad_constant(const Tensor& x, std::span<const int64_t> pads, float value) {
+  auto padded = pad_shape(x.shape(), pads);
+  if (!padded) return padded.error();
+  const size_t rank = x.shape().size();
+  const Shape& out_shape = *padded;
   Tensor out(out_shape, value);
   const auto in_strides = strides_of(x.shape());
   const auto out_strides = strides_of(out_shape);
@@ -448,9 +502,10 @@ int64_t nearest_index(double x, ResizeNearest mode) {
 
 }  // namespace
 
-Result<Tensor> resize(const Tensor& x, const Shape& output_shape, std::span<const double> scales,
-                      const ResizeParams& params) {
-  const size_t rank = x.shape().size();
+Result<std::vector<std::vector<ResizeTap>>> resize_taps(const Shape& input, const Shape& output_shape,
+                                                        std::span<const double> scales,
+                                                        const ResizeParams& params) {
+  const size_t rank = input.size();
   if (output_shape.size() != rank || scales.size() != rank)
     return make_error("resize: the output shape ", shape_to_string(output_shape), " and ", scales.size(),
                       " scales must both have the input's rank ", rank);
@@ -459,19 +514,14 @@ Result<Tensor> resize(const Tensor& x, const Shape& output_shape, std::span<cons
     if (!(scales[d] > 0) || !std::isfinite(scales[d]))
       return make_error("resize: scale ", scales[d], " of axis ", d, " must be a positive number");
   for (size_t d = 0; d < rank; ++d)
-    if (x.shape()[d] == 0 && output_shape[d] != 0)
-      return make_error("resize: axis ", d, " of the input ", shape_to_string(x.shape()), " is empty");
-  // Per axis and output coordinate: the two source indices and the second's weight.
-  struct Tap {
-    int64_t low = 0, high = 0;
-    double weight = 0;
-  };
-  std::vector<std::vector<Tap>> taps(rank);
+    if (input[d] == 0 && output_shape[d] != 0)
+      return make_error("resize: axis ", d, " of the input ", shape_to_string(input), " is empty");
+  std::vector<std::vector<ResizeTap>> taps(rank);
   for (size_t d = 0; d < rank; ++d) {
-    const int64_t in = x.shape()[d], out = output_shape[d];
+    const int64_t in = input[d], out = output_shape[d];
     for (int64_t o = 0; o < out; ++o) {
       const double src = source_coordinate(o, in, out, scales[d], params.coordinates);
-      Tap tap;
+      ResizeTap tap;
       if (params.mode == ResizeMode::Nearest) {
         tap.low = tap.high = std::clamp<int64_t>(nearest_index(src, params.nearest), 0, in - 1);
       } else {
@@ -483,6 +533,15 @@ Result<Tensor> resize(const Tensor& x, const Shape& output_shape, std::span<cons
       taps[d].push_back(tap);
     }
   }
+  return taps;
+}
+
+Result<Tensor> resize(const Tensor& x, const Shape& output_shape, std::span<const double> scales,
+                      const ResizeParams& params) {
+  auto resize_plan = resize_taps(x.shape(), output_shape, scales, params);
+  if (!resize_plan) return resize_plan.error();
+  const std::vector<std::vector<ResizeTap>>& taps = *resize_plan;
+  const size_t rank = x.shape().size();
   Tensor out(output_shape);
   const auto in_strides = strides_of(x.shape());
   const auto out_strides = strides_of(output_shape);
@@ -500,7 +559,7 @@ Result<Tensor> resize(const Tensor& x, const Shape& output_shape, std::span<cons
       double weight = 1;
       int64_t src = 0;
       for (size_t d = 0; d < rank; ++d) {
-        const Tap& tap = taps[d][static_cast<size_t>(index[d])];
+        const ResizeTap& tap = taps[d][static_cast<size_t>(index[d])];
         const bool high = (corner >> d) & 1;
         if (params.mode == ResizeMode::Linear) weight *= high ? tap.weight : 1.0 - tap.weight;
         src += (high ? tap.high : tap.low) * in_strides[d];
@@ -512,29 +571,40 @@ Result<Tensor> resize(const Tensor& x, const Shape& output_shape, std::span<cons
   return out;
 }
 
-Result<Tensor> gather(const Tensor& data, std::span<const int64_t> indices, const Shape& indices_shape,
-                      int64_t axis) {
-  auto a = normalize_axis(axis, data.rank(), "gather: axis");
+Result<GatherDims> gather_dims(const Shape& data, std::span<const int64_t> indices,
+                               const Shape& indices_shape, int64_t axis) {
+  const auto rank = static_cast<int64_t>(data.size());
+  auto a = normalize_axis(axis, rank, "gather: axis");
   if (!a) return a.error();
   if (shape_numel(indices_shape) != static_cast<int64_t>(indices.size()))
     return make_error("gather: ", indices.size(), " indices for the index shape ",
                       shape_to_string(indices_shape));
-  const int64_t rows = data.dim(static_cast<int>(*a));
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < data.rank(); ++d) {
-    if (d < *a) outer *= data.dim(static_cast<int>(d));
-    if (d > *a) inner *= data.dim(static_cast<int>(d));
+  GatherDims dims;
+  dims.axis = *a;
+  dims.rows = data[static_cast<size_t>(*a)];
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d < *a) dims.outer *= data[static_cast<size_t>(d)];
+    if (d > *a) dims.inner *= data[static_cast<size_t>(d)];
   }
-  Shape out_shape(data.shape().begin(), data.shape().begin() + *a);
-  out_shape.insert(out_shape.end(), indices_shape.begin(), indices_shape.end());
-  out_shape.insert(out_shape.end(), data.shape().begin() + *a + 1, data.shape().end());
-  Tensor out(out_shape);
+  for (int64_t row : indices)
+    if (row < -dims.rows || row >= dims.rows)
+      return make_error("gather: index ", row, " is out of range for axis ", *a, " of ",
+                        shape_to_string(data), "; valid: ", -dims.rows, " to ", dims.rows - 1);
+  dims.output.assign(data.begin(), data.begin() + *a);
+  dims.output.insert(dims.output.end(), indices_shape.begin(), indices_shape.end());
+  dims.output.insert(dims.output.end(), data.begin() + *a + 1, data.end());
+  return dims;
+}
+
+Result<Tensor> gather(const Tensor& data, std::span<const int64_t> indices, const Shape& indices_shape,
+                      int64_t axis) {
+  auto dims = gather_dims(data.shape(), indices, indices_shape, axis);
+  if (!dims) return dims.error();
+  const int64_t rows = dims->rows, outer = dims->outer, inner = dims->inner;
+  Tensor out(dims->output);
   const int64_t count = static_cast<int64_t>(indices.size());
   for (int64_t i = 0; i < count; ++i) {
     int64_t row = indices[static_cast<size_t>(i)];
-    if (row < -rows || row >= rows)
-      return make_error("gather: index ", row, " is out of range for axis ", *a, " of ",
-                        shape_to_string(data.shape()), "; valid: ", -rows, " to ", rows - 1);
     if (row < 0) row += rows;
     for (int64_t o = 0; o < outer; ++o)
       std::copy_n(data.data() + (o * rows + row) * inner, inner, out.data() + (o * count + i) * inner);
@@ -554,37 +624,15 @@ Result<Shape> flatten_shape(const Shape& input, int64_t axis) {
 }
 
 Result<Shape> gemm_shape(const Shape& a, const Shape& b, const Shape* c, const GemmParams& params) {
-  if (a.size() != 2 || b.size() != 2)
-    return make_error("gemm: A ", shape_to_string(a), " and B ", shape_to_string(b),
-                      " must both be matrices (rank 2)");
-  const int64_t m = params.trans_a ? a[1] : a[0], k = params.trans_a ? a[0] : a[1];
-  const int64_t kb = params.trans_b ? b[1] : b[0], n = params.trans_b ? b[0] : b[1];
-  if (k != kb)
-    return make_error("gemm: A", params.trans_a ? "'" : "", " is ", m, "x", k, " and B", params.trans_b ? "'" : "",
-                      " is ", kb, "x", n, "; the inner sizes must agree (", k, " vs ", kb, ")");
-  if (c) {
-    auto shape = broadcast_shapes(*c, {m, n});
-    if (!shape || *shape != Shape{m, n})
-      return make_error("gemm: C ", shape_to_string(*c), " must broadcast to the output ", m, "x", n);
-  }
-  return Shape{m, n};
+  auto dims = gemm_dims(a, b, c, params);
+  if (!dims) return dims.error();
+  return Shape{dims->m, dims->n};
 }
 
 Result<Shape> matmul_shape(const Shape& a, const Shape& b) {
-  if (a.empty() || b.empty()) return make_error("matmul: operands must have rank 1 or more");
-  Shape sa = a, sb = b;
-  if (sa.size() == 1) sa.insert(sa.begin(), 1);
-  if (sb.size() == 1) sb.push_back(1);
-  const int64_t m = sa[sa.size() - 2], k = sa.back(), kb = sb[sb.size() - 2], n = sb.back();
-  if (k != kb)
-    return make_error("matmul: ", shape_to_string(a), " times ", shape_to_string(b),
-                      ": the inner sizes must agree (", k, " vs ", kb, ")");
-  auto batch = broadcast_shapes(Shape(sa.begin(), sa.end() - 2), Shape(sb.begin(), sb.end() - 2));
-  if (!batch) return make_error("matmul: batch axes: ", batch.error().message);
-  Shape out = *batch;
-  if (a.size() > 1) out.push_back(m);
-  if (b.size() > 1) out.push_back(n);
-  return out;
+  auto dims = matmul_dims(a, b);
+  if (!dims) return dims.error();
+  return dims->output;
 }
 
 Result<Shape> concat_shape(std::span<const Shape* const> inputs, int64_t axis) {
@@ -602,21 +650,6 @@ Result<Shape> concat_shape(std::span<const Shape* const> inputs, int64_t axis) {
       return make_error("concat: input ", i + 1, " is ", shape_to_string(s), " but input 1 is ",
                         shape_to_string(first), "; all dimensions but axis ", *a, " must agree");
     out[static_cast<size_t>(*a)] += s[static_cast<size_t>(*a)];
-  }
-  return out;
-}
-
-Result<Shape> pad_shape(const Shape& input, std::span<const int64_t> pads) {
-  const size_t rank = input.size();
-  if (pads.size() != 2 * rank)
-    return make_error("pad: ", pads.size(), " pads for a rank-", rank, " input; valid: ", 2 * rank,
-                      " (the begin of each axis, then the end of each)");
-  Shape out(rank);
-  for (size_t d = 0; d < rank; ++d) {
-    out[d] = input[d] + pads[d] + pads[d + rank];
-    if (out[d] < 0)
-      return make_error("pad: axis ", d, " of ", shape_to_string(input), " padded by ", pads[d], " and ",
-                        pads[d + rank], " would have ", out[d], " elements; valid: 0 or more");
   }
   return out;
 }

@@ -115,12 +115,77 @@ Result<Shape> flatten_shape(const Shape& input, int64_t axis);
 Result<Shape> gemm_shape(const Shape& a, const Shape& b, const Shape* c, const GemmParams& params);
 Result<Shape> matmul_shape(const Shape& a, const Shape& b);
 Result<Shape> concat_shape(std::span<const Shape* const> inputs, int64_t axis);
-Result<Shape> pad_shape(const Shape& input, std::span<const int64_t> pads);
 Result<Shape> gather_shape(const Shape& data, const Shape& indices_shape, int64_t axis);
 // Resize's output: `sizes` when given (one per axis), else floor(input * scale).
 Result<Shape> resize_shape(const Shape& input, std::span<const int64_t> sizes, std::span<const double> scales);
 
 // Normalizes an axis in [-rank, rank) (or [-rank, rank] when `inclusive`).
 Result<int64_t> normalize_axis(int64_t axis, int64_t rank, const char* what, bool inclusive = false);
+
+// ---- shape rules ---------------------------------------------------------------
+// What each op above checks and derives from its operands' shapes before it
+// touches a value. The ops call these, and so do the GPU dispatchers
+// (src/gpu/gpu_ops.cpp), so a rule and its error message exist once.
+
+// Row-major strides of a shape.
+std::vector<int64_t> strides_of(const Shape& shape);
+// Strides that read `shape` as if it were broadcast to `target` (aligned from
+// the right; 0 where the tensor's dimension is 1 or missing).
+std::vector<int64_t> broadcast_strides(const Shape& shape, const Shape& target);
+
+Status check_unary(const UnaryParams& params);
+// The output shape of binary(op, a, b): broadcast_shapes, and PRelu's slope
+// must not enlarge the input.
+Result<Shape> binary_shape(BinaryOp op, const Shape& a, const Shape& b);
+
+// Gemm's sizes: A' is (m, k), B' is (k, n); c_strides read C (if given) as
+// broadcast to (m, n).
+struct GemmDims {
+  int64_t m = 0, k = 0, n = 0;
+  std::vector<int64_t> c_strides;
+};
+Result<GemmDims> gemm_dims(const Shape& a, const Shape& b, const Shape* c, const GemmParams& params);
+
+// MatMul's sizes after rank-1 promotion: each of the `batch` products is
+// (m, k) x (k, n); batch_strides_a/b count whole matrices of each operand
+// (0 on a broadcast batch axis); `output` is the final shape, promoted axes
+// dropped.
+struct MatmulDims {
+  Shape batch;
+  int64_t m = 0, k = 0, n = 0;
+  std::vector<int64_t> batch_strides_a, batch_strides_b;
+  Shape output;
+};
+Result<MatmulDims> matmul_dims(const Shape& a, const Shape& b);
+
+// Softmax's rows: outer blocks x inner offsets, each row `length` values
+// `inner` apart (coerce_2d folds every axis after `axis` into the row).
+struct SoftmaxRows {
+  int64_t outer = 1, length = 1, inner = 1;
+};
+Result<SoftmaxRows> softmax_rows(const Shape& shape, const SoftmaxParams& params);
+
+Result<Shape> global_average_pool_shape(const Shape& shape);
+Result<Shape> pad_shape(const Shape& shape, std::span<const int64_t> pads);
+
+// Resize's sampling, per axis and output coordinate: the two source indices
+// (equal for nearest) and the second's weight (0 for nearest). Computed once
+// per axis in double precision, so ties (x.5) round the same on every path.
+struct ResizeTap {
+  int64_t low = 0, high = 0;
+  double weight = 0;
+};
+Result<std::vector<std::vector<ResizeTap>>> resize_taps(const Shape& input, const Shape& output_shape,
+                                                        std::span<const double> scales,
+                                                        const ResizeParams& params);
+
+// Gather's layout: `outer` blocks of `rows` rows of `inner` values along the
+// normalized `axis`; every index is checked to be in [-rows, rows).
+struct GatherDims {
+  int64_t axis = 0, outer = 1, rows = 0, inner = 1;
+  Shape output;
+};
+Result<GatherDims> gather_dims(const Shape& data, std::span<const int64_t> indices,
+                               const Shape& indices_shape, int64_t axis);
 
 }  // namespace convlab::reference
