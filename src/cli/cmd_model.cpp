@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/model_run.h"
 #include "core/onnx/onnx_summary.h"
 
 namespace convlab::cli {
@@ -64,15 +65,41 @@ int run_info(const ModelArgs& args) {
 
 Command add_model_command(CLI::App& root) {
   auto args = std::make_shared<ModelArgs>();
+  auto run_args = std::make_shared<ModelRunArgs>();
+  auto test_args = std::make_shared<ModelTestArgs>();
+  auto chosen = std::make_shared<std::string>();
   CLI::App* app = root.add_subcommand("model", "Look inside a CNN exported to ONNX (PyTorch, Keras)");
   app->require_subcommand(1, 1);
   CLI::App* info =
       app->add_subcommand("info", "Layer table: op, settings, output shape, parameters, multiply-adds");
   info->add_option("file", args->file, "The model (.onnx)")->required();
+  info->callback([chosen] { *chosen = "info"; });
+  CLI::App* run =
+      app->add_subcommand("run", "Run the model on input files; write each output as DIR/output_K.pb");
+  run->add_option("model", run_args->model, "The model (.onnx)")->required();
+  run->add_option("inputs", run_args->inputs,
+                  "One file per graph input, in the graph's order: .pb (ONNX TensorProto), .npy, or a photo")
+      ->required();
+  run->add_option("--out", run_args->out, "Folder for output_0.pb, output_1.pb, ...")->required();
+  run->add_option("--backend", run_args->backend, "cpu (default) or gpu (compute shaders, node by node)");
+  run->callback([chosen] { *chosen = "run"; });
+  CLI::App* test = app->add_subcommand(
+      "test", "Run ONNX backend test cases (model.onnx + test_data_set_N/input_K.pb, output_K.pb)");
+  test->add_option("cases", test_args->cases, "Case folders")->required();
+  test->add_option("--backend", test_args->backend, "cpu (default) or gpu");
+  test->add_flag("--verbose", test_args->verbose, "Say why each unsupported case is");
+  test->callback([chosen] { *chosen = "test"; });
   app->footer(R"(Examples:
   convlab model info tinyvgg.onnx
-Shapes are ONNX's own (its shape inference); opsets 9 to 17.)");
-  return {app, [args] { return run_info(*args); }};
+  convlab model run tinyvgg.onnx cat.png --out out/
+  convlab model test /usr/share/libonnx-testdata/data/node/test_relu
+Shapes are ONNX's own (its shape inference); opsets 9 to 17. model test prints one line per
+case, pass|fail|unsupported CASE max_abs_err=X, then the counts; it exits 1 when a case fails.)");
+  return {app, [args, run_args, test_args, chosen] {
+            if (*chosen == "run") return run_model_run(*run_args);
+            if (*chosen == "test") return run_model_test(*test_args);
+            return run_info(*args);
+          }};
 }
 
 }  // namespace convlab::cli

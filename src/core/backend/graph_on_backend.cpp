@@ -75,14 +75,17 @@ Result<std::map<std::string, Tensor>> run_graph_on(Backend& backend, const Model
       if (!node.sizes.empty()) {  // sizes given: coordinates map by output / input
         args.scales.clear();
         for (int d = 0; d < x.rank(); ++d)
-          args.scales.push_back(static_cast<double>(args.shape[static_cast<size_t>(d)]) / static_cast<double>(x.dim(d)));
+          args.scales.push_back(static_cast<double>(args.shape[static_cast<size_t>(d)]) /
+                                static_cast<double>(x.dim(d)));
       }
     }
     if (node.op == OpKind::Concat && node.axis != 1 && !(node.axis == -3 && args.shape.size() == 4))
       return make_error("node ", node.name, ": concat along axis ", node.axis,
                         " runs on the CPU graph runner only; on a backend, valid: axis 1 (channels)");
     auto out = run_op(backend, node.op, args);
-    if (!out) return make_error("node ", node.name, " (", op_name(node.op), ") on ", backend.name(), ": ", out.message());
+    if (!out)
+      return make_error("node ", node.name, " (", op_name(node.op), ") on ", backend.name(), ": ",
+                        out.message());
     values[node.name] = std::move(out).value();
   }
   return values;

@@ -132,8 +132,9 @@ int64_t pool_extent64(int input, int kernel, int stride, int pad_before, int pad
 }
 
 Status check_pool_axis(int input, int kernel, int stride, int pad_before, int pad_after, int dilation,
-                       const Axis& axis) {
+                       const Axis& axis, bool padding_at_most_half) {
   CONVLAB_TRY(check_conv_axis(input, kernel, stride, pad_before, pad_after, dilation, axis));
+  if (!padding_at_most_half) return {};
   for (const auto& [pad, side] :
        {std::pair{pad_before, shown_before(axis)}, std::pair{pad_after, shown_after(axis)}})
     if (pad > kernel / 2)
@@ -326,8 +327,10 @@ Result<Size2d> conv_transpose2d_output_size(Size2d input, Size2d kernel,
 Result<Size2d> pool2d_output_size(Size2d input, Size2d kernel, const Pool2dParams& params) {
   const Conv2dParams& w = params.window;
   const Padding2d& pad = w.padding;
-  CONVLAB_TRY(check_pool_axis(input.h, kernel.h, w.stride_h, pad.top, pad.bottom, w.dilation_h, kHeight));
-  CONVLAB_TRY(check_pool_axis(input.w, kernel.w, w.stride_w, pad.left, pad.right, w.dilation_w, kWidth));
+  CONVLAB_TRY(check_pool_axis(input.h, kernel.h, w.stride_h, pad.top, pad.bottom, w.dilation_h, kHeight,
+                              params.padding_at_most_half));
+  CONVLAB_TRY(check_pool_axis(input.w, kernel.w, w.stride_w, pad.left, pad.right, w.dilation_w, kWidth,
+                              params.padding_at_most_half));
   const int64_t out_h =
       pool_extent64(input.h, kernel.h, w.stride_h, pad.top, pad.bottom, w.dilation_h, params.ceil_mode);
   const int64_t out_w =

@@ -49,6 +49,10 @@ struct ConvTranspose2dParams {
 struct Pool2dParams {
   Conv2dParams window;
   bool ceil_mode = false;
+  // PyTorch refuses padding over half the window (every window must reach
+  // the input); ONNX allows it: a window on padding alone then pools nothing
+  // (max: -inf; average: 0 counted taps give 0/0).
+  bool padding_at_most_half = true;
 };
 
 enum class PaddingPreset { Valid, Same, Full, Custom };

@@ -21,11 +21,14 @@ Result<Tensor> decode_npy(const std::string& bytes, const std::string& source) {
   const int major = static_cast<unsigned char>(bytes[6]);
   size_t header_length = 0, start = 0;
   if (major == 1) {
-    header_length = static_cast<unsigned char>(bytes[8]) | (static_cast<size_t>(static_cast<unsigned char>(bytes[9])) << 8);
+    header_length = static_cast<unsigned char>(bytes[8]) |
+                    (static_cast<size_t>(static_cast<unsigned char>(bytes[9])) << 8);
     start = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12) return bad("a truncated header");
-    for (int i = 0; i < 4; ++i) header_length |= static_cast<size_t>(static_cast<unsigned char>(bytes[8 + static_cast<size_t>(i)])) << (8 * i);
+    for (int i = 0; i < 4; ++i)
+      header_length |= static_cast<size_t>(static_cast<unsigned char>(bytes[8 + static_cast<size_t>(i)]))
+                       << (8 * i);
     start = 12;
   } else {
     return bad("format version " + std::to_string(major));
@@ -40,10 +43,14 @@ Result<Tensor> decode_npy(const std::string& bytes, const std::string& source) {
   if (order[1] == "True") return bad("Fortran order");
   const std::string type = descr[1];
   size_t size = 0;
-  if (type == "<f4") size = 4;
-  else if (type == "<f8" || type == "<i8") size = 8;
-  else if (type == "<i4") size = 4;
-  else return bad("data type " + type);
+  if (type == "<f4")
+    size = 4;
+  else if (type == "<f8" || type == "<i8")
+    size = 8;
+  else if (type == "<i4")
+    size = 4;
+  else
+    return bad("data type " + type);
   Shape dims;
   const std::string shape_text = shape[1];
   static const std::regex number("\\d+");
@@ -60,8 +67,8 @@ Result<Tensor> decode_npy(const std::string& bytes, const std::string& source) {
   }
   const size_t data_start = start + header_length;
   if (bytes.size() - data_start != static_cast<size_t>(count) * size)
-    return make_error(source, ": the data is ", bytes.size() - data_start, " bytes but shape ", shape_to_string(dims),
-                      " of ", type, " needs ", static_cast<size_t>(count) * size);
+    return make_error(source, ": the data is ", bytes.size() - data_start, " bytes but shape ",
+                      shape_to_string(dims), " of ", type, " needs ", static_cast<size_t>(count) * size);
   std::vector<float> values(static_cast<size_t>(count));
   const char* p = bytes.data() + data_start;
   for (size_t i = 0; i < values.size(); ++i, p += size) {
@@ -73,14 +80,16 @@ Result<Tensor> decode_npy(const std::string& bytes, const std::string& source) {
       values[i] = static_cast<float>(v);
     } else {
       int64_t v = 0;
-      if (size == 8) std::memcpy(&v, p, 8);
+      if (size == 8)
+        std::memcpy(&v, p, 8);
       else {
         int32_t v32;
         std::memcpy(&v32, p, 4);
         v = v32;
       }
       if (std::llabs(v) > (int64_t{1} << 24))
-        return make_error(source, ": integer ", v, " is beyond 2^24, which ConvLab's float tensors hold exactly");
+        return make_error(source, ": integer ", v,
+                          " is beyond 2^24, which ConvLab's float tensors hold exactly");
       values[i] = static_cast<float>(v);
     }
   }

@@ -3,13 +3,13 @@
 // the runners can trust a Graph.
 #include "core/model/graph.h"
 
-#include "core/model/node_shapes.h"
-
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+
+#include "core/model/node_shapes.h"
 
 namespace convlab {
 
@@ -628,7 +628,8 @@ Result<Graph> Graph::assemble(Parts parts, const std::string& source) {
   return graph;
 }
 
-Result<std::map<std::string, Shape>> Graph::infer_shapes(const std::map<std::string, Shape>& input_shapes) const {
+Result<std::map<std::string, Shape>> Graph::infer_shapes(
+    const std::map<std::string, Shape>& input_shapes) const {
   std::map<std::string, Shape> shapes;
   for (const GraphInput& input : inputs_) {
     auto it = input_shapes.find(input.name);
@@ -636,13 +637,15 @@ Result<std::map<std::string, Shape>> Graph::infer_shapes(const std::map<std::str
     const Shape& given = it->second;
     bool fits = given.size() == input.shape.size();
     for (size_t d = 0; fits && d < given.size(); ++d)
-      fits = given[d] >= 1 && given[d] <= (int64_t{1} << 31) && (input.shape[d] == -1 || given[d] == input.shape[d]);
+      fits = given[d] >= 1 && given[d] <= (int64_t{1} << 31) &&
+             (input.shape[d] == -1 || given[d] == input.shape[d]);
     if (!fits) {
       std::string expected;
       for (size_t d = 0; d < input.shape.size(); ++d)
-        expected += (d ? "x" : "") + (input.shape[d] == -1 ? std::string("any") : std::to_string(input.shape[d]));
-      return make_error(name_, ": input ", input.name, " has shape ", shape_to_string(given), "; the model takes ",
-                        expected.empty() ? "a scalar" : expected);
+        expected +=
+            (d ? "x" : "") + (input.shape[d] == -1 ? std::string("any") : std::to_string(input.shape[d]));
+      return make_error(name_, ": input ", input.name, " has shape ", shape_to_string(given),
+                        "; the model takes ", expected.empty() ? "a scalar" : expected);
     }
     shapes[input.name] = given;
   }
@@ -654,7 +657,8 @@ Result<std::map<std::string, Shape>> Graph::infer_shapes(const std::map<std::str
     if (!out) {
       std::string given;
       for (const Shape* s : in) given += (given.empty() ? "" : ", ") + shape_to_string(*s);
-      return make_error(name_, ": node ", node.name, " (", op_name(node.op), ") on ", given, ": ", out.message());
+      return make_error(name_, ": node ", node.name, " (", op_name(node.op), ") on ", given, ": ",
+                        out.message());
     }
     shapes[node.name] = std::move(out).value();
   }

@@ -50,20 +50,20 @@ struct GraphNode {
   // model's weights: a Gemm's matrix, an Add's bias, a PRelu's slopes).
   int kernel_w = 0;  // a rectangular kernel's width (0: square, `kernel`)
   int kernel_width() const { return kernel_w > 0 ? kernel_w : kernel; }
-  PoolOptions pool;                        // pool2d
-  reference::UnaryParams unary;            // activation
+  PoolOptions pool;                                       // pool2d
+  reference::UnaryParams unary;                           // activation
   reference::BinaryOp binary = reference::BinaryOp::Add;  // elementwise
-  reference::GemmParams gemm;              // gemm: inputs A, B[, C]
-  reference::SoftmaxParams softmax;        // softmax
-  int64_t axis = 1;                        // concat (1: channels), gather
-  std::vector<int64_t> shape_spec;         // reshape: ONNX's target (0 copies, -1 infers)
-  std::vector<int64_t> pads;               // pad: begins, then ends
+  reference::GemmParams gemm;                             // gemm: inputs A, B[, C]
+  reference::SoftmaxParams softmax;                       // softmax
+  int64_t axis = 1;                                       // concat (1: channels), gather
+  std::vector<int64_t> shape_spec;                        // reshape: ONNX's target (0 copies, -1 infers)
+  std::vector<int64_t> pads;                              // pad: begins, then ends
   float pad_value = 0.0f;
-  reference::ResizeParams resize;          // resize: to `sizes` or by `scales` (per axis)
+  reference::ResizeParams resize;  // resize: to `sizes` or by `scales` (per axis)
   std::vector<double> scales;
   std::vector<int64_t> sizes;
-  std::vector<int64_t> indices;            // gather: constant indices...
-  Shape indices_shape;                     // ...of this shape
+  std::vector<int64_t> indices;  // gather: constant indices...
+  Shape indices_shape;           // ...of this shape
 };
 
 // An input the caller supplies: "gray" (N,1,H,W) and "category" (N) for

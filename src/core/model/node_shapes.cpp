@@ -4,16 +4,17 @@ namespace convlab {
 
 namespace {
 
-Status expect_inputs(const GraphNode& node, const std::vector<const Shape*>& inputs, size_t low, size_t high) {
+Status expect_inputs(const GraphNode& node, const std::vector<const Shape*>& inputs, size_t low,
+                     size_t high) {
   if (inputs.size() < low || inputs.size() > high)
-    return make_error(op_name(node.op), " takes ", low == high ? std::to_string(low) : std::to_string(low) + " to " + std::to_string(high),
+    return make_error(op_name(node.op), " takes ",
+                      low == high ? std::to_string(low) : std::to_string(low) + " to " + std::to_string(high),
                       " inputs, got ", inputs.size());
   return {};
 }
 
 Status expect_image(const Shape& shape, const char* what) {
-  if (shape.size() != 4)
-    return make_error(what, " must be (N, C, H, W), got ", shape_to_string(shape));
+  if (shape.size() != 4) return make_error(what, " must be (N, C, H, W), got ", shape_to_string(shape));
   return {};
 }
 

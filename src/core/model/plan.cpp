@@ -66,7 +66,8 @@ Result<Shapes> check_model_inputs(const Model& model, const std::map<std::string
   const Graph& graph = model.graph;
   for (const auto& [name, shape] : graph.constants()) {
     auto it = model.weights.find(name);
-    if (it == model.weights.end()) return make_error("the ", graph.name(), " model has no value for the constant ", name);
+    if (it == model.weights.end())
+      return make_error("the ", graph.name(), " model has no value for the constant ", name);
     CONVLAB_TRY(expect_shape(it->second, shape, name));
   }
   CONVLAB_TRY(check_weights(model));

@@ -28,7 +28,11 @@ class PassExecutor {
  public:
   PassExecutor(const Model& model, const std::map<std::string, Tensor>& inputs,
                std::span<const int64_t> categories, const Shapes& shapes, CpuPath path)
-      : model_(model), inputs_(inputs), categories_(categories), shapes_(shapes), fast_(path == CpuPath::Fast) {}
+      : model_(model),
+        inputs_(inputs),
+        categories_(categories),
+        shapes_(shapes),
+        fast_(path == CpuPath::Fast) {}
 
   std::map<std::string, Tensor>& values() { return values_; }
 
@@ -99,7 +103,8 @@ class PassExecutor {
         if (!node.sizes.empty()) {  // sizes given: coordinates map by output / input
           scales.clear();
           for (int d = 0; d < x.rank(); ++d)
-            scales.push_back(static_cast<double>(out[static_cast<size_t>(d)]) / static_cast<double>(x.dim(d)));
+            scales.push_back(static_cast<double>(out[static_cast<size_t>(d)]) /
+                             static_cast<double>(x.dim(d)));
         }
         return reference::resize(x, out, scales, node.resize);
       }
@@ -109,7 +114,8 @@ class PassExecutor {
         // Indices from a tensor (an integer graph input, held as exact floats).
         const Tensor& index = get(node.inputs[1]);
         std::vector<int64_t> indices(static_cast<size_t>(index.numel()));
-        for (int64_t i = 0; i < index.numel(); ++i) indices[static_cast<size_t>(i)] = static_cast<int64_t>(index[i]);
+        for (int64_t i = 0; i < index.numel(); ++i)
+          indices[static_cast<size_t>(i)] = static_cast<int64_t>(index[i]);
         return reference::gather(get(node.inputs[0]), indices, index.shape(), node.axis);
       }
       case OpKind::RgbToLab:
@@ -219,8 +225,8 @@ Result<std::unique_ptr<CpuPass>> CpuPass::begin(const Model& model, Tensor gray,
   if (!shapes) return shapes.error();
   std::map<std::string, Tensor> inputs;
   inputs.emplace("gray", std::move(gray));
-  return std::unique_ptr<CpuPass>(
-      new CpuPass(model, std::move(inputs), std::move(categories), std::move(shapes).value(), path, keep_all));
+  return std::unique_ptr<CpuPass>(new CpuPass(model, std::move(inputs), std::move(categories),
+                                              std::move(shapes).value(), path, keep_all));
 }
 
 Result<std::unique_ptr<CpuPass>> CpuPass::begin(const Model& model, std::map<std::string, Tensor> inputs,

@@ -16,12 +16,18 @@
 namespace convlab::onnx_model {
 
 const std::vector<std::string>& supported_ops() {
-  static const std::vector<std::string> ops = {
-      "Conv",    "ConvTranspose", "BatchNormalization", "Relu",     "LeakyRelu", "PRelu",    "Sigmoid",
-      "Tanh",    "Clip",          "MaxPool",            "AveragePool", "GlobalAveragePool", "Flatten", "Gemm",
-      "MatMul",  "Add",           "Sub",                "Mul",      "Div",       "Concat",   "Reshape",
-      "Softmax", "LogSoftmax",    "Resize",             "Upsample", "Pad",       "Dropout",  "Identity",
-      "Constant", "Shape",        "Gather",             "Unsqueeze", "Squeeze",  "Cast",     "Slice"};
+  static const std::vector<std::string> ops = {"Conv",     "ConvTranspose", "BatchNormalization",
+                                               "Relu",     "LeakyRelu",     "PRelu",
+                                               "Sigmoid",  "Tanh",          "Clip",
+                                               "MaxPool",  "AveragePool",   "GlobalAveragePool",
+                                               "Flatten",  "Gemm",          "MatMul",
+                                               "Add",      "Sub",           "Mul",
+                                               "Div",      "Concat",        "Reshape",
+                                               "Softmax",  "LogSoftmax",    "Resize",
+                                               "Upsample", "Pad",           "Dropout",
+                                               "Identity", "Constant",      "Shape",
+                                               "Gather",   "Unsqueeze",     "Squeeze",
+                                               "Cast",     "Slice"};
   return ops;
 }
 
@@ -79,8 +85,13 @@ std::string display_name(const onnx::NodeProto& node) {
 
 class Reader {
  public:
-  Reader(const onnx::ModelProto& model, int64_t opset, std::string source, std::string base_dir)
-      : model_(model), opset_(opset), source_(std::move(source)), base_dir_(std::move(base_dir)) {}
+  Reader(const onnx::ModelProto& model, int64_t opset, std::string source, std::string base_dir,
+         const std::map<std::string, Tensor>& bound)
+      : model_(model),
+        opset_(opset),
+        source_(std::move(source)),
+        base_dir_(std::move(base_dir)),
+        bound_(bound) {}
 
   Result<OnnxModel> read() {
     const onnx::GraphProto& graph = model_.graph();
@@ -99,7 +110,8 @@ class Reader {
     }
     OnnxModel out;
     out.opset = opset_;
-    out.producer = model_.producer_name() + (model_.producer_version().empty() ? "" : " " + model_.producer_version());
+    out.producer =
+        model_.producer_name() + (model_.producer_version().empty() ? "" : " " + model_.producer_version());
     for (const auto& entry : model_.metadata_props()) out.metadata[entry.key()] = entry.value();
 
     Graph::Parts parts;
@@ -109,17 +121,36 @@ class Reader {
                         ", ONNX opset " + std::to_string(opset_) + ".";
     for (const auto& value : graph.input()) {
       if (initializers_.count(value.name())) continue;  // old exporters list weights as inputs too
+      if (auto bound = bound_.find(value.name()); bound != bound_.end()) {
+        // Given now: a constant like an initializer (ONNX's test cases pass
+        // weights as inputs).
+        constant_nodes_[value.name()] = bound->second;
+        const int bound_type = value.type().has_tensor_type() ? value.type().tensor_type().elem_type() : 0;
+        if (is_integer_type(bound_type)) {
+          std::vector<Atom> atoms;
+          for (float v : bound->second.values()) atoms.push_back({static_cast<int64_t>(v), "", -1});
+          ints_[value.name()] = std::move(atoms);
+        }
+        continue;
+      }
       const auto& type = value.type();
-      if (!type.has_tensor_type()) return make_error(source_, ": input ", value.name(), " is not a tensor");
+      if (!type.has_tensor_type()) {
+        unsupported_ = UnsupportedNode{
+            value.name(), "input",
+            "input " + value.name() + " is a sequence, map or optional; ConvLab's inputs are tensors"};
+        break;
+      }
       const int elem = type.tensor_type().elem_type();
       const bool integer = elem == onnx::TensorProto::INT64 || elem == onnx::TensorProto::INT32;
       GraphInput input{value.name(), {}, integer};
-      for (const auto& d : type.tensor_type().shape().dim()) input.shape.push_back(d.has_dim_value() ? d.dim_value() : -1);
+      for (const auto& d : type.tensor_type().shape().dim())
+        input.shape.push_back(d.has_dim_value() ? d.dim_value() : -1);
       for (int64_t& d : input.shape)
         if (d == 0) d = -1;
       if (elem != onnx::TensorProto::FLOAT && !integer)
-        unsupported_ = UnsupportedNode{value.name(), "input", "input " + value.name() + " is of type " + type_name(elem) +
-                                                                  "; ConvLab's inputs are float32 (or int64 indices)"};
+        unsupported_ = UnsupportedNode{value.name(), "input",
+                                       "input " + value.name() + " is of type " + type_name(elem) +
+                                           "; ConvLab's inputs are float32 (or int64 indices)"};
       parts.inputs.push_back(std::move(input));
       available_.insert(value.name());
     }
@@ -142,17 +173,38 @@ class Reader {
       for (const auto& n : parts.nodes)
         if (!read.count(n.name)) parts.outputs.push_back(n.name);
       out.unsupported = unsupported_;
-      if (parts.nodes.empty()) {
-        // Nothing runs: a graph of no nodes cannot be assembled, so the model
-        // is reported, not loaded.
-        return make_error(source_, ": node ", unsupported_->node, " (", unsupported_->op, "): ", unsupported_->why);
-      }
+      if (parts.nodes.empty()) return out;  // nothing before it runs: an empty graph
     } else {
       for (const auto& value : graph.output()) {
-        if (!available_.count(value.name()) || constants_used_.count(value.name()) || folded(value.name()))
-          return make_error(source_, ": output ", value.name(), " is not computed by a node ConvLab runs");
-        parts.outputs.push_back(value.name());
+        const std::string& name = value.name();
+        if (!available_.count(name) && (is_constant(name) || ints_.count(name))) {
+          // A constant output (a Constant node, a folded Shape): an identity
+          // node gives it out, the value kept as a constant beside it.
+          const int elem = value.type().has_tensor_type() ? value.type().tensor_type().elem_type() : 0;
+          if (elem != onnx::TensorProto::FLOAT) {
+            out.unsupported = UnsupportedNode{
+                name, "output",
+                "output " + name + " is of type " + type_name(elem) + "; ConvLab computes with float32"};
+            break;
+          }
+          auto tensor = constant_tensor(name);
+          if (!tensor) return tensor.error();
+          const std::string stored = name + ".value";
+          weights_[stored] = std::move(tensor).value();
+          constants_used_.insert(stored);
+          GraphNode g;
+          g.name = name;
+          g.op = OpKind::Activation;
+          g.inputs = {stored};
+          g.description = "the constant output " + name;
+          parts.nodes.push_back(std::move(g));
+          available_.insert(name);
+        }
+        if (!available_.count(name))
+          return make_error(source_, ": output ", name, " is not computed by a node ConvLab runs");
+        parts.outputs.push_back(name);
       }
+      if (out.unsupported) return out;
     }
     for (const auto& name : constants_used_) parts.constants[name] = weights_.at(name).shape();
     auto assembled = Graph::assemble(std::move(parts), source_);
@@ -174,17 +226,21 @@ class Reader {
   std::string where(const onnx::NodeProto& node) const {
     return source_ + ": node " + display_name(node) + " (" + node.op_type() + ")";
   }
-  bool folded(const std::string& name) const { return ints_.count(name) && !available_.count(name); }
-  bool is_constant(const std::string& name) const { return initializers_.count(name) || constant_nodes_.count(name); }
+  bool is_constant(const std::string& name) const {
+    return initializers_.count(name) || constant_nodes_.count(name);
+  }
 
   // The static shape ONNX's shape inference gave a value (-1: unknown).
   std::vector<int64_t> inferred_shape(const std::string& name) const {
     if (auto it = initializers_.find(name); it != initializers_.end())
       return {it->second->dims().begin(), it->second->dims().end()};
+    if (auto it = bound_.find(name); it != bound_.end()) return it->second.shape();
     auto it = types_.find(name);
-    if (it == types_.end() || !it->second->has_tensor_type() || !it->second->tensor_type().has_shape()) return {};
+    if (it == types_.end() || !it->second->has_tensor_type() || !it->second->tensor_type().has_shape())
+      return {};
     std::vector<int64_t> dims;
-    for (const auto& d : it->second->tensor_type().shape().dim()) dims.push_back(d.has_dim_value() ? d.dim_value() : -1);
+    for (const auto& d : it->second->tensor_type().shape().dim())
+      dims.push_back(d.has_dim_value() ? d.dim_value() : -1);
     return dims;
   }
   int elem_type(const std::string& name) const {
@@ -226,7 +282,8 @@ class Reader {
         values.push_back(static_cast<float>(a.value));
       }
       const std::vector<int64_t> dims = inferred_shape(name);
-      Shape shape = dims.empty() ? Shape{static_cast<int64_t>(values.size())} : Shape(dims.begin(), dims.end());
+      Shape shape =
+          dims.empty() ? Shape{static_cast<int64_t>(values.size())} : Shape(dims.begin(), dims.end());
       auto tensor = Tensor::from_data(shape, values);
       if (!tensor) return tensor.error();
       constant_nodes_[name] = std::move(tensor).value();
@@ -302,7 +359,8 @@ class Reader {
         if (!t) return t.error();
         constant_nodes_[out] = std::move(t).value();
       } else {
-        return make_error(where(node), ": a Constant without a value ConvLab reads (value, value_float(s), value_int(s))");
+        return make_error(where(node),
+                          ": a Constant without a value ConvLab reads (value, value_float(s), value_int(s))");
       }
       return true;
     }
@@ -310,7 +368,8 @@ class Reader {
       const std::string& x = node.input(0);
       const std::vector<int64_t> dims = inferred_shape(x);
       if (dims.empty()) return false;
-      int64_t start = attr_int(node, "start", 0), end = attr_int(node, "end", static_cast<int64_t>(dims.size()));
+      int64_t start = attr_int(node, "start", 0),
+              end = attr_int(node, "end", static_cast<int64_t>(dims.size()));
       const auto rank = static_cast<int64_t>(dims.size());
       if (start < 0) start += rank;
       if (end < 0) end += rank;
@@ -318,7 +377,8 @@ class Reader {
       end = std::clamp<int64_t>(end, start, rank);
       std::vector<Atom> atoms;
       for (int64_t d = start; d < end; ++d)
-        atoms.push_back(dims[static_cast<size_t>(d)] >= 0 ? Atom{dims[static_cast<size_t>(d)], "", -1} : Atom{0, x, d});
+        atoms.push_back(dims[static_cast<size_t>(d)] >= 0 ? Atom{dims[static_cast<size_t>(d)], "", -1}
+                                                          : Atom{0, x, d});
       ints_[out] = std::move(atoms);
       return true;
     }
@@ -344,7 +404,8 @@ class Reader {
       std::vector<Atom> atoms;
       for (int64_t index : *indices) {
         const auto n = static_cast<int64_t>(first.size());
-        if (index < -n || index >= n) return make_error(where(node), ": index ", index, " is out of range for ", n, " values");
+        if (index < -n || index >= n)
+          return make_error(where(node), ": index ", index, " is out of range for ", n, " values");
         atoms.push_back(first[static_cast<size_t>(index < 0 ? index + n : index)]);
       }
       ints_[out] = std::move(atoms);
@@ -376,7 +437,8 @@ class Reader {
     } else if (op == "Mul" || op == "Add" || op == "Sub" || op == "Div") {
       const auto& second = ints_.at(node.input(1));
       const size_t n = std::max(first.size(), second.size());
-      if ((first.size() != n && first.size() != 1) || (second.size() != n && second.size() != 1)) return false;
+      if ((first.size() != n && first.size() != 1) || (second.size() != n && second.size() != 1))
+        return false;
       std::vector<Atom> atoms;
       for (size_t i = 0; i < n; ++i) {
         const Atom& a = first[first.size() == 1 ? 0 : i];
@@ -399,21 +461,26 @@ class Reader {
   // ---- graph nodes ----------------------------------------------------------------
 
   // pads/auto_pad of a 2-D window as top, bottom, left, right.
-  Result<std::optional<Padding2d>> window_padding(const onnx::NodeProto& node, const std::vector<int64_t>& kernel,
-                                                  const std::vector<int64_t>& strides, const std::vector<int64_t>& dilations) {
+  Result<std::optional<Padding2d>> window_padding(const onnx::NodeProto& node,
+                                                  const std::vector<int64_t>& kernel,
+                                                  const std::vector<int64_t>& strides,
+                                                  const std::vector<int64_t>& dilations) {
     const std::string auto_pad = attr_string(node, "auto_pad", "NOTSET");
     if (auto_pad == "NOTSET") {
       const std::vector<int64_t> pads = attr_ints(node, "pads");
       if (pads.empty()) return std::optional<Padding2d>(Padding2d{});
-      if (pads.size() != 4) return make_error(where(node), ": pads has ", pads.size(), " values; valid for 2-D: 4");
+      if (pads.size() != 4)
+        return make_error(where(node), ": pads has ", pads.size(), " values; valid for 2-D: 4");
       for (int64_t p : pads)
-        if (p < 0 || p > 100000) return make_error(where(node), ": pad ", p, " is out of range; valid: 0 to 100000");
+        if (p < 0 || p > 100000)
+          return make_error(where(node), ": pad ", p, " is out of range; valid: 0 to 100000");
       return std::optional<Padding2d>(Padding2d{static_cast<int>(pads[0]), static_cast<int>(pads[2]),
                                                 static_cast<int>(pads[1]), static_cast<int>(pads[3])});
     }
     if (auto_pad == "VALID") return std::optional<Padding2d>(Padding2d{});
     if (auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER")
-      return make_error(where(node), ": auto_pad \"", auto_pad, "\"; valid: NOTSET, VALID, SAME_UPPER, SAME_LOWER");
+      return make_error(where(node), ": auto_pad \"", auto_pad,
+                        "\"; valid: NOTSET, VALID, SAME_UPPER, SAME_LOWER");
     // SAME: the padding depends on the input's size, known from shape inference.
     const std::vector<int64_t> in = inferred_shape(node.input(0));
     if (in.size() != 4 || in[2] < 1 || in[3] < 1) return std::optional<Padding2d>();
@@ -435,11 +502,13 @@ class Reader {
 
   // Stores a weighted node's tensors under `prefix`.weight / .bias etc.: the
   // initializers' own names when they follow that pattern, copies otherwise.
-  Result<std::string> weight_prefix(const onnx::NodeProto& node, const std::vector<std::pair<int, std::string>>& fields) {
+  Result<std::string> weight_prefix(const onnx::NodeProto& node,
+                                    const std::vector<std::pair<int, std::string>>& fields) {
     std::string prefix;
     const std::string& first = node.input(fields[0].first);
     const std::string suffix = "." + fields[0].second;
-    bool own = first.size() > suffix.size() && first.compare(first.size() - suffix.size(), suffix.size(), suffix) == 0;
+    bool own = first.size() > suffix.size() &&
+               first.compare(first.size() - suffix.size(), suffix.size(), suffix) == 0;
     if (own) prefix = first.substr(0, first.size() - suffix.size());
     for (const auto& [index, field] : fields)
       own = own && input_given(node, index) && node.input(index) == prefix + "." + field;
@@ -450,11 +519,13 @@ class Reader {
   }
 
   Result<Step> conv(const onnx::NodeProto& node, GraphNode& g, bool transposed) {
-    if (!is_constant(node.input(1))) return Step(Unsupported{"its weights are computed at run time; ConvLab reads them from initializers"});
+    if (!is_constant(node.input(1)))
+      return Step(Unsupported{"its weights are computed at run time; ConvLab reads them from initializers"});
     auto weight = constant_tensor(node.input(1));
     if (!weight) return weight.error();
     if (weight->rank() != 4)
-      return Step(Unsupported{"a " + std::to_string(weight->rank() - 2) + "-D convolution; ConvLab runs 2-D ones"});
+      return Step(
+          Unsupported{"a " + std::to_string(weight->rank() - 2) + "-D convolution; ConvLab runs 2-D ones"});
     const int64_t groups = attr_int(node, "group", 1);
     if (groups < 1) return make_error(where(node), ": group ", groups, " must be >= 1");
     const std::vector<int64_t> kernel = {weight->dim(2), weight->dim(3)};
@@ -463,7 +534,8 @@ class Reader {
     if (strides.size() != 2 || dilations.size() != 2)
       return make_error(where(node), ": strides and dilations need 2 values each");
     for (int64_t v : {strides[0], strides[1], dilations[0], dilations[1]})
-      if (v < 1 || v > 100000) return make_error(where(node), ": stride or dilation ", v, " out of range; valid: 1 to 100000");
+      if (v < 1 || v > 100000)
+        return make_error(where(node), ": stride or dilation ", v, " out of range; valid: 1 to 100000");
     auto prefix = weight_prefix(node, {{1, "weight"}, {2, "bias"}});
     if (!prefix) return prefix.error();
     g.weights = *prefix;
@@ -477,7 +549,8 @@ class Reader {
       auto b = constant_tensor(node.input(2));
       if (!b) return Step(Unsupported{"its bias is computed at run time"});
       if (b->shape() != Shape{out_channels})
-        return make_error(where(node), ": bias has shape ", shape_to_string(b->shape()), "; valid: ", out_channels);
+        return make_error(where(node), ": bias has shape ", shape_to_string(b->shape()),
+                          "; valid: ", out_channels);
       bias = std::move(b).value();
     }
     weights_[g.weights + ".weight"] = std::move(weight).value();
@@ -487,8 +560,9 @@ class Reader {
     if (!transposed) {
       if (!*padding) return Step(Unsupported{"SAME padding on an input of unknown size"});
       g.op = OpKind::Conv2d;
-      g.conv = Conv2dParams{static_cast<int>(strides[0]), static_cast<int>(strides[1]), **padding,
-                            static_cast<int>(dilations[0]), static_cast<int>(dilations[1]), static_cast<int>(groups)};
+      g.conv = Conv2dParams{
+          static_cast<int>(strides[0]),   static_cast<int>(strides[1]),   **padding,
+          static_cast<int>(dilations[0]), static_cast<int>(dilations[1]), static_cast<int>(groups)};
       return Step();
     }
     g.op = OpKind::ConvTranspose2d;
@@ -500,12 +574,15 @@ class Reader {
     if (!output_shape.empty() || auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
       // The output size decides the crop: ONNX's total_padding rule.
       const std::vector<int64_t> in = inferred_shape(node.input(0));
-      if (in.size() != 4 || in[2] < 1 || in[3] < 1) return Step(Unsupported{"an output_shape on an input of unknown size"});
+      if (in.size() != 4 || in[2] < 1 || in[3] < 1)
+        return Step(Unsupported{"an output_shape on an input of unknown size"});
       int begin[2], end[2];
       for (int a = 0; a < 2; ++a) {
         const size_t i = static_cast<size_t>(a);
-        const int64_t want = !output_shape.empty() ? output_shape[output_shape.size() - 2 + i] : in[2 + i] * strides[i];
-        const int64_t total = strides[i] * (in[2 + i] - 1) + out_pad[i] + (kernel[i] - 1) * dilations[i] + 1 - want;
+        const int64_t want =
+            !output_shape.empty() ? output_shape[output_shape.size() - 2 + i] : in[2 + i] * strides[i];
+        const int64_t total =
+            strides[i] * (in[2 + i] - 1) + out_pad[i] + (kernel[i] - 1) * dilations[i] + 1 - want;
         const int64_t half = total / 2;
         begin[a] = static_cast<int>(auto_pad == "SAME_UPPER" ? half : total - half);
         end[a] = static_cast<int>(total - begin[a]);
@@ -516,30 +593,40 @@ class Reader {
     // larger at the end is the same as output_padding taking one back.
     int pad_h = p.top, pad_w = p.left, extra_h = 0, extra_w = 0;
     if (p.bottom != p.top) {
-      if (p.bottom != p.top - 1 && !(p.bottom < p.top)) return Step(Unsupported{"asymmetric pads on a ConvTranspose"});
+      if (p.bottom != p.top - 1 && !(p.bottom < p.top))
+        return Step(Unsupported{"asymmetric pads on a ConvTranspose"});
       extra_h = p.top - p.bottom;
     }
     if (p.right != p.left) {
       if (!(p.right < p.left)) return Step(Unsupported{"asymmetric pads on a ConvTranspose"});
       extra_w = p.left - p.right;
     }
-    if (pad_h < 0 || pad_w < 0) return Step(Unsupported{"an output larger than the transposed convolution makes"});
-    g.tconv = ConvTranspose2dParams{static_cast<int>(strides[0]), static_cast<int>(strides[1]), pad_h, pad_w,
-                                    static_cast<int>(out_pad[0]) + extra_h, static_cast<int>(out_pad[1]) + extra_w,
-                                    static_cast<int>(dilations[0]), static_cast<int>(dilations[1]),
+    if (pad_h < 0 || pad_w < 0)
+      return Step(Unsupported{"an output larger than the transposed convolution makes"});
+    g.tconv = ConvTranspose2dParams{static_cast<int>(strides[0]),
+                                    static_cast<int>(strides[1]),
+                                    pad_h,
+                                    pad_w,
+                                    static_cast<int>(out_pad[0]) + extra_h,
+                                    static_cast<int>(out_pad[1]) + extra_w,
+                                    static_cast<int>(dilations[0]),
+                                    static_cast<int>(dilations[1]),
                                     static_cast<int>(groups)};
     return Step();
   }
 
   Result<Step> pool(const onnx::NodeProto& node, GraphNode& g, PoolKind kind) {
-    if (node.output_size() > 1 && !node.output(1).empty()) return Step(Unsupported{"its second output (the indices)"});
+    if (node.output_size() > 1 && !node.output(1).empty())
+      return Step(Unsupported{"its second output (the indices)"});
     const std::vector<int64_t> kernel = attr_ints(node, "kernel_shape");
-    if (kernel.size() != 2) return Step(Unsupported{"a " + std::to_string(kernel.size()) + "-D pool; ConvLab runs 2-D ones"});
+    if (kernel.size() != 2)
+      return Step(Unsupported{"a " + std::to_string(kernel.size()) + "-D pool; ConvLab runs 2-D ones"});
     if (attr_int(node, "storage_order", 0) != 0) return Step(Unsupported{"storage_order 1"});
     const std::vector<int64_t> strides = or_ones(attr_ints(node, "strides"), 2);
     const std::vector<int64_t> dilations = or_ones(attr_ints(node, "dilations"), 2);
     for (int64_t v : {kernel[0], kernel[1], strides[0], strides[1], dilations[0], dilations[1]})
-      if (v < 1 || v > 100000) return make_error(where(node), ": window setting ", v, " out of range; valid: 1 to 100000");
+      if (v < 1 || v > 100000)
+        return make_error(where(node), ": window setting ", v, " out of range; valid: 1 to 100000");
     auto padding = window_padding(node, kernel, strides, dilations);
     if (!padding) return padding.error();
     if (!*padding) return Step(Unsupported{"SAME padding on an input of unknown size"});
@@ -549,6 +636,7 @@ class Reader {
     g.pool.params.window = Conv2dParams{static_cast<int>(strides[0]), static_cast<int>(strides[1]), **padding,
                                         static_cast<int>(dilations[0]), static_cast<int>(dilations[1])};
     g.pool.params.ceil_mode = attr_int(node, "ceil_mode", 0) != 0;
+    g.pool.params.padding_at_most_half = false;  // ONNX allows any padding
     g.pool.count_include_pad = attr_int(node, "count_include_pad", 0) != 0;
     return Step();
   }
@@ -562,7 +650,8 @@ class Reader {
     g.resize.mode = mode == "nearest" ? reference::ResizeMode::Nearest : reference::ResizeMode::Linear;
     // Upsample and Resize-10 map coordinates asymmetrically and round down.
     const bool old = op == "Upsample" || opset_ < 11;
-    const std::string coordinates = old ? "asymmetric" : attr_string(node, "coordinate_transformation_mode", "half_pixel");
+    const std::string coordinates =
+        old ? "asymmetric" : attr_string(node, "coordinate_transformation_mode", "half_pixel");
     const std::map<std::string, reference::ResizeCoordinates> coordinate_modes = {
         {"half_pixel", reference::ResizeCoordinates::HalfPixel},
         {"pytorch_half_pixel", reference::ResizeCoordinates::PytorchHalfPixel},
@@ -570,7 +659,8 @@ class Reader {
         {"align_corners", reference::ResizeCoordinates::AlignCorners},
         {"tf_half_pixel_for_nn", reference::ResizeCoordinates::TfHalfPixelForNn}};
     auto c = coordinate_modes.find(coordinates);
-    if (c == coordinate_modes.end()) return Step(Unsupported{"coordinate_transformation_mode " + coordinates});
+    if (c == coordinate_modes.end())
+      return Step(Unsupported{"coordinate_transformation_mode " + coordinates});
     g.resize.coordinates = c->second;
     const std::string nearest = old ? "floor" : attr_string(node, "nearest_mode", "round_prefer_floor");
     const std::map<std::string, reference::ResizeNearest> nearest_modes = {
@@ -583,9 +673,11 @@ class Reader {
     g.resize.nearest = n->second;
     if (!old && attr_int(node, "exclude_outside", 0) != 0) return Step(Unsupported{"exclude_outside"});
     if (!old && !attr_ints(node, "axes").empty()) return Step(Unsupported{"the axes attribute"});
-    // Scales: Upsample-7 attribute, else the input at 1 (Upsample-9, Resize-10) or 2 (Resize-11+); sizes at 3.
+    // Scales: Upsample-7 attribute, else the input at 1 (Upsample-9, Resize-10) or 2 (Resize-11+); sizes
+    // at 3.
     std::optional<std::vector<float>> scales;
-    if (op == "Upsample" && opset_ < 9) scales = attr_floats(node, "scales");
+    if (op == "Upsample" && opset_ < 9)
+      scales = attr_floats(node, "scales");
     else {
       const int at = op == "Upsample" || opset_ < 11 ? 1 : 2;
       if (input_given(node, at)) {
@@ -599,7 +691,8 @@ class Reader {
       }
     }
     if (scales && !scales->empty()) g.scales.assign(scales->begin(), scales->end());
-    if (g.sizes.empty() && g.scales.empty()) return make_error(where(node), ": neither scales nor sizes is given");
+    if (g.sizes.empty() && g.scales.empty())
+      return make_error(where(node), ": neither scales nor sizes is given");
     return Step();
   }
 
@@ -622,9 +715,12 @@ class Reader {
       for (int i = 1; i <= 4; ++i)
         if (!is_constant(node.input(i))) return Step(Unsupported{"statistics computed at run time"});
       const std::vector<int64_t> in = inferred_shape(node.input(0));
-      if (in.size() != 4) return Step(Unsupported{"batch norm on a rank-" + std::to_string(in.size()) + " tensor; ConvLab's is 2-D (N, C, H, W)"});
+      if (in.size() != 4)
+        return Step(Unsupported{"batch norm on a rank-" + std::to_string(in.size()) +
+                                " tensor; ConvLab's is 2-D (N, C, H, W)"});
       CONVLAB_TRY(inputs({0}));
-      auto prefix = weight_prefix(node, {{1, "weight"}, {2, "bias"}, {3, "running_mean"}, {4, "running_var"}});
+      auto prefix =
+          weight_prefix(node, {{1, "weight"}, {2, "bias"}, {3, "running_mean"}, {4, "running_var"}});
       if (!prefix) return prefix.error();
       g.op = OpKind::BatchNorm2d;
       g.weights = *prefix;
@@ -632,7 +728,9 @@ class Reader {
       for (int i = 0; i < 4; ++i) {
         auto t = constant_tensor(node.input(i + 1));
         if (!t) return t.error();
-        if (t->rank() != 1) return make_error(where(node), ": ", fields[i], " must be a vector, got ", shape_to_string(t->shape()));
+        if (t->rank() != 1)
+          return make_error(where(node), ": ", fields[i], " must be a vector, got ",
+                            shape_to_string(t->shape()));
         g.channels = static_cast<int>(t->dim(0));
         weights_[g.weights + "." + fields[i]] = std::move(t).value();
       }
@@ -645,12 +743,16 @@ class Reader {
       g.op = OpKind::Relu;
       return Step();
     }
-    if (op == "LeakyRelu" || op == "Sigmoid" || op == "Tanh" || op == "Clip" || op == "Dropout" || op == "Identity") {
+    if (op == "LeakyRelu" || op == "Sigmoid" || op == "Tanh" || op == "Clip" || op == "Dropout" ||
+        op == "Identity") {
       CONVLAB_TRY(inputs({0}));
       g.op = OpKind::Activation;
-      if (op == "LeakyRelu") g.unary = {reference::UnaryOp::LeakyRelu, attr_float(node, "alpha", 0.01f)};
-      else if (op == "Sigmoid") g.unary.op = reference::UnaryOp::Sigmoid;
-      else if (op == "Tanh") g.unary.op = reference::UnaryOp::Tanh;
+      if (op == "LeakyRelu")
+        g.unary = {reference::UnaryOp::LeakyRelu, attr_float(node, "alpha", 0.01f)};
+      else if (op == "Sigmoid")
+        g.unary.op = reference::UnaryOp::Sigmoid;
+      else if (op == "Tanh")
+        g.unary.op = reference::UnaryOp::Tanh;
       else if (op == "Clip") {
         g.unary.op = reference::UnaryOp::Clip;
         if (opset_ < 11) {
@@ -665,13 +767,49 @@ class Reader {
           }
         }
       } else {
-        if (op == "Dropout" && node.output_size() > 1 && !node.output(1).empty()) return Step(Unsupported{"its mask output"});
+        if (op == "Dropout" && node.output_size() > 1 && !node.output(1).empty())
+          return Step(Unsupported{"its mask output"});
+        if (op == "Dropout" && input_given(node, 2)) {
+          auto training = known_ints(node.input(2));
+          if (!training || training->size() != 1 || (*training)[0] != 0)
+            return Step(Unsupported{"dropout in training mode (random); ConvLab runs models for inference"});
+        }
         g.description = op + ": passes its input through at inference";
       }
       return Step();
     }
     if (op == "PRelu" || op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
-      CONVLAB_TRY(inputs({0, 1}));
+      CONVLAB_TRY(inputs({0}));
+      // Before opset 7 the second operand lined up from `axis` (PRelu: a
+      // per-channel slope); now numpy broadcasting lines up from the right.
+      // A constant second operand is reshaped to the new rule.
+      const bool legacy = opset_ < 7 && (op == "PRelu" || attr_int(node, "broadcast", 0) != 0);
+      const std::vector<int64_t> x_dims = inferred_shape(node.input(0));
+      if (legacy && is_constant(node.input(1))) {
+        auto b = constant_tensor(node.input(1));
+        if (!b) return b.error();
+        const int64_t rank = static_cast<int64_t>(x_dims.size());
+        int64_t axis = op == "PRelu"
+                           ? (b->rank() == 1 && rank > 1 && b->dim(0) != x_dims.back() ? 1 : rank - b->rank())
+                           : attr_int(node, "axis", rank - b->rank());
+        if (axis < 0) axis += rank;
+        if (axis < 0 || axis + b->rank() > rank)
+          return make_error(where(node), ": the second operand ", shape_to_string(b->shape()),
+                            " does not fit the first ", "from axis ", axis);
+        Shape aligned = b->shape();
+        aligned.resize(static_cast<size_t>(rank - axis), 1);
+        auto reshaped = b->reshaped(aligned);
+        if (!reshaped) return reshaped.error();
+        const std::string name = node.input(1) + ".aligned";
+        weights_[name] = std::move(reshaped).value();
+        constants_used_.insert(name);
+        g.inputs.push_back(name);
+      } else if (legacy && attr_int(node, "axis", -1) >= 0) {
+        return Step(Unsupported{"broadcasting from an axis (opset " + std::to_string(opset_) +
+                                ") on a value computed at run time"});
+      } else {
+        CONVLAB_TRY(inputs({1}));
+      }
       g.op = OpKind::Elementwise;
       g.binary = op == "PRelu" ? reference::BinaryOp::PRelu
                  : op == "Add" ? reference::BinaryOp::Add
@@ -699,8 +837,8 @@ class Reader {
       CONVLAB_TRY(inputs({0, 1}));
       if (input_given(node, 2)) CONVLAB_TRY(inputs({2}));
       g.op = OpKind::Gemm;
-      g.gemm = {attr_float(node, "alpha", 1.0f), attr_float(node, "beta", 1.0f), attr_int(node, "transA", 0) != 0,
-                attr_int(node, "transB", 0) != 0};
+      g.gemm = {attr_float(node, "alpha", 1.0f), attr_float(node, "beta", 1.0f),
+                attr_int(node, "transA", 0) != 0, attr_int(node, "transB", 0) != 0};
       return Step();
     }
     if (op == "MatMul") {
@@ -735,10 +873,14 @@ class Reader {
           // (x.view(x.size(0), -1)): 0 copies it.
           for (size_t i = 0; i < it->second.size(); ++i) {
             const Atom& a = it->second[i];
-            if (a.known()) g.shape_spec.push_back(a.value);
-            else if (a.of == node.input(0) && a.dim == static_cast<int64_t>(i)) g.shape_spec.push_back(0);
-            else if (a.dim == 0 && i == 0 && batch_free(node.input(0))) g.shape_spec.push_back(0);
-            else return Step(Unsupported{"a target shape computed at run time"});
+            if (a.known())
+              g.shape_spec.push_back(a.value);
+            else if (a.of == node.input(0) && a.dim == static_cast<int64_t>(i))
+              g.shape_spec.push_back(0);
+            else if (a.dim == 0 && i == 0 && batch_free(node.input(0)))
+              g.shape_spec.push_back(0);
+            else
+              return Step(Unsupported{"a target shape computed at run time"});
           }
         }
       } else {
@@ -746,9 +888,12 @@ class Reader {
         const std::vector<int64_t> out = inferred_shape(node.output(0));
         if (out.empty()) return Step(Unsupported{op + " to a shape shape inference left unknown"});
         for (size_t i = 0; i < out.size(); ++i) {
-          if (out[i] >= 0) g.shape_spec.push_back(out[i]);
-          else if (i == 0 && batch_free(node.input(0))) g.shape_spec.push_back(0);
-          else return Step(Unsupported{op + " to a shape only known at run time"});
+          if (out[i] >= 0)
+            g.shape_spec.push_back(out[i]);
+          else if (i == 0 && batch_free(node.input(0)))
+            g.shape_spec.push_back(0);
+          else
+            return Step(Unsupported{op + " to a shape only known at run time"});
         }
       }
       if (g.shape_spec.empty()) return Step(Unsupported{op + " to a scalar"});
@@ -787,14 +932,16 @@ class Reader {
         g.indices = *indices;
         const std::vector<int64_t> dims = inferred_shape(node.input(1));
         g.indices_shape = Shape(dims.begin(), dims.end());
-        if (shape_numel(g.indices_shape) != static_cast<int64_t>(g.indices.size())) g.indices_shape = {static_cast<int64_t>(g.indices.size())};
+        if (shape_numel(g.indices_shape) != static_cast<int64_t>(g.indices.size()))
+          g.indices_shape = {static_cast<int64_t>(g.indices.size())};
       } else {
         CONVLAB_TRY(inputs({1}));
       }
       return Step();
     }
     if (op == "Shape" || op == "Cast" || op == "Slice")
-      return Step(Unsupported{op + " on values only known at run time (ConvLab folds it only when the model loads)"});
+      return Step(
+          Unsupported{op + " on values only known at run time (ConvLab folds it only when the model loads)"});
     return Step(Unsupported{"op " + op + " is not supported; supported: " + supported_list()});
   }
 
@@ -806,23 +953,30 @@ class Reader {
 
   Result<Step> convert(const onnx::NodeProto& node, Graph::Parts& parts) {
     if (!node.domain().empty() && node.domain() != "ai.onnx")
-      return Step(Unsupported{"op " + node.op_type() + " of domain " + node.domain() + "; ConvLab runs ONNX's own ops"});
+      return Step(Unsupported{"op " + node.op_type() + " of domain " + node.domain() +
+                              "; ConvLab runs ONNX's own ops"});
+    const auto& ops = supported_ops();
+    if (std::find(ops.begin(), ops.end(), node.op_type()) == ops.end())
+      return Step(Unsupported{"op " + node.op_type() + " is not supported; supported: " + supported_list()});
     auto folded_now = try_fold(node);
     if (!folded_now) return folded_now.error();
     if (*folded_now) return Step();
-    if (node.output_size() < 1 || node.output(0).empty()) return make_error(where(node), ": the node has no output");
+    if (node.output_size() < 1 || node.output(0).empty())
+      return make_error(where(node), ": the node has no output");
     // Runtime tensors are float32; integer ones only as indices.
     for (int i = 0; i < node.output_size(); ++i) {
       const int elem = elem_type(node.output(i));
       if (i == 0 && elem != 0 && elem != onnx::TensorProto::FLOAT)
-        return Step(Unsupported{"its output is of type " + type_name(elem) + "; ConvLab computes with float32"});
+        return Step(
+            Unsupported{"its output is of type " + type_name(elem) + "; ConvLab computes with float32"});
     }
     GraphNode g;
     g.name = node.output(0);
     auto step = convert_node(node, g);
     if (!step) return step.error();
     if (std::holds_alternative<Unsupported>(*step)) return step;
-    if (g.description.empty()) g.description = node.op_type() + (node.name().empty() ? "" : " " + node.name());
+    if (g.description.empty())
+      g.description = node.op_type() + (node.name().empty() ? "" : " " + node.name());
     available_.insert(g.name);
     parts.nodes.push_back(std::move(g));
     return Step();
@@ -831,12 +985,13 @@ class Reader {
   const onnx::ModelProto& model_;
   int64_t opset_;
   std::string source_, base_dir_;
+  const std::map<std::string, Tensor>& bound_;
   std::map<std::string, const onnx::TypeProto*> types_;
   std::map<std::string, const onnx::TensorProto*> initializers_;
-  std::map<std::string, Tensor> constant_nodes_;  // Constant outputs (and folded integers used as data)
+  std::map<std::string, Tensor> constant_nodes_;   // Constant outputs (and folded integers used as data)
   std::map<std::string, std::vector<Atom>> ints_;  // integer values known at load time
-  std::set<std::string> available_;               // graph inputs and node outputs so far
-  std::set<std::string> constants_used_;          // constants graph nodes read
+  std::set<std::string> available_;                // graph inputs and node outputs so far
+  std::set<std::string> constants_used_;           // constants graph nodes read
   std::set<std::string> prefixes_;
   std::map<std::string, Tensor> weights_;
   std::optional<UnsupportedNode> unsupported_;
@@ -844,16 +999,18 @@ class Reader {
 
 }  // namespace
 
-Result<OnnxModel> load_onnx_bytes(const std::string& bytes, const std::string& source, const std::string& base_dir) {
+Result<OnnxModel> load_onnx_bytes(const std::string& bytes, const std::string& source,
+                                  const std::string& base_dir,
+                                  const std::map<std::string, Tensor>& bound_inputs) {
   auto checked = parse_checked_model(bytes, source);
   if (!checked) return checked.error();
-  return Reader(checked->proto, checked->opset, source, base_dir).read();
+  return Reader(checked->proto, checked->opset, source, base_dir, bound_inputs).read();
 }
 
-Result<OnnxModel> load_onnx_file(const std::string& path) {
+Result<OnnxModel> load_onnx_file(const std::string& path, const std::map<std::string, Tensor>& bound_inputs) {
   auto bytes = read_model_file(path);
   if (!bytes) return bytes.error();
-  return load_onnx_bytes(*bytes, path, std::filesystem::path(path).parent_path().string());
+  return load_onnx_bytes(*bytes, path, std::filesystem::path(path).parent_path().string(), bound_inputs);
 }
 
 }  // namespace convlab::onnx_model

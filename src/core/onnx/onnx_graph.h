@@ -30,16 +30,24 @@ struct UnsupportedNode {
 };
 
 struct OnnxModel {
-  Model model;                                  // graph + weights and constants
+  Model model;  // graph + weights and constants
   int64_t opset = 0;
   std::string producer;                         // "pytorch 2.1.2"
   std::map<std::string, std::string> metadata;  // metadata_props
-  std::optional<UnsupportedNode> unsupported;   // the first node the graph stops at
+  // The first node the graph stops at; the graph has the nodes before it
+  // (none, and no inputs or outputs, when it is the first).
+  std::optional<UnsupportedNode> unsupported;
 };
 
-Result<OnnxModel> load_onnx_file(const std::string& path);
+// `bound_inputs`: graph inputs given now, read as constants (ONNX's test
+// cases pass convolution weights as inputs; a model from an exporter keeps
+// them in initializers and needs none).
+Result<OnnxModel> load_onnx_file(const std::string& path,
+                                 const std::map<std::string, Tensor>& bound_inputs = {});
 // `base_dir` is where external data files are looked for; `source` names the model.
-Result<OnnxModel> load_onnx_bytes(const std::string& bytes, const std::string& source, const std::string& base_dir);
+Result<OnnxModel> load_onnx_bytes(const std::string& bytes, const std::string& source,
+                                  const std::string& base_dir,
+                                  const std::map<std::string, Tensor>& bound_inputs = {});
 
 // ONNX TensorProto files (.pb: ONNX's own test data format). Float tensors of
 // any float type are read as float32; integer ones are converted exactly

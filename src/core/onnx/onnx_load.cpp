@@ -24,8 +24,9 @@ Result<CheckedModel> parse_checked_model(const std::string& bytes, const std::st
   for (const auto& opset : model.opset_import())
     if (opset.domain().empty() || opset.domain() == "ai.onnx") checked.opset = opset.version();
   if (checked.opset < kMinOpset || checked.opset > kMaxOpset)
-    return make_error(source, " uses ONNX opset ", checked.opset, "; ConvLab reads opsets ", kMinOpset, " to ",
-                      kMaxOpset, ": export it again with an opset in that range (PyTorch: opset_version=17)");
+    return make_error(source, " uses ONNX opset ", checked.opset, "; ConvLab reads opsets ", kMinOpset,
+                      " to ", kMaxOpset,
+                      ": export it again with an opset in that range (PyTorch: opset_version=17)");
   try {
     onnx::shape_inference::InferShapes(model);
   } catch (const std::exception& e) {
@@ -38,9 +39,10 @@ Result<std::string> read_model_file(const std::string& path) {
   auto bytes = read_file_bytes(path);
   if (!bytes.ok()) return bytes.error();
   if (bytes->size() > static_cast<size_t>(INT_MAX))
-    return make_error(path, " is ", bytes->size(),
-                      " bytes; an ONNX file holds at most 2 GiB (larger models keep their weights in external "
-                      "data files)");
+    return make_error(
+        path, " is ", bytes->size(),
+        " bytes; an ONNX file holds at most 2 GiB (larger models keep their weights in external "
+        "data files)");
   return std::string(bytes->begin(), bytes->end());
 }
 

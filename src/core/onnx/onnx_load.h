@@ -11,7 +11,7 @@
 
 namespace convlab::onnx_model {
 
-inline constexpr int64_t kMinOpset = 9;
+inline constexpr int64_t kMinOpset = 6;
 inline constexpr int64_t kMaxOpset = 17;
 
 struct CheckedModel {

@@ -20,15 +20,22 @@ constexpr double kExactInFloat = 16777216.0;        // 2^24: integers float32 ho
 
 size_t element_size(int type) {
   switch (type) {
-    case onnx::TensorProto::FLOAT: return 4;
-    case onnx::TensorProto::DOUBLE: return 8;
-    case onnx::TensorProto::FLOAT16: return 2;
-    case onnx::TensorProto::INT64: return 8;
-    case onnx::TensorProto::INT32: return 4;
+    case onnx::TensorProto::FLOAT:
+      return 4;
+    case onnx::TensorProto::DOUBLE:
+      return 8;
+    case onnx::TensorProto::FLOAT16:
+      return 2;
+    case onnx::TensorProto::INT64:
+      return 8;
+    case onnx::TensorProto::INT32:
+      return 4;
     case onnx::TensorProto::INT8:
     case onnx::TensorProto::UINT8:
-    case onnx::TensorProto::BOOL: return 1;
-    default: return 0;
+    case onnx::TensorProto::BOOL:
+      return 1;
+    default:
+      return 0;
   }
 }
 
@@ -42,22 +49,29 @@ const char* type_name(int type) {
 float half_to_float(uint16_t h) {
   const uint32_t sign = (h >> 15) & 1, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
   float value;
-  if (exponent == 0) value = std::ldexp(static_cast<float>(mantissa), -24);
-  else if (exponent == 31) value = mantissa ? NAN : INFINITY;
-  else value = std::ldexp(static_cast<float>(mantissa | 0x400), static_cast<int>(exponent) - 25);
+  if (exponent == 0)
+    value = std::ldexp(static_cast<float>(mantissa), -24);
+  else if (exponent == 31)
+    value = mantissa ? NAN : INFINITY;
+  else
+    value = std::ldexp(static_cast<float>(mantissa | 0x400), static_cast<int>(exponent) - 25);
   return sign ? -value : value;
 }
 
 // Bytes of an external data file: location relative to the model's folder,
 // never outside it; offset and length as the proto says.
-Result<std::string> external_bytes(const onnx::TensorProto& t, const std::string& base_dir, const std::string& what) {
+Result<std::string> external_bytes(const onnx::TensorProto& t, const std::string& base_dir,
+                                   const std::string& what) {
   std::string location;
   int64_t offset = 0, length = -1;
   for (const auto& entry : t.external_data()) {
     try {
-      if (entry.key() == "location") location = entry.value();
-      else if (entry.key() == "offset") offset = std::stoll(entry.value());
-      else if (entry.key() == "length") length = std::stoll(entry.value());
+      if (entry.key() == "location")
+        location = entry.value();
+      else if (entry.key() == "offset")
+        offset = std::stoll(entry.value());
+      else if (entry.key() == "length")
+        length = std::stoll(entry.value());
     } catch (const std::exception&) {
       return make_error(what, ": external data ", entry.key(), " = \"", entry.value(), "\" is not a number");
     }
@@ -87,7 +101,8 @@ Result<std::string> external_bytes(const onnx::TensorProto& t, const std::string
 
 }  // namespace
 
-Result<Tensor> tensor_from_proto(const onnx::TensorProto& t, const std::string& base_dir, const std::string& what) {
+Result<Tensor> tensor_from_proto(const onnx::TensorProto& t, const std::string& base_dir,
+                                 const std::string& what) {
   Shape shape;
   int64_t count = 1;
   for (int64_t d : t.dims()) {
@@ -95,7 +110,8 @@ Result<Tensor> tensor_from_proto(const onnx::TensorProto& t, const std::string& 
       return make_error(what, ": dimension ", d, " is out of range; valid: 0 to 2^31-1");
     shape.push_back(d);
     count *= d;
-    if (count > kMaxElements) return make_error(what, ": more than 2^31 values; ConvLab holds up to 2^31 per tensor");
+    if (count > kMaxElements)
+      return make_error(what, ": more than 2^31 values; ConvLab holds up to 2^31 per tensor");
   }
   const int type = t.data_type();
   const size_t size = element_size(type);
@@ -122,12 +138,14 @@ Result<Tensor> tensor_from_proto(const onnx::TensorProto& t, const std::string& 
   };
   if (raw) {
     if (raw->size() != static_cast<size_t>(count) * size)
-      return make_error(what, ": holds ", raw->size(), " bytes but its shape ", shape_to_string(shape), " of ",
-                        type_name(type), " needs ", static_cast<size_t>(count) * size);
+      return make_error(what, ": holds ", raw->size(), " bytes but its shape ", shape_to_string(shape),
+                        " of ", type_name(type), " needs ", static_cast<size_t>(count) * size);
     const char* p = raw->data();
     for (int64_t i = 0; i < count; ++i, p += size) {
       switch (type) {
-        case onnx::TensorProto::FLOAT: std::memcpy(&values[static_cast<size_t>(i)], p, 4); break;
+        case onnx::TensorProto::FLOAT:
+          std::memcpy(&values[static_cast<size_t>(i)], p, 4);
+          break;
         case onnx::TensorProto::DOUBLE: {
           double v;
           std::memcpy(&v, p, 8);
@@ -152,8 +170,12 @@ Result<Tensor> tensor_from_proto(const onnx::TensorProto& t, const std::string& 
           CONVLAB_TRY(integer(v, i));
           break;
         }
-        case onnx::TensorProto::INT8: values[static_cast<size_t>(i)] = static_cast<int8_t>(*p); break;
-        default: values[static_cast<size_t>(i)] = static_cast<uint8_t>(*p); break;  // UINT8, BOOL
+        case onnx::TensorProto::INT8:
+          values[static_cast<size_t>(i)] = static_cast<int8_t>(*p);
+          break;
+        default:
+          values[static_cast<size_t>(i)] = static_cast<uint8_t>(*p);
+          break;  // UINT8, BOOL
       }
     }
   } else {
@@ -161,23 +183,40 @@ Result<Tensor> tensor_from_proto(const onnx::TensorProto& t, const std::string& 
     // int32_data (INT32, INT8, UINT8, BOOL, and FLOAT16's bits).
     int64_t have = 0;
     switch (type) {
-      case onnx::TensorProto::FLOAT: have = t.float_data_size(); break;
-      case onnx::TensorProto::DOUBLE: have = t.double_data_size(); break;
-      case onnx::TensorProto::INT64: have = t.int64_data_size(); break;
-      default: have = t.int32_data_size(); break;
+      case onnx::TensorProto::FLOAT:
+        have = t.float_data_size();
+        break;
+      case onnx::TensorProto::DOUBLE:
+        have = t.double_data_size();
+        break;
+      case onnx::TensorProto::INT64:
+        have = t.int64_data_size();
+        break;
+      default:
+        have = t.int32_data_size();
+        break;
     }
     if (have != count)
-      return make_error(what, ": holds ", have, " values but its shape ", shape_to_string(shape), " needs ", count);
+      return make_error(what, ": holds ", have, " values but its shape ", shape_to_string(shape), " needs ",
+                        count);
     for (int64_t i = 0; i < count; ++i) {
       const int k = static_cast<int>(i);
       switch (type) {
-        case onnx::TensorProto::FLOAT: values[static_cast<size_t>(i)] = t.float_data(k); break;
-        case onnx::TensorProto::DOUBLE: values[static_cast<size_t>(i)] = static_cast<float>(t.double_data(k)); break;
-        case onnx::TensorProto::INT64: CONVLAB_TRY(integer(static_cast<double>(t.int64_data(k)), i)); break;
+        case onnx::TensorProto::FLOAT:
+          values[static_cast<size_t>(i)] = t.float_data(k);
+          break;
+        case onnx::TensorProto::DOUBLE:
+          values[static_cast<size_t>(i)] = static_cast<float>(t.double_data(k));
+          break;
+        case onnx::TensorProto::INT64:
+          CONVLAB_TRY(integer(static_cast<double>(t.int64_data(k)), i));
+          break;
         case onnx::TensorProto::FLOAT16:
           values[static_cast<size_t>(i)] = half_to_float(static_cast<uint16_t>(t.int32_data(k)));
           break;
-        default: CONVLAB_TRY(integer(t.int32_data(k), i)); break;
+        default:
+          CONVLAB_TRY(integer(t.int32_data(k), i));
+          break;
       }
     }
   }
@@ -195,7 +234,8 @@ Result<std::vector<int64_t>> int64_values(const onnx::TensorProto& t, const std:
   if (t.data_type() == onnx::TensorProto::INT64 && t.data_location() != onnx::TensorProto::EXTERNAL) {
     std::vector<int64_t> out;
     if (t.has_raw_data()) {
-      if (t.raw_data().size() % 8 != 0) return make_error(what, ": raw data is not a whole number of int64 values");
+      if (t.raw_data().size() % 8 != 0)
+        return make_error(what, ": raw data is not a whole number of int64 values");
       out.resize(t.raw_data().size() / 8);
       std::memcpy(out.data(), t.raw_data().data(), t.raw_data().size());
     } else {
@@ -217,7 +257,8 @@ Result<std::vector<int64_t>> int64_values(const onnx::TensorProto& t, const std:
 Result<Tensor> tensor_pb_from_bytes(const std::string& bytes, const std::string& source) {
   onnx::TensorProto t;
   if (bytes.empty() || !t.ParseFromString(bytes))
-    return make_error(source, " is not an ONNX TensorProto file (", bytes.empty() ? "it is empty" : "its bytes do not parse",
+    return make_error(source, " is not an ONNX TensorProto file (",
+                      bytes.empty() ? "it is empty" : "its bytes do not parse",
                       "); valid: a .pb file as ONNX's test data has them");
   return tensor_from_proto(t, std::filesystem::path(source).parent_path().string(), source);
 }
@@ -242,7 +283,8 @@ Status write_tensor_pb(const std::string& path, const Tensor& tensor, const std:
   t.set_name(name);
   t.set_data_type(onnx::TensorProto::FLOAT);
   for (int64_t d : tensor.shape()) t.add_dims(d);
-  t.set_raw_data(std::string(reinterpret_cast<const char*>(tensor.data()), static_cast<size_t>(tensor.numel()) * 4));
+  t.set_raw_data(
+      std::string(reinterpret_cast<const char*>(tensor.data()), static_cast<size_t>(tensor.numel()) * 4));
   std::string bytes;
   if (!t.SerializeToString(&bytes)) return make_error("cannot encode ", name, " for ", path);
   // Written beside and renamed, so a failed write never leaves half a file.

@@ -12,7 +12,8 @@
 
 namespace convlab::onnx_model {
 
-Result<Tensor> tensor_from_proto(const onnx::TensorProto& t, const std::string& base_dir, const std::string& what);
+Result<Tensor> tensor_from_proto(const onnx::TensorProto& t, const std::string& base_dir,
+                                 const std::string& what);
 // Integer values as int64 (shape sizes, pads, axes, indices).
 Result<std::vector<int64_t>> int64_values(const onnx::TensorProto& t, const std::string& base_dir,
                                           const std::string& what);

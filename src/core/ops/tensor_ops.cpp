@@ -469,8 +469,11 @@ namespace {
 
 // Where output coordinate `x` of an axis resized from `in` to `out` samples
 // the input (ONNX Resize's coordinate_transformation_mode).
-double source_coordinate(int64_t x, int64_t in, int64_t out, double scale, ResizeCoordinates mode) {
+// ONNX measures the output by in * scale, unrounded (with sizes given, the
+// scale is out / in, so that is the output size itself).
+double source_coordinate(int64_t x, int64_t in, double scale, ResizeCoordinates mode) {
   const double xd = static_cast<double>(x);
+  const double out = static_cast<double>(in) * scale;
   switch (mode) {
     case ResizeCoordinates::HalfPixel:
       return (xd + 0.5) / scale - 0.5;
@@ -479,7 +482,7 @@ double source_coordinate(int64_t x, int64_t in, int64_t out, double scale, Resiz
     case ResizeCoordinates::Asymmetric:
       return xd / scale;
     case ResizeCoordinates::AlignCorners:
-      return out == 1 ? 0.0 : xd * static_cast<double>(in - 1) / static_cast<double>(out - 1);
+      return out == 1 ? 0.0 : xd * static_cast<double>(in - 1) / (out - 1);
     case ResizeCoordinates::TfHalfPixelForNn:
       return (xd + 0.5) / scale;
   }
@@ -520,7 +523,7 @@ Result<std::vector<std::vector<ResizeTap>>> resize_taps(const Shape& input, cons
   for (size_t d = 0; d < rank; ++d) {
     const int64_t in = input[d], out = output_shape[d];
     for (int64_t o = 0; o < out; ++o) {
-      const double src = source_coordinate(o, in, out, scales[d], params.coordinates);
+      const double src = source_coordinate(o, in, scales[d], params.coordinates);
       ResizeTap tap;
       if (params.mode == ResizeMode::Nearest) {
         tap.low = tap.high = std::clamp<int64_t>(nearest_index(src, params.nearest), 0, in - 1);
@@ -663,17 +666,20 @@ Result<Shape> gather_shape(const Shape& data, const Shape& indices_shape, int64_
   return out;
 }
 
-Result<Shape> resize_shape(const Shape& input, std::span<const int64_t> sizes, std::span<const double> scales) {
+Result<Shape> resize_shape(const Shape& input, std::span<const int64_t> sizes,
+                           std::span<const double> scales) {
   if (!sizes.empty()) {
     if (sizes.size() != input.size())
-      return make_error("resize: ", sizes.size(), " sizes for a rank-", input.size(), " input; valid: one per axis");
+      return make_error("resize: ", sizes.size(), " sizes for a rank-", input.size(),
+                        " input; valid: one per axis");
     for (int64_t v : sizes)
       if (v < 1 || v > (int64_t{1} << 31))
         return make_error("resize: output size ", v, " is out of range; valid: 1 to 2^31");
     return Shape(sizes.begin(), sizes.end());
   }
   if (scales.size() != input.size())
-    return make_error("resize: ", scales.size(), " scales for a rank-", input.size(), " input; valid: one per axis");
+    return make_error("resize: ", scales.size(), " scales for a rank-", input.size(),
+                      " input; valid: one per axis");
   Shape out(input.size());
   for (size_t d = 0; d < input.size(); ++d) {
     const double size = std::floor(static_cast<double>(input[d]) * scales[d]);

@@ -117,7 +117,8 @@ Result<Shape> matmul_shape(const Shape& a, const Shape& b);
 Result<Shape> concat_shape(std::span<const Shape* const> inputs, int64_t axis);
 Result<Shape> gather_shape(const Shape& data, const Shape& indices_shape, int64_t axis);
 // Resize's output: `sizes` when given (one per axis), else floor(input * scale).
-Result<Shape> resize_shape(const Shape& input, std::span<const int64_t> sizes, std::span<const double> scales);
+Result<Shape> resize_shape(const Shape& input, std::span<const int64_t> sizes,
+                           std::span<const double> scales);
 
 // Normalizes an axis in [-rank, rank) (or [-rank, rank] when `inclusive`).
 Result<int64_t> normalize_axis(int64_t axis, int64_t rank, const char* what, bool inclusive = false);
