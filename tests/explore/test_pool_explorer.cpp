@@ -259,7 +259,7 @@ TEST_CASE("pool modes: each step's arithmetic and note, word for word") {
   CHECK(ceil.current_note().empty());
 }
 
-TEST_CASE("pool modes: every input channel is pooled on its own; the filters are unused") {
+TEST_CASE("pool modes: every input channel is pooled on its own, the filters stay unused") {
   ConvExplorer e;
   set(e, "in_channels=3");
   set(e, "out_channels=2");
