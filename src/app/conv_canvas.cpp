@@ -350,7 +350,7 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
     const bool padded = pad.top + pad.bottom + pad.left + pad.right > 0;
     const std::string caption =
         padded ? fitting(caption_width(0, grid),
-                         {format(tr("%s + zero padding"), name.c_str()),
+                         {format(max_pool ? tr("%s + padding (−∞)") : tr("%s + zero padding"), name.c_str()),
                           format(tr("%s (padded)"), name.c_str()), name, shorter, shortest})
                : fitting(caption_width(0, grid), {name, shorter, shortest});
     draw_caption(draw, grid.origin, caption_width(0, grid), caption.c_str(), palette.label);
