@@ -95,11 +95,23 @@ void draw_header(const ConvExplorer& e, const PanelContext& context) {
       int_pair(s.input_h, s.input_w) + (s.in_channels > 1 ? "×" + std::to_string(s.in_channels) : "");
   const std::string kernel_size =
       (s.out_channels > 1 ? std::to_string(s.out_channels) + " × " : "") + int_pair(s.kernel_h, s.kernel_w);
+  const int outputs = e.output_channels();
   const std::string output_size =
-      int_pair(g.output.h, g.output.w) + (s.out_channels > 1 ? "×" + std::to_string(s.out_channels) : "");
-  const std::string title =
-      format(tr("%s input  ∗  %s kernel  =  %s"), input_size.c_str(), kernel_size.c_str(),
-             g.valid ? format(tr("%s output"), output_size.c_str()).c_str() : tr("no output"));
+      int_pair(g.output.h, g.output.w) + (outputs > 1 ? "×" + std::to_string(outputs) : "");
+  const std::string outcome = g.valid ? format(tr("%s output"), output_size.c_str()) : tr("no output");
+  const std::string window = int_pair(s.kernel_h, s.kernel_w);
+  std::string title;
+  if (e.pooling()) {
+    // The sizes alone where the words do not fit on one line.
+    const bool max = s.operation == explore::ConvOperation::MaxPool;
+    title = format(max ? tr("%s input  →  %s max pool  =  %s") : tr("%s input  →  %s average pool  =  %s"),
+                   input_size.c_str(), window.c_str(), outcome.c_str());
+    if (ImGui::CalcTextSize(title.c_str()).x > ImGui::GetContentRegionAvail().x)
+      title = format(max ? tr("%s  →  %s max pool  =  %s") : tr("%s  →  %s average pool  =  %s"),
+                     input_size.c_str(), window.c_str(), g.valid ? output_size.c_str() : tr("no output"));
+  } else
+    title =
+        format(tr("%s input  ∗  %s kernel  =  %s"), input_size.c_str(), kernel_size.c_str(), outcome.c_str());
   ImGui::TextUnformatted(title.c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopFont();
@@ -116,11 +128,14 @@ void draw_header(const ConvExplorer& e, const PanelContext& context) {
     const int field_h = s.dilation_h * (s.kernel_h - 1) + 1, field_w = s.dilation_w * (s.kernel_w - 1) + 1;
     const std::string dilation = int_pair(s.dilation_h, s.dilation_w),
                       kernel = int_pair(s.kernel_h, s.kernel_w), field = int_pair(field_h, field_w);
-    const std::string note = format(
-        tr("Dilation %s: the %s kernel covers %s input cells with only %d weights (a dense %s kernel would "
-           "need %d)."),
-        dilation.c_str(), kernel.c_str(), field.c_str(), s.kernel_h * s.kernel_w, field.c_str(),
-        field_h * field_w);
+    const std::string note =
+        e.pooling()
+            ? format(tr("Dilation %s: the %s window spans %s input cells but looks at only %d of them."),
+                     dilation.c_str(), kernel.c_str(), field.c_str(), s.kernel_h * s.kernel_w)
+            : format(tr("Dilation %s: the %s kernel covers %s input cells with only %d weights (a dense %s "
+                        "kernel would need %d)."),
+                     dilation.c_str(), kernel.c_str(), field.c_str(), s.kernel_h * s.kernel_w, field.c_str(),
+                     field_h * field_w);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette.muted));
     ImGui::TextWrapped("%s", note.c_str());
     ImGui::PopStyleColor();
@@ -135,6 +150,13 @@ void draw_header(const ConvExplorer& e, const PanelContext& context) {
 // Where the step is: which output cell it computes (the output's number
 // only when there are several).
 std::string step_line(const ConvExplorer& e) {
+  if (const PoolStep* pool = e.current_pool_step()) {
+    if (e.output_channels() > 1)
+      return format(tr("Step %d of %d   ·   channel %d, row %d, column %d"), e.step_index() + 1,
+                    e.step_count(), pool->channel + 1, pool->out_y + 1, pool->out_x + 1);
+    return format(tr("Step %d of %d   ·   row %d, column %d"), e.step_index() + 1, e.step_count(),
+                  pool->out_y + 1, pool->out_x + 1);
+  }
   const ConvStep* step = e.current_step();
   if (step == nullptr) return {};
   if (e.settings().out_channels > 1)
@@ -155,7 +177,7 @@ std::string channels_line(const ConvExplorer& e) {
 }
 
 void draw_arithmetic(const ConvExplorer& e, const PanelContext& context) {
-  if (e.current_step() == nullptr) return;
+  if (e.step_count() == 0) return;
   const GridPalette palette = grid_palette(context.theme);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette.focus));
   ImGui::TextWrapped("%s", step_line(e).c_str());
@@ -169,6 +191,9 @@ void draw_arithmetic(const ConvExplorer& e, const PanelContext& context) {
                                         ImGui::GetContentRegionAvail().x)
                              .c_str());
   ImGui::PopFont();
+  // A pool's note (what the padding does) under its sum: where room is
+  // short it scrolls with the sum rather than shrink the picture.
+  if (const std::string note = e.current_note(); !note.empty()) ImGui::TextWrapped("%s", note.c_str());
   ImGui::EndChild();
 }
 
@@ -183,14 +208,43 @@ float arithmetic_height(const ConvExplorer& e, const PanelContext& context, ImVe
   };
   const float lines = wrapped(step_line(e)) + wrapped(channels_line(e));
   float sum = 0.5f * ImGui::GetTextLineHeightWithSpacing();
-  if (context.mono_large_font != nullptr && e.current_step() != nullptr) {
+  if (context.mono_large_font != nullptr && e.step_count() > 0) {
     ImFont* mono = context.mono_large_font;
     const std::string text =
         wrap_at_spaces(mono, mono->FontSize, i18n::display_text(e.current_arithmetic(6)), avail.x);
     sum += mono->CalcTextSizeA(mono->FontSize, FLT_MAX, 0.0f, text.c_str()).y;
   }
+  if (const std::string note = e.current_note(); !note.empty()) sum += wrapped(note);
   return lines +
          std::min(sum, std::max(0.33f * avail.y - lines, 2.0f * ImGui::GetTextLineHeightWithSpacing()));
+}
+
+// One tap of the current step, where it is drawn on the padded input.
+struct TapMark {
+  enum Kind { Used, Chosen, LeftOut };  // LeftOut: a max pool's padding, an average's uncounted cell
+  int channel = 0, padded_y = 0, padded_x = 0;
+  Kind kind = Used;
+};
+
+std::vector<TapMark> tap_marks(const ConvExplorer& e, int padded_h, int padded_w) {
+  std::vector<TapMark> marks;
+  if (const ConvStep* step = e.current_step())
+    for (const ConvTap& tap : step->taps)
+      marks.push_back({tap.channel, tap.padded_y, tap.padded_x, TapMark::Used});
+  if (const PoolStep* step = e.current_pool_step()) {
+    const bool max = e.settings().operation == explore::ConvOperation::MaxPool;
+    for (size_t t = 0; t < step->taps.size(); ++t) {
+      const PoolTap& tap = step->taps[t];
+      if (tap.padded_y >= padded_h || tap.padded_x >= padded_w) continue;  // past the padded input
+      TapMark::Kind kind = TapMark::Used;
+      if (max && static_cast<int>(t) == step->chosen)
+        kind = TapMark::Chosen;
+      else if (max ? tap.on_padding : !tap.counted)
+        kind = TapMark::LeftOut;
+      marks.push_back({step->channel, tap.padded_y, tap.padded_x, kind});
+    }
+  }
+  return marks;
 }
 
 }  // namespace
@@ -209,9 +263,14 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
   // ---- layout -------------------------------------------------------------
   const Padding2d pad = g.padding;
   const int padded_h = s.input_h + pad.top + pad.bottom, padded_w = s.input_w + pad.left + pad.right;
-  const bool has_output = g.valid && e.current_step() != nullptr;
-  std::vector<Block> blocks = {{s.in_channels, padded_h, padded_w}, {s.in_channels, s.kernel_h, s.kernel_w}};
-  if (has_output) blocks.push_back({s.out_channels, g.output.h, g.output.w});
+  // A pool has no kernel: the input and the outputs only.
+  const bool pool = e.pooling();
+  const bool has_output = g.valid && e.step_count() > 0;
+  const int out_channels = e.output_channels();
+  std::vector<Block> blocks = {{s.in_channels, padded_h, padded_w}};
+  if (!pool) blocks.push_back({s.in_channels, s.kernel_h, s.kernel_w});
+  const size_t output_block = blocks.size();
+  if (has_output) blocks.push_back({out_channels, g.output.h, g.output.w});
   const float label = ImGui::GetTextLineHeightWithSpacing();
   const float gap = 0.8f * font, block_gap = 2.6f * font;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -220,7 +279,7 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
   // Small input cells (a 32x32 input) would shrink the kernels to specks:
   // the kernels then keep a readable size of their own, stacked.
   const float readable = 1.6f * font;
-  if (cell < readable) {
+  if (!pool && cell < readable) {
     Block& kernels = blocks[1];
     kernels.own_cell =
         std::floor(std::min(readable, (box.y - static_cast<float>(kernels.count) * (label + gap)) /
@@ -270,7 +329,11 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
   const float focus_thickness = std::max(2.0f, std::round(cell * 0.08f));
 
   const ConvStep* step = e.current_step();
-  const int current_filter = step != nullptr ? step->out_channel : 0;
+  const PoolStep* pool_step = e.current_pool_step();
+  const bool max_pool = s.operation == explore::ConvOperation::MaxPool;
+  const int current_filter = step != nullptr        ? step->out_channel
+                             : pool_step != nullptr ? pool_step->channel
+                                                    : 0;
 
   begin_crisp_lines(draw);  // until the diagonal links of the current step
   // ---- input: one padded grid per channel ----------------------------------
@@ -287,7 +350,7 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
     const bool padded = pad.top + pad.bottom + pad.left + pad.right > 0;
     const std::string caption =
         padded ? fitting(caption_width(0, grid),
-                         {format(tr("%s + zero padding"), name.c_str()),
+                         {format(max_pool ? tr("%s + padding (−∞)") : tr("%s + zero padding"), name.c_str()),
                           format(tr("%s (padded)"), name.c_str()), name, shorter, shortest})
                : fitting(caption_width(0, grid), {name, shorter, shortest});
     draw_caption(draw, grid.origin, caption_width(0, grid), caption.c_str(), palette.label);
@@ -297,8 +360,9 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
         if (iy >= 0 && iy < s.input_h && ix >= 0 && ix < s.input_w)
           draw_value_cell(draw, grid.cell_min(py, px), grid.cell_max(py, px), e.input_value(c, iy, ix),
                           input_max, text, palette);
-        else
-          draw_padding_cell(draw, grid.cell_min(py, px), grid.cell_max(py, px), text, palette);
+        else  // a max pool pads with −∞: its padding never wins
+          draw_padding_cell(draw, grid.cell_min(py, px), grid.cell_max(py, px), text, palette,
+                            max_pool ? "−∞" : "0");
       }
     draw_grid_lines(draw, grid, palette);
     // The real input inside the frame gets a firm border of its own.
@@ -314,6 +378,15 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
           ImGui::SetTooltip(
               tr("input[%d][%d][%d] = %s\nIt feeds the outputs outlined in green.\nClick to edit."), c + 1,
               iy + 1, ix + 1, i18n::display_text(explore::format_value(e.input_value(c, iy, ix))).c_str());
+        } else if (max_pool) {
+          ImGui::SetTooltip("%s", tr("Padding: a max pool pads with −∞, so it never wins.\nIt lets the "
+                                     "window reach the border cells."));
+        } else if (pool) {
+          ImGui::SetTooltip("%s", s.count_include_pad
+                                      ? tr("Zero padding: adds 0 to the sum but is counted in the "
+                                           "divisor\n(count_include_pad on).")
+                                      : tr("Padding: left out of the sum and of the divisor\n"
+                                           "(count_include_pad off)."));
         } else {
           ImGui::SetTooltip("%s",
                             tr("Zero padding: always 0, so it adds nothing to a sum.\nIt lets the kernel "
@@ -325,7 +398,7 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
 
   // ---- kernels of the current filter ---------------------------------------
   const float weight_max = explore::grid_max_abs(s.weight);
-  for (int c = 0; c < s.in_channels; ++c) {
+  for (int c = 0; c < (pool ? 0 : s.in_channels); ++c) {
     const float kernel_cell = blocks[1].cell_or(cell);
     GridPlacement grid{blocks[1].origin(c, block_origin[1], kernel_cell, gap, label), kernel_cell, s.kernel_h,
                        s.kernel_w};
@@ -375,24 +448,24 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
     draw->AddText(big, size, ImVec2(0.5f * (left + right - extent.x), middle_y - 0.5f * extent.y),
                   palette.muted, symbol);
   };
-  draw_operator(0, "∗");
+  if (!pool) draw_operator(0, "∗");
 
   // ---- outputs --------------------------------------------------------------
   if (has_output) {
-    draw_operator(1, "=");
+    draw_operator(output_block - 1, pool ? "→" : "=");
     const Tensor& output = e.output();
     const float output_max = explore::grid_max_abs(output.values());
     const int current = e.step_index();
     std::vector<GridPlacement> outputs;
-    for (int o = 0; o < s.out_channels; ++o) {
-      GridPlacement grid{blocks[2].origin(o, block_origin[2], cell, gap, label), cell, g.output.h,
-                         g.output.w};
+    for (int o = 0; o < out_channels; ++o) {
+      GridPlacement grid{blocks[output_block].origin(o, block_origin[output_block], cell, gap, label), cell,
+                         g.output.h, g.output.w};
       outputs.push_back(grid);
       // The size only where it fits: the last block's caption has the canvas's edge beside it.
-      const std::string caption =
-          fitting(caption_width(2, grid), {format(tr("Output %d (%d×%d)"), o + 1, g.output.h, g.output.w),
+      const std::string caption = fitting(caption_width(output_block, grid),
+                                          {format(tr("Output %d (%d×%d)"), o + 1, g.output.h, g.output.w),
                                            format(tr("Output %d"), o + 1), std::to_string(o + 1)});
-      draw_caption(draw, grid.origin, caption_width(2, grid), caption.c_str(),
+      draw_caption(draw, grid.origin, caption_width(output_block, grid), caption.c_str(),
                    o == current_filter ? palette.focus : palette.label);
       for (int y = 0; y < g.output.h; ++y)
         for (int x2 = 0; x2 < g.output.w; ++x2) {
@@ -438,17 +511,39 @@ ConvCanvasEvents draw_conv_canvas(const ConvExplorer& e, std::optional<InputCell
     }
     end_crisp_lines(draw);
     // The current step: its taps on every channel, the field they span, and
-    // lines from that field to the output cell being computed.
+    // lines from that field to the output cell being computed. A pool's max
+    // is drawn solid, its padding that does not compete or count crossed
+    // out (tap_marks).
+    const std::vector<TapMark> marks = tap_marks(e, padded_h, padded_w);
+    const int out_y = step != nullptr ? step->out_y : pool_step->out_y;
+    const int out_x = step != nullptr ? step->out_x : pool_step->out_x;
     const GridPlacement& target = outputs[static_cast<size_t>(current_filter)];
-    const ImVec2 target_min = target.cell_min(step->out_y, step->out_x);
-    const ImVec2 target_max = target.cell_max(step->out_y, step->out_x);
+    const ImVec2 target_min = target.cell_min(out_y, out_x);
+    const ImVec2 target_max = target.cell_max(out_y, out_x);
     for (int c = 0; c < s.in_channels; ++c) {
       const GridPlacement& in = inputs[static_cast<size_t>(c)];
       int min_y = padded_h, min_x = padded_w, max_y = -1, max_x = -1;
-      for (const ConvTap& tap : step->taps) {
+      for (const TapMark& tap : marks) {
         if (tap.channel != c) continue;
-        outline_cell(draw, in.cell_min(tap.padded_y, tap.padded_x), in.cell_max(tap.padded_y, tap.padded_x),
-                     palette.focus, focus_thickness);
+        const ImVec2 tap_min = in.cell_min(tap.padded_y, tap.padded_x),
+                     tap_max = in.cell_max(tap.padded_y, tap.padded_x);
+        if (tap.kind == TapMark::Chosen) {
+          draw_marked_cell(draw, tap_min, tap_max,
+                           e.input_value(c, tap.padded_y - pad.top, tap.padded_x - pad.left), palette.focus,
+                           text);
+          outline_cell(draw, tap_min, tap_max, palette.label,
+                       std::max(1.0f, std::round(0.5f * focus_thickness)));
+        } else if (tap.kind == TapMark::LeftOut) {
+          const float inset = 0.22f * (tap_max.x - tap_min.x);
+          const ImU32 cross = with_alpha(palette.label, 190);
+          draw->AddLine(ImVec2(tap_min.x + inset, tap_min.y + inset),
+                        ImVec2(tap_max.x - inset, tap_max.y - inset), cross, focus_thickness);
+          draw->AddLine(ImVec2(tap_max.x - inset, tap_min.y + inset),
+                        ImVec2(tap_min.x + inset, tap_max.y - inset), cross, focus_thickness);
+          outline_cell(draw, tap_min, tap_max, palette.muted, focus_thickness);
+        } else {
+          outline_cell(draw, tap_min, tap_max, palette.focus, focus_thickness);
+        }
         min_y = std::min(min_y, tap.padded_y);
         min_x = std::min(min_x, tap.padded_x);
         max_y = std::max(max_y, tap.padded_y);

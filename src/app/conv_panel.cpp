@@ -117,9 +117,13 @@ ConvPanel::ConvPanel()
           [this](int step) { explorer_.set_step(step); }, [this] { explorer_.pause(); },
           [this](ExportKind kind) -> Result<std::string> {
             if (!explorer_.has_output()) return Error{explorer_.reason()};
+            const Tensor input = explorer_.input_tensor();
+            if (explorer_.pooling()) {  // the same files as `convlab trace maxpool|avgpool`
+              if (kind == ExportKind::Csv) return explore::pool_trace_to_csv(explorer_.pool_trace());
+              return explore::pool_trace_json(explorer_.pool_trace(), {&input});
+            }
             if (kind == ExportKind::Csv) return explore::trace_to_csv(explorer_.trace());
-            const Tensor input = explorer_.input_tensor(), weight = explorer_.weight_tensor(),
-                         bias = explorer_.bias_tensor();
+            const Tensor weight = explorer_.weight_tensor(), bias = explorer_.bias_tensor();
             return explore::conv_trace_json(explorer_.trace(), {&input, &weight, &bias});
           }}) {
   samples_ = bundled_sample_photos();
@@ -176,10 +180,14 @@ Status ConvPanel::apply_setting(const std::string& key, const std::string& value
 void ConvPanel::draw_layer_section(PanelContext& context) {
   LayerCellView cell;
   if (const ConvStep* step = explorer_.current_step()) cell = {true, step->out_y, step->out_x, step->result};
+  if (const PoolStep* step = explorer_.current_pool_step())
+    cell = {true, step->out_y, step->out_x, step->result};
   // What the sliders, as they are now, would make of the whole layer.
   const auto& s = explorer_.settings();
   layer_.draw(context, cell, [&](Size2d full) {
-    return conv2d_output_size(full, Size2d{s.kernel_h, s.kernel_w}, explorer_.geometry().params);
+    const Size2d kernel{s.kernel_h, s.kernel_w};
+    if (explorer_.pooling()) return pool2d_output_size(full, kernel, explorer_.pool_options().params);
+    return conv2d_output_size(full, kernel, explorer_.geometry().params);
   });
 }
 
@@ -203,12 +211,13 @@ bool ConvPanel::on_file_dropped(const std::string& path) {
 }
 
 std::vector<std::string> ConvPanel::control_ids() const {
-  return {"step", "layer", "input", "kernel", "padding", "stride", "dilation", "export"};
+  return {"step", "layer", "input", "operation", "kernel", "padding", "stride", "dilation", "export"};
 }
 
 std::string ConvPanel::state_text() const {
   // A layer source is written as its request: the values come from the model.
-  if (layer_.source().active()) return layer_.source().state_text();
+  // A pool over the layer's slice says so after it (a layer loads as a convolution).
+  if (layer_.source().active()) return layer_.source().state_text() + explore::describe_operation(explorer_);
   return explore::describe_state(explorer_);
 }
 
@@ -323,7 +332,13 @@ void ConvPanel::draw_controls(PanelContext& context) {
   gated(context, "step", [&] { draw_step_controls(); });
   gated(context, "layer", [&] { draw_layer_section(context); });
   gated(context, "input", [&] { draw_input_controls(context); });
-  gated(context, "kernel", [&] { draw_filter_controls(context); });
+  gated(context, "operation", [&] { draw_operation_controls(context); });
+  gated(context, "kernel", [&] {
+    if (explorer_.pooling())
+      draw_window_controls(context);
+    else
+      draw_filter_controls(context);
+  });
   if (control_shown(context, "padding") || control_shown(context, "stride") ||
       control_shown(context, "dilation")) {
     ImGui::Spacing();
@@ -436,6 +451,58 @@ void ConvPanel::draw_filter_controls(PanelContext& context) {
     explorer_.set_seed(s.seed + 1);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s", tr("Draws new random integers for the presets that are random."));
+}
+
+void ConvPanel::draw_operation_controls(PanelContext& context) {
+  section(context, trc("section", "Operation"));
+  const char* help =
+      tr("The same sliding window, padding, stride and dilation: a convolution multiplies the window by a "
+         "kernel and adds up; a max pool keeps the window's largest value; an average pool its mean. A "
+         "pool has no weights and pools each channel on its own.");
+  const std::array<std::pair<const char*, explore::ConvOperation>, 3> operations = {
+      {{tr("Convolution"), explore::ConvOperation::Convolution},
+       {tr("Max pool"), explore::ConvOperation::MaxPool},
+       {tr("Average pool"), explore::ConvOperation::AveragePool}}};
+  // One row when the three fit, else one under the other.
+  float row = -ImGui::GetStyle().ItemSpacing.x;
+  for (const auto& operation : operations)
+    row += toggle_width(operation.first) + ImGui::GetStyle().ItemSpacing.x;
+  const bool one_row = row <= ImGui::GetContentRegionAvail().x;
+  for (size_t i = 0; i < operations.size(); ++i) {
+    if (i > 0 && one_row) ImGui::SameLine();
+    ImGui::PushID(static_cast<int>(i));
+    if (ImGui::RadioButton(operations[i].first, explorer_.settings().operation == operations[i].second)) {
+      explorer_.set_operation(operations[i].second);
+      explorer_.to_start();
+    }
+    ImGui::PopID();
+  }
+  help_marker(help);  // beside the last choice
+}
+
+void ConvPanel::draw_window_controls(PanelContext& context) {
+  section(context, trc("section", "Window"));
+  const auto& s = explorer_.settings();
+  int size[2] = {s.kernel_h, s.kernel_w};
+  control_label(tr("Window rows × columns"));
+  if (ImGui::SliderInt2("##window size", size, 1, explore::kMaxKernelSide))
+    report(context, explorer_.set_kernel_size(size[0], size[1]));
+  if (s.operation == explore::ConvOperation::AveragePool) {
+    bool counts = s.count_include_pad;
+    if (wrapped_checkbox(tr("Padding counts in the average"), "count_include_pad", &counts))
+      explorer_.set_count_include_pad(counts);
+    help_marker(
+        tr("PyTorch's count_include_pad: on (its default), the padding's zeros are in the divisor, so a "
+           "border window's average is pulled toward 0; off, only the input cells are counted."));
+  }
+  bool ceil_mode = s.ceil_mode;
+  if (wrapped_checkbox(tr("Ceil mode"), "ceil_mode", &ceil_mode)) explorer_.set_ceil_mode(ceil_mode);
+  help_marker(
+      tr("PyTorch's ceil_mode: the output size rounds up, keeping a last window that only partly covers "
+         "the input, as long as it starts inside the input or its top/left padding."));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  control_label(tr("No weights: each channel is pooled on its own."));
+  ImGui::PopStyleColor();
 }
 
 void ConvPanel::draw_padding_controls() {

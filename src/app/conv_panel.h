@@ -1,6 +1,6 @@
 // The convolution panel: a kernel sliding over a zero-padded input, one
-// output cell at a time. Settings live in explore::ConvExplorer (core); this
-// class holds only what is about the screen: hover, cell editing, playback
+// output cell at a time; or the same window max- or average-pooling it. Settings live in
+// explore::ConvExplorer (core); this class holds only what is about the screen: hover, cell editing, playback
 // looping, photo choice and exports.
 #pragma once
 
@@ -45,7 +45,9 @@ class ConvPanel : public Panel {
   ControlsDrawer controls_drawer_;
   void draw_controls(PanelContext& context);
   void draw_input_controls(PanelContext& context);
+  void draw_operation_controls(PanelContext& context);  // convolution, max pool, average pool
   void draw_filter_controls(PanelContext& context);
+  void draw_window_controls(PanelContext& context);  // a pool's, instead of the filters
   void draw_padding_controls();
   void draw_stride_controls();
   void draw_dilation_controls();

@@ -22,7 +22,7 @@ const ImWchar kGlyphRanges[] = {
     0x2010, 0x2027,  // dashes, quotes, bullet, ellipsis
     0x2070, 0x209C,  // superscripts and subscripts of the lessons' math (x², nₕ)
     0x2190, 0x2193,  // arrows
-    0x2211, 0x221A,  // sum, minus, square root
+    0x2211, 0x221E,  // sum, minus, square root, infinity (a max pool's padding)
     0x2248, 0x2248,  // approximately
     0x2260, 0x2260,  // not equal
     0x2264, 0x2265,  // less/greater or equal

@@ -85,7 +85,7 @@ void draw_value_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, float value, floa
 }
 
 void draw_padding_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, const CellText& text,
-                       const GridPalette& palette) {
+                       const GridPalette& palette, const char* label) {
   draw->AddRectFilled(min, max, palette.padding_fill);
   // Diagonal hatching: the frame reads as "not part of the image" even in
   // grayscale print-outs and on a washed-out projector. Each line is clipped
@@ -99,7 +99,20 @@ void draw_padding_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, const CellText&
     draw->AddLine(ImVec2(min.x + u0, max.y - (t - u0)), ImVec2(min.x + u1, max.y - (t - u1)),
                   palette.padding_hatch, 1.0f);
   }
-  draw_centered(draw, min, max, "0", text, palette.padding_text);
+  draw_centered(draw, min, max, label, text, palette.padding_text);
+}
+
+void draw_marked_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, float value, ImU32 fill,
+                      const CellText& text) {
+  draw->AddRectFilled(min, max, fill);
+  const ImVec4 color = ImGui::ColorConvertU32ToFloat4(fill);
+  const explore::Rgb8 rgb{static_cast<uint8_t>(color.x * 255.0f), static_cast<uint8_t>(color.y * 255.0f),
+                          static_cast<uint8_t>(color.z * 255.0f)};
+  const ImU32 ink =
+      explore::prefers_dark_text(rgb) ? IM_COL32(15, 15, 20, 255) : IM_COL32(255, 255, 255, 255);
+  for (int digits : {4, 3, 2})
+    if (draw_centered(draw, min, max, i18n::display_text(explore::format_value(value, digits)), text, ink))
+      return;
 }
 
 void draw_empty_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, const GridPalette& palette) {

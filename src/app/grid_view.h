@@ -74,9 +74,14 @@ struct CellText {
 // with as many digits as fit.
 void draw_value_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, float value, float max_abs,
                      const CellText& text, const GridPalette& palette);
-// A cell of the zero-padding frame: hatched neutral fill and a faint "0".
+// A cell of the zero-padding frame: hatched neutral fill and a faint "0"
+// (or `label`: a max pool's padding is "−∞").
 void draw_padding_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, const CellText& text,
-                       const GridPalette& palette);
+                       const GridPalette& palette, const char* label = "0");
+// A value cell singled out (a max pool's winner): a solid `fill` and the
+// value in the ink that reads on it.
+void draw_marked_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, float value, ImU32 fill,
+                      const CellText& text);
 // An output cell that has not been computed yet in the step-through.
 void draw_empty_cell(ImDrawList* draw, ImVec2 min, ImVec2 max, const GridPalette& palette);
 // Grid lines over a placed grid, then an outer border.

@@ -183,7 +183,8 @@ Result<LayerSlice> LayerSource::slice() {
 namespace convlab::app {
 
 Status load_slice(explore::ConvExplorer& explorer, const LayerSlice& slice) {
-  explore::ConvExplorer next = explorer;  // all or nothing
+  explore::ConvExplorer next = explorer;                    // all or nothing
+  next.set_operation(explore::ConvOperation::Convolution);  // a layer is a convolution
   CONVLAB_TRY(next.set_out_channels(1));
   CONVLAB_TRY(next.set_in_channels(slice.channels_shown));
   CONVLAB_TRY(next.set_input_size(slice.crop_h, slice.crop_w));

@@ -14,7 +14,6 @@
 
 using namespace convlab::cli_test;
 
-
 TEST_CASE("GUI: --screenshot of the about panel under Xvfb is 1280x720 and not blank") {
   REQUIRE_MESSAGE(have_xvfb_run(),
                   "xvfb-run is missing: install the Debian packages xvfb and xauth "
@@ -153,6 +152,44 @@ TEST_CASE("GUI: the convolution panel exports PNG, GIF, CSV and JSON") {
   const auto parsed = nlohmann::json::parse(json_in);
   CHECK(parsed["op"] == "conv2d");
   CHECK(parsed["steps"].size() == 20);
+}
+
+TEST_CASE("GUI: the convolution panel max- and average-pools, and exports the pool's trace") {
+  REQUIRE(have_xvfb_run());
+  TempDir dir;
+  const std::string png = dir.file("pool.png"), gif = dir.file("pool.gif"), csv = dir.file("pool.csv"),
+                    json = dir.file("pool.json");
+  // 6x6 'numbers', 2x2 window, stride 2: 9 steps of 4 taps.
+  screenshot_ok({"--set", "operation=maxpool", "--set", "input=6x6", "--set", "kernel=2x2", "--set",
+                 "stride=2", "--set", "step=4", "--set", "export_png=" + png, "--set", "export_gif=" + gif,
+                 "--set", "export_csv=" + csv, "--set", "export_json=" + json},
+                dir.file("shot.png"), 1280, 720);
+  auto image = convlab::load_image(png);
+  REQUIRE(image.ok());
+  CHECK(variance(image.value()) > 100.0);
+  const int frames = gif_frame_count(gif);
+  CHECK(frames >= 9);
+  CHECK(frames <= 13);
+  std::ifstream csv_in(csv);
+  std::string header;
+  std::getline(csv_in, header);
+  CHECK(contains(header, "chosen"));
+  int lines = 1;
+  for (std::string line; std::getline(csv_in, line);) ++lines;
+  CHECK(lines == 1 + 9 * 4 + 9);
+  std::ifstream json_in(json);
+  const auto parsed = nlohmann::json::parse(json_in);
+  CHECK(parsed["op"] == "max_pool2d");
+  REQUIRE(parsed["steps"].size() == 9);
+  CHECK(parsed["steps"][4]["result"] == 21.0);
+  CHECK(parsed["steps"][4]["chosen"] == 3);
+  // Average pool with padding that does not count, in Portuguese and
+  // presenter mode; and a padding PyTorch refuses, which says why.
+  screenshot_ok({"--lang", "pt-BR", "--presenter", "--set", "operation=avgpool", "--set", "padding=1",
+                 "--set", "count_include_pad=off", "--set", "ceil_mode=on", "--set", "step=1"},
+                dir.file("average.png"), 1280, 720);
+  screenshot_ok({"--set", "operation=maxpool", "--set", "kernel=2x2", "--set", "padding=2"},
+                dir.file("refused.png"), 1280, 720);
 }
 
 TEST_CASE("GUI: bad conv settings are refused before a window opens") {

@@ -3,10 +3,12 @@
 // messages that name the setting.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include "app/conv_panel.h"
+#include "app/link_state.h"
 #include "cli/run_convlab.h"
 #include "core/io/asset_paths.h"
 
@@ -109,4 +111,41 @@ TEST_CASE("conv panel: stepping keys move through the trace") {
   CHECK(panel.explorer().playing());
   CHECK(panel.on_step(StepKey::Next));  // a manual step pauses
   CHECK_FALSE(panel.explorer().playing());
+}
+
+TEST_CASE("conv panel: max and average pool over the same window, kept in its state") {
+  ConvPanel panel;
+  const auto& e = panel.explorer();
+  const std::vector<std::string> ids = panel.control_ids();
+  CHECK(std::find(ids.begin(), ids.end(), "operation") != ids.end());  // a lesson can hide or lock it
+  REQUIRE(panel.apply_setting("input", "6x6").ok());
+  REQUIRE(panel.apply_setting("kernel", "2x2").ok());
+  REQUIRE(panel.apply_setting("stride", "2").ok());
+  REQUIRE(panel.apply_setting("operation", "maxpool").ok());
+  REQUIRE(panel.apply_setting("step", "4").ok());
+  CHECK(e.pooling());
+  CHECK(e.step_count() == 9);
+  CHECK(e.current_arithmetic() == "max(14, 15, 20, 21) = 21");  // the 'numbers' input, row 2, column 2
+  CHECK(panel.on_step(StepKey::Next));
+  CHECK(e.current_arithmetic() == "max(16, 17, 22, 23) = 23");
+  CHECK(panel.on_step(StepKey::Last));
+  CHECK(e.step_index() == 8);
+
+  REQUIRE(panel.apply_setting("operation", "avgpool").ok());
+  REQUIRE(panel.apply_setting("ceil_mode", "on").ok());
+  REQUIRE(panel.apply_setting("count_include_pad", "off").ok());
+  const std::string state = panel.state_text();
+  CHECK(contains(state, "operation=avgpool\ncount_include_pad=off\nceil_mode=on\n"));
+  ConvPanel reopened;
+  for (const auto& [key, value] : state_pairs(state)) REQUIRE(reopened.apply_setting(key, value).ok());
+  CHECK(reopened.state_text() == state);
+  CHECK(reopened.explorer().output().values() == e.output().values());
+
+  Status bad = panel.apply_setting("operation", "minpool");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(contains(bad.message(), "operation"));
+  CHECK(contains(bad.message(), "conv, maxpool, avgpool"));
+  Status unknown = panel.apply_setting("pooling", "max");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(contains(unknown.message(), "count_include_pad"));  // the explorer's keys are listed
 }

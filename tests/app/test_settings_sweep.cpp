@@ -143,6 +143,9 @@ std::vector<PanelPlan> plans(const std::string& scratch) {
       {"speed", {"2", "0.5", "1000", "1001", "0"}},
       {"step", {"0", "3", "start", "end", "999"}}};
   PanelPlan conv{"conv", conv_explorer};
+  conv.keys["operation"] = {"conv", "maxpool", "avgpool", "max", "minpool"};
+  conv.keys["count_include_pad"] = {"on", "off", "maybe"};
+  conv.keys["ceil_mode"] = {"on", "off", "2"};
   for (const char* key : {"loop", "play"}) conv.keys[key] = explorer_common_panel;
   conv.keys["photo"] = photos;
   conv.keys["hover"] = {"1,2,3", "1,1,1", "0,0,0", "9,9,9", "off"};

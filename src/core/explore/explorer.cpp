@@ -10,6 +10,25 @@
 
 namespace convlab::explore {
 
+const char* operation_name(ConvOperation operation) {
+  switch (operation) {
+    case ConvOperation::MaxPool:
+      return "maxpool";
+    case ConvOperation::AveragePool:
+      return "avgpool";
+    case ConvOperation::Convolution:
+      break;
+  }
+  return "conv";
+}
+
+Result<ConvOperation> parse_operation(const std::string& name) {
+  for (ConvOperation operation :
+       {ConvOperation::Convolution, ConvOperation::MaxPool, ConvOperation::AveragePool})
+    if (name == operation_name(operation)) return operation;
+  return Error{format(tr("'%s' is not an operation; valid: conv, maxpool, avgpool"), name.c_str())};
+}
+
 ConvExplorer::ConvExplorer() {
   input().regenerate();
   s_.bias.assign(1, 0.0f);
@@ -225,6 +244,31 @@ Status ConvExplorer::set_dilation(int dilation_h, int dilation_w) {
   return {};
 }
 
+void ConvExplorer::set_operation(ConvOperation operation) {
+  s_.operation = operation;
+  changed();
+}
+
+void ConvExplorer::set_count_include_pad(bool counts) {
+  s_.count_include_pad = counts;
+  changed();
+}
+
+void ConvExplorer::set_ceil_mode(bool ceil_mode) {
+  s_.ceil_mode = ceil_mode;
+  changed();
+}
+
+PoolOptions ConvExplorer::pool_options() const {
+  PoolOptions o;
+  o.kind = s_.operation == ConvOperation::AveragePool ? PoolKind::Average : PoolKind::Max;
+  o.kernel = {s_.kernel_h, s_.kernel_w};
+  o.params.window = geometry().params;
+  o.params.ceil_mode = s_.ceil_mode;
+  o.count_include_pad = s_.count_include_pad;
+  return o;
+}
+
 void ConvExplorer::set_seed(uint64_t seed) {
   s_.seed = seed;
   if (s_.input_preset == InputPreset::Random) input().regenerate();
@@ -257,8 +301,11 @@ const ExploreGeometry& ConvExplorer::geometry() const {
   }
   g.params.padding = g.padding;
   g.padded = {s_.input_h + g.padding.top + g.padding.bottom, s_.input_w + g.padding.left + g.padding.right};
-  g.formula = conv2d_formula(input, kernel, g.params);
-  auto output = conv2d_output_size(input, kernel, g.params);
+  // A pool checks what a convolution does, and PyTorch's padding rule.
+  const Pool2dParams pool{g.params, s_.ceil_mode};
+  g.formula = pooling() ? pool2d_formula(input, kernel, pool) : conv2d_formula(input, kernel, g.params);
+  auto output =
+      pooling() ? pool2d_output_size(input, kernel, pool) : conv2d_output_size(input, kernel, g.params);
   if (output.ok()) {
     g.valid = true;
     g.output = *output;
@@ -269,67 +316,101 @@ const ExploreGeometry& ConvExplorer::geometry() const {
   return *geometry_;
 }
 
-const ConvTrace& ConvExplorer::trace() const {
-  if (trace_) return trace_->trace;
+const ConvExplorer::TraceCache& ConvExplorer::cache() const {
+  if (trace_) return *trace_;
   TraceCache cache;
   const ExploreGeometry& g = geometry();
   cache.contributions.resize(static_cast<size_t>(s_.in_channels * s_.input_h * s_.input_w));
   if (!g.valid) {
     cache.error = g.reason;
     trace_ = std::move(cache);
-    return trace_->trace;
+    return *trace_;
   }
-  const Tensor input = input_tensor(), weights = weight_tensor(), bias = bias_tensor();
+  const Tensor input = input_tensor();
+  // The hover index inverts the trace: each non-padding tap names one input cell.
+  const auto index = [&](int step, int channel, int out_channel, int out_y, int out_x, int ky, int kx,
+                         int input_y, int input_x, int tap) {
+    cache.contributions[static_cast<size_t>((channel * s_.input_h + input_y) * s_.input_w + input_x)]
+        .push_back({step, out_channel, out_y, out_x, ky, kx, tap});
+  };
+  if (pooling()) {
+    const PoolOptions options = pool_options();
+    auto output = reference::pool2d(input, options);
+    auto trace = trace_pool2d(input, options);
+    if (!output.ok() || !trace.ok()) {
+      cache.error = output.ok() ? trace.message() : output.message();
+      trace_ = std::move(cache);
+      return *trace_;
+    }
+    cache.output = std::move(output).value();
+    cache.pool = std::move(trace).value();
+    for (size_t i = 0; i < cache.pool.steps.size(); ++i) {
+      const PoolStep& step = cache.pool.steps[i];
+      for (size_t t = 0; t < step.taps.size(); ++t) {
+        const PoolTap& tap = step.taps[t];
+        if (!tap.on_padding)
+          index(static_cast<int>(i), step.channel, step.channel, step.out_y, step.out_x, tap.ky, tap.kx,
+                tap.input_y, tap.input_x, static_cast<int>(t));
+      }
+    }
+    trace_ = std::move(cache);
+    return *trace_;
+  }
+  const Tensor weights = weight_tensor(), bias = bias_tensor();
   auto output = reference::conv2d(input, weights, &bias, g.params);
   auto trace = trace_conv2d(input, weights, &bias, g.params);
   if (!output.ok() || !trace.ok()) {
     cache.error = output.ok() ? trace.message() : output.message();
     trace_ = std::move(cache);
-    return trace_->trace;
+    return *trace_;
   }
   cache.output = std::move(output).value();
   cache.trace = std::move(trace).value();
-  // The hover index inverts the trace: each non-padding tap names one input cell.
   for (size_t i = 0; i < cache.trace.steps.size(); ++i) {
     const ConvStep& step = cache.trace.steps[i];
     for (size_t t = 0; t < step.taps.size(); ++t) {
       const ConvTap& tap = step.taps[t];
-      if (tap.on_padding) continue;
-      cache
-          .contributions[static_cast<size_t>((tap.channel * s_.input_h + tap.input_y) * s_.input_w +
-                                             tap.input_x)]
-          .push_back({static_cast<int>(i), step.out_channel, step.out_y, step.out_x, tap.ky, tap.kx,
-                      static_cast<int>(t)});
+      if (!tap.on_padding)
+        index(static_cast<int>(i), tap.channel, step.out_channel, step.out_y, step.out_x, tap.ky, tap.kx,
+              tap.input_y, tap.input_x, static_cast<int>(t));
     }
   }
   trace_ = std::move(cache);
-  return trace_->trace;
+  return *trace_;
 }
 
-const Tensor& ConvExplorer::output() const {
-  trace();
-  return trace_->output;
-}
+const ConvTrace& ConvExplorer::trace() const { return cache().trace; }
 
-const std::string& ConvExplorer::trace_error() const {
-  trace();
-  return trace_->error;
-}
+const PoolTrace& ConvExplorer::pool_trace() const { return cache().pool; }
+
+const Tensor& ConvExplorer::output() const { return cache().output; }
+
+const std::string& ConvExplorer::trace_error() const { return cache().error; }
 
 const std::vector<Contribution>& ConvExplorer::contributions_of(int c, int y, int x) const {
   static const std::vector<Contribution> kNone;
-  trace();
   if (!check_input_cell(c, y, x).ok()) return kNone;
-  return trace_->contributions[static_cast<size_t>((c * s_.input_h + y) * s_.input_w + x)];
+  return cache().contributions[static_cast<size_t>((c * s_.input_h + y) * s_.input_w + x)];
 }
 
 // ---- stepping -----------------------------------------------------------------
+
+int ConvExplorer::step_count() const {
+  const TraceCache& c = cache();
+  return static_cast<int>(pooling() ? c.pool.steps.size() : c.trace.steps.size());
+}
 
 int ConvExplorer::step_index() const { return stepper_.index(step_count()); }
 
 const ConvStep* ConvExplorer::current_step() const {
   const ConvTrace& t = trace();
-  if (t.steps.empty()) return nullptr;
+  if (pooling() || t.steps.empty()) return nullptr;
+  return &t.steps[static_cast<size_t>(step_index())];
+}
+
+const PoolStep* ConvExplorer::current_pool_step() const {
+  const PoolTrace& t = pool_trace();
+  if (!pooling() || t.steps.empty()) return nullptr;
   return &t.steps[static_cast<size_t>(step_index())];
 }
 
@@ -337,7 +418,7 @@ void ConvExplorer::set_step(int index) { stepper_.set(index, step_count()); }
 
 int ConvExplorer::step_of_cell(int out_channel, int out_y, int out_x) const {
   const ExploreGeometry& g = geometry();
-  if (!g.valid || out_channel < 0 || out_channel >= s_.out_channels || out_y < 0 || out_y >= g.output.h ||
+  if (!g.valid || out_channel < 0 || out_channel >= output_channels() || out_y < 0 || out_y >= g.output.h ||
       out_x < 0 || out_x >= g.output.w)
     return -1;
   return (out_channel * g.output.h + out_y) * g.output.w + out_x;  // the trace's (o, y, x) order
@@ -347,6 +428,10 @@ Status ConvExplorer::jump_to_cell(int out_channel, int out_y, int out_x) {
   const int index = step_of_cell(out_channel, out_y, out_x);
   if (index < 0) {
     if (!has_output()) return Error{format(tr("there is no output to jump to: %s"), reason().c_str())};
+    if (pooling())
+      return Error{format(tr("output cell (channel %d, row %d, column %d) is outside the %dx%dx%d output"),
+                          out_channel, out_y, out_x, output_channels(), geometry().output.h,
+                          geometry().output.w)};
     return Error{format(tr("output cell (filter %d, row %d, column %d) is outside the %dx%dx%d output"),
                         out_channel, out_y, out_x, s_.out_channels, geometry().output.h,
                         geometry().output.w)};
@@ -362,8 +447,15 @@ Status ConvExplorer::set_steps_per_second(double rate) { return stepper_.set_ste
 int ConvExplorer::advance(double seconds) { return stepper_.advance(seconds, step_count()); }
 
 std::string ConvExplorer::current_arithmetic(int significant_digits) const {
+  if (const PoolStep* pool = current_pool_step())
+    return pool_arithmetic_string(*pool, pool_options().kind, significant_digits);
   const ConvStep* step = current_step();
   return step ? arithmetic_string(*step, significant_digits) : std::string();
+}
+
+std::string ConvExplorer::current_note() const {
+  const PoolStep* step = current_pool_step();
+  return step ? pool_step_note(*step, pool_options(), pool_trace().padded) : std::string();
 }
 
 }  // namespace convlab::explore

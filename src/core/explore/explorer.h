@@ -10,6 +10,13 @@
 //
 // Settings that give no output never throw: has_output() is false, reason()
 // says why in a sentence from conv_arithmetic, and stepping has no steps.
+//
+// The same sliding window also pools (the operation setting): max or average
+// pooling as PyTorch's MaxPool2d / AvgPool2d (core/ops/pool.h), the kernel
+// size being the window's and padding, stride and dilation shared. A pool has
+// no weights: each input channel is pooled on its own, so there are as many
+// outputs as input channels, and the filters' values are kept, unused, for
+// a switch back to convolution.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +29,7 @@
 #include "core/explore/explorer_input.h"
 #include "core/explore/presets.h"
 #include "core/explore/stepper.h"
+#include "core/ops/pool.h"
 #include "core/ops/trace.h"
 
 namespace convlab::explore {
@@ -33,6 +41,13 @@ inline constexpr int kMaxFilters = 4;
 inline constexpr int kMaxStride = 4;
 inline constexpr int kMaxDilation = 4;
 inline constexpr int kMaxCustomPadding = 32;  // per side; 'full' with a 7-tap kernel at dilation 4 needs 24
+
+// What the window computes.
+enum class ConvOperation { Convolution, MaxPool, AveragePool };
+// "conv", "maxpool", "avgpool": the settings' names (`convlab trace`'s ops).
+const char* operation_name(ConvOperation operation);
+// One of those names; anything else is an error that lists them.
+Result<ConvOperation> parse_operation(const std::string& name);
 
 // Everything the user sets; values are stored flat in PyTorch's layouts.
 struct ExploreSettings {
@@ -50,6 +65,9 @@ struct ExploreSettings {
   // (or came from a photo). A live preset is re-applied on resize / reseed.
   std::optional<InputPreset> input_preset = InputPreset::Numbers;
   std::optional<KernelPreset> kernel_preset = KernelPreset::Sharpen;
+  ConvOperation operation = ConvOperation::Convolution;
+  bool count_include_pad = true;  // average pool: padding zeros in the divisor (PyTorch's default)
+  bool ceil_mode = false;         // pools: round the output size up (PyTorch's ceil_mode)
 };
 
 // Sizes and the formula: cheap, always available.
@@ -60,11 +78,12 @@ struct ExploreGeometry {
   Conv2dParams params;
   Size2d padded;
   Size2d output;        // 0x0 when !valid
-  std::string formula;  // conv2d_formula with the numbers; empty if padding could not be resolved
+  std::string formula;  // conv2d_formula (pool2d_formula when pooling) with the numbers; empty if
+                        // padding could not be resolved
 };
 
 // One entry of a hover list: output cell `step_index` uses the hovered input
-// cell through kernel tap (ky, kx).
+// cell through kernel (or pooling window) tap (ky, kx).
 struct Contribution {
   int step_index = 0;
   int out_channel = 0, out_y = 0, out_x = 0;
@@ -99,8 +118,16 @@ class ConvExplorer {
   Status set_stride(int stride_h, int stride_w);        // 1..4 each
   Status set_dilation(int dilation_h, int dilation_w);  // 1..4 each
   void set_seed(uint64_t seed);                         // re-applies live random presets
+  void set_operation(ConvOperation operation);          // keeps every other setting
+  void set_count_include_pad(bool counts);              // average pool only; kept otherwise
+  void set_ceil_mode(bool ceil_mode);                   // pools only; kept otherwise
 
   const ExploreSettings& settings() const { return s_; }
+  bool pooling() const { return s_.operation != ConvOperation::Convolution; }
+  // Output channels: the filters of a convolution, the input channels of a pool.
+  int output_channels() const { return pooling() ? s_.in_channels : s_.out_channels; }
+  // The pool's window and settings (kind Max while convolving).
+  PoolOptions pool_options() const;
   float input_value(int c, int y, int x) const;
   float weight(int o, int c, int ky, int kx) const;
   float bias(int o) const { return s_.bias[static_cast<size_t>(o)]; }
@@ -114,8 +141,13 @@ class ConvExplorer {
   const std::string& reason() const { return geometry().reason; }
   // Built on first use after a change. An empty trace (no steps) when there
   // is no output; trace_error() then says why (geometry or trace size limit).
+  // trace() is the convolution's (empty while pooling), pool_trace() the
+  // pool's (empty while convolving).
   const ConvTrace& trace() const;
-  const Tensor& output() const;  // reference::conv2d, (1, O, OH, OW); empty when no output
+  const PoolTrace& pool_trace() const;
+  // reference::conv2d (1, O, OH, OW) or reference::pool2d (1, C, OH, OW);
+  // empty when no output.
+  const Tensor& output() const;
   const std::string& trace_error() const;
   // Output cells of every step that read input cell (c, y, x), in step order;
   // padding taps are in no list. Empty for cells outside the input.
@@ -123,10 +155,11 @@ class ConvExplorer {
 
   // ---- stepping ----------------------------------------------------------
   // Steps are the trace's: per output channel, then row-major.
-  int step_count() const { return static_cast<int>(trace().steps.size()); }
-  int step_index() const;                // clamped to [0, step_count-1]; 0 when there are none
-  const ConvStep* current_step() const;  // nullptr when there is no output
-  void set_step(int index);              // clamped
+  int step_count() const;
+  int step_index() const;                     // clamped to [0, step_count-1]; 0 when there are none
+  const ConvStep* current_step() const;       // nullptr when there is no output or while pooling
+  const PoolStep* current_pool_step() const;  // nullptr when there is no output or while convolving
+  void set_step(int index);                   // clamped
   void step_forward() { set_step(step_index() + 1); }
   void step_back() { set_step(step_index() - 1); }
   void to_start() { set_step(0); }
@@ -143,8 +176,12 @@ class ConvExplorer {
   // last step. Returns how many steps it moved.
   int advance(double seconds);
 
-  // "a*w + ... + b = y" of the current step (empty without output).
+  // "a*w + ... + b = y" of the current step (empty without output); while
+  // pooling "max(...) = m" or "(a + ...) / n = s / n = m" (step_text.h).
   std::string current_arithmetic(int significant_digits = 0) const;
+  // While pooling, what the window's padding does in the current step
+  // (step_text.h's pool_step_note); empty otherwise.
+  std::string current_note() const;
 
  private:
   void changed();         // settings changed: derived data is stale
@@ -158,6 +195,7 @@ class ConvExplorer {
 
   struct TraceCache {
     ConvTrace trace;
+    PoolTrace pool;
     Tensor output;
     std::string error;
     std::vector<std::vector<Contribution>> contributions;  // per input cell, (c*H + y)*W + x
@@ -167,6 +205,7 @@ class ConvExplorer {
   // language switch writes it again.
   mutable std::string text_language_;
   mutable std::optional<TraceCache> trace_;
+  const TraceCache& cache() const;  // builds trace_ when stale
 };
 
 }  // namespace convlab::explore

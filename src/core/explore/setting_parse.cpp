@@ -63,6 +63,12 @@ bool parse_pair(const std::string& text, int& h, int& w) {
   return parts.size() == 2 && parse_int(parts[0], h) && parse_int(parts[1], w);
 }
 
+bool parse_on_off(const std::string& text, bool& value) {
+  if (text == "on" || text == "1" || text == "true") return value = true, true;
+  if (text == "off" || text == "0" || text == "false") return value = false, true;
+  return false;
+}
+
 Result<std::vector<float>> parse_values(const std::string& key, const std::string& text) {
   std::vector<float> values;
   for (const std::string& part : split(text, ',')) {

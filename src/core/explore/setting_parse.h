@@ -23,6 +23,7 @@ bool parse_double(const std::string& text, double& value);
 std::string double_text(double value);                     // shortest exact text
 bool parse_size(const std::string& text, int& h, int& w);  // "5x7" -> (5, 7); "5" -> (5, 5)
 bool parse_pair(const std::string& text, int& h, int& w);  // "2,3" -> (2, 3); "2" -> (2, 2)
+bool parse_on_off(const std::string& text, bool& value);   // on|off, 1|0, true|false
 
 // Comma-separated floats; the error names the key and the bad part.
 Result<std::vector<float>> parse_values(const std::string& key, const std::string& text);

@@ -53,9 +53,9 @@ std::string keys_text() { return join_keys(setting_keys()); }
 
 const std::vector<std::string>& setting_keys() {
   static const std::vector<std::string> keys = {
-      "input",        "in_channels",  "out_channels",  "kernel",        "seed",
-      "input_preset", "input_values", "kernel_preset", "kernel_values", "bias",
-      "padding",      "stride",       "dilation",      "speed",         "step"};
+      "input",        "in_channels",   "out_channels",      "kernel",    "seed",    "input_preset",
+      "input_values", "kernel_preset", "kernel_values",     "bias",      "padding", "stride",
+      "dilation",     "operation",     "count_include_pad", "ceil_mode", "speed",   "step"};
   return keys;
 }
 
@@ -96,6 +96,21 @@ Status apply_setting(ConvExplorer& e, const std::string& raw_key, const std::str
     if (!parse_pair(value, a, b)) return bad_value(key, value, tr("N or H,W (each 1..4)"));
     return with_key(key, key == "stride" ? e.set_stride(a, b) : e.set_dilation(a, b));
   }
+  if (key == "operation") {
+    auto operation = parse_operation(value);
+    if (!operation.ok()) return with_key(key, operation.error());
+    e.set_operation(*operation);
+    return {};
+  }
+  if (key == "count_include_pad" || key == "ceil_mode") {
+    bool on = false;
+    if (!parse_on_off(value, on)) return bad_value(key, value, tr("on or off"));
+    if (key == "count_include_pad")
+      e.set_count_include_pad(on);
+    else
+      e.set_ceil_mode(on);
+    return {};
+  }
   return Error{format(tr("unknown setting '%s': valid keys are %s"), key.c_str(), keys_text().c_str())};
 }
 
@@ -122,8 +137,21 @@ std::string describe_state(const ConvExplorer& e) {
   out << "padding=" << padding_text(s) << '\n';
   out << "stride=" << s.stride_h << ',' << s.stride_w << '\n';
   out << "dilation=" << s.dilation_h << ',' << s.dilation_w << '\n';
+  out << describe_operation(e);
   write_playback_lines(out, e);
   return out.str();
+}
+
+std::string describe_operation(const ConvExplorer& e) {
+  // Only what differs from the defaults: a convolution's saved states and
+  // links stay as they were before pooling existed.
+  const ExploreSettings& s = e.settings();
+  std::string text;
+  if (s.operation != ConvOperation::Convolution)
+    text += std::string("operation=") + operation_name(s.operation) + '\n';
+  if (!s.count_include_pad) text += "count_include_pad=off\n";
+  if (s.ceil_mode) text += "ceil_mode=on\n";
+  return text;
 }
 
 }  // namespace convlab::explore

@@ -23,6 +23,9 @@ const std::vector<std::string>& setting_keys();
 //  kernel_values=v,v,...|preset (O*C*KH*KW values)
 //  bias=v,... (one per filter)
 //  padding=valid|same|full|T,B,L,R|N    stride=N|H,W    dilation=N|H,W
+//  operation=conv|maxpool|avgpool (the window convolves, or pools each channel)
+//  count_include_pad=on|off (average pool: padding zeros in the divisor)
+//  ceil_mode=on|off (pools: a last window that only partly covers the input)
 //  speed=steps per second    step=index|start|end
 // A bad key or value is an Error naming the key, what is wrong and what is
 // valid; the state is then unchanged.
@@ -34,5 +37,8 @@ Status apply_setting(ConvExplorer& explorer, const std::string& assignment);
 Status apply_settings_text(ConvExplorer& explorer, const std::string& text);
 
 std::string describe_state(const ConvExplorer& explorer);
+// The operation lines of describe_state (empty for a convolution with the
+// pools' default flags), for a panel that saves the rest another way.
+std::string describe_operation(const ConvExplorer& explorer);
 
 }  // namespace convlab::explore

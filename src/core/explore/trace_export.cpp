@@ -28,6 +28,36 @@ std::string trace_to_csv(const ConvTrace& trace) {
   return out.str();
 }
 
+// ---- max / average pooling -----------------------------------------------------
+
+std::string pool_trace_to_csv(const PoolTrace& trace) {
+  const bool max = trace.options.kind == PoolKind::Max;
+  std::ostringstream out;
+  out << "step,kind,channel,out_y,out_x,ky,kx,padded_y,padded_x,on_padding,counted,chosen,input,sum,count,"
+         "result\n";
+  for (size_t i = 0; i < trace.steps.size(); ++i) {
+    const PoolStep& step = trace.steps[i];
+    const std::string cell =
+        std::to_string(step.channel) + ',' + std::to_string(step.out_y) + ',' + std::to_string(step.out_x);
+    for (size_t t = 0; t < step.taps.size(); ++t) {
+      const PoolTap& tap = step.taps[t];
+      out << i << ",tap," << cell << ',' << tap.ky << ',' << tap.kx << ',' << tap.padded_y << ','
+          << tap.padded_x << ',' << (tap.on_padding ? 1 : 0) << ','
+          << (max           ? ""
+              : tap.counted ? "1"
+                            : "0")
+          << ','
+          << (!max                                 ? ""
+              : static_cast<int>(t) == step.chosen ? "1"
+                                                   : "0")
+          << ',' << format_value(tap.input) << ",,,\n";
+    }
+    out << i << ",output," << cell << ",,,,,,,,," << (max ? "" : format_value(step.sum)) << ','
+        << (max ? "" : std::to_string(step.count)) << ',' << format_value(step.result) << '\n';
+  }
+  return out.str();
+}
+
 // ---- conv_transpose2d ---------------------------------------------------------
 
 std::string tconv_trace_to_csv(const TconvTrace& trace, const Tensor& weight, const Tensor* bias) {

@@ -1,4 +1,4 @@
-// A conv2d, conv_transpose2d or batch-norm trace as CSV, for a spreadsheet
+// A conv2d, conv_transpose2d, pooling or batch-norm trace as CSV, for a spreadsheet
 // (trace_json.h writes the JSON, for a script). Numbers are written as the
 // shortest text that reads back as the same float, so a reader can check
 // every product and sum exactly.
@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "core/ops/pool.h"
 #include "core/ops/trace.h"
 
 namespace convlab::explore {
@@ -18,6 +19,17 @@ namespace convlab::explore {
 //                then bias and result (= running_sum + bias).
 // on_padding is 0 or 1.
 std::string trace_to_csv(const ConvTrace& trace);
+
+// ---- max / average pooling -----------------------------------------------------
+// Header, then for every step its tap rows followed by one output row:
+//  step,kind,channel,out_y,out_x,ky,kx,padded_y,padded_x,on_padding,counted,
+//  chosen,input,sum,count,result
+// kind "tap":    the tap columns filled (input 0 on padding); counted (average)
+//                and chosen (max: the tap whose value is the result) are 0 or
+//                1, empty for the other kind of pool.
+// kind "output": ky..input empty; sum and count (average; empty for max),
+//                then result (= sum / count, or the max).
+std::string pool_trace_to_csv(const PoolTrace& trace);
 
 // ---- conv_transpose2d ---------------------------------------------------------
 // The trace keeps products, not weights, so the weight (C,O,KH,KW) and bias
