@@ -10,7 +10,7 @@ CONVLAB_PACKAGES=(
   libstb-dev doctest-dev libcli11-dev nlohmann-json3-dev libopenblas-dev
   libepoxy-dev libegl-mesa0 libgl1-mesa-dri
   libimgui-dev libglfw3-dev fonts-dejavu-core xvfb xauth libgif-dev libmd4c-dev gettext
-  libonnx-dev libprotobuf-dev
+  libonnx-dev libprotobuf-dev libonnx-testdata
 )
 
 convlab_install_packages() {

@@ -93,7 +93,7 @@ Command add_model_command(CLI::App& root) {
   convlab model info tinyvgg.onnx
   convlab model run tinyvgg.onnx cat.png --out out/
   convlab model test /usr/share/libonnx-testdata/data/node/test_relu
-Shapes are ONNX's own (its shape inference); opsets 9 to 17. model test prints one line per
+Shapes are ONNX's own (its shape inference); opsets 6 to 17. model test prints one line per
 case, pass|fail|unsupported CASE max_abs_err=X, then the counts; it exits 1 when a case fails.)");
   return {app, [args, run_args, test_args, chosen] {
             if (*chosen == "run") return run_model_run(*run_args);

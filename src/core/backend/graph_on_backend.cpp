@@ -4,6 +4,36 @@
 
 namespace convlab {
 
+namespace {
+
+// A concat on any axis as the backend's concat of channels: each input seen
+// as (outer, its part of the axis x inner, 1, 1), joined, seen again as the
+// output's shape. Only the views change, the values are the backend's op's.
+Result<Tensor> concat_any_axis(Backend& backend, const std::vector<Tensor>& inputs, int64_t axis,
+                               const Shape& output) {
+  const auto rank = static_cast<int64_t>(output.size());
+  const int64_t a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= rank) return make_error("concat: axis ", axis, " is out of range for rank ", rank);
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d < a) outer *= output[static_cast<size_t>(d)];
+    if (d > a) inner *= output[static_cast<size_t>(d)];
+  }
+  std::vector<Tensor> views;
+  for (const Tensor& t : inputs) {
+    auto view = backend.reshape(t, {outer, t.numel() / std::max<int64_t>(outer, 1), 1, 1});
+    if (!view) return view.error();
+    views.push_back(std::move(view).value());
+  }
+  std::vector<const Tensor*> pointers;
+  for (const Tensor& v : views) pointers.push_back(&v);
+  auto joined = backend.concat_channels(pointers);
+  if (!joined) return joined.error();
+  return backend.reshape(*joined, output);
+}
+
+}  // namespace
+
 Result<std::map<std::string, Tensor>> run_graph_on(Backend& backend, const Model& model,
                                                    const std::map<std::string, Tensor>& inputs,
                                                    const std::vector<int64_t>& categories) {
@@ -79,10 +109,8 @@ Result<std::map<std::string, Tensor>> run_graph_on(Backend& backend, const Model
                                 static_cast<double>(x.dim(d)));
       }
     }
-    if (node.op == OpKind::Concat && node.axis != 1 && !(node.axis == -3 && args.shape.size() == 4))
-      return make_error("node ", node.name, ": concat along axis ", node.axis,
-                        " runs on the CPU graph runner only; on a backend, valid: axis 1 (channels)");
-    auto out = run_op(backend, node.op, args);
+    auto out = node.op == OpKind::Concat ? concat_any_axis(backend, args.inputs, node.axis, args.shape)
+                                         : run_op(backend, node.op, args);
     if (!out)
       return make_error("node ", node.name, " (", op_name(node.op), ") on ", backend.name(), ": ",
                         out.message());

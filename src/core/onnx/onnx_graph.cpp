@@ -546,8 +546,9 @@ class Reader {
     g.out_channels = static_cast<int>(out_channels);
     Tensor bias({out_channels});
     if (input_given(node, 2)) {
+      if (!is_constant(node.input(2))) return Step(Unsupported{"its bias is computed at run time"});
       auto b = constant_tensor(node.input(2));
-      if (!b) return Step(Unsupported{"its bias is computed at run time"});
+      if (!b) return b.error();
       if (b->shape() != Shape{out_channels})
         return make_error(where(node), ": bias has shape ", shape_to_string(b->shape()),
                           "; valid: ", out_channels);
@@ -997,20 +998,25 @@ class Reader {
   std::optional<UnsupportedNode> unsupported_;
 };
 
+Result<OnnxModel> load_model(const std::string& bytes, const std::string& source, const std::string& path,
+                             const std::string& base_dir, const std::map<std::string, Tensor>& bound_inputs) {
+  auto checked = parse_checked_model(bytes, source, path);
+  if (!checked) return checked.error();
+  return Reader(checked->proto, checked->opset, source, base_dir, bound_inputs).read();
+}
+
 }  // namespace
 
 Result<OnnxModel> load_onnx_bytes(const std::string& bytes, const std::string& source,
                                   const std::string& base_dir,
                                   const std::map<std::string, Tensor>& bound_inputs) {
-  auto checked = parse_checked_model(bytes, source);
-  if (!checked) return checked.error();
-  return Reader(checked->proto, checked->opset, source, base_dir, bound_inputs).read();
+  return load_model(bytes, source, "", base_dir, bound_inputs);
 }
 
 Result<OnnxModel> load_onnx_file(const std::string& path, const std::map<std::string, Tensor>& bound_inputs) {
   auto bytes = read_model_file(path);
   if (!bytes) return bytes.error();
-  return load_onnx_bytes(*bytes, path, std::filesystem::path(path).parent_path().string(), bound_inputs);
+  return load_model(*bytes, path, path, std::filesystem::path(path).parent_path().string(), bound_inputs);
 }
 
 }  // namespace convlab::onnx_model

@@ -3,7 +3,7 @@
 // runner and panel treats it as it treats ECNN.
 //
 // The file is parsed and checked with Debian's libonnx (checker, shape
-// inference, opsets 9 to 17). Each node becomes a graph node (ops in
+// inference, opsets 6 to 17). Each node becomes a graph node (ops in
 // kSupportedOps); the Shape/Gather/Unsqueeze/Concat chains exporters write to
 // compute reshape sizes are folded into constants when the model loads, and
 // Constant nodes become constants. Weights are the model's initializers,

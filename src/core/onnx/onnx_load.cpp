@@ -10,14 +10,33 @@
 
 namespace convlab::onnx_model {
 
-Result<CheckedModel> parse_checked_model(const std::string& bytes, const std::string& source) {
+namespace {
+
+bool has_external_data(const onnx::GraphProto& graph) {
+  for (const auto& init : graph.initializer())
+    if (init.data_location() == onnx::TensorProto::EXTERNAL) return true;
+  return false;
+}
+
+}  // namespace
+
+Result<CheckedModel> parse_checked_model(const std::string& bytes, const std::string& source,
+                                         const std::string& path) {
   CheckedModel checked;
   onnx::ModelProto& model = checked.proto;
   if (bytes.empty() || !model.ParseFromString(bytes))
     return make_error(source, " is not an ONNX model: its bytes do not parse as an ONNX ModelProto (",
                       bytes.empty() ? "the file is empty" : "a truncated file, or another format", ")");
+  // The checker looks for external data files beside the model file, which
+  // only the variant that reads the file knows.
+  const bool external = has_external_data(model.graph());
+  if (external && path.empty())
+    return make_error(source, " keeps weights in external data files, which need the model opened as a file");
   try {
-    onnx::checker::check_model(model);
+    if (external)
+      onnx::checker::check_model(path);
+    else
+      onnx::checker::check_model(model);
   } catch (const std::exception& e) {
     return make_error(source, " fails ONNX's model checker: ", e.what());
   }

@@ -19,7 +19,10 @@ struct CheckedModel {
   int64_t opset = 0;  // of the default ("ai.onnx") domain
 };
 
-Result<CheckedModel> parse_checked_model(const std::string& bytes, const std::string& source);
+// `path`: the file the bytes came from, where the checker looks for external
+// data files (empty for bytes from elsewhere: external data is then refused).
+Result<CheckedModel> parse_checked_model(const std::string& bytes, const std::string& source,
+                                         const std::string& path = {});
 // The bytes of a model file, refusing files over protobuf's 2 GiB limit.
 Result<std::string> read_model_file(const std::string& path);
 

@@ -183,8 +183,10 @@ class Summarizer {
 
 }  // namespace
 
-Result<ModelSummary> summarize_bytes(const std::string& bytes, const std::string& source) {
-  auto checked = parse_checked_model(bytes, source);
+namespace {
+
+Result<ModelSummary> summarize(const std::string& bytes, const std::string& source, const std::string& path) {
+  auto checked = parse_checked_model(bytes, source, path);
   if (!checked) return checked.error();
   const onnx::ModelProto& model = checked->proto;
   ModelSummary summary;
@@ -208,10 +210,16 @@ Result<ModelSummary> summarize_bytes(const std::string& bytes, const std::string
   return summary;
 }
 
+}  // namespace
+
+Result<ModelSummary> summarize_bytes(const std::string& bytes, const std::string& source) {
+  return summarize(bytes, source, "");
+}
+
 Result<ModelSummary> summarize_file(const std::string& path) {
   auto bytes = read_model_file(path);
   if (!bytes) return bytes.error();
-  return summarize_bytes(*bytes, path);
+  return summarize(*bytes, path, path);
 }
 
 }  // namespace convlab::onnx_model
