@@ -8,7 +8,8 @@ layout(local_size_x = 256) in;
 layout(std430, binding = 0) readonly buffer A { float a[]; };
 layout(std430, binding = 1) readonly buffer B { float b[]; };
 layout(std430, binding = 2) writeonly buffer Output { float y[]; };
-// op: 0 Add, 1 Sub, 2 Mul, 3 Div, 4 PRelu (reference::BinaryOp's order).
+// op: 0 Add, 1 Sub, 2 Mul, 3 Div, 4 PRelu (reference::BinaryOp's order);
+// 5 copies the first operand (Expand: a broadcast to the output's shape).
 uniform int op, rank, total;
 uniform int shape[MAX_RANK], stride_a[MAX_RANK], stride_b[MAX_RANK];
 
@@ -24,6 +25,8 @@ float combine(float u, float v) {
       return u / v;
     case 4:
       return u >= 0.0 ? u : u * v;  // v: the slope
+    case 5:
+      return u;
   }
   return u;
 }

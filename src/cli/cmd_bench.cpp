@@ -16,6 +16,9 @@
 #include "core/model/runner.h"
 #include "core/train/trainer_model.h"
 #include "gpu/gpu_runner.h"
+#ifndef CONVLAB_HEADLESS
+#include "cli/model_run.h"
+#endif
 
 namespace convlab::cli {
 
@@ -34,7 +37,8 @@ struct BenchArgs {
   std::string path = "fast";
   std::string shader_dir;
   bool layers = false;
-  int train = 0;  // > 0: time training steps of this batch size instead
+  int train = 0;      // > 0: time training steps of this batch size instead
+  std::string model;  // an ONNX model instead of ECNN
 };
 
 const char* kBenchFooter = R"(Prints one line per size:
@@ -44,6 +48,7 @@ Examples:
   convlab bench --size 128,256,512 --runs 5 --threads 1
   convlab bench --arch basic --path reference --size 64 --runs 3
   convlab bench --backend gpu --size 256,512,1024 --layers
+  convlab bench --model resnet18.onnx --size 224
 With --backend gpu, median_ms is the wall time of a forward pass (upload of the
 L plane, every dispatch, and waiting for the GPU to finish); gpu_ms is the GPU's
 own time from timer queries. --layers adds one line per layer (GPU only).)";
@@ -57,7 +62,8 @@ double median(std::vector<double> values) {
 // --train B: one training step (forward in train mode, backward, Adam) on a
 // batch of B random images, as `convlab train` runs it.
 int run_train_bench(const BenchArgs& args, const Graph& graph, const std::vector<int>& sizes) {
-  if (args.backend != "cpu") return usage_error(kName, "--train runs on the CPU; drop --backend " + args.backend);
+  if (args.backend != "cpu")
+    return usage_error(kName, "--train runs on the CPU; drop --backend " + args.backend);
   if (args.train > 1024) return usage_error(kName, "--train takes a batch size from 1 to 1024");
   for (int size : sizes) {
     Model model = random_model(graph, 7);
@@ -72,7 +78,8 @@ int run_train_bench(const BenchArgs& args, const Graph& graph, const std::vector
       const auto start = std::chrono::steady_clock::now();
       auto loss = train::train_step(model, gray, categories, ab, adam);
       if (!loss) return runtime_error(kName, loss.message());
-      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       if (run >= args.warmup) times.push_back(ms);
     }
     const double step = median(times);
@@ -93,6 +100,17 @@ int run_bench(const BenchArgs& args) {
     return usage_error(kName, "--threads must be between 1 and 1024 (or 0 for all cores)");
   if (args.path != "fast" && args.path != "reference")
     return usage_error(kName, "--path '" + args.path + "' is not a CPU path; valid: fast, reference");
+  if (!args.model.empty()) {
+#ifdef CONVLAB_HEADLESS
+    return usage_error(kName, "--model needs the desktop build (ONNX models); this is the headless convlab");
+#else
+    for (int size : *sizes)
+      if (size < 1 || size > kMaxSize)
+        return usage_error(kName, "--size takes 1 to " + std::to_string(kMaxSize));
+    if (args.threads > 0) fast::set_threads(args.threads);
+    return run_model_bench({args.model, *sizes, args.runs, args.warmup, args.backend});
+#endif
+  }
   auto graph = builtin_graph(args.arch);
   if (!graph) return usage_error(kName, graph.message());
   const int multiple = graph->size_multiple();
@@ -178,6 +196,7 @@ Command add_bench_command(CLI::App& root) {
   app->add_flag("--layers", a->layers, "gpu: also print each layer's median GPU time");
   app->add_option("--train", a->train, "Time training steps with this batch size instead (CPU)");
   app->add_option("--arch", a->arch, "advanced or basic (default advanced)");
+  app->add_option("--model", a->model, "Time this ONNX model instead of ECNN (its line says model=FILE)");
   app->add_option("--size", a->sizes, "Image side, or a list: 128,256,512 (default 256)");
   app->add_option("--runs", a->runs, "Timed runs; the median is reported (default 10)");
   app->add_option("--warmup", a->warmup, "Untimed runs first (default 2)");

@@ -6,13 +6,16 @@
 #include "cli/model_run.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
 #include "cli/backend_choice.h"
 #include "cli/cli_common.h"
 #include "core/backend/graph_on_backend.h"
+#include "core/fast/fast_ops.h"
 #include "core/io/image_io.h"
 #include "core/io/npy.h"
 #include "core/model/runner.h"
@@ -312,6 +315,57 @@ int run_model_test(const ModelTestArgs& args) {
   }
   std::cout << passed << " passed, " << failed << " failed, " << unsupported << " unsupported\n";
   return failed > 0 ? kExitRuntime : kExitOk;
+}
+
+}  // namespace convlab::cli
+
+namespace convlab::cli {
+
+int run_model_bench(const ModelBenchArgs& args) {
+  constexpr const char* kBench = "bench";
+  auto loaded = load_runnable(args.model);
+  if (!loaded) return runtime_error(kBench, loaded.message());
+  const Graph& graph = loaded->model.graph;
+  std::optional<OpenedBackend> opened;
+  if (args.backend == "gpu") {
+    auto backend = open_backend(kBench, "gpu", CpuOpsPath::Fast, "");
+    if (!backend) return runtime_error(kBench, backend.message());
+    opened = std::move(backend).value();
+  }
+  for (int size : args.sizes) {
+    std::map<std::string, Tensor> inputs;
+    for (const GraphInput& input : graph.inputs()) {
+      Shape shape = input.shape;
+      for (size_t d = 0; d < shape.size(); ++d) {
+        const bool spatial = shape.size() == 4 && d >= 2;
+        if (spatial && shape[d] > 0 && shape[d] != size)
+          return usage_error(kBench, args.model + " takes " + shape_to_string(input.shape) + " for " +
+                                         input.name + "; --size " + std::to_string(size) +
+                                         " does not fit it");
+        if (shape[d] < 1) shape[d] = spatial ? size : 1;
+      }
+      Tensor t(shape);
+      for (int64_t i = 0; i < t.numel(); ++i) t[i] = static_cast<float>((i * 37) % 101) / 100.0f;
+      inputs[input.name] = std::move(t);
+    }
+    std::vector<double> times;
+    for (int r = 0; r < args.warmup + args.runs; ++r) {
+      const auto start = std::chrono::steady_clock::now();
+      auto outputs = run_outputs(*loaded, inputs, opened ? &*opened : nullptr);
+      if (!outputs) return runtime_error(kBench, args.model + ": " + outputs.message());
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      if (r >= args.warmup) times.push_back(ms);
+    }
+    std::sort(times.begin(), times.end());
+    const size_t n = times.size();
+    const double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2.0;
+    std::printf("size=%d median_ms=%.3f runs=%d threads=%d backend=%s model=%s min_ms=%.3f max_ms=%.3f\n",
+                size, median, args.runs, fast::threads(), opened && opened->gpu ? "gpu" : "cpu",
+                fs::path(args.model).filename().string().c_str(), times.front(), times.back());
+    std::fflush(stdout);
+  }
+  return kExitOk;
 }
 
 }  // namespace convlab::cli

@@ -21,4 +21,15 @@ struct ModelTestArgs {
 };
 int run_model_test(const ModelTestArgs& args);
 
+// `convlab bench --model FILE`: the model's forward pass timed as `convlab
+// bench` times ECNN's (random input of the graph's first input shape, free
+// dimensions 1 and its spatial ones --size).
+struct ModelBenchArgs {
+  std::string model;
+  std::vector<int> sizes;
+  int runs = 10, warmup = 2;
+  std::string backend = "cpu";
+};
+int run_model_bench(const ModelBenchArgs& args);
+
 }  // namespace convlab::cli

@@ -169,4 +169,9 @@ Result<Tensor> GpuBackend::gather(const Tensor& data, std::span<const int64_t> i
   return download(ops_->gather(g_data, indices, indices_shape, axis));
 }
 
+Result<Tensor> GpuBackend::expand(const Tensor& input, const Shape& shape) {
+  CONVLAB_UPLOAD(g_input, input);
+  return download(ops_->expand(g_input, shape));
+}
+
 }  // namespace convlab::gpu

@@ -52,6 +52,7 @@ class GpuBackend final : public Backend {
                         const reference::ResizeParams& params) override;
   Result<Tensor> gather(const Tensor& data, std::span<const int64_t> indices, const Shape& indices_shape,
                         int64_t axis) override;
+  Result<Tensor> expand(const Tensor& input, const Shape& shape) override;
 
  private:
   GpuBackend() = default;

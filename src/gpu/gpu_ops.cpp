@@ -512,6 +512,7 @@ static_assert(static_cast<int>(reference::BinaryOp::Add) == 0 &&
                   static_cast<int>(reference::BinaryOp::Div) == 3 &&
                   static_cast<int>(reference::BinaryOp::PRelu) == 4,
               "elementwise.comp's op numbers");
+constexpr int kExpandOp = 5;  // elementwise.comp: the first operand, broadcast
 
 }  // namespace
 
@@ -589,6 +590,27 @@ Result<GpuTensor> GpuOps::elementwise(reference::BinaryOp op, const GpuTensor& a
   set_axes(p, "stride_b", reference::broadcast_strides(b.shape(), *shape));
   bind(0, a.buffer()), bind(1, b.buffer()), bind(2, out->buffer());
   CONVLAB_TRY(dispatch_flat(out->numel(), reference::binary_op_name(op)));
+  return std::move(out).value();
+}
+
+Result<GpuTensor> GpuOps::expand(const GpuTensor& input, const Shape& shape) {
+  auto out_shape = reference::broadcast_shapes(input.shape(), shape);
+  if (!out_shape) return make_error("expand: ", out_shape.error().message);
+  CONVLAB_TRY(check_rank(*out_shape, "expand", "the expanded shape"));
+  auto prog = program("elementwise.comp", rank_defines());
+  if (!prog) return prog.error();
+  auto out = GpuTensor::allocate(*out_shape);
+  if (!out) return out.error();
+  const unsigned p = *prog;
+  glUseProgram(p);
+  set_int(p, "op", kExpandOp), set_int(p, "rank", static_cast<int64_t>(out_shape->size()));
+  set_int(p, "total", out->numel());
+  set_axes(p, "shape", *out_shape);
+  const std::vector<int64_t> strides = reference::broadcast_strides(input.shape(), *out_shape);
+  set_axes(p, "stride_a", strides);
+  set_axes(p, "stride_b", strides);
+  bind(0, input.buffer()), bind(1, input.buffer()), bind(2, out->buffer());
+  CONVLAB_TRY(dispatch_flat(out->numel(), "expand"));
   return std::move(out).value();
 }
 

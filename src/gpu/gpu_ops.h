@@ -79,6 +79,8 @@ class GpuOps {
   Result<GpuTensor> global_average_pool(const GpuTensor& input);
   Result<GpuTensor> activation(const GpuTensor& input, const reference::UnaryParams& params);
   Result<GpuTensor> elementwise(reference::BinaryOp op, const GpuTensor& a, const GpuTensor& b);
+  // reference::expand: elementwise.comp's copy of its first operand.
+  Result<GpuTensor> expand(const GpuTensor& input, const Shape& shape);
   Result<GpuTensor> gemm(const GpuTensor& a, const GpuTensor& b, const GpuTensor* c,
                          const reference::GemmParams& params);
   Result<GpuTensor> matmul(const GpuTensor& a, const GpuTensor& b);

@@ -239,6 +239,15 @@ std::vector<OpCase> cases_for(OpKind kind, std::mt19937& rng) {
       add("gather rows 3, 0, 7", std::move(a));
       break;
     }
+    case OpKind::Expand:
+      for (const auto& [from, to] : std::vector<std::pair<Shape, Shape>>{
+               {{2, 3, 1, 1}, {2, 3, 5, 4}}, {{1, 4}, {3, 2, 4}}, {{3, 1}, {1, 5}}}) {
+        OpArguments a;
+        a.inputs = {random_tensor(from, rng)};
+        a.shape = to;
+        add("expand " + shape_to_string(from) + " to " + shape_to_string(to), std::move(a));
+      }
+      break;
     case OpKind::Count:
       break;
   }

@@ -166,9 +166,13 @@ TEST_CASE("from_json: errors name the file, the node and what is valid") {
     std::vector<std::string> expect;
   };
   const std::vector<Case> cases = {
-      {R"({"name": "y", "op": "softmax", "inputs": ["x"]})",
-       {"tiny.json: node y", "unknown op \"softmax\"",
+      {R"({"name": "y", "op": "hardmax", "inputs": ["x"]})",
+       {"tiny.json: node y", "unknown op \"hardmax\"",
         "conv2d, conv_transpose2d, batch_norm, relu, concat, embed"}},
+      // An op of ONNX graphs: known, but not one a JSON description builds.
+      {R"({"name": "y", "op": "softmax", "inputs": ["x"]})",
+       {"tiny.json: node y",
+        "cannot be a graph node; graph ops: conv2d, conv_transpose2d, batch_norm, relu, concat, embed"}},
       {R"({"name": "y", "op": "lab_to_rgb", "inputs": ["x"]})", {"node y", "cannot be a graph node"}},
       {R"({"name": "x", "op": "relu", "inputs": ["x"]})", {"node x", "already used"}},
       {R"({"name": "gray", "op": "relu", "inputs": ["x"]})", {"node gray", "graph input"}},

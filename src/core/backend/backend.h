@@ -53,6 +53,7 @@ class Backend {
                                 std::span<const double> scales, const reference::ResizeParams& params) = 0;
   virtual Result<Tensor> gather(const Tensor& data, std::span<const int64_t> indices,
                                 const Shape& indices_shape, int64_t axis) = 0;
+  virtual Result<Tensor> expand(const Tensor& input, const Shape& shape) = 0;
 };
 
 enum class CpuOpsPath { Reference, Fast };

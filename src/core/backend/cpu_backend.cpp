@@ -71,6 +71,9 @@ class CpuBackend final : public Backend {
                         int64_t axis) override {
     return reference::gather(data, indices, indices_shape, axis);
   }
+  Result<Tensor> expand(const Tensor& input, const Shape& shape) override {
+    return reference::expand(input, shape);
+  }
 
  private:
   CpuOpsPath path_;

@@ -85,6 +85,9 @@ Result<Tensor> run_op(Backend& backend, OpKind kind, OpArguments& args) {
     case OpKind::Gather:
       CONVLAB_TRY(need_inputs(args, 1, 1, kind));
       return backend.gather(args.inputs[0], args.indices, args.indices_shape, args.axis);
+    case OpKind::Expand:
+      CONVLAB_TRY(need_inputs(args, 1, 1, kind));
+      return backend.expand(args.inputs[0], args.shape);
     case OpKind::Count:
       break;
   }

@@ -641,9 +641,10 @@ Result<std::map<std::string, Shape>> Graph::infer_shapes(
              (input.shape[d] == -1 || given[d] == input.shape[d]);
     if (!fits) {
       std::string expected;
-      for (size_t d = 0; d < input.shape.size(); ++d)
-        expected +=
-            (d ? "x" : "") + (input.shape[d] == -1 ? std::string("any") : std::to_string(input.shape[d]));
+      for (size_t d = 0; d < input.shape.size(); ++d) {
+        if (d > 0) expected += 'x';
+        expected += input.shape[d] == -1 ? std::string("any") : std::to_string(input.shape[d]);
+      }
       return make_error(name_, ": input ", input.name, " has shape ", shape_to_string(given),
                         "; the model takes ", expected.empty() ? "a scalar" : expected);
     }

@@ -56,8 +56,10 @@ struct GraphNode {
   reference::GemmParams gemm;                             // gemm: inputs A, B[, C]
   reference::SoftmaxParams softmax;                       // softmax
   int64_t axis = 1;                                       // concat (1: channels), gather
-  std::vector<int64_t> shape_spec;                        // reshape: ONNX's target (0 copies, -1 infers)
-  std::vector<int64_t> pads;                              // pad: begins, then ends
+  // reshape: ONNX's target (0 copies, -1 infers; empty: flatten at `axis`);
+  // expand: the shape the input is broadcast with.
+  std::vector<int64_t> shape_spec;
+  std::vector<int64_t> pads;  // pad: begins, then ends
   float pad_value = 0.0f;
   reference::ResizeParams resize;  // resize: to `sizes` or by `scales` (per axis)
   std::vector<double> scales;

@@ -93,6 +93,9 @@ Result<Shape> node_output_shape(const GraphNode& node, const std::vector<const S
     case OpKind::Gather:
       CONVLAB_TRY(expect_inputs(node, inputs, 1, 2));
       return reference::gather_shape(x, inputs.size() > 1 ? *inputs[1] : node.indices_shape, node.axis);
+    case OpKind::Expand:
+      CONVLAB_TRY(expect_inputs(node, inputs, 1, 1));
+      return reference::broadcast_shapes(x, Shape(node.shape_spec.begin(), node.shape_spec.end()));
     case OpKind::RgbToLab:
     case OpKind::LabToRgb:
     case OpKind::UpsampleBilinear:

@@ -6,7 +6,6 @@
 namespace convlab {
 namespace {
 
-bool is_conv(OpKind op) { return op == OpKind::Conv2d || op == OpKind::ConvTranspose2d; }
 
 // Convolutions the fast path runs (and so may fuse): grouped ones run on the reference.
 bool is_fast_conv(const GraphNode& node) {

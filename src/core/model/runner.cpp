@@ -118,6 +118,8 @@ class PassExecutor {
           indices[static_cast<size_t>(i)] = static_cast<int64_t>(index[i]);
         return reference::gather(get(node.inputs[0]), indices, index.shape(), node.axis);
       }
+      case OpKind::Expand:
+        return reference::expand(get(node.inputs[0]), node.shape_spec);
       case OpKind::RgbToLab:
       case OpKind::LabToRgb:
       case OpKind::UpsampleBilinear:

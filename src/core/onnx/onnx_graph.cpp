@@ -16,18 +16,45 @@
 namespace convlab::onnx_model {
 
 const std::vector<std::string>& supported_ops() {
-  static const std::vector<std::string> ops = {"Conv",     "ConvTranspose", "BatchNormalization",
-                                               "Relu",     "LeakyRelu",     "PRelu",
-                                               "Sigmoid",  "Tanh",          "Clip",
-                                               "MaxPool",  "AveragePool",   "GlobalAveragePool",
-                                               "Flatten",  "Gemm",          "MatMul",
-                                               "Add",      "Sub",           "Mul",
-                                               "Div",      "Concat",        "Reshape",
-                                               "Softmax",  "LogSoftmax",    "Resize",
-                                               "Upsample", "Pad",           "Dropout",
-                                               "Identity", "Constant",      "Shape",
-                                               "Gather",   "Unsqueeze",     "Squeeze",
-                                               "Cast",     "Slice"};
+  static const std::vector<std::string> ops = {"Conv",
+                                               "ConvTranspose",
+                                               "BatchNormalization",
+                                               "Relu",
+                                               "LeakyRelu",
+                                               "PRelu",
+                                               "Sigmoid",
+                                               "Tanh",
+                                               "Clip",
+                                               "MaxPool",
+                                               "AveragePool",
+                                               "GlobalAveragePool",
+                                               "Flatten",
+                                               "Gemm",
+                                               "MatMul",
+                                               "Add",
+                                               "Sub",
+                                               "Mul",
+                                               "Div",
+                                               "Concat",
+                                               "Reshape",
+                                               "Softmax",
+                                               "LogSoftmax",
+                                               "Resize",
+                                               "Upsample",
+                                               "Pad",
+                                               "Dropout",
+                                               "Identity",
+                                               "Constant",
+                                               "Shape",
+                                               "Gather",
+                                               "Unsqueeze",
+                                               "Squeeze",
+                                               "Cast",
+                                               "Slice",
+                                               "Expand",
+                                               "ConstantOfShape",
+                                               "Equal",
+                                               "Where"};
   return ops;
 }
 
@@ -382,6 +409,39 @@ class Reader {
       ints_[out] = std::move(atoms);
       return true;
     }
+    if (op == "Identity" && node.input_size() == 1 && is_constant(node.input(0)) &&
+        !ints_.count(node.input(0))) {
+      // Exporters alias shared initializers (equal biases) through Identity.
+      auto tensor = constant_tensor(node.input(0));
+      if (!tensor) return tensor.error();
+      constant_nodes_[out] = std::move(tensor).value();
+      return true;
+    }
+    if (op == "ConstantOfShape") {
+      // The exporter's way to make a list of sizes (Expand's -1s): folded
+      // when the shape is known now.
+      auto shape = known_ints(node.input(0));
+      if (!shape) return false;
+      int64_t count = 1;
+      for (int64_t d : *shape) {
+        if (d < 0 || d > 4096) return false;
+        count *= d;
+      }
+      if (count > 4096) return false;
+      float fill = 0.0f;
+      bool integer = false;
+      if (const auto* a = attribute(node, "value")) {
+        auto value = tensor_from_proto(a->t(), base_dir_, where(node));
+        if (!value) return value.error();
+        if (value->numel() != 1) return make_error(where(node), ": value must hold one number");
+        fill = (*value)[0];
+        integer = is_integer_type(a->t().data_type());
+      }
+      constant_nodes_[out] = Tensor(Shape(shape->begin(), shape->end()), fill);
+      if (integer)
+        ints_[out] = std::vector<Atom>(static_cast<size_t>(count), Atom{static_cast<int64_t>(fill), "", -1});
+      return true;
+    }
     // The others fold only integers already folded.
     for (int i = 0; i < node.input_size(); ++i)
       if (!node.input(i).empty() && !ints_.count(node.input(i))) return false;
@@ -450,6 +510,28 @@ class Reader {
                          : op == "Sub" ? a.value - b.value
                                        : a.value / b.value,
                          "", -1});
+      }
+      ints_[out] = std::move(atoms);
+    } else if (op == "Equal" || op == "Where") {
+      // Elementwise over known integers (Where: condition, then x, else y).
+      size_t n = 0;
+      for (int i = 0; i < node.input_size(); ++i) n = std::max(n, ints_.at(node.input(i)).size());
+      std::vector<Atom> atoms;
+      for (size_t k = 0; k < n; ++k) {
+        std::vector<int64_t> v;
+        for (int i = 0; i < node.input_size(); ++i) {
+          const auto& part = ints_.at(node.input(i));
+          if (part.size() != n && part.size() != 1) return false;
+          const Atom& a = part[part.size() == 1 ? 0 : k];
+          if (!a.known()) return false;
+          v.push_back(a.value);
+        }
+        if (op == "Equal" && v.size() == 2)
+          atoms.push_back({v[0] == v[1] ? 1 : 0, "", -1});
+        else if (op == "Where" && v.size() == 3)
+          atoms.push_back({v[0] != 0 ? v[1] : v[2], "", -1});
+        else
+          return false;
       }
       ints_[out] = std::move(atoms);
     } else {
@@ -940,7 +1022,16 @@ class Reader {
       }
       return Step();
     }
-    if (op == "Shape" || op == "Cast" || op == "Slice")
+    if (op == "Expand") {
+      CONVLAB_TRY(inputs({0}));
+      auto shape = known_ints(node.input(1));
+      if (!shape) return Step(Unsupported{"an Expand to a shape computed at run time"});
+      g.op = OpKind::Expand;
+      g.shape_spec = *shape;
+      return Step();
+    }
+    if (op == "Shape" || op == "Cast" || op == "Slice" || op == "ConstantOfShape" || op == "Equal" ||
+        op == "Where")
       return Step(
           Unsupported{op + " on values only known at run time (ConvLab folds it only when the model loads)"});
     return Step(Unsupported{"op " + op + " is not supported; supported: " + supported_list()});

@@ -31,6 +31,7 @@ enum class OpKind {
   Pad,                // constant padding on any axis
   Resize,             // nearest and linear resize (Resize, Upsample)
   Gather,             // rows of a table by index (an embedding)
+  Expand,             // broadcast to a larger shape (an embedding over H x W)
   Count
 };
 
@@ -54,7 +55,8 @@ inline constexpr std::array<std::string_view, static_cast<size_t>(OpKind::Count)
     "softmax",
     "pad",
     "resize",
-    "gather"};
+    "gather",
+    "expand"};
 static_assert(kOpNames.size() == static_cast<size_t>(OpKind::Count), "every op needs a name");
 
 inline constexpr std::string_view op_name(OpKind kind) { return kOpNames[static_cast<size_t>(kind)]; }

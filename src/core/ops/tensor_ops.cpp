@@ -178,6 +178,15 @@ Result<Tensor> binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   return out;
 }
 
+Result<Tensor> expand(const Tensor& x, std::span<const int64_t> shape) {
+  auto out_shape = broadcast_shapes(x.shape(), Shape(shape.begin(), shape.end()));
+  if (!out_shape) return make_error("expand: ", out_shape.error().message);
+  Tensor out(*out_shape);
+  const std::vector<int64_t> strides = broadcast_strides(x.shape(), *out_shape);
+  for_each_broadcast(*out_shape, strides, strides, [&](int64_t i, int64_t ix, int64_t) { out[i] = x[ix]; });
+  return out;
+}
+
 // ---- classifier head -------------------------------------------------------------
 
 Result<Tensor> flatten(const Tensor& x, int64_t axis) {

@@ -44,6 +44,10 @@ float apply_binary(BinaryOp op, float a, float b);
 Result<Shape> broadcast_shapes(const Shape& a, const Shape& b);
 Result<Tensor> binary(BinaryOp op, const Tensor& a, const Tensor& b);
 
+// ONNX Expand: `x` broadcast (numpy rules, both ways) with `shape`, the
+// values repeated along the axes where x has 1 (an embedding over H x W).
+Result<Tensor> expand(const Tensor& x, std::span<const int64_t> shape);
+
 // ---- the classifier head ----------------------------------------------------
 // (d0..d[axis-1], d[axis]..) -> (d0*..*d[axis-1], d[axis]*..*d[r-1]); axis in
 // [-r, r] (negative counts from the end).
