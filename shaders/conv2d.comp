@@ -1,9 +1,11 @@
 #version 430
-// conv2d as an implicit matrix product, one batch image per z slice.
-//   A = weight viewed as [O][K], K = C*KH*KW (row-major, as PyTorch stores it)
+// conv2d as an implicit matrix product, one (batch image, group) per z slice.
+// With G groups, group g is its own product on its channel slices: its
+// O/G filters see only input channels [g*C/G, (g+1)*C/G) (G = C: depthwise).
+//   A = the group's weights viewed as [O/G][K], K = C/G*KH*KW (row-major, as PyTorch stores them)
 //   B = the input's receptive fields viewed as [K][P], P = OH*OW, never built:
-//       B[k][p] = input[c][oy*s - pad_top + ky*d][ox*s - pad_left + kx*d], 0 off the input
-//   out[o][p] = act((A*B)[o][p] + bias[o]) * scale[o] + shift[o]
+//       B[k][p] = input[g*C/G + c][oy*s - pad_top + ky*d][ox*s - pad_left + kx*d], 0 off the input
+//   out[g*O/G + o][p] = act((A*B)[o][p] + bias) * scale + shift, all three of that channel
 // A work group of WG_M x WG_N = 256 threads computes a BM x BN tile (BM = WG_M*TM
 // output channels, BN = WG_N*TN pixels; layers with few output channels use a
 // thin WG_M so no thread computes channels that do not exist); each thread computes TM x TN outputs from BK-deep tiles of A and B
@@ -37,6 +39,7 @@ layout(std430, binding = 5) buffer Output { float y[]; };
 
 uniform int C, H, W;          // input channels and size
 uniform int O, OH, OW;        // output channels and size
+uniform int G;                // groups (dividing C and O)
 uniform int KH, KW;
 uniform int stride_h, stride_w, pad_top, pad_left, dil_h, dil_w;
 uniform int out_channels_total;  // channels of the output tensor (>= channel_offset + O)
@@ -46,8 +49,10 @@ shared float tile_a[BK][BM];
 shared float tile_b[BK][BN];
 
 void main() {
-  const int n = int(gl_WorkGroupID.z);
-  const int K = C * KH * KW;
+  const int n = int(gl_WorkGroupID.z) / G;
+  const int group = int(gl_WorkGroupID.z) % G;
+  const int CG = C / G, OG = O / G;  // channels and filters of one group
+  const int K = CG * KH * KW;
   const int P = OH * OW;
   const int tx = int(gl_LocalInvocationID.x);  // along pixels
   const int ty = int(gl_LocalInvocationID.y);  // along output channels
@@ -55,7 +60,8 @@ void main() {
   const int o_base = int(gl_WorkGroupID.y) * BM;
   const int p_base = int(gl_WorkGroupID.x) * BN;
   const int khw = KH * KW;
-  const int input_base = n * C * H * W;
+  const int input_base = (n * C + group * CG) * H * W;
+  const int weight_base = group * OG * K;
 
   float acc[TM][TN];
   for (int i = 0; i < TM; ++i)
@@ -66,7 +72,7 @@ void main() {
     for (int e = thread; e < BK * BM; e += 256) {
       const int kk = e % BK, mm = e / BK;
       const int o = o_base + mm, k = k0 + kk;
-      tile_a[kk][mm] = (o < O && k < K) ? w[o * K + k] : 0.0;
+      tile_a[kk][mm] = (o < OG && k < K) ? w[weight_base + o * K + k] : 0.0;
     }
     // Stage B: BK x BN receptive-field values, consecutive threads read consecutive pixels.
     for (int e = thread; e < BK * BN; e += 256) {
@@ -96,8 +102,9 @@ void main() {
   }
 
   for (int i = 0; i < TM; ++i) {
-    const int o = o_base + ty + WG_M * i;
-    if (o >= O) continue;
+    const int og = o_base + ty + WG_M * i;
+    if (og >= OG) continue;
+    const int o = group * OG + og;
     for (int j = 0; j < TN; ++j) {
       const int p = p_base + tx + WG_N * j;
       if (p >= P) continue;

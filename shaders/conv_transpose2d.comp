@@ -6,10 +6,12 @@
 // All rows with the same phase ph = oy mod stride_h use the same kernel rows
 // ky = ky0 + t*ky_step (t < n_ky), and then iy = j + (ph + pad_h - ky*dil_h)/stride_h
 // for output row oy = ph + j*stride_h. So one phase is an ordinary implicit
-// matrix product with K = C * n_ky * n_kx taps:
-//   A[o][k] = weight[c][o][ky][kx]      (weight stored C,O,KH,KW as in PyTorch)
+// matrix product with K = C/G * n_ky * n_kx taps (G groups, below):
+//   A[o][k] = weight[c][o][ky][kx]      (weight stored C,O/G,KH,KW as in PyTorch)
 //   B[k][p] = input[c][iy][ix], 0 off the input
-// z = n * phases + phase. Tiles and epilogue as conv2d.comp.
+// With G groups, group g is its own product: input channels c in
+// [g*C/G, (g+1)*C/G), its O/G filters, output channels g*O/G + o.
+// z = (n * G + g) * phases + phase. Tiles and epilogue as conv2d.comp.
 // Defines: WG_M, TM, TN, HAS_BIAS, HAS_SCALE, HAS_SHIFT, RELU.
 #ifndef TM
 #define TM 4
@@ -38,6 +40,7 @@ layout(std430, binding = 5) buffer Output { float y[]; };
 
 uniform int C, H, W;
 uniform int O, OH, OW;
+uniform int G;  // groups (dividing C and O)
 uniform int KH, KW;
 uniform int stride_h, stride_w, pad_h, pad_w, dil_h, dil_w;
 uniform int out_channels_total;
@@ -63,8 +66,10 @@ void phase_taps(int phase, int pad, int dil, int stride, int kernel, out int k0,
 
 void main() {
   const int phases = stride_h * stride_w;
-  const int n = int(gl_WorkGroupID.z) / phases;
+  const int n = int(gl_WorkGroupID.z) / phases / G;
+  const int group = int(gl_WorkGroupID.z) / phases % G;
   const int phase = int(gl_WorkGroupID.z) % phases;
+  const int CG = C / G, OG = O / G;  // channels and filters of one group
   const int ph = phase / stride_w, pw = phase % stride_w;
   const int OHp = (OH - ph + stride_h - 1) / stride_h;  // output rows of this phase
   const int OWp = (OW - pw + stride_w - 1) / stride_w;
@@ -77,13 +82,13 @@ void main() {
   phase_taps(pw, pad_w, dil_w, stride_w, KW, kx0, kx_step, n_kx);
   const int taps = n_ky * n_kx;
   const int lift_h = stride_h * (KH * dil_h + 1), lift_w = stride_w * (KW * dil_w + 1);
-  const int K = C * taps;
+  const int K = CG * taps;
 
   const int tx = int(gl_LocalInvocationID.x);
   const int ty = int(gl_LocalInvocationID.y);
   const int thread = ty * WG_N + tx;
   const int o_base = int(gl_WorkGroupID.y) * BM;
-  const int input_base = n * C * H * W;
+  const int input_base = (n * C + group * CG) * H * W;
 
   float acc[TM][TN];
   for (int i = 0; i < TM; ++i)
@@ -94,10 +99,10 @@ void main() {
       const int kk = e % BK, mm = e / BK;
       const int o = o_base + mm, k = k0 + kk;
       float v = 0.0;
-      if (o < O && k < K) {
-        const int c = k / taps, t = k - c * taps;
+      if (o < OG && k < K) {
+        const int c = group * CG + k / taps, t = k % taps;
         const int ky = ky0 + (t / n_kx) * ky_step, kx = kx0 + (t % n_kx) * kx_step;
-        v = w[((c * O + o) * KH + ky) * KW + kx];
+        v = w[((c * OG + o) * KH + ky) * KW + kx];
       }
       tile_a[kk][mm] = v;
     }
@@ -129,8 +134,9 @@ void main() {
   }
 
   for (int i = 0; i < TM; ++i) {
-    const int o = o_base + ty + WG_M * i;
-    if (o >= O) continue;
+    const int og = o_base + ty + WG_M * i;
+    if (og >= OG) continue;
+    const int o = group * OG + og;
     for (int jj = 0; jj < TN; ++jj) {
       const int p = p_base + tx + WG_N * jj;
       if (p >= P) continue;

@@ -99,6 +99,14 @@ Defines epilogue_defines(const ConvTiling& tiling, bool bias, const GpuEpilogue&
   return d;
 }
 
+// groups >= 1 dividing both channel counts (the reference's rule).
+Status check_groups(int groups, int64_t in_channels, int64_t out_channels, const char* op) {
+  if (groups < 1 || in_channels % groups != 0 || out_channels % groups != 0)
+    return make_error(op, ": groups ", groups, " must be at least 1 and divide both the ", in_channels,
+                      " input channels and the ", out_channels, " output channels");
+  return {};
+}
+
 Status check_vector(const GpuTensor* t, int64_t length, const char* what) {
   if (t && (t->shape().size() != 1 || t->shape()[0] != length))
     return make_error(what, " must have shape ", length, " but has ", shape_to_string(t->shape()));
@@ -127,11 +135,11 @@ void GpuOps::finish() { glFinish(); }
 // What conv2d.comp and conv_transpose2d.comp share: sizes, buffers, output slot.
 void GpuOps::bind_convolution(unsigned p, const GpuTensor& input, const GpuTensor& weight,
                               const GpuTensor* bias, const GpuEpilogue& epilogue, const GpuSlot& out,
-                              int64_t channels_out, Size2d out_size) {
+                              int64_t channels_out, Size2d out_size, int groups) {
   const Shape& in = input.shape();
   const Shape& ws = weight.shape();
   glUseProgram(p);
-  set_int(p, "C", in[1]), set_int(p, "H", in[2]), set_int(p, "W", in[3]);
+  set_int(p, "C", in[1]), set_int(p, "H", in[2]), set_int(p, "W", in[3]), set_int(p, "G", groups);
   set_int(p, "O", channels_out), set_int(p, "OH", out_size.h), set_int(p, "OW", out_size.w);
   set_int(p, "KH", ws[2]), set_int(p, "KW", ws[3]);
   set_int(p, "out_channels_total", out.tensor->shape()[1]), set_int(p, "channel_offset", out.channel_offset);
@@ -146,11 +154,13 @@ Status GpuOps::conv2d(const GpuTensor& input, const GpuTensor& weight, const Gpu
   const Shape& in = input.shape();
   const Shape& ws = weight.shape();
   if (in.size() != 4) return make_error("conv2d: input must be N,C,H,W but has shape ", shape_to_string(in));
-  if (params.groups != 1)
-    return make_error("conv2d: groups ", params.groups, " have no compute shader yet; valid on the GPU: 1");
-  if (ws.size() != 4 || ws[1] != in[1])
-    return make_error("conv2d: weight must be O,", in[1], ",KH,KW for an input with ", in[1],
-                      " channels but has shape ", shape_to_string(ws));
+  if (params.groups < 1) return make_error("conv2d: groups ", params.groups, " must be at least 1");
+  if (ws.size() != 4 || ws[1] * params.groups != in[1])
+    return make_error("conv2d: weight must be O,", in[1] / params.groups, ",KH,KW for an input with ", in[1],
+                      " channels",
+                      params.groups > 1 ? " in " + std::to_string(params.groups) + " groups" : "",
+                      " but has shape ", shape_to_string(ws));
+  CONVLAB_TRY(check_groups(params.groups, in[1], ws[0], "conv2d"));
   CONVLAB_TRY(check_vector(bias, ws[0], "conv2d: bias"));
   CONVLAB_TRY(check_vector(epilogue.scale, ws[0], "conv2d: scale"));
   CONVLAB_TRY(check_vector(epilogue.shift, ws[0], "conv2d: shift"));
@@ -158,15 +168,17 @@ Status GpuOps::conv2d(const GpuTensor& input, const GpuTensor& weight, const Gpu
   if (!size) return with_context("conv2d: ", size.error());
   CONVLAB_TRY(check_slot(out, in[0], ws[0], size->h, size->w, "conv2d"));
 
-  const ConvTiling tiling = conv_tiling(ws[0]);
+  // One z slice per (image, group); the tile covers one group's filters.
+  const int64_t group_filters = ws[0] / params.groups;
+  const ConvTiling tiling = conv_tiling(group_filters);
   auto prog = program("conv2d.comp", epilogue_defines(tiling, bias != nullptr, epilogue));
   if (!prog) return prog.error();
   const unsigned p = *prog;
   const unsigned gx = groups(int64_t{size->h} * size->w, tiling.block_n()),
-                 gy = groups(ws[0], tiling.block_m());
-  const unsigned gz = static_cast<unsigned>(in[0]);
+                 gy = groups(group_filters, tiling.block_m());
+  const unsigned gz = static_cast<unsigned>(in[0] * params.groups);
   CONVLAB_TRY(check_dispatch(gx, gy, gz, "conv2d"));
-  bind_convolution(p, input, weight, bias, epilogue, out, ws[0], *size);
+  bind_convolution(p, input, weight, bias, epilogue, out, ws[0], *size, params.groups);
   set_int(p, "stride_h", params.stride_h), set_int(p, "stride_w", params.stride_w);
   set_int(p, "pad_top", params.padding.top), set_int(p, "pad_left", params.padding.left);
   set_int(p, "dil_h", params.dilation_h), set_int(p, "dil_w", params.dilation_w);
@@ -179,7 +191,7 @@ Result<GpuTensor> GpuOps::conv2d(const GpuTensor& input, const GpuTensor& weight
   const Shape& in = input.shape();
   const Shape& ws = weight.shape();
   if (in.size() != 4 || ws.size() != 4)
-    return make_error("conv2d: input must be N,C,H,W and weight O,C,KH,KW; got ", shape_to_string(in),
+    return make_error("conv2d: input must be N,C,H,W and weight O,C/groups,KH,KW; got ", shape_to_string(in),
                       " and ", shape_to_string(ws));
   auto size = conv2d_output_size({to_int(in[2]), to_int(in[3])}, {to_int(ws[2]), to_int(ws[3])}, params);
   if (!size) return with_context("conv2d: ", size.error());
@@ -196,13 +208,12 @@ Status GpuOps::conv_transpose2d(const GpuTensor& input, const GpuTensor& weight,
   const Shape& ws = weight.shape();
   if (in.size() != 4)
     return make_error("conv_transpose2d: input must be N,C,H,W but has shape ", shape_to_string(in));
-  if (params.groups != 1)
-    return make_error("conv_transpose2d: groups ", params.groups,
-                      " have no compute shader yet; valid on the GPU: 1");
+  if (params.groups < 1) return make_error("conv_transpose2d: groups ", params.groups, " must be at least 1");
   if (ws.size() != 4 || ws[0] != in[1])
-    return make_error("conv_transpose2d: weight must be ", in[1], ",O,KH,KW for an input with ", in[1],
+    return make_error("conv_transpose2d: weight must be ", in[1], ",O/groups,KH,KW for an input with ", in[1],
                       " channels but has shape ", shape_to_string(ws));
-  const int64_t channels_out = ws[1];
+  const int64_t channels_out = ws[1] * params.groups;
+  CONVLAB_TRY(check_groups(params.groups, in[1], channels_out, "conv_transpose2d"));
   CONVLAB_TRY(check_vector(bias, channels_out, "conv_transpose2d: bias"));
   CONVLAB_TRY(check_vector(epilogue.scale, channels_out, "conv_transpose2d: scale"));
   CONVLAB_TRY(check_vector(epilogue.shift, channels_out, "conv_transpose2d: shift"));
@@ -211,18 +222,18 @@ Status GpuOps::conv_transpose2d(const GpuTensor& input, const GpuTensor& weight,
   if (!size) return with_context("conv_transpose2d: ", size.error());
   CONVLAB_TRY(check_slot(out, in[0], channels_out, size->h, size->w, "conv_transpose2d"));
 
-  const ConvTiling tiling = conv_tiling(channels_out);
+  // One z slice per (image, group, phase); the tile covers one group's filters.
+  const ConvTiling tiling = conv_tiling(ws[1]);
   auto prog = program("conv_transpose2d.comp", epilogue_defines(tiling, bias != nullptr, epilogue));
   if (!prog) return prog.error();
   const unsigned p = *prog;
   // The largest phase (phase 0) has ceil(OH/s) x ceil(OW/s) outputs.
   const int64_t phase_rows = (size->h + params.stride_h - 1) / params.stride_h;
   const int64_t phase_cols = (size->w + params.stride_w - 1) / params.stride_w;
-  const unsigned gx = groups(phase_rows * phase_cols, tiling.block_n()),
-                 gy = groups(channels_out, tiling.block_m());
-  const unsigned gz = static_cast<unsigned>(in[0] * params.stride_h * params.stride_w);
+  const unsigned gx = groups(phase_rows * phase_cols, tiling.block_n()), gy = groups(ws[1], tiling.block_m());
+  const unsigned gz = static_cast<unsigned>(in[0] * params.groups * params.stride_h * params.stride_w);
   CONVLAB_TRY(check_dispatch(gx, gy, gz, "conv_transpose2d"));
-  bind_convolution(p, input, weight, bias, epilogue, out, channels_out, *size);
+  bind_convolution(p, input, weight, bias, epilogue, out, channels_out, *size, params.groups);
   set_int(p, "stride_h", params.stride_h), set_int(p, "stride_w", params.stride_w);
   set_int(p, "pad_h", params.padding_h), set_int(p, "pad_w", params.padding_w);
   set_int(p, "dil_h", params.dilation_h), set_int(p, "dil_w", params.dilation_w);
@@ -236,12 +247,13 @@ Result<GpuTensor> GpuOps::conv_transpose2d(const GpuTensor& input, const GpuTens
   const Shape& in = input.shape();
   const Shape& ws = weight.shape();
   if (in.size() != 4 || ws.size() != 4)
-    return make_error("conv_transpose2d: input must be N,C,H,W and weight C,O,KH,KW; got ",
+    return make_error("conv_transpose2d: input must be N,C,H,W and weight C,O/groups,KH,KW; got ",
                       shape_to_string(in), " and ", shape_to_string(ws));
   auto size =
       conv_transpose2d_output_size({to_int(in[2]), to_int(in[3])}, {to_int(ws[2]), to_int(ws[3])}, params);
   if (!size) return with_context("conv_transpose2d: ", size.error());
-  auto out = GpuTensor::allocate({in[0], ws[1], size->h, size->w});
+  if (params.groups < 1) return make_error("conv_transpose2d: groups ", params.groups, " must be at least 1");
+  auto out = GpuTensor::allocate({in[0], ws[1] * params.groups, size->h, size->w});
   if (!out) return out.error();
   CONVLAB_TRY(conv_transpose2d(input, weight, bias, params, epilogue, GpuSlot{&*out, 0}));
   return std::move(out).value();

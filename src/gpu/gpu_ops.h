@@ -100,7 +100,7 @@ class GpuOps {
   Result<unsigned> program(const std::string& file, const Defines& defines = {});
   void bind_convolution(unsigned program, const GpuTensor& input, const GpuTensor& weight,
                         const GpuTensor* bias, const GpuEpilogue& epilogue, const GpuSlot& out,
-                        int64_t channels_out, Size2d out_size);
+                        int64_t channels_out, Size2d out_size, int groups);
   unsigned dummy_buffer_ = 0;  // bound where an optional input is absent
   ProgramCache& programs_;
 };

@@ -52,6 +52,24 @@ std::vector<OpCase> cases_for(OpKind kind, std::mt19937& rng) {
                 std::to_string(d),
             std::move(a));
       }
+      // Grouped convs: weight (O, C/groups, k, k). Their own generator, so
+      // the other cases keep their numbers.
+      for (auto [c, h, w, o, groups, k, s, d, top, bottom, left, right] :
+           std::vector<std::array<int, 12>>{{4, 9, 8, 4, 4, 3, 1, 1, 1, 1, 1, 1},  // depthwise
+                                            {4, 7, 9, 6, 2, 3, 1, 1, 0, 0, 0, 0},  // 2 groups, C4 -> O6
+                                            {3, 8, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1},  // depthwise, multiplier 2
+                                            {5, 13, 11, 5, 5, 3, 2, 2, 2, 1, 1, 2},        // strided, dilated
+                                            {32, 12, 12, 32, 32, 3, 1, 1, 1, 1, 1, 1}}) {  // many groups
+        std::mt19937 group_rng(static_cast<unsigned>(c * 1000 + o * 10 + groups));
+        OpArguments a;
+        a.inputs = {random_tensor({2, c, h, w}, group_rng), random_tensor({o, c / groups, k, k}, group_rng),
+                    random_tensor({o}, group_rng)};
+        a.conv = Conv2dParams{s, s, {top, bottom, left, right}, d, d, groups};
+        add("conv2d C" + std::to_string(c) + " " + std::to_string(h) + "x" + std::to_string(w) + " O" +
+                std::to_string(o) + " groups" + std::to_string(groups) + " k" + std::to_string(k) + " s" +
+                std::to_string(s) + " d" + std::to_string(d),
+            std::move(a));
+      }
       break;
     case OpKind::ConvTranspose2d:
       for (auto [c, h, w, o, k, s, p, op, d] : std::vector<std::array<int, 9>>{{1, 2, 2, 1, 2, 1, 0, 0, 1},
@@ -66,6 +84,22 @@ std::vector<OpCase> cases_for(OpKind kind, std::mt19937& rng) {
         add("conv_transpose2d C" + std::to_string(c) + " " + std::to_string(h) + "x" + std::to_string(w) +
                 " k" + std::to_string(k) + " s" + std::to_string(s) + " p" + std::to_string(p) + " op" +
                 std::to_string(op) + " d" + std::to_string(d),
+            std::move(a));
+      }
+      // Grouped: weight (C, O/groups, k, k).
+      for (auto [c, h, w, o, groups, k, s, p, op, d] : std::vector<std::array<int, 10>>{
+               {4, 5, 4, 6, 2, 3, 2, 1, 1, 1},     // 2 groups, C4 -> O6
+               {3, 4, 5, 3, 3, 4, 2, 1, 0, 1},     // depthwise
+               {4, 6, 5, 8, 4, 3, 1, 1, 0, 2}}) {  // depthwise, multiplier 2, dilated
+        std::mt19937 group_rng(static_cast<unsigned>(c * 1000 + o * 10 + groups + 7));
+        OpArguments a;
+        a.inputs = {random_tensor({2, c, h, w}, group_rng), random_tensor({c, o / groups, k, k}, group_rng),
+                    random_tensor({o}, group_rng)};
+        a.tconv = ConvTranspose2dParams{s, s, p, p, op, op, d, d, groups};
+        add("conv_transpose2d C" + std::to_string(c) + " " + std::to_string(h) + "x" + std::to_string(w) +
+                " O" + std::to_string(o) + " groups" + std::to_string(groups) + " k" + std::to_string(k) +
+                " s" + std::to_string(s) + " p" + std::to_string(p) + " op" + std::to_string(op) + " d" +
+                std::to_string(d),
             std::move(a));
       }
       break;

@@ -105,7 +105,7 @@ std::string describe(const Conv2dParams& p) {
   std::ostringstream s;
   s << " stride=" << p.stride_h << "," << p.stride_w << " pad(t,b,l,r)=" << p.padding.top << ","
     << p.padding.bottom << "," << p.padding.left << "," << p.padding.right << " dilation=" << p.dilation_h
-    << "," << p.dilation_w;
+    << "," << p.dilation_w << " groups=" << p.groups;
   return s.str();
 }
 
@@ -113,7 +113,7 @@ std::string describe(const ConvTranspose2dParams& p) {
   std::ostringstream s;
   s << " stride=" << p.stride_h << "," << p.stride_w << " pad=" << p.padding_h << "," << p.padding_w
     << " output_padding=" << p.output_padding_h << "," << p.output_padding_w << " dilation=" << p.dilation_h
-    << "," << p.dilation_w;
+    << "," << p.dilation_w << " groups=" << p.groups;
   return s.str();
 }
 
@@ -158,12 +158,14 @@ void check_case(const Common& k, const Params& params, const Shape& weight_shape
   CHECK_MESSAGE(damaged_guards(slot, k.guard_before, k.o) == 0, "guard channels were written");
 }
 
+// Weights (O, C/groups, KH, KW) and, transposed, (C, O/groups, KH, KW).
 void check_conv2d(const Common& k, const Conv2dParams& p, uint32_t seed) {
-  check_case(k, p, {k.o, k.c, k.kh, k.kw}, seed, fast::conv2d_into, reference::conv2d);
+  check_case(k, p, {k.o, k.c / p.groups, k.kh, k.kw}, seed, fast::conv2d_into, reference::conv2d);
 }
 
 void check_conv_transpose2d(const Common& k, const ConvTranspose2dParams& p, uint32_t seed) {
-  check_case(k, p, {k.c, k.o, k.kh, k.kw}, seed, fast::conv_transpose2d_into, reference::conv_transpose2d);
+  check_case(k, p, {k.c, k.o / p.groups, k.kh, k.kw}, seed, fast::conv_transpose2d_into,
+             reference::conv_transpose2d);
 }
 
 template <class T>
@@ -188,20 +190,22 @@ Common random_common(std::mt19937& rng) {
   return k;
 }
 
-Conv2dParams conv2d_params(int s, int p, int d) {
+Conv2dParams conv2d_params(int s, int p, int d, int groups = 1) {
   Conv2dParams params;
   params.stride_h = params.stride_w = s;
   params.padding = {p, p, p, p};
   params.dilation_h = params.dilation_w = d;
+  params.groups = groups;
   return params;
 }
 
-ConvTranspose2dParams transposed_params(int s, int p, int d, int output_padding = 0) {
+ConvTranspose2dParams transposed_params(int s, int p, int d, int output_padding = 0, int groups = 1) {
   ConvTranspose2dParams params;
   params.stride_h = params.stride_w = s;
   params.padding_h = params.padding_w = p;
   params.dilation_h = params.dilation_w = d;
   params.output_padding_h = params.output_padding_w = output_padding;
+  params.groups = groups;
   return params;
 }
 
@@ -302,6 +306,94 @@ TEST_CASE("fast conv_transpose2d: special shapes") {
   }
 }
 
+// Grouped convs: groups dividing both channel counts, 1 input channel per
+// group (depthwise) up to 3, with random epilogues and guarded slots.
+Common random_grouped_common(std::mt19937& rng, int64_t& groups) {
+  Common k = random_common(rng);
+  groups = pick<int64_t>(rng, {2, 3, 4, 8, 16});
+  k.c = groups * pick<int64_t>(rng, {1, 1, 2, 3});
+  k.o = groups * pick<int64_t>(rng, {1, 1, 2, 3});
+  return k;
+}
+
+TEST_CASE("fast grouped conv2d matches the reference on random shapes") {
+  int checked = 0, depthwise = 0;
+  for (uint32_t seed = 1; checked < 100 && seed < 2000; ++seed) {
+    std::mt19937 rng(seed + 200000);
+    int64_t groups = 1;
+    const Common k = random_grouped_common(rng, groups);
+    Conv2dParams p;
+    p.groups = static_cast<int>(groups);
+    p.stride_h = pick(rng, {1, 1, 2, 3});
+    p.stride_w = pick(rng, {1, 2, 3});
+    p.dilation_h = pick(rng, {1, 1, 2, 3});
+    p.dilation_w = pick(rng, {1, 2});
+    p.padding = {pick(rng, {0, 1, 2}), pick(rng, {0, 1, 3}), pick(rng, {0, 1}), pick(rng, {0, 2})};
+    const Size2d in{static_cast<int>(k.h), static_cast<int>(k.w)};
+    if (!conv2d_output_size(in, {static_cast<int>(k.kh), static_cast<int>(k.kw)}, p).ok()) continue;
+    check_conv2d(k, p, seed + 200000);
+    ++checked;
+    depthwise += k.c == groups ? 1 : 0;
+  }
+  CHECK(checked == 100);
+  CHECK(depthwise >= 20);  // both the direct loops and the per-group products ran
+  CHECK(depthwise <= 80);
+}
+
+TEST_CASE("fast grouped conv_transpose2d matches the reference on random shapes") {
+  int checked = 0;
+  for (uint32_t seed = 1; checked < 100 && seed < 2000; ++seed) {
+    std::mt19937 rng(seed + 300000);
+    int64_t groups = 1;
+    const Common k = random_grouped_common(rng, groups);
+    ConvTranspose2dParams p;
+    p.groups = static_cast<int>(groups);
+    p.stride_h = pick(rng, {1, 2, 2, 3});
+    p.stride_w = pick(rng, {1, 2, 3});
+    p.dilation_h = pick(rng, {1, 1, 2, 3});
+    p.dilation_w = pick(rng, {1, 2});
+    p.padding_h = pick(rng, {0, 1, 2});
+    p.padding_w = pick(rng, {0, 1, 3});
+    p.output_padding_h = pick(rng, {0, 0, 1, 2});
+    p.output_padding_w = pick(rng, {0, 1});
+    const Size2d in{static_cast<int>(k.h), static_cast<int>(k.w)};
+    if (!conv_transpose2d_output_size(in, {static_cast<int>(k.kh), static_cast<int>(k.kw)}, p).ok()) continue;
+    check_conv_transpose2d(k, p, seed + 300000);
+    ++checked;
+  }
+  CHECK(checked == 100);
+}
+
+TEST_CASE("fast grouped convs: epilogue and output slot") {
+  const EpilogueCase full{true, true, true, true};
+  SUBCASE("depthwise 3x3 (MobileNet), batch 2, slot between guards") {
+    check_conv2d({2, 8, 13, 11, 8, 3, 3, full, 2, 1}, conv2d_params(1, 1, 1, 8), 61);
+  }
+  SUBCASE("depthwise, scale and shift without bias or ReLU") {
+    check_conv2d({1, 6, 9, 9, 6, 3, 3, {false, true, true, false}, 1, 0}, conv2d_params(2, 1, 1, 6), 62);
+  }
+  SUBCASE("depthwise with channel multiplier 2, strided, dilated, asymmetric padding") {
+    Conv2dParams p = conv2d_params(2, 0, 2, 5);
+    p.padding = {2, 1, 1, 2};
+    check_conv2d({2, 5, 13, 11, 10, 3, 3, full, 3, 2}, p, 63);
+  }
+  SUBCASE("depthwise, stride 3 (the runtime-stride loop)") {
+    check_conv2d({1, 4, 17, 19, 4, 5, 5, full, 0, 1}, conv2d_params(3, 2, 1, 4), 64);
+  }
+  SUBCASE("2 groups, C4 -> O6") {
+    check_conv2d({2, 4, 9, 7, 6, 3, 3, full, 1, 2}, conv2d_params(1, 1, 1, 2), 65);
+  }
+  SUBCASE("3 groups of 1x1 (pointwise products per group)") {
+    check_conv2d({1, 6, 7, 8, 9, 1, 1, full, 2, 2}, conv2d_params(1, 0, 1, 3), 66);
+  }
+  SUBCASE("transposed, 2 groups, into a slot") {
+    check_conv_transpose2d({2, 4, 5, 6, 6, 4, 4, full, 1, 3}, transposed_params(2, 1, 1, 0, 2), 67);
+  }
+  SUBCASE("transposed depthwise") {
+    check_conv_transpose2d({1, 6, 7, 5, 6, 3, 3, full, 0, 2}, transposed_params(2, 1, 1, 1, 6), 68);
+  }
+}
+
 // Restores the thread count and tile budget when a test ends, even on failure.
 struct TuningGuard {
   int threads = fast::threads();
@@ -329,6 +421,13 @@ TEST_CASE("fast ops: banded and tiled paths match the reference") {
       check_conv2d({1, 4, 100, 100, 3, 1, 1, full, 2, 0}, conv2d_params(1, 0, 1), 53);
       check_conv_transpose2d({2, 3, 67, 65, 2, 4, 4, full, 0, 1}, transposed_params(2, 1, 1), 54);
       check_conv_transpose2d({1, 2, 70, 70, 3, 3, 3, full, 1, 0}, transposed_params(1, 2, 2, 1), 55);
+      // Grouped: fewer groups than threads (each group shared by the
+      // threads, banded) and more (whole groups per thread).
+      check_conv2d({1, 4, 90, 90, 6, 3, 3, full, 1, 1}, conv2d_params(1, 1, 1, 2), 56);
+      check_conv2d({2, 6, 67, 71, 6, 3, 3, full, 0, 1}, conv2d_params(1, 1, 1, 3), 57);
+      check_conv2d({1, 3, 80, 80, 6, 3, 3, full, 1, 0}, conv2d_params(2, 1, 1, 3), 58);
+      check_conv_transpose2d({1, 4, 60, 60, 4, 4, 4, full, 0, 1}, transposed_params(2, 1, 1, 0, 2), 59);
+      check_conv_transpose2d({1, 6, 40, 40, 3, 3, 3, full, 1, 0}, transposed_params(1, 1, 1, 0, 3), 60);
     }
   }
 }
@@ -409,6 +508,12 @@ TEST_CASE("fast conv2d: bad input gives errors") {
   zero_stride.stride_h = 0;
   CHECK_FALSE(fast::conv2d(x, w, nullptr, zero_stride).ok());
   CHECK_FALSE(fast::conv2d(Tensor({1, 0, 8, 8}), Tensor({4, 0, 3, 3}), nullptr, p).ok());
+  const Tensor x4({1, 4, 8, 8}, 1.0f);
+  check_error(fast::conv2d_into(x4, Tensor({4, 1, 3, 3}), nullptr, conv2d_params(1, 1, 1, 2), {}, slot),
+              "input channels");
+  check_error(fast::conv2d_into(x4, Tensor({3, 2, 3, 3}), nullptr, conv2d_params(1, 1, 1, 2), {}, slot),
+              "divide");
+  check_error(fast::conv2d_into(x, w, nullptr, conv2d_params(1, 1, 1, 0), {}, slot), "groups");
 }
 
 TEST_CASE("fast conv_transpose2d: bad input gives errors") {
@@ -423,6 +528,11 @@ TEST_CASE("fast conv_transpose2d: bad input gives errors") {
   Tensor small({1, 2, 7, 8});
   check_error(fast::conv_transpose2d_into(x, w, nullptr, p, {}, {&small, 0}), "expected");
   check_error(fast::conv_transpose2d_into(x, w, nullptr, p, {}, {&out, 1}), "do not fit");
+  check_error(fast::conv_transpose2d_into(x, Tensor({3, 1, 4, 4}), nullptr, transposed_params(2, 1, 1, 0, 2),
+                                          {}, {&out, 0}),
+              "divide");
+  check_error(fast::conv_transpose2d_into(x, w, nullptr, transposed_params(2, 1, 1, 0, 0), {}, {&out, 0}),
+              "groups");
   ConvTranspose2dParams too_much = p;
   too_much.output_padding_h = 2;
   CHECK_FALSE(fast::conv_transpose2d(x, w, nullptr, too_much).ok());

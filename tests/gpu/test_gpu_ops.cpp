@@ -156,6 +156,85 @@ TEST_CASE("gpu conv2d rejects bad shapes with a message") {
   CHECK(too_big.message().find("conv2d") != std::string::npos);
 }
 
+// Grouped convs as the fused GPU runner dispatches them: bias, scale, shift
+// and ReLU per output channel, written into a slot between guard channels.
+TEST_CASE("gpu grouped convs: epilogue into a channel slot") {
+  auto& ops = gpu_ops();
+  std::mt19937 rng(9);
+  struct GroupedCase {
+    const char* what;
+    bool transposed;
+    int c, o, groups, k;
+  };
+  for (const GroupedCase& g :
+       {GroupedCase{"depthwise 3x3", false, 6, 6, 6, 3},
+        GroupedCase{"depthwise, multiplier 2", false, 3, 6, 3, 3}, GroupedCase{"2 groups", false, 4, 6, 2, 3},
+        GroupedCase{"transposed, 2 groups", true, 4, 6, 2, 4},
+        GroupedCase{"transposed depthwise", true, 5, 5, 5, 3}}) {
+    CAPTURE(g.what);
+    const Conv2dParams params{2, 1, {1, 0, 1, 2}, 1, 2, g.groups};
+    const ConvTranspose2dParams tparams{2, 2, 1, 1, 1, 0, 1, 1, g.groups};
+    Tensor input = random_tensor({2, g.c, 9, 8}, rng);
+    Tensor weight = g.transposed ? random_tensor({g.c, g.o / g.groups, g.k, g.k}, rng)
+                                 : random_tensor({g.o, g.c / g.groups, g.k, g.k}, rng);
+    Tensor bias = random_tensor({g.o}, rng), scale = random_tensor({g.o}, rng, 0.5f, 2.0f),
+           shift = random_tensor({g.o}, rng);
+    auto conv = g.transposed ? reference::conv_transpose2d(input, weight, &bias, tparams)
+                             : reference::conv2d(input, weight, &bias, params);
+    REQUIRE_MESSAGE(conv.ok(), (conv.ok() ? "" : conv.message()));
+    Tensor expected = *conv;
+    for (int64_t n = 0; n < expected.n(); ++n)
+      for (int64_t o = 0; o < expected.c(); ++o)
+        for (int64_t y = 0; y < expected.h(); ++y)
+          for (int64_t x = 0; x < expected.w(); ++x) {
+            float& v = expected.at(n, o, y, x);
+            v = std::max(v * scale[o] + shift[o], 0.0f);
+          }
+    // Channels [3, 3 + O) of a tensor with 2 guard channels after them.
+    Tensor joined({2, g.o + 5, expected.h(), expected.w()}, 42.0f);
+    auto g_joined = up(joined);
+    auto g_in = up(input), g_w = up(weight), g_b = up(bias), g_s = up(scale), g_t = up(shift);
+    const gpu::GpuEpilogue epilogue{&g_s, &g_t, true};
+    auto status = g.transposed ? ops.conv_transpose2d(g_in, g_w, &g_b, tparams, epilogue, {&g_joined, 3})
+                               : ops.conv2d(g_in, g_w, &g_b, params, epilogue, {&g_joined, 3});
+    REQUIRE_MESSAGE(status.ok(), (status.ok() ? "" : status.message()));
+    Tensor got = down(g_joined);
+    Tensor slice(expected.shape());
+    int64_t damaged = 0;
+    for (int64_t n = 0; n < got.n(); ++n)
+      for (int64_t c = 0; c < got.c(); ++c)
+        for (int64_t y = 0; y < got.h(); ++y)
+          for (int64_t x = 0; x < got.w(); ++x) {
+            if (c >= 3 && c < 3 + g.o)
+              slice.at(n, c - 3, y, x) = got.at(n, c, y, x);
+            else
+              damaged += got.at(n, c, y, x) != 42.0f ? 1 : 0;
+          }
+    CHECK(damaged == 0);  // guard channels untouched
+    check_close(slice, expected, kOpTolerance, g.what);
+  }
+}
+
+TEST_CASE("gpu grouped convs reject groups that do not divide the channels") {
+  auto& ops = gpu_ops();
+  auto input = up(Tensor({1, 4, 6, 6}));
+  Conv2dParams params;
+  params.groups = 2;
+  auto odd_filters = ops.conv2d(input, up(Tensor({3, 2, 3, 3})), nullptr, params);
+  REQUIRE_FALSE(odd_filters.ok());
+  CHECK(odd_filters.message().find("divide") != std::string::npos);
+  auto wrong_slice = ops.conv2d(input, up(Tensor({4, 1, 3, 3})), nullptr, params);
+  REQUIRE_FALSE(wrong_slice.ok());
+  CHECK(wrong_slice.message().find("2 groups") != std::string::npos);
+  params.groups = 0;
+  CHECK_FALSE(ops.conv2d(input, up(Tensor({4, 4, 3, 3})), nullptr, params).ok());
+  ConvTranspose2dParams tparams;
+  tparams.groups = 3;
+  auto transposed = ops.conv_transpose2d(input, up(Tensor({4, 1, 3, 3})), nullptr, tparams);
+  REQUIRE_FALSE(transposed.ok());
+  CHECK(transposed.message().find("divide") != std::string::npos);
+}
+
 TEST_CASE("gpu conv_transpose2d matches the CPU reference") {
   auto& ops = gpu_ops();
   struct Case {

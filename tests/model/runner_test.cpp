@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "core/model/plan.h"
 #include "test_support.h"
 
 namespace convlab {
@@ -118,6 +119,79 @@ TEST_CASE("run_model_cpu: bad inputs give messages") {
   auto missing = run_model_cpu(partial, Tensor({1, 1, 16, 16}), one);
   REQUIRE_FALSE(missing.ok());
   CHECK(contains(missing.message(), "dilat2.bias"));
+}
+
+// A depthwise conv (channel multiplier 2) + batch norm + ReLU into a concat
+// with a 2-group 1x1 conv, then a grouped transposed conv: the fast path
+// fuses the grouped convs as any other and matches the reference.
+Graph grouped_graph() {
+  Graph::Parts parts;
+  parts.name = "grouped";
+  parts.inputs = {{"x", {-1, 4, -1, -1}}};
+  GraphNode dw;
+  dw.name = dw.weights = "dw";
+  dw.op = OpKind::Conv2d;
+  dw.inputs = {"x"};
+  dw.in_channels = 4, dw.out_channels = 8, dw.kernel = 3;
+  dw.conv = Conv2dParams{1, 1, {1, 1, 1, 1}, 1, 1, 4};
+  GraphNode bn;
+  bn.name = bn.weights = "dw_bn";
+  bn.op = OpKind::BatchNorm2d;
+  bn.inputs = {"dw"};
+  bn.channels = 8;
+  GraphNode relu;
+  relu.name = "dw_relu";
+  relu.op = OpKind::Relu;
+  relu.inputs = {"dw_bn"};
+  GraphNode pointwise;
+  pointwise.name = pointwise.weights = "pw";
+  pointwise.op = OpKind::Conv2d;
+  pointwise.inputs = {"x"};
+  pointwise.in_channels = 4, pointwise.out_channels = 6, pointwise.kernel = 1;
+  pointwise.conv.groups = 2;
+  GraphNode concat;
+  concat.name = "cat";
+  concat.op = OpKind::Concat;
+  concat.inputs = {"dw_relu", "pw"};
+  GraphNode up;
+  up.name = up.weights = "up";
+  up.op = OpKind::ConvTranspose2d;
+  up.inputs = {"cat"};
+  up.in_channels = 14, up.out_channels = 7, up.kernel = 2;
+  up.tconv = ConvTranspose2dParams{2, 2, 0, 0, 0, 0, 1, 1, 7};
+  parts.nodes = {dw, bn, relu, pointwise, concat, up};
+  parts.outputs = {"up"};
+  auto graph = Graph::assemble(std::move(parts), "grouped test graph");
+  REQUIRE_MESSAGE(graph.ok(), (graph.ok() ? std::string() : graph.message()));
+  return std::move(graph).value();
+}
+
+TEST_CASE("grouped convs run on the fast path, fused with batch norm, ReLU and concat") {
+  const Model model = random_model(grouped_graph(), 9);
+  Tensor x({2, 4, 9, 11});
+  for (int64_t i = 0; i < x.numel(); ++i) x[i] = static_cast<float>((i * 37) % 101) / 50.0f - 1.0f;
+  auto shapes = model.graph.infer_shapes({{"x", x.shape()}});
+  REQUIRE_MESSAGE(shapes.ok(), (shapes.ok() ? std::string() : shapes.message()));
+  CHECK(shapes->at("up") == Shape{2, 7, 18, 22});
+
+  // The plan folds the depthwise conv's batch norm and ReLU and writes it into the concat.
+  const auto steps = plan_steps(model.graph, *shapes, true);
+  REQUIRE(steps.size() == 4);
+  CHECK(steps[0].node->name == "dw");
+  CHECK(steps[0].bn != nullptr);
+  CHECK(steps[0].relu);
+  CHECK(steps[0].slot == "cat");
+  CHECK(steps[1].slot == "cat");
+  CHECK(steps[1].slot_offset == 8);
+
+  auto ref = run_graph_cpu(model, {{"x", x}}, CpuPath::Reference, true);
+  REQUIRE_MESSAGE(ref.ok(), (ref.ok() ? std::string() : ref.message()));
+  for (bool keep_all : {true, false}) {
+    auto fast = run_graph_cpu(model, {{"x", x}}, CpuPath::Fast, keep_all);
+    REQUIRE_MESSAGE(fast.ok(), (fast.ok() ? std::string() : fast.message()));
+    testing::check_close(fast->values.at("up"), ref->values.at("up"), kTolerance,
+                         keep_all ? "fast keep_all" : "fast fused");
+  }
 }
 
 }  // namespace

@@ -26,8 +26,9 @@ struct Conv2dParams {
   Padding2d padding;
   int dilation_h = 1, dilation_w = 1;
   // Channels split into this many groups, each convolved with its own filters
-  // (in_channels = groups, a depthwise conv). Only the reference path runs
-  // groups > 1; the fast and GPU paths refuse it.
+  // (in_channels = groups, a depthwise conv). The weight is (O, C / groups,
+  // KH, KW). The reference, fast and GPU paths run any groups; the
+  // step-by-step trace (trace.h) refuses groups > 1.
   int groups = 1;
 };
 
@@ -38,7 +39,7 @@ struct ConvTranspose2dParams {
   int padding_h = 0, padding_w = 0;
   int output_padding_h = 0, output_padding_w = 0;
   int dilation_h = 1, dilation_w = 1;
-  int groups = 1;  // as Conv2dParams::groups
+  int groups = 1;  // as Conv2dParams::groups; the weight is (C, O / groups, KH, KW)
 };
 
 // Max and average pooling windows, PyTorch's MaxPool2d / AvgPool2d and ONNX's

@@ -6,12 +6,8 @@
 namespace convlab {
 namespace {
 
-
-// Convolutions the fast path runs (and so may fuse): grouped ones run on the reference.
-bool is_fast_conv(const GraphNode& node) {
-  return (node.op == OpKind::Conv2d && node.conv.groups == 1) ||
-         (node.op == OpKind::ConvTranspose2d && node.tconv.groups == 1);
-}
+// Convolutions (grouped ones included) absorb a following batch norm, ReLU and concat.
+bool is_conv(OpKind op) { return op == OpKind::Conv2d || op == OpKind::ConvTranspose2d; }
 
 Status check_weights(const Model& model) {
   std::string missing;
@@ -91,7 +87,7 @@ std::vector<PlanStep> plan_steps(const Graph& graph, const Shapes& shapes, bool 
   for (const auto& node : graph.nodes()) {
     if (absorbed.count(node.name)) continue;
     PlanStep step{&node, nullptr, false, node.name, "", 0};
-    if (fuse && is_fast_conv(node)) {
+    if (fuse && is_conv(node.op)) {
       if (const GraphNode* bn = only_consumer(consumers, step.result, OpKind::BatchNorm2d)) {
         step.bn = bn;
         step.result = bn->name;

@@ -58,10 +58,8 @@ class PassExecutor {
     const GraphNode& node = *step.node;
     switch (node.op) {
       case OpKind::Conv2d:
-      case OpKind::ConvTranspose2d: {
-        const int groups = node.op == OpKind::Conv2d ? node.conv.groups : node.tconv.groups;
-        return fast_ && groups == 1 ? fast_conv(step) : reference_conv(node);
-      }
+      case OpKind::ConvTranspose2d:
+        return fast_ ? fast_conv(step) : reference_conv(node);
       case OpKind::BatchNorm2d: {
         // Eval mode reads the running statistics; copies keep the model const.
         Tensor mean = weight(node, "running_mean");
