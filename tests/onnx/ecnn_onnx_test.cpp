@@ -34,8 +34,9 @@ TEST_CASE("ECNN exported to ONNX gives the built-in graph's a,b" * doctest::skip
   Tensor gray({1, 1, size, size});
   for (int64_t y = 0; y < size; ++y)
     for (int64_t x = 0; x < size; ++x)
-      gray.at(0, 0, y, x) =
-          static_cast<float>(50.0 + 40.0 * std::sin(0.21 * x) * std::cos(0.13 * y) + (x > y ? 5 : -5));
+      gray.at(0, 0, y, x) = static_cast<float>(
+          50.0 + 40.0 * std::sin(0.21 * static_cast<double>(x)) * std::cos(0.13 * static_cast<double>(y)) +
+          (x > y ? 5 : -5));
   for (int64_t category = 0; category < 8; ++category) {
     CAPTURE(category);
     const std::vector<int64_t> categories = {category};
