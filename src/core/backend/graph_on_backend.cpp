@@ -1,5 +1,6 @@
 #include "core/backend/graph_on_backend.h"
 
+#include "core/model/node_shapes.h"
 #include "core/model/plan.h"
 
 namespace convlab {
@@ -79,7 +80,7 @@ Result<std::map<std::string, Tensor>> run_graph_on(Backend& backend, const Model
         args.axis = node.axis;
         if (node.inputs.size() > 1) {  // indices from an integer input, held as exact floats
           const Tensor& index = get(node.inputs[1]);
-          for (float v : index.values()) args.indices.push_back(static_cast<int64_t>(v));
+          args.indices = indices_of(index);
           args.indices_shape = index.shape();
         } else {
           args.indices = node.indices;
@@ -99,16 +100,7 @@ Result<std::map<std::string, Tensor>> run_graph_on(Backend& backend, const Model
     args.pad_value = node.pad_value;
     args.resize = node.resize;
     args.shape = shapes->at(node.name);
-    if (node.op == OpKind::Resize) {
-      const Tensor& x = args.inputs[0];
-      args.scales = node.scales;
-      if (!node.sizes.empty()) {  // sizes given: coordinates map by output / input
-        args.scales.clear();
-        for (int d = 0; d < x.rank(); ++d)
-          args.scales.push_back(static_cast<double>(args.shape[static_cast<size_t>(d)]) /
-                                static_cast<double>(x.dim(d)));
-      }
-    }
+    if (node.op == OpKind::Resize) args.scales = resize_scales(node, args.inputs[0].shape(), args.shape);
     auto out = node.op == OpKind::Concat ? concat_any_axis(backend, args.inputs, node.axis, args.shape)
                                          : run_op(backend, node.op, args);
     if (!out)

@@ -105,4 +105,19 @@ Result<Shape> node_output_shape(const GraphNode& node, const std::vector<const S
   return make_error("op ", op_name(node.op), " cannot be a graph node");
 }
 
+std::vector<double> resize_scales(const GraphNode& node, const Shape& input, const Shape& output) {
+  if (node.sizes.empty()) return node.scales;
+  std::vector<double> scales;
+  for (size_t d = 0; d < input.size() && d < output.size(); ++d)
+    scales.push_back(static_cast<double>(output[d]) / static_cast<double>(input[d]));
+  return scales;
+}
+
+std::vector<int64_t> indices_of(const Tensor& index) {
+  std::vector<int64_t> indices;
+  indices.reserve(static_cast<size_t>(index.numel()));
+  for (float v : index.values()) indices.push_back(static_cast<int64_t>(v));
+  return indices;
+}
+
 }  // namespace convlab

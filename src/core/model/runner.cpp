@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "core/fast/fast_ops.h"
+#include "core/model/node_shapes.h"
 #include "core/model/plan.h"
 #include "core/ops/reference.h"
 
@@ -97,24 +98,13 @@ class PassExecutor {
       case OpKind::Resize: {
         const Tensor& x = get(node.inputs[0]);
         const Shape& out = shapes_.at(node.name);
-        std::vector<double> scales = node.scales;
-        if (!node.sizes.empty()) {  // sizes given: coordinates map by output / input
-          scales.clear();
-          for (int d = 0; d < x.rank(); ++d)
-            scales.push_back(static_cast<double>(out[static_cast<size_t>(d)]) /
-                             static_cast<double>(x.dim(d)));
-        }
-        return reference::resize(x, out, scales, node.resize);
+        return reference::resize(x, out, resize_scales(node, x.shape(), out), node.resize);
       }
       case OpKind::Gather: {
         if (node.inputs.size() == 1)
           return reference::gather(get(node.inputs[0]), node.indices, node.indices_shape, node.axis);
-        // Indices from a tensor (an integer graph input, held as exact floats).
         const Tensor& index = get(node.inputs[1]);
-        std::vector<int64_t> indices(static_cast<size_t>(index.numel()));
-        for (int64_t i = 0; i < index.numel(); ++i)
-          indices[static_cast<size_t>(i)] = static_cast<int64_t>(index[i]);
-        return reference::gather(get(node.inputs[0]), indices, index.shape(), node.axis);
+        return reference::gather(get(node.inputs[0]), indices_of(index), index.shape(), node.axis);
       }
       case OpKind::Expand:
         return reference::expand(get(node.inputs[0]), node.shape_spec);
