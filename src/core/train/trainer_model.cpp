@@ -8,6 +8,7 @@
 
 #include "core/model/plan.h"
 #include "core/train/backward.h"
+#include "core/train/classifier_ops.h"
 #include "core/train/elementwise.h"
 #include "core/train/loss.h"
 
@@ -16,6 +17,26 @@ namespace {
 
 constexpr const char* kGray = "gray";
 constexpr const char* kCategory = "category";
+
+// Whether `name` is data the caller gave (nothing to learn, no gradient).
+bool is_data(const Graph& graph, const std::string& name) {
+  if (name == kGray || name == kCategory) return true;
+  for (const GraphInput& input : graph.inputs())
+    if (input.name == name) return true;
+  return false;
+}
+
+// The layers a trained graph's Gemm may be: PyTorch's nn.Linear, which
+// ONNX writes as Gemm(x, W, b) with transB = 1, W and b constants.
+Status check_linear_gemm(const Graph& graph, const GraphNode& node) {
+  const auto& g = node.gemm;
+  if (node.inputs.size() != 3 || g.trans_a || !g.trans_b || g.alpha != 1.0f || g.beta != 1.0f ||
+      !graph.is_constant(node.inputs[1]) || !graph.is_constant(node.inputs[2]))
+    return make_error(
+        "only a linear layer's Gemm trains (x times a constant weight transposed, plus a "
+        "constant bias, alpha = beta = 1)");
+  return {};
+}
 
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
@@ -96,6 +117,31 @@ class ForwardWalk {
         put(node.name, std::move(y).value());
         return {};
       }
+      case OpKind::Pool2d: {
+        auto y = max_pool2d_train(get(node.inputs[0]), node.pool);
+        if (!y) return y.error();
+        out_.pool_argmax[node.name] = std::move(y->argmax);
+        put(node.name, std::move(y->output));
+        return {};
+      }
+      case OpKind::Reshape: {
+        const Tensor& x = get(node.inputs[0]);
+        auto shape = node.shape_spec.empty() ? reference::flatten_shape(x.shape(), node.axis)
+                                             : reference::reshape_shape(x.shape(), node.shape_spec);
+        if (!shape) return shape.error();
+        auto y = x.reshaped(*shape);
+        if (!y) return y.error();
+        put(node.name, std::move(y).value());
+        return {};
+      }
+      case OpKind::Gemm: {
+        CONVLAB_TRY(check_linear_gemm(model_.graph, node));
+        auto y =
+            linear(get(node.inputs[0]), model_.weights.at(node.inputs[1]), model_.weights.at(node.inputs[2]));
+        if (!y) return y.error();
+        put(node.name, std::move(y).value());
+        return {};
+      }
       case OpKind::EmbedBroadcast: {
         const Tensor& like = get(node.inputs[1]);
         auto y = embed_broadcast(weight(node, "weight"), out_.categories, like.h(), like.w());
@@ -152,7 +198,7 @@ class BackwardWalk {
     return model_.weight(node.weights + "." + field);
   }
   void to_input(const std::string& name, Tensor grad) {
-    if (name == kGray || name == kCategory) return;  // data, not learned
+    if (is_data(model_.graph, name)) return;  // data, not learned
     accumulate(grads_, name, std::move(grad));
   }
   void to_param(const GraphNode& node, const char* field, Tensor grad) {
@@ -164,7 +210,7 @@ class BackwardWalk {
       case OpKind::Conv2d:
       case OpKind::ConvTranspose2d: {
         const std::string& input = node.inputs[0];
-        const bool want_input = input != kGray;
+        const bool want_input = !is_data(model_.graph, input);
         auto g = node.op == OpKind::Conv2d
                      ? conv2d_backward(value(input), weight(node, "weight"), grad, node.conv, want_input)
                      : conv_transpose2d_backward(value(input), weight(node, "weight"), grad, node.tconv,
@@ -198,6 +244,26 @@ class BackwardWalk {
         for (size_t i = 0; i < node.inputs.size(); ++i) to_input(node.inputs[i], std::move((*parts)[i]));
         return {};
       }
+      case OpKind::Pool2d: {
+        auto g = max_pool2d_backward(value(node.inputs[0]).shape(), fwd_.pool_argmax.at(node.name), grad);
+        if (!g) return g.error();
+        to_input(node.inputs[0], std::move(g).value());
+        return {};
+      }
+      case OpKind::Reshape: {
+        auto g = grad.reshaped(value(node.inputs[0]).shape());
+        if (!g) return g.error();
+        to_input(node.inputs[0], std::move(g).value());
+        return {};
+      }
+      case OpKind::Gemm: {
+        auto g = linear_backward(value(node.inputs[0]), model_.weight(node.inputs[1]), grad);
+        if (!g) return g.error();
+        accumulate(params_, node.inputs[1], std::move(g->weight));
+        accumulate(params_, node.inputs[2], std::move(g->bias));
+        to_input(node.inputs[0], std::move(g->input));
+        return {};
+      }
       case OpKind::EmbedBroadcast: {
         auto g = embed_broadcast_backward(grad, fwd_.categories, node.rows);
         if (!g) return g.error();
@@ -223,6 +289,9 @@ std::vector<std::string> trainable_parameters(const Graph& graph) {
   for (const auto& spec : graph.expected_weights())
     if (!spec.integer && !ends_with(spec.name, ".running_mean") && !ends_with(spec.name, ".running_var"))
       names.push_back(spec.name);
+  // A graph's constants that layers read as weights (a linear layer's
+  // matrix and bias) learn too.
+  for (const auto& [name, shape] : graph.constants()) names.push_back(name);
   return names;
 }
 
@@ -252,6 +321,22 @@ Result<TrainForward> forward_train(Model& model, const Tensor& gray, std::span<c
   ForwardWalk walk(model, out);
   for (const auto& node : model.graph.nodes()) {
     if (out.values.count(node.name)) continue;  // a ReLU run fused with its batch norm
+    CONVLAB_TRY(walk.run(node));
+  }
+  ++model.num_batches_tracked;
+  return out;
+}
+
+Result<TrainForward> forward_train(Model& model, const std::string& input, const Tensor& images) {
+  auto shapes = check_model_inputs(model, std::map<std::string, Tensor>{{input, images}});
+  if (!shapes) return shapes.error();
+  CONVLAB_TRY(check_batch_norm_counts(model.graph, *shapes));
+  TrainForward out;
+  out.output = model.graph.output();
+  out.values[input] = images;
+  ForwardWalk walk(model, out);
+  for (const auto& node : model.graph.nodes()) {
+    if (out.values.count(node.name)) continue;
     CONVLAB_TRY(walk.run(node));
   }
   ++model.num_batches_tracked;
@@ -298,6 +383,31 @@ Result<LossAndGradients> loss_and_gradients(Model& model, const Tensor& gray,
 Result<float> train_step(Model& model, const Tensor& gray, std::span<const int64_t> categories,
                          const Tensor& target_ab, Adam& adam, float chroma_weight) {
   auto step = loss_and_gradients(model, gray, categories, target_ab, chroma_weight);
+  if (!step) return step.error();
+  CONVLAB_TRY(adam.step(model.weights, step->gradients));
+  return step->loss;
+}
+
+Result<LossAndGradients> classifier_loss_and_gradients(Model& model, const Tensor& images,
+                                                       std::span<const int64_t> labels) {
+  if (model.graph.inputs().size() != 1)
+    return make_error("a classifier trains with one input; the ", model.graph.name(), " model has ",
+                      model.graph.inputs().size());
+  auto forward = forward_train(model, model.graph.inputs()[0].name, images);
+  if (!forward) return forward.error();
+  const Tensor& logits = forward->values.at(forward->output);
+  auto loss = softmax_cross_entropy(logits, labels);
+  if (!loss) return loss.error();
+  auto grad = softmax_cross_entropy_backward(logits, labels);
+  if (!grad) return grad.error();
+  auto grads = backward_train(model, *forward, *grad);
+  if (!grads) return grads.error();
+  return LossAndGradients{*loss, std::move(grads).value()};
+}
+
+Result<float> classifier_train_step(Model& model, const Tensor& images, std::span<const int64_t> labels,
+                                    Adam& adam) {
+  auto step = classifier_loss_and_gradients(model, images, labels);
   if (!step) return step.error();
   CONVLAB_TRY(adam.step(model.weights, step->gradients));
   return step->loss;

@@ -19,7 +19,8 @@
 namespace convlab::train {
 
 // The learnable parameters of a graph, as PyTorch's model.parameters():
-// every float weight except the batch-norm running statistics.
+// every float weight except the batch-norm running statistics, and the
+// graph's constants (a linear layer's weight and bias).
 std::vector<std::string> trainable_parameters(const Graph& graph);
 
 // One forward pass in training mode and what the backward pass reads.
@@ -27,8 +28,9 @@ struct TrainForward {
   // Each node's value by name, and the input "gray". A batch norm whose only
   // consumer is a ReLU runs fused with it: only the ReLU's value is kept.
   std::map<std::string, Tensor> values;
-  std::map<std::string, BatchNormSaved> batch_norm;  // by batch-norm node name
-  std::map<std::string, std::string> fused_relu;     // batch-norm node -> its ReLU node
+  std::map<std::string, BatchNormSaved> batch_norm;         // by batch-norm node name
+  std::map<std::string, std::string> fused_relu;            // batch-norm node -> its ReLU node
+  std::map<std::string, std::vector<int32_t>> pool_argmax;  // max-pool node -> the input each output took
   std::vector<int64_t> categories;
   std::string output;  // name of the graph's output value
 };
@@ -38,6 +40,11 @@ struct TrainForward {
 // and counts the batch in model.num_batches_tracked. Inputs, weights and
 // every layer's shape are checked first: an error changes nothing.
 Result<TrainForward> forward_train(Model& model, const Tensor& gray, std::span<const int64_t> categories);
+
+// Any graph with one data input (a classifier's images), as above; the ops
+// that train are conv, transposed conv, batch norm, ReLU, concat, max pool,
+// flatten / reshape and a linear layer (a Gemm over constants).
+Result<TrainForward> forward_train(Model& model, const std::string& input, const Tensor& images);
 
 // Gradients of every learnable parameter (by state_dict name) reached from
 // the output, given d loss / d output.
@@ -59,5 +66,13 @@ Result<LossAndGradients> loss_and_gradients(Model& model, const Tensor& gray,
 // returns the loss before the update.
 Result<float> train_step(Model& model, const Tensor& gray, std::span<const int64_t> categories,
                          const Tensor& target_ab, Adam& adam, float chroma_weight = 0.0f);
+
+// A classifier (one input, logits (N, K) out): forward_train, softmax
+// cross-entropy against labels in [0, K) (F.cross_entropy) and
+// backward_train; and one Adam step on top.
+Result<LossAndGradients> classifier_loss_and_gradients(Model& model, const Tensor& images,
+                                                       std::span<const int64_t> labels);
+Result<float> classifier_train_step(Model& model, const Tensor& images, std::span<const int64_t> labels,
+                                    Adam& adam);
 
 }  // namespace convlab::train
