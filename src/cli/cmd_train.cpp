@@ -14,6 +14,7 @@
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/model_args.h"
@@ -21,6 +22,9 @@
 #include "core/model/dataset.h"
 #include "core/train/loss_plot.h"
 #include "core/train/training_run.h"
+#ifndef CONVLAB_HEADLESS
+#include "cli/train_classifier.h"
+#endif
 
 namespace convlab::cli {
 
@@ -54,7 +58,51 @@ struct TrainArgs {
   bool patience_given = false;
   double scale_aug = 1.0;    // largest random enlargement before the crop; 1 = off
   double chroma_weight = 0;  // loss weight per unit of true chroma / 100; 0 = plain MSE
+  // --arch tinyvgg (the classifier) only
+  std::string test_data, card;
+  int channels = 16;
+  double final_lr = 1e-4;
+  bool size_given = false, epochs_given = false;
 };
+
+// --arch tinyvgg: the classifier's own run (train_classifier.h), its
+// command line rebuilt for the model card.
+int train_tinyvgg(const TrainArgs& a) {
+#ifdef CONVLAB_HEADLESS
+  (void)a;
+  return usage_error(kName, "--arch tinyvgg writes ONNX, which this headless build has no library for");
+#else
+  ClassifierTrainArgs c;
+  c.data = a.data;
+  c.categories = a.categories;
+  c.test_data = a.test_data;
+  c.output = a.output;
+  c.card = a.card;
+  c.size = a.size_given ? a.size : 64;
+  c.batch = a.batch;
+  c.epochs = a.epochs_given ? a.epochs : 15;
+  c.channels = a.channels;
+  c.threads = a.threads;
+  c.lr = a.lr;
+  c.final_lr = a.final_lr;
+  c.scale_aug = a.scale_aug;
+  c.seed = a.seed;
+  c.no_flip = a.no_flip;
+  std::ostringstream line;
+  line << "convlab train --arch tinyvgg --data " << a.data;
+  if (!a.categories.empty()) line << " --categories " << a.categories;
+  if (!a.test_data.empty()) line << " --test-data " << a.test_data;
+  line << " --size " << c.size << " --channels " << c.channels << " --epochs " << c.epochs << " --batch "
+       << c.batch << " --lr " << c.lr << " --final-lr " << c.final_lr << " --seed " << c.seed;
+  if (c.scale_aug != 1.0) line << " --scale-aug " << c.scale_aug;
+  if (c.no_flip) line << " --no-flip";
+  if (c.threads > 0) line << " --threads " << c.threads;
+  line << " -o " << fs::path(a.output).filename().string();
+  if (!a.card.empty()) line << " --card " << fs::path(a.card).filename().string();
+  c.command_line = line.str();
+  return run_train_classifier(c);
+#endif
+}
 
 const char* kTrainFooter =
     R"(Data: a folder of images and a categories.csv with rows image;category (';'-separated, category 0-7,
@@ -127,6 +175,9 @@ void show_progress(const train::StepReport& r, int epochs, int batch, double sec
 }
 
 int run_train(const TrainArgs& args) {
+  if (args.arch == "tinyvgg") return train_tinyvgg(args);
+  if (!args.test_data.empty() || !args.card.empty())
+    return usage_error(kName, "--test-data and --card are for --arch tinyvgg (the classifier)");
   if (args.output.empty()) return usage_error(kName, "say where to write the model: -o OUT.safetensors");
   if (args.size < 16 || args.size > 512)
     return usage_error(kName, "--size " + std::to_string(args.size) + " is out of range; valid: 16 to 512");
@@ -446,10 +497,12 @@ Command add_train_command(CLI::App& root) {
   CLI::App* app = root.add_subcommand("train", "Train the ECNN colorizer on a folder of photos");
   app->add_option("--data", a->data, "Folder of training images")->required();
   app->add_option("--categories", a->categories, "categories.csv (default: next to the data folder)");
-  app->add_option("--arch", a->arch, "advanced or basic (default advanced)");
-  app->add_option("--size", a->size, "Training size, square (default 128)");
+  app->add_option("--arch", a->arch,
+                  "advanced or basic (the colorizer, default advanced), or tinyvgg (the classifier)");
+  CLI::Option* size = app->add_option("--size", a->size, "Training size, square (default 128; tinyvgg 64)");
   app->add_option("--batch", a->batch, "Images per step (default 32)");
-  app->add_option("--epochs", a->epochs, "Epochs in total, counting resumed ones (default 10)");
+  CLI::Option* epochs = app->add_option("--epochs", a->epochs,
+                                        "Epochs in total, counting resumed ones (default 10; tinyvgg 15)");
   app->add_option("--lr", a->lr, "Adam learning rate (default 1e-3)");
   app->add_option("--seed", a->seed, "Seed of the initial weights, the order and the flips (default 1)");
   CLI::Option* resume = app->add_option("--resume", a->resume, "Continue from OUT.ckpt.safetensors");
@@ -471,9 +524,18 @@ Command add_train_command(CLI::App& root) {
   app->add_option("--chroma-weight", a->chroma_weight,
                   "Weight each pixel's loss by 1 + K * (true chroma |ab|) / 100, so saturated colors "
                   "do not fade (default 0: plain MSE; kept on --resume)");
+  app->add_option("--test-data", a->test_data,
+                  "tinyvgg: score on this folder of photos after every epoch (its categories.csv beside it)");
+  app->add_option("--card", a->card, "tinyvgg: write the model card (Markdown) here");
+  app->add_option("--channels", a->channels, "tinyvgg: filters of the first block (default 16)");
+  app->add_option(
+      "--final-lr", a->final_lr,
+      "tinyvgg: the learning rate falls linearly from --lr to this by the last epoch (default 1e-4)");
   app->footer(kTrainFooter);
-  return {app, [a, patience] {
+  return {app, [a, patience, size, epochs] {
             a->patience_given = patience->count() > 0;
+            a->size_given = size->count() > 0;
+            a->epochs_given = epochs->count() > 0;
             return run_train(*a);
           }};
 }

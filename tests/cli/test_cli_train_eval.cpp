@@ -260,3 +260,80 @@ TEST_CASE("train and eval refuse bad input with a message") {
   CHECK(nothing_held.exit_code == 1);
   CHECK(contains(nothing_held.err, "--val-fraction 0.1 holds out no photo"));
 }
+
+TEST_CASE("train --arch tinyvgg writes the classifier as ONNX with its card; model info opens it") {
+  TempDir dir;
+  make_data(dir);
+  auto trained = run_convlab({"train",
+                              "--arch",
+                              "tinyvgg",
+                              "--data",
+                              dir.file("train"),
+                              "--test-data",
+                              dir.file("test"),
+                              "--size",
+                              "16",
+                              "--channels",
+                              "2",
+                              "--batch",
+                              "2",
+                              "--epochs",
+                              "2",
+                              "--threads",
+                              "2",
+                              "-o",
+                              dir.file("tiny.onnx"),
+                              "--card",
+                              dir.file("tiny.md")});
+  REQUIRE_MESSAGE(trained.exit_code == 0, trained.err);
+  CHECK(contains(trained.out, "wrote " + dir.file("tiny.onnx")));
+  CHECK(contains(trained.out, "test accuracy"));
+  CHECK(contains(trained.err, "epoch 2: train loss"));
+  const std::string card = read_bytes(dir.file("tiny.md"));
+  CHECK(contains(card, "convlab train --arch tinyvgg"));
+  CHECK(contains(card, "Confusion matrix"));
+  CHECK(contains(card, "| outdoor |"));
+  auto info = run_convlab({"model", "info", dir.file("tiny.onnx")});
+  REQUIRE_MESSAGE(info.exit_code == 0, info.err);
+  CHECK(contains(info.out, "MaxPool"));
+  CHECK(contains(info.out, "Gemm"));
+  // The same command again: the same bytes (seeded order, flips and initial
+  // weights; the card and metadata name files without their folders).
+  fs::create_directories(dir.file("again"));
+  auto again = run_convlab({"train",
+                            "--arch",
+                            "tinyvgg",
+                            "--data",
+                            dir.file("train"),
+                            "--test-data",
+                            dir.file("test"),
+                            "--size",
+                            "16",
+                            "--channels",
+                            "2",
+                            "--batch",
+                            "2",
+                            "--epochs",
+                            "2",
+                            "--threads",
+                            "2",
+                            "-o",
+                            dir.file("again/tiny.onnx"),
+                            "--card",
+                            dir.file("again/tiny.md")});
+  REQUIRE(again.exit_code == 0);
+  CHECK(read_bytes(dir.file("again/tiny.onnx")) == read_bytes(dir.file("tiny.onnx")));
+
+  auto safetensors = run_convlab(
+      {"train", "--arch", "tinyvgg", "--data", dir.file("train"), "-o", dir.file("x.safetensors")});
+  CHECK(safetensors.exit_code == 2);
+  CHECK(contains(safetensors.err, "OUT.onnx"));
+  auto size = run_convlab(
+      {"train", "--arch", "tinyvgg", "--data", dir.file("train"), "--size", "30", "-o", dir.file("x.onnx")});
+  CHECK(size.exit_code == 2);
+  CHECK(contains(size.err, "--size 30"));
+  auto card_for_ecnn = run_convlab(
+      {"train", "--data", dir.file("train"), "--card", dir.file("c.md"), "-o", dir.file("e.safetensors")});
+  CHECK(card_for_ecnn.exit_code == 2);
+  CHECK(contains(card_for_ecnn.err, "--arch tinyvgg"));
+}

@@ -126,3 +126,25 @@ TEST_CASE("grading: the forms students type, in both languages") {
   CHECK(grade_answer(choice, "9").correct);
   CHECK_FALSE(grade_answer(choice, "25").correct);
 }
+
+TEST_CASE("compute: pooling, flatten, the linear layer and softmax (How a CNN decides)") {
+  CHECK(computed("pool_output input=64 kernel=2") == "32x32");
+  CHECK(computed("pool_output input=7 kernel=3 stride=2") == "3x3");
+  CHECK(computed("pool_output input=5 kernel=2 stride=2 padding=1") == "3x3");
+  CHECK(computed("pool_value input=1,5,2,2;3,4,7,2 kernel=2 at=1,2") == "7");
+  CHECK(computed("pool_value input=1,5,2,2;3,4,7,2 kernel=2 at=1,1 mode=average") == "3.25");
+  // TinyVGG as shipped: 64x64 RGB, 16 then 32 filters, two halvings, 7 classes.
+  CHECK(computed("layer_shape layer=conv1_1 input=64 arch=tinyvgg") == "16x64x64");
+  CHECK(computed("layer_shape layer=pool2 input=64 arch=tinyvgg") == "32x16x16");
+  CHECK(computed("layer_values layer=flatten input=64 arch=tinyvgg") == "8192");
+  CHECK(computed("layer_values layer=fc input=64 arch=tinyvgg") == "7");
+  CHECK(computed("layer_channels layer=conv2_2 arch=tinyvgg") == "32");
+  CHECK(computed("linear_parameters inputs=8192 outputs=7") == "57351");
+  // 448 + 2320 + 4640 + 9248 convolution weights and biases, 57351 in the linear layer.
+  CHECK(computed("model_parameters arch=tinyvgg") == "74007");
+  CHECK(std::stod(computed("softmax logits=2,1,0 index=1")) == doctest::Approx(0.665241).epsilon(1e-5));
+  CHECK(std::stod(computed("softmax logits=1000,1000 index=2")) == doctest::Approx(0.5));  // no overflow
+  CHECK_FALSE(compute_quiz_value("softmax logits=1,2 index=3").ok());
+  CHECK_FALSE(compute_quiz_value("pool_value input=1,2;3,4 kernel=2 at=1,1 mode=median").ok());
+  CHECK_FALSE(compute_quiz_value("layer_shape layer=fc input=64 arch=tinyvgg").ok());  // (1, 7): not an image
+}

@@ -9,7 +9,9 @@
 #include "core/base/conv_arithmetic.h"
 #include "core/base/i18n.h"
 #include "core/explore/setting_parse.h"
+#include "core/model/classifier.h"
 #include "core/model/graph.h"
+#include "core/ops/pool.h"
 #include "core/ops/reference.h"
 
 namespace convlab::lesson {
@@ -163,10 +165,48 @@ Result<Padding2d> conv_padding(const Reader& r, Size2d input, Size2d kernel, int
   return make_error("padding='", *text, "': valid, same, full, N or T,B,L,R");
 }
 
+// arch=advanced|basic (ECNN) or tinyvgg (the bundled classifier, as
+// `convlab train --arch tinyvgg` builds it by default: 16 filters, 7 classes, 64x64).
 Result<Graph> graph_of(const Reader& r) {
   std::string arch = "advanced";
   if (r.has("arch")) arch = *r.text("arch");
+  if (arch == "tinyvgg") return tiny_vgg_graph(TinyVggOptions{});
   return Graph::builtin(arch);
+}
+
+// Every activation's shape for one input of h x w: ECNN's gray image, or a
+// graph's own image input (a classifier's RGB).
+Result<std::map<std::string, Shape>> shapes_for(const Graph& graph, int64_t h, int64_t w) {
+  if (graph.inputs().empty() || graph.inputs()[0].name == "gray") return graph.infer_shapes(1, h, w);
+  Shape shape = graph.inputs()[0].shape;
+  if (shape.size() != 4) return make_error(graph.name(), "'s input is not an image");
+  shape[0] = 1;
+  shape[2] = h;
+  shape[3] = w;
+  return graph.infer_shapes(std::map<std::string, Shape>{{graph.inputs()[0].name, shape}});
+}
+
+// pool_output / pool_value's window: kernel (default 2), stride (default
+// the kernel), padding N, dilation.
+Result<PoolOptions> pool_of(const Reader& r) {
+  auto kernel = r.size2("kernel", Size2d{2, 2});
+  if (!kernel) return kernel.error();
+  PoolOptions pool;
+  pool.kernel = *kernel;
+  auto stride = r.integer("stride", kernel->h);
+  auto padding = r.integer("padding", 0);
+  auto dilation = r.integer("dilation", 1);
+  if (!stride) return stride.error();
+  if (!padding) return padding.error();
+  if (!dilation) return dilation.error();
+  pool.params.window =
+      Conv2dParams{*stride, *stride, Padding2d{*padding, *padding, *padding, *padding}, *dilation, *dilation};
+  if (r.has("mode")) {
+    const std::string mode = *r.text("mode");
+    if (mode != "max" && mode != "average") return make_error("mode='", mode, "': max or average");
+    pool.kind = mode == "max" ? PoolKind::Max : PoolKind::Average;
+  }
+  return pool;
 }
 
 Result<QuizValue> cell_of(const Reader& r, const Tensor& out) {
@@ -336,12 +376,69 @@ const std::map<std::string, Function>& functions() {
          auto input = r.size2("input");
          if (!layer) return layer.error();
          if (!input) return input.error();
-         auto shapes = graph->infer_shapes(1, input->h, input->w);
+         auto shapes = shapes_for(*graph, input->h, input->w);
          if (!shapes) return shapes.error();
          auto it = shapes->find(*layer);
          if (it == shapes->end() || it->second.size() != 4)
-           return make_error("layer_shape: '", *layer, "' is not an activation of ", graph->name());
+           return make_error("layer_shape: '", *layer, "' is not an image-shaped activation of ",
+                             graph->name());
          return size({it->second[1], it->second[2], it->second[3]});
+       }},
+      {"layer_values",
+       [](const Reader& r) -> Result<QuizValue> {
+         auto graph = graph_of(r);
+         if (!graph) return graph.error();
+         auto layer = r.text("layer");
+         auto input = r.size2("input");
+         if (!layer) return layer.error();
+         if (!input) return input.error();
+         auto shapes = shapes_for(*graph, input->h, input->w);
+         if (!shapes) return shapes.error();
+         auto it = shapes->find(*layer);
+         if (it == shapes->end())
+           return make_error("layer_values: '", *layer, "' is not an activation of ", graph->name());
+         return number(static_cast<double>(shape_numel(it->second)));  // N = 1: one image's values
+       }},
+      {"pool_output",
+       [](const Reader& r) -> Result<QuizValue> {
+         auto input = r.size2("input");
+         if (!input) return input.error();
+         auto pool = pool_of(r);
+         if (!pool) return pool.error();
+         auto out = pool2d_output_shape(Shape{1, 1, input->h, input->w}, *pool);
+         if (!out) return out.error();
+         return size({(*out)[2], (*out)[3]});
+       }},
+      {"pool_value",
+       [](const Reader& r) -> Result<QuizValue> {
+         auto input = r.matrix("input");
+         if (!input) return input.error();
+         auto pool = pool_of(r);
+         if (!pool) return pool.error();
+         auto out = reference::pool2d(*input, *pool);
+         if (!out) return out.error();
+         return cell_of(r, *out);
+       }},
+      {"softmax",
+       [](const Reader& r) -> Result<QuizValue> {
+         auto logits = r.list("logits");
+         auto index = r.integer("index");
+         if (!logits) return logits.error();
+         if (!index) return index.error();
+         if (*index < 1 || *index > static_cast<int>(logits->size()))
+           return make_error("softmax: index=", *index, " is not 1 to ", logits->size());
+         const float top = *std::max_element(logits->begin(), logits->end());
+         double sum = 0;
+         for (float v : *logits) sum += std::exp(static_cast<double>(v - top));
+         return number(std::exp(static_cast<double>((*logits)[static_cast<size_t>(*index - 1)] - top)) / sum);
+       }},
+      {"linear_parameters",
+       [](const Reader& r) -> Result<QuizValue> {
+         auto inputs = r.integer("inputs");
+         auto outputs = r.integer("outputs");
+         if (!inputs) return inputs.error();
+         if (!outputs) return outputs.error();
+         return number(static_cast<double>(*inputs) * *outputs + *outputs);
        }},
       {"layer_channels",
        [](const Reader& r) -> Result<QuizValue> {
@@ -349,8 +446,10 @@ const std::map<std::string, Function>& functions() {
          if (!graph) return graph.error();
          auto layer = r.text("layer");
          if (!layer) return layer.error();
-         const int m = graph->size_multiple();
-         auto shapes = graph->infer_shapes(1, m, m);
+         const int64_t m = graph->inputs().empty() || graph->inputs()[0].name == "gray"
+                               ? graph->size_multiple()
+                               : graph->inputs()[0].shape.back();
+         auto shapes = shapes_for(*graph, m, m);
          if (!shapes) return shapes.error();
          auto it = shapes->find(*layer);
          if (it == shapes->end() || it->second.size() != 4)

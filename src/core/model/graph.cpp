@@ -525,6 +525,7 @@ int64_t Graph::parameter_count() const {
   for (const auto& spec : expected_weights())
     if (!spec.integer && !ends_with(spec.name, ".running_mean") && !ends_with(spec.name, ".running_var"))
       total += shape_numel(spec.shape);
+  for (const auto& [name, shape] : constants_) total += shape_numel(shape);
   return total;
 }
 

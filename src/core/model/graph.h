@@ -130,7 +130,8 @@ class Graph {
   std::vector<WeightSpec> expected_weights() const;
   // Learnable parameters, as PyTorch's sum(p.numel() for p in
   // model.parameters()): every float tensor except the batch-norm running
-  // statistics (3,669,194 for ECNN advanced).
+  // statistics (3,669,194 for ECNN advanced), and the constants layers read
+  // as weights (a linear layer's matrix and bias, a model read from ONNX).
   int64_t parameter_count() const;
   // Output shape of every node (and of the inputs "gray" (N,1,H,W) and
   // "category" (N)) for a (N,1,H,W) input, or an error naming the first node

@@ -377,7 +377,7 @@ Result<LossAndGradients> loss_and_gradients(Model& model, const Tensor& gray,
   if (!grad) return grad.error();
   auto grads = backward_train(model, *forward, *grad);
   if (!grads) return grads.error();
-  return LossAndGradients{*loss, std::move(grads).value()};
+  return LossAndGradients{*loss, std::move(grads).value(), {}};
 }
 
 Result<float> train_step(Model& model, const Tensor& gray, std::span<const int64_t> categories,
@@ -402,7 +402,7 @@ Result<LossAndGradients> classifier_loss_and_gradients(Model& model, const Tenso
   if (!grad) return grad.error();
   auto grads = backward_train(model, *forward, *grad);
   if (!grads) return grads.error();
-  return LossAndGradients{*loss, std::move(grads).value()};
+  return LossAndGradients{*loss, std::move(grads).value(), logits};
 }
 
 Result<float> classifier_train_step(Model& model, const Tensor& images, std::span<const int64_t> labels,

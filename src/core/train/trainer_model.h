@@ -53,6 +53,7 @@ Result<TensorMap> backward_train(const Model& model, const TrainForward& forward
 struct LossAndGradients {
   float loss = 0.0f;
   TensorMap gradients;
+  Tensor output;  // classifier_loss_and_gradients: the logits (for the batch's accuracy)
 };
 
 // forward_train, the MSE loss against target_ab (the output's shape,
