@@ -51,7 +51,8 @@ Examples:
   convlab bench --model resnet18.onnx --size 224
 With --backend gpu, median_ms is the wall time of a forward pass (upload of the
 L plane, every dispatch, and waiting for the GPU to finish); gpu_ms is the GPU's
-own time from timer queries. --layers adds one line per layer (GPU only).)";
+own time from timer queries. --layers adds one line per layer (GPU timer queries;
+with --model, the CPU's time of each step).)";
 
 double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
@@ -108,7 +109,9 @@ int run_bench(const BenchArgs& args) {
       if (size < 1 || size > kMaxSize)
         return usage_error(kName, "--size takes 1 to " + std::to_string(kMaxSize));
     if (args.threads > 0) fast::set_threads(args.threads);
-    return run_model_bench({args.model, *sizes, args.runs, args.warmup, args.backend});
+    if (args.layers && args.backend != "cpu")
+      return usage_error(kName, "--layers with --model times the CPU's steps; leave out --backend gpu");
+    return run_model_bench({args.model, *sizes, args.runs, args.warmup, args.backend, args.layers});
 #endif
   }
   auto graph = builtin_graph(args.arch);

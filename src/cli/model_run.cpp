@@ -349,13 +349,37 @@ int run_model_bench(const ModelBenchArgs& args) {
       inputs[input.name] = std::move(t);
     }
     std::vector<double> times;
+    std::vector<StepTime> first_steps;         // the steps, in order
+    std::vector<std::vector<double>> step_ms;  // each step's time in every timed run
     for (int r = 0; r < args.warmup + args.runs; ++r) {
       const auto start = std::chrono::steady_clock::now();
-      auto outputs = run_outputs(*loaded, inputs, opened ? &*opened : nullptr);
-      if (!outputs) return runtime_error(kBench, args.model + ": " + outputs.message());
+      if (args.layers && !opened) {
+        // The CPU pass itself, to keep its per-step times.
+        auto acts = run_graph_cpu(loaded->model, inputs, CpuPath::Fast, false);
+        if (!acts) return runtime_error(kBench, args.model + ": " + acts.message());
+        if (r >= args.warmup) {
+          if (first_steps.empty()) {
+            first_steps = acts->step_times;
+            step_ms.resize(first_steps.size());
+          }
+          for (size_t i = 0; i < acts->step_times.size() && i < step_ms.size(); ++i)
+            step_ms[i].push_back(acts->step_times[i].ms);
+        }
+      } else {
+        auto outputs = run_outputs(*loaded, inputs, opened ? &*opened : nullptr);
+        if (!outputs) return runtime_error(kBench, args.model + ": " + outputs.message());
+      }
       const double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       if (r >= args.warmup) times.push_back(ms);
+    }
+    for (size_t i = 0; i < first_steps.size(); ++i) {
+      auto& v = step_ms[i];
+      std::sort(v.begin(), v.end());
+      const GraphNode* node = graph.find(first_steps[i].name);
+      const std::string op = node ? std::string(op_name(node->op)) : "?";
+      std::printf("  layer=%s op=%s median_ms=%.3f\n", first_steps[i].name.c_str(), op.c_str(),
+                  v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2.0);
     }
     std::sort(times.begin(), times.end());
     const size_t n = times.size();

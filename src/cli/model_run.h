@@ -29,6 +29,7 @@ struct ModelBenchArgs {
   std::vector<int> sizes;
   int runs = 10, warmup = 2;
   std::string backend = "cpu";
+  bool layers = false;  // cpu: one line per step with its median time
 };
 int run_model_bench(const ModelBenchArgs& args);
 
