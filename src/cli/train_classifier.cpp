@@ -73,8 +73,7 @@ Status write_card(const ClassifierTrainArgs& args, const Model& model, const tra
        << args.size << "x" << args.size << " color photos. Written by `convlab train --arch tinyvgg`; "
        << "every number below comes from that run.\n\n"
        << "- File: `" << fs::path(args.output).filename().string() << "` (ONNX, opset 17), "
-       << model.graph.parameter_count()
-       << " parameters\n"
+       << model.graph.parameter_count() << " parameters\n"
        << "- Input: RGB " << args.size << "x" << args.size
        << ", pixels in [0, 1], then (x - mean) / std with "
        << "mean " << join_floats(norm.mean) << " and std " << join_floats(norm.std)
@@ -217,6 +216,12 @@ int run_train_classifier(const ClassifierTrainArgs& args) {
       {"convlab.trained_with", args.command_line}};
   Status written = onnx_model::write_onnx_file(args.output, model, metadata, graph->description());
   if (!written) return runtime_error(kName, written.message());
+  // The same weights for builds without an ONNX reader (the browser).
+  const std::string twin = fs::path(args.output).replace_extension(".safetensors").string();
+  Status twin_written =
+      write_safetensors(twin, tiny_vgg_safetensors(model, {3, args.channels, kClasses, args.size}, metadata));
+  if (!twin_written) return runtime_error(kName, twin_written.message());
+  std::cout << "wrote " << twin << "\n";
   std::cout << "wrote " << args.output;
   if (last_test) std::cout << "; test accuracy " << percent(last_test->accuracy);
   std::cout << "\n";

@@ -76,3 +76,32 @@ TEST_CASE("writing ONNX refuses an op it cannot write, and leaves no file behind
 
 }  // namespace
 }  // namespace convlab
+
+namespace convlab {
+namespace {
+
+TEST_CASE("the classifier's safetensors twin rebuilds the same network for builds without ONNX") {
+  const TinyVggOptions options{3, 2, 5, 16};
+  auto graph = tiny_vgg_graph(options);
+  REQUIRE(graph.ok());
+  const Model model = tiny_vgg_initial_model(*graph, 9);
+  const SafeTensors file = tiny_vgg_safetensors(model, options, {{"convlab.labels", "a\nb\nc\nd\ne"}});
+  auto back = tiny_vgg_from_safetensors(file, "twin.safetensors");
+  REQUIRE_MESSAGE(back.ok(), (back.ok() ? "" : back.message()));
+  CHECK(back->graph.nodes().size() == graph->nodes().size());
+  for (const auto& [name, tensor] : model.weights) CHECK(back->weights.at(name).values() == tensor.values());
+
+  SafeTensors wrong = file;
+  wrong.metadata()["convlab.channels"] = std::string("3");
+  auto mismatch = tiny_vgg_from_safetensors(wrong, "twin.safetensors");
+  REQUIRE_FALSE(mismatch.ok());
+  CHECK(mismatch.message().find("twin.safetensors: conv1_1.bias has shape") != std::string::npos);
+  wrong.metadata()["convlab.channels"] = std::string(1, 'x');
+  CHECK(tiny_vgg_from_safetensors(wrong, "twin.safetensors").message().find("not a whole number") !=
+        std::string::npos);
+  wrong.metadata().erase("convlab.arch");
+  CHECK(tiny_vgg_from_safetensors(wrong, "twin.safetensors").message().find("convlab.arch") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace convlab

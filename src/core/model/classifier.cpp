@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -113,6 +114,57 @@ Model tiny_vgg_initial_model(const Graph& graph, uint64_t seed) {
       fill(node.inputs[1], w, w[1]);
       fill(node.inputs[2], graph.constants().at(node.inputs[2]), w[1]);
     }
+  }
+  return model;
+}
+
+SafeTensors tiny_vgg_safetensors(const Model& model, const TinyVggOptions& options,
+                                 std::map<std::string, std::string> metadata) {
+  SafeTensors file;
+  for (const auto& [name, tensor] : model.weights) file.put_float(name, tensor);
+  metadata["convlab.arch"] = "tinyvgg";
+  metadata["convlab.in_channels"] = std::to_string(options.in_channels);
+  metadata["convlab.channels"] = std::to_string(options.channels);
+  metadata["convlab.classes"] = std::to_string(options.classes);
+  metadata["convlab.image_size"] = std::to_string(options.side);
+  file.metadata() = std::move(metadata);
+  return file;
+}
+
+Result<Model> tiny_vgg_from_safetensors(const SafeTensors& file, const std::string& source) {
+  const auto& meta = file.metadata();
+  const auto arch = meta.find("convlab.arch");
+  if (arch == meta.end() || arch->second != "tinyvgg")
+    return make_error(source, ": not a ConvLab classifier (its metadata has no convlab.arch = tinyvgg)");
+  const auto number = [&](const char* key, int& out) -> Status {
+    const auto it = meta.find(key);
+    if (it == meta.end()) return make_error(source, ": the metadata has no ", key);
+    try {
+      size_t used = 0;
+      out = std::stoi(it->second, &used);
+      if (used != it->second.size()) throw std::invalid_argument(key);
+    } catch (const std::exception&) {
+      return make_error(source, ": ", key, " = '", it->second, "' is not a whole number");
+    }
+    return {};
+  };
+  TinyVggOptions options;
+  CONVLAB_TRY(number("convlab.in_channels", options.in_channels));
+  CONVLAB_TRY(number("convlab.channels", options.channels));
+  CONVLAB_TRY(number("convlab.classes", options.classes));
+  CONVLAB_TRY(number("convlab.image_size", options.side));
+  auto graph = tiny_vgg_graph(options);
+  if (!graph) return with_context(source + ": ", graph.error());
+  Model model = tiny_vgg_initial_model(*graph, 0);  // the shapes; every value is replaced below
+  for (auto& [name, tensor] : model.weights) {
+    auto stored = file.get_float(name);
+    if (!stored) return with_context(source + ": " + name + ": ", stored.error());
+    if (stored->shape() != tensor.shape())
+      return make_error(source, ": ", name, " has shape ", shape_to_string(stored->shape()),
+                        "; the metadata's "
+                        "network needs ",
+                        shape_to_string(tensor.shape()));
+    tensor = std::move(stored).value();
   }
   return model;
 }

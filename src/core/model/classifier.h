@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 
 #include "core/model/model.h"
 
@@ -29,5 +31,16 @@ Result<Graph> tiny_vgg_graph(const TinyVggOptions& options);
 // +-1/sqrt(fan_in) for weights and biases), from a seeded generator so a
 // run is repeatable.
 Model tiny_vgg_initial_model(const Graph& graph, uint64_t seed);
+
+// The classifier as safetensors, for builds without an ONNX reader (the
+// browser): every weight under its name, and in the metadata the convlab.*
+// keys of the ONNX file (preprocessing, labels) plus convlab.arch = tinyvgg,
+// convlab.in_channels, convlab.channels and convlab.classes, which rebuild
+// the graph (convlab.image_size is its side).
+SafeTensors tiny_vgg_safetensors(const Model& model, const TinyVggOptions& options,
+                                 std::map<std::string, std::string> metadata);
+// Reads that back; every missing or mis-shaped weight and bad key is
+// reported with `source`.
+Result<Model> tiny_vgg_from_safetensors(const SafeTensors& file, const std::string& source);
 
 }  // namespace convlab
