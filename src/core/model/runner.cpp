@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "core/fast/fast_ops.h"
+#include "core/fast/fast_pool.h"
 #include "core/model/node_shapes.h"
 #include "core/model/plan.h"
 #include "core/ops/reference.h"
@@ -77,6 +78,9 @@ class PassExecutor {
         return reference::embed_broadcast(weight(node, "weight"), categories_, like.h(), like.w());
       }
       case OpKind::Pool2d:
+        if (fast_)
+          return fast::pool2d(get(node.inputs[0]), {node.pool.kind == PoolKind::Max, node.pool.kernel,
+                                                    node.pool.params, node.pool.count_include_pad});
         return reference::pool2d(get(node.inputs[0]), node.pool);
       case OpKind::GlobalAveragePool:
         return reference::global_average_pool(get(node.inputs[0]));
