@@ -186,6 +186,22 @@ Result<std::map<std::string, Shape>> shapes_for(const Graph& graph, int64_t h, i
   return graph.infer_shapes(std::map<std::string, Shape>{{graph.inputs()[0].name, shape}});
 }
 
+// layer=NAME input=SIZE [arch=...]: that activation's shape for one image.
+Result<Shape> activation_shape(const Reader& r, const char* function) {
+  auto graph = graph_of(r);
+  if (!graph) return graph.error();
+  auto layer = r.text("layer");
+  auto input = r.size2("input");
+  if (!layer) return layer.error();
+  if (!input) return input.error();
+  auto shapes = shapes_for(*graph, input->h, input->w);
+  if (!shapes) return shapes.error();
+  auto it = shapes->find(*layer);
+  if (it == shapes->end())
+    return make_error(function, ": '", *layer, "' is not an activation of ", graph->name());
+  return it->second;
+}
+
 // pool_output / pool_value's window: kernel (default 2), stride (default
 // the kernel), padding N, dilation.
 Result<PoolOptions> pool_of(const Reader& r) {
@@ -370,34 +386,17 @@ const std::map<std::string, Function>& functions() {
        }},
       {"layer_shape",
        [](const Reader& r) -> Result<QuizValue> {
-         auto graph = graph_of(r);
-         if (!graph) return graph.error();
-         auto layer = r.text("layer");
-         auto input = r.size2("input");
-         if (!layer) return layer.error();
-         if (!input) return input.error();
-         auto shapes = shapes_for(*graph, input->h, input->w);
-         if (!shapes) return shapes.error();
-         auto it = shapes->find(*layer);
-         if (it == shapes->end() || it->second.size() != 4)
-           return make_error("layer_shape: '", *layer, "' is not an image-shaped activation of ",
-                             graph->name());
-         return size({it->second[1], it->second[2], it->second[3]});
+         auto shape = activation_shape(r, "layer_shape");
+         if (!shape) return shape.error();
+         if (shape->size() != 4)
+           return make_error("layer_shape: '", *r.text("layer"), "' is not image-shaped");
+         return size({(*shape)[1], (*shape)[2], (*shape)[3]});
        }},
       {"layer_values",
        [](const Reader& r) -> Result<QuizValue> {
-         auto graph = graph_of(r);
-         if (!graph) return graph.error();
-         auto layer = r.text("layer");
-         auto input = r.size2("input");
-         if (!layer) return layer.error();
-         if (!input) return input.error();
-         auto shapes = shapes_for(*graph, input->h, input->w);
-         if (!shapes) return shapes.error();
-         auto it = shapes->find(*layer);
-         if (it == shapes->end())
-           return make_error("layer_values: '", *layer, "' is not an activation of ", graph->name());
-         return number(static_cast<double>(shape_numel(it->second)));  // N = 1: one image's values
+         auto shape = activation_shape(r, "layer_values");
+         if (!shape) return shape.error();
+         return number(static_cast<double>(shape_numel(*shape)));  // N = 1: one image's values
        }},
       {"pool_output",
        [](const Reader& r) -> Result<QuizValue> {

@@ -4,8 +4,9 @@
 #include <onnx/onnx_pb.h>
 
 #include <exception>
-#include <filesystem>
-#include <fstream>
+#include <span>
+
+#include "core/io/safetensors.h"
 
 namespace convlab::onnx_model {
 namespace {
@@ -198,17 +199,8 @@ Status write_onnx_file(const std::string& path, const Model& model,
                        const std::map<std::string, std::string>& metadata, const std::string& doc) {
   auto bytes = onnx_bytes(model, metadata, doc);
   if (!bytes) return with_context(path + ": ", bytes.error());
-  const std::string temporary = path + ".partial";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return make_error("cannot write ", path, " (is the folder there and writable?)");
-    out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-    if (!out) return make_error("cannot write ", path, " (disk full?)");
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) return make_error("cannot write ", path, ": ", error.message());
-  return {};
+  return write_file_atomically(
+      path, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()));
 }
 
 }  // namespace convlab::onnx_model

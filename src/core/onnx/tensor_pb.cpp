@@ -288,17 +288,8 @@ Status write_tensor_pb(const std::string& path, const Tensor& tensor, const std:
   std::string bytes;
   if (!t.SerializeToString(&bytes)) return make_error("cannot encode ", name, " for ", path);
   // Written beside and renamed, so a failed write never leaves half a file.
-  const std::string temporary = path + ".partial";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return make_error("cannot write ", path, " (is the folder there and writable?)");
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) return make_error("cannot write ", path, " (disk full?)");
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) return make_error("cannot write ", path, ": ", error.message());
-  return {};
+  return write_file_atomically(
+      path, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
 }
 
 }  // namespace convlab::onnx_model
