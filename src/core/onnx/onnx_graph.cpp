@@ -669,20 +669,29 @@ class Reader {
         const int64_t half = total / 2;
         begin[a] = static_cast<int>(auto_pad == "SAME_UPPER" ? half : total - half);
         end[a] = static_cast<int>(total - begin[a]);
+        // An output_shape larger than the full output grows it at the end,
+        // as output_padding does (ONNX's reference and onnxruntime agree).
+        if (total < 0) {
+          begin[a] = 0;
+          end[a] = static_cast<int>(total);
+        }
       }
       p = Padding2d{begin[0], end[0], begin[1], end[1]};
     }
-    // PyTorch's transposed conv crops the same on both sides; a crop one
-    // larger at the end is the same as output_padding taking one back.
-    int pad_h = p.top, pad_w = p.left, extra_h = 0, extra_w = 0;
-    if (p.bottom != p.top) {
-      if (p.bottom != p.top - 1 && !(p.bottom < p.top))
-        return Step(Unsupported{"asymmetric pads on a ConvTranspose"});
-      extra_h = p.top - p.bottom;
-    }
-    if (p.right != p.left) {
-      if (!(p.right < p.left)) return Step(Unsupported{"asymmetric pads on a ConvTranspose"});
-      extra_w = p.left - p.right;
+    // PyTorch's transposed conv crops the same on both sides: the start's
+    // crop. A smaller crop at the end is output_padding giving rows back; a
+    // larger one is cropped after it, by a Pad node with negative pads.
+    int pad_h = p.top, pad_w = p.left;
+    const int extra_h = std::max(0, p.top - p.bottom), extra_w = std::max(0, p.left - p.right);
+    const int crop_h = std::max(0, p.bottom - p.top), crop_w = std::max(0, p.right - p.left);
+    if (crop_h > 0 || crop_w > 0) {
+      GraphNode crop;
+      crop.op = OpKind::Pad;
+      crop.pads = {0, 0, 0, 0, 0, 0, -crop_h, -crop_w};
+      crop.description = "the end of the transposed convolution's output cropped by " +
+                         std::to_string(crop_h) + " rows and " + std::to_string(crop_w) +
+                         " columns more than its start (ONNX pads)";
+      crop_after_ = std::move(crop);
     }
     if (pad_h < 0 || pad_w < 0)
       return Step(Unsupported{"an output larger than the transposed convolution makes"});
@@ -1064,17 +1073,29 @@ class Reader {
     }
     GraphNode g;
     g.name = node.output(0);
+    crop_after_.reset();
     auto step = convert_node(node, g);
     if (!step) return step.error();
     if (std::holds_alternative<Unsupported>(*step)) return step;
     if (g.description.empty())
       g.description = node.op_type() + (node.name().empty() ? "" : " " + node.name());
     available_.insert(g.name);
+    if (crop_after_) {
+      // The node's value is the crop's; the uncropped one gets its own name.
+      crop_after_->name = g.name;
+      g.name += " (uncropped)";
+      crop_after_->inputs = {g.name};
+      parts.nodes.push_back(std::move(g));
+      parts.nodes.push_back(std::move(*crop_after_));
+      crop_after_.reset();
+      return Step();
+    }
     parts.nodes.push_back(std::move(g));
     return Step();
   }
 
   const onnx::ModelProto& model_;
+  std::optional<GraphNode> crop_after_;  // set by a node that needs a crop after it (ConvTranspose)
   int64_t opset_;
   std::string source_, base_dir_;
   const std::map<std::string, Tensor>& bound_;
