@@ -465,7 +465,7 @@ void NetworkPanel::upload_textures() {
                     explore::gray_rgba(plane(input->gray, 0), 0.0f, 100.0f), true);
   // a and b, predicted and true, on one scale per channel so they compare.
   const auto pair = [&](GlTexture& predicted, GlTexture& truth, int64_t channel) {
-    const auto p = plane(run->ab, channel), t = plane(input->true_ab, channel);
+    const auto p = plane(run->output, channel), t = plane(input->true_ab, channel);
     const float max_abs = std::max({explore::grid_max_abs(p), explore::grid_max_abs(t), 1.0f});
     const int w = static_cast<int>(input->gray.w()), h = static_cast<int>(input->gray.h());
     predicted.upload(w, h, explore::diverging_rgba(p, max_abs), true);
@@ -498,7 +498,7 @@ void NetworkPanel::draw(PanelContext& context) {
       // The contract's fields first; then the network's own time and its
       // longest step (what one frame waited for at most), for benchmarks.
       const session::NetworkRun& run = *session_->run();
-      const auto ab = mean_abs_ab(run.ab);
+      const auto ab = mean_abs_ab(run.output);
       double longest = 0;
       for (const StepTime& step : run.times) longest = std::max(longest, step.ms);
       char line[200];
