@@ -245,6 +245,10 @@ class Shell {
         open_view_popup_ = 1;
       }
       if (ImGui::MenuItem(tr("Open a view..."))) open_view_popup_ = 2;
+      if (ImGui::MenuItem(tr("Open model..."))) {
+        view_path_.clear();
+        open_view_popup_ = 3;
+      }
       if (platform::has_file_chooser() && ImGui::MenuItem(tr("Open a file (photo, lesson, view)...")))
         platform::pick_file();
       if (ImGui::MenuItem(tr("Copy link to this view"))) {
@@ -294,20 +298,27 @@ class Shell {
   // popups' ids stay English ("###"), their titles follow the language.
   void draw_view_popup() {
     const bool saving = view_popup_ == 1 || open_view_popup_ == 1;
-    const std::string title =
-        std::string(saving ? tr("Save view") : tr("Open view")) + (saving ? "###save-view" : "###open-view");
+    const bool model = view_popup_ == 3 || open_view_popup_ == 3;
+    const std::string title = model    ? std::string(tr("Open model")) + "###open-model"
+                              : saving ? std::string(tr("Save view")) + "###save-view"
+                                       : std::string(tr("Open view")) + "###open-view";
     if (open_view_popup_ != 0) {
       ImGui::OpenPopup(title.c_str());
       view_popup_ = open_view_popup_;
       open_view_popup_ = 0;
     }
     if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-    ImGui::TextUnformatted(saving ? tr("Save the view to a file (share it, or paste it into a lesson):")
-                                  : tr("Open a view file:"));
+    ImGui::TextUnformatted(model    ? tr("Open a model file (ONNX) in the network panel:")
+                           : saving ? tr("Save the view to a file (share it, or paste it into a lesson):")
+                                    : tr("Open a view file:"));
     ImGui::SetNextItemWidth(30.0f * ImGui::GetFontSize());
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     const bool entered = ImGui::InputText("##view path", &view_path_, ImGuiInputTextFlags_EnterReturnsTrue);
-    if (ImGui::Button(saving ? tr("Save") : tr("Open")) || entered) {
+    const bool go = ImGui::Button(saving ? tr("Save") : tr("Open")) || entered;
+    if (go && model) {
+      open_panel("network", {{"model", view_path_}});  // says what went wrong, or opens the panel
+      ImGui::CloseCurrentPopup();
+    } else if (go) {
       Status done = saving ? save_view(view_path_) : open_view(view_path_);
       if (done.ok())
         status_.info(saving ? platform::deliver_file(view_path_)
@@ -596,6 +607,10 @@ class Shell {
         open_panel("lesson", {{"file", path}});
         continue;
       }
+      if (extension == ".onnx") {
+        open_panel("network", {{"model", path}});
+        continue;
+      }
       Panel& panel = panels_.at(active_);
       if (panel.on_file_dropped(path)) continue;
       // A photo dropped on a panel that takes none goes to the colorizer.
@@ -625,7 +640,7 @@ class Shell {
   size_t active_;
   bool ignore_mouse_ = false;
   bool presenter_ = false;
-  int open_view_popup_ = 0, view_popup_ = 0;  // 1 save, 2 open
+  int open_view_popup_ = 0, view_popup_ = 0;  // 1 save, 2 open a view, 3 open a model
   std::string view_path_;
   bool style_dirty_ = true;
   bool quit_ = false;
@@ -1025,6 +1040,17 @@ int run_app(const AppOptions& given) {
       }
     }
     if (options.panel.empty()) first_panel = index.value();
+  }
+  // A model opens in the network panel before the --set that change it.
+  if (!options.model.empty()) {
+    auto network = panels.find("network");
+    Status opened = network.ok() ? panels.at(network.value()).apply_setting("model", options.model)
+                                 : Status(network.error());
+    if (!opened.ok()) {
+      std::fprintf(stderr, "convlab: --model: %s\n", opened.message().c_str());
+      return kExitUsage;
+    }
+    if (options.panel.empty() && options.view.empty()) first_panel = network.value();
   }
   for (const std::string& text : options.set) {
     auto setting = parse_panel_setting(text);

@@ -61,6 +61,24 @@ const GraphNode* block_node(const Model& model, const LayoutBlock& block, OpKind
 
 }  // namespace
 
+Result<const Tensor*> LayerInspector::layer_values(session::NetworkSession& session,
+                                                   const std::string& node) {
+  auto host = session.activation(node);
+  if (!host || (*host)->rank() == 4) return host;
+  // A vector (a classifier's scores, a flattened map) as maps: a few values
+  // each a channel of 1x1 (hover shows each class's number), many values one
+  // strip.
+  const std::string key = node + "#" + std::to_string(session.result_version());
+  if (key != vector_key_) {
+    const int64_t n = (*host)->numel();
+    auto view = (*host)->reshaped(n <= 256 ? Shape{1, n, 1, 1} : Shape{1, 1, 1, n});
+    if (!view) return view.error();
+    vector_view_ = std::move(view).value();
+    vector_key_ = key;
+  }
+  return &vector_view_;
+}
+
 void LayerInspector::refresh(session::NetworkSession& session, const std::string& node, ImVec2 region,
                              PanelContext& context) {
   (void)context;
@@ -71,7 +89,7 @@ void LayerInspector::refresh(session::NetworkSession& session, const std::string
   thumbs_columns_hint_ = columns_hint;
   zoom_key_.clear();
   error_.clear();
-  auto host = session.activation(node);
+  auto host = layer_values(session, node);
   if (!host) {
     error_ = host.message();
     return;
@@ -98,13 +116,22 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
 
   // ---- header: which activation, its shape, op and time -----------------------
   ImGui::PushFont(context.heading_font);
-  ImGui::Text(tr("Layer %s"), node.c_str());
+  ImGui::Text(tr("Layer %s"), short_node_name(node).c_str());
   ImGui::PopFont();
+  if (short_node_name(node) != node) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", node.c_str());  // the exporter's full name, as tools show it
+  }
   if (block.nodes.size() > 1) {
     // conv1 -> conv1_bn -> c1: each step of the block has its own activation.
+    // A folded residual block has many: they wrap at the window's edge.
     for (const std::string& name : block.nodes) {
+      const std::string id = short_node_name(name) + "##" + name;
+      const float width = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+                          ImGui::CalcTextSize(short_node_name(name).c_str()).x;
       ImGui::SameLine();
-      if (ImGui::RadioButton(name.c_str(), name == node)) {
+      if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+      if (ImGui::RadioButton(id.c_str(), name == node)) {
         node_.clear();  // redraw for the new node
         open = OpenRequest{"", {{"layer", name}}};
       }
@@ -114,10 +141,10 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
     ImGui::TextWrapped("%s", graph_text(graph_node->description));
 
   if (session.run() == nullptr) {
-    ImGui::TextDisabled("%s", tr("The colorizer has not run yet."));
+    ImGui::TextDisabled("%s", tr("The model has not run yet."));
     return open;
   }
-  auto host = session.activation(node);
+  auto host = layer_values(session, node);
   if (!host) {
     ImGui::TextWrapped("%s", host.message().c_str());
     return open;
@@ -338,28 +365,34 @@ void LayerInspector::draw_stats(PanelContext& context, const Tensor& values) {
 void LayerInspector::draw_kernels(PanelContext& context, const Model& model, const GraphNode& conv) {
   const bool transposed = conv.op == OpKind::ConvTranspose2d;
   const Tensor& w = model.weight(conv.weights + ".weight");  // conv (O,C,K,K); transposed (C,O,K,K)
-  const int filters = conv.out_channels, channels = conv.in_channels, k = conv.kernel;
+  // From the weight itself: a grouped convolution (a model read from ONNX)
+  // has fewer input channels per filter than the layer has, and a kernel
+  // may be rectangular.
+  if (w.rank() != 4) return;
+  const int filters = static_cast<int>(transposed ? w.dim(1) : w.dim(0));
+  const int channels = static_cast<int>(transposed ? w.dim(0) : w.dim(1));
+  const int k = static_cast<int>(w.dim(2)), kw = static_cast<int>(w.dim(3));
   filter_ = std::clamp(filter_, 0, filters - 1);
   int shown = filter_ + 1;
   ImGui::SetNextItemWidth(14.0f * ImGui::GetFontSize());
   if (ImGui::SliderInt("##kernel filter", &shown, 1, filters, tr("filter %d"))) filter_ = shown - 1;
   ImGui::SameLine();
   ImGui::TextWrapped(tr("%d kernels of %d×%d: one per input channel. Red positive, blue negative, white 0."),
-                     channels, k, k);
+                     channels, k, kw);
   const std::string key = conv.name + "#" + std::to_string(filter_);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   if (key != kernel_key_) {
     kernel_key_ = key;
-    Tensor kernels({1, channels, k, k});
+    Tensor kernels({1, channels, k, kw});
     float max_abs = 0;
     for (int c = 0; c < channels; ++c)
       for (int y = 0; y < k; ++y)
-        for (int x = 0; x < k; ++x) {
+        for (int x = 0; x < kw; ++x) {
           const float v = transposed ? w.at(c, filter_, y, x) : w.at(filter_, c, y, x);
           kernels.at(0, c, y, x) = v;
           max_abs = std::max(max_abs, std::fabs(v));
         }
-    kernels_layout_ = explore::atlas_layout(channels, k, k, k,
+    kernels_layout_ = explore::atlas_layout(channels, k, kw, std::max(k, kw),
                                             avail.x / std::max(avail.y - 2.0f * ImGui::GetFontSize(), 1.0f));
     // One range for the filter: kernels of one filter compare with each other.
     std::vector<explore::AtlasRange> ranges(static_cast<size_t>(channels),

@@ -43,6 +43,8 @@ class LayerInspector {
   void request_tab(int tab) { tab_request_ = tab; }
 
  private:
+  // The node's value as (N, C, H, W): maps as they are, a vector reshaped.
+  Result<const Tensor*> layer_values(session::NetworkSession& session, const std::string& node);
   void refresh(session::NetworkSession& session, const std::string& node, ImVec2 region,
                PanelContext& context);
   void draw_thumbnails(PanelContext& context, const Tensor& values, ImVec2 size);
@@ -66,6 +68,8 @@ class LayerInspector {
   explore::Histogram histogram_;
   std::vector<float> histogram_counts_;
   std::string error_;
+  Tensor vector_view_;
+  std::string vector_key_;
   int zoom_ = -1;  // the zoomed channel, -1: none
   int filter_ = 0;
   int tab_request_ = -1;

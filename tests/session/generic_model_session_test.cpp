@@ -98,7 +98,8 @@ TEST_CASE("a classifier through the network session on the CPU matches run_graph
   }
 }
 
-TEST_CASE("a new preprocessing recipe prepares the photo again and reruns; a bad photo fails with its name") {
+TEST_CASE(
+    "a new preprocessing recipe prepares the photo again and reruns, and a bad photo fails with its name") {
   auto onnx = tinyvgg();
   const std::shared_ptr<const Model> model(onnx, &onnx->model);
   session::NetworkSession session(model);
