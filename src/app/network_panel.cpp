@@ -201,6 +201,11 @@ Status NetworkPanel::open_model(const std::string& path) {
     return Error{format(tr("%s: a colorizer with the inputs gray and category opens with arch= and weights="),
                         path.c_str())};
   auto recipe = preprocess_from_metadata(opened->model->graph, opened->metadata, opened->labels_text);
+  // A model that stops at its first node has nothing to run: the loader's words say why.
+  if (!recipe.ok() && !opened->unsupported_why.empty())
+    return Error{format(tr("%s: node %s (op %s): %s; no layer before it takes the photo"), path.c_str(),
+                        opened->unsupported_node.c_str(), opened->unsupported_op.c_str(),
+                        opened->unsupported_why.c_str())};
   if (!recipe.ok()) return with_context(path + ": ", recipe.error());
   // The recipe this model had the last time it was open here.
   if (auto it = recipe_memory_.find(path); it != recipe_memory_.end()) {
@@ -1076,8 +1081,12 @@ void NetworkPanel::draw_model_controls(PanelContext& context) {
   }
   ImGui::PopStyleColor();
   if (!unsupported_.empty()) {
+    // In short here; the loader's whole message (with the supported ops) on the red box and under "(?)".
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
-    ImGui::TextWrapped("%s", unsupported_.c_str());
+    text_with_help(
+        format(tr("Stops at node %s (op %s), which is not supported; the layers before it run."),
+               short_node_name(opened_->unsupported_node).c_str(), opened_->unsupported_op.c_str()),
+        unsupported_.c_str());
     ImGui::PopStyleColor();
   }
   const char* hint = tr("path/to/model.onnx");

@@ -380,6 +380,17 @@ TEST_CASE("GUI: the network panel opens ONNX models: ResNet-18 folded into block
                                    "--set", "std=0.25", "--set", "fold=none", "--set", "zoom=off"},
                                   dir.file("tinyvgg.png"), 1280, 720);
   CHECK(contains(tinyvgg.out, "model.onnx on screen"));
+  // An op ConvLab lacks (TinyVGG's Softmax made a Hardmax, same length in the
+  // file): the model opens, the node is drawn red, the layers before it run.
+  std::ifstream in(zoo + "tinyvgg_opset17/model.onnx", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (size_t at = bytes.find("Softmax"); at != std::string::npos; at = bytes.find("Softmax", at))
+    bytes.replace(at, 7, "Hardmax");
+  const std::string hardmax = dir.file("hardmax.onnx");
+  std::ofstream(hardmax, std::ios::binary) << bytes;
+  auto stopped = panel_screenshot("network", {"--model", hardmax, "--set", "layer=/softmax/Hardmax"},
+                                  dir.file("hardmax.png"), 1600, 900);
+  CHECK(contains(stopped.out, "hardmax.onnx on screen"));
 }
 
 TEST_CASE("GUI: a bad model is refused naming the file, and preprocessing settings need an opened model") {
