@@ -22,6 +22,7 @@
 #include "app/language.h"
 #include "app/lesson_panel.h"
 #include "app/link_state.h"
+#include "app/model_opener.h"
 #include "app/register_panels.h"
 #include "app/status_bar.h"
 #include "app/text_audit.h"
@@ -334,6 +335,10 @@ class Shell {
 
  public:
   void set_settings_path(std::string path) { settings_path_ = std::move(path); }
+  void remember_model_recipes(std::map<std::string, std::string> recipes) {
+    settings_.model_recipes = std::move(recipes);
+    settings_changed();
+  }
 
   // The console contract: "convlab: ready|error|colorized ..." lines.
   void enable_log() {
@@ -890,6 +895,7 @@ struct RunningApp {
     // whose app has ended can still get a link or a picked file).
     platform::on_link_changed(nullptr);
     platform::on_file_offered(nullptr);
+    recipe_memory().changed = nullptr;
     shell.reset();
     panels.clear();
     if (!batch) {
@@ -952,6 +958,8 @@ int run_app(const AppOptions& given) {
   std::string warning;
   Settings saved = load_settings(app->settings_path, warning);
   if (!warning.empty()) std::fprintf(stderr, "convlab: warning: %s\n", warning.c_str());
+  // A model opened below (--model, a view) comes back with its preprocessing.
+  recipe_memory().recipes = saved.model_recipes;
   auto settings = apply_options(saved, options);
   if (!settings.ok()) {
     std::fprintf(stderr, "convlab: %s\n", settings.message().c_str());
@@ -1085,6 +1093,7 @@ int run_app(const AppOptions& given) {
   app->shell = std::make_unique<Shell>(*app->window, panels, settings.value(), first_panel, app->batch);
   Shell& shell = *app->shell;
   shell.set_settings_path(app->settings_path);
+  recipe_memory().changed = [&shell] { shell.remember_model_recipes(recipe_memory().recipes); };
   if (options.log) shell.enable_log();
   shell.set_language(language, language_chosen);
   if (!warning.empty()) shell.status().error(warning);

@@ -215,15 +215,16 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
   int filter = filter_;
   if ((conv || tconv) && zoom_ >= 0 && zoom_ < (conv ? conv->out_channels : tconv->out_channels))
     filter = zoom_;
-  const std::vector<std::pair<std::string, std::string>> photo = {
-      {"image", image_path},
-      {"category", category},
-      {"working_size", std::to_string(session.working_size())}};
+  std::vector<std::pair<std::string, std::string>> photo = open_settings_;
+  photo.insert(photo.end(), {{"image", image_path},
+                             {"category", category},
+                             {"working_size", std::to_string(session.working_size())}});
   if (conv || tconv) {
     const GraphNode& n = conv ? *conv : *tconv;
     const std::string label =
-        conv ? format(tr("%s filter %d  →  Convolution panel"), n.name.c_str(), filter + 1)
-             : format(tr("%s filter %d  →  Transposed conv panel"), n.name.c_str(), filter + 1);
+        conv ? format(tr("%s filter %d  →  Convolution panel"), short_node_name(n.name).c_str(), filter + 1)
+             : format(tr("%s filter %d  →  Transposed conv panel"), short_node_name(n.name).c_str(),
+                      filter + 1);
     if (ImGui::Button(label.c_str())) {
       OpenRequest request{conv ? "conv" : "tconv", photo};
       request.settings.push_back({"filter", std::to_string(filter + 1)});
@@ -232,7 +233,11 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
       open = request;
     }
   }
-  if (bn) {
+  // The batch-norm panel opens the colorizer's layers only.
+  const bool other_model = std::any_of(open_settings_.begin(), open_settings_.end(), [](const auto& setting) {
+    return setting.first == "model" && setting.second != "ecnn";
+  });
+  if (bn && !other_model) {
     const std::string label = format(tr("%s  →  Batch-norm panel"), bn->name.c_str());
     const float needed = ImGui::CalcTextSize(label.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x;
     if ((conv || tconv) &&

@@ -36,6 +36,11 @@ class LayerInspector {
                                   const LayoutBlock& block, const std::string& node,
                                   const std::string& image_path, const std::string& category, bool can_open);
 
+  // Settings sent first with every "open in" request: the model the layer is
+  // in (model=PATH, preprocess=...) so the teaching panel runs the same one.
+  void set_open_settings(std::vector<std::pair<std::string, std::string>> settings) {
+    open_settings_ = std::move(settings);
+  }
   int zoom_channel() const { return zoom_; }
   void set_zoom_channel(int channel) { zoom_ = channel; }
   int kernel_filter() const { return filter_; }
@@ -73,6 +78,7 @@ class LayerInspector {
   int zoom_ = -1;  // the zoomed channel, -1: none
   int filter_ = 0;
   int tab_request_ = -1;
+  std::vector<std::pair<std::string, std::string>> open_settings_;
 };
 
 }  // namespace convlab::app

@@ -13,6 +13,11 @@ ModelOpener& opener() {
 
 void set_model_opener(ModelOpener o) { opener() = std::move(o); }
 
+RecipeMemory& recipe_memory() {
+  static RecipeMemory memory;
+  return memory;
+}
+
 Result<OpenedModel> open_model_file(const std::string& path) {
   if (!opener())
     return Error{

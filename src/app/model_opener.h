@@ -26,6 +26,15 @@ struct OpenedModel {
 using ModelOpener = std::function<Result<OpenedModel>(const std::string& path)>;
 
 void set_model_opener(ModelOpener opener);
+
+// Each model file's preprocessing as the user last set it ("key=value;..."
+// by path): the network panel reads and writes it, the app keeps it in the
+// settings file (not in batch runs) and installs `changed` to save it.
+struct RecipeMemory {
+  std::map<std::string, std::string> recipes;
+  std::function<void()> changed;
+};
+RecipeMemory& recipe_memory();
 // Errors name the file and what is wrong with it (the reader's message).
 Result<OpenedModel> open_model_file(const std::string& path);
 

@@ -208,10 +208,10 @@ Status NetworkPanel::open_model(const std::string& path) {
                         opened->unsupported_why.c_str())};
   if (!recipe.ok()) return with_context(path + ": ", recipe.error());
   // The recipe this model had the last time it was open here.
-  if (auto it = recipe_memory_.find(path); it != recipe_memory_.end()) {
+  if (auto it = recipe_memory().recipes.find(path); it != recipe_memory().recipes.end()) {
     std::string_view text = it->second;
     while (!text.empty()) {
-      const std::string_view line = text.substr(0, text.find('\n'));
+      const std::string_view line = text.substr(0, text.find(';'));
       text.remove_prefix(std::min(text.size(), line.size() + 1));
       const size_t eq = line.find('=');
       if (eq != std::string_view::npos)
@@ -243,7 +243,10 @@ Status NetworkPanel::set_recipe(Preprocess recipe) {
     return Error{tr("the colorizer takes no preprocessing settings; open a model first (model=PATH)")};
   const bool resized = recipe.size != recipe_->size;
   recipe_ = std::move(recipe);
-  recipe_memory_[model_path_] = preprocess_settings_text(*recipe_);
+  std::string remembered = preprocess_settings_text(*recipe_);
+  std::replace(remembered.begin(), remembered.end(), '\n', ';');
+  recipe_memory().recipes[model_path_] = remembered;
+  if (recipe_memory().changed) recipe_memory().changed();
   mean_box_ = std_box_ = "";
   if (session_) session_->set_recipe(*recipe_);
   if (resized) {
@@ -368,13 +371,8 @@ Status NetworkPanel::apply_setting(const std::string& key, const std::string& va
                  tr("the colorizer takes no preprocessing settings; open a model first (model=PATH)"))};
     Preprocess changed = *recipe_;
     Status applied = apply_preprocess_setting(changed, key, value);
+    if (applied.ok()) applied = check_recipe(model().graph, changed);
     if (!applied.ok()) return Error{format(tr("panel '%s': %s"), "network", applied.message().c_str())};
-    if (changed.mean.size() != static_cast<size_t>(changed.channels()))
-      changed.mean.assign(static_cast<size_t>(changed.channels()),
-                          changed.mean.empty() ? 0.0f : changed.mean[0]);
-    if (changed.std.size() != static_cast<size_t>(changed.channels()))
-      changed.std.assign(static_cast<size_t>(changed.channels()),
-                         changed.std.empty() ? 1.0f : changed.std[0]);
     return set_recipe(std::move(changed));
   }
   if (key == "arch") {
@@ -880,7 +878,15 @@ void NetworkPanel::draw_inspector(PanelContext& context) {
   }
   const int category = session_->category();
   auto shared = shared_colorizer();
-  const bool same_model = !generic() && shared.ok() && shared.value() == colorizer_;
+  // The teaching panels run the shipped colorizer, or an opened model from its file.
+  const bool same_model = generic() || (shared.ok() && shared.value() == colorizer_);
+  if (generic()) {
+    std::string recipe = preprocess_settings_text(*recipe_);
+    std::replace(recipe.begin(), recipe.end(), '\n', ';');
+    inspector_->set_open_settings({{"model", model_path_}, {"preprocess", recipe}});
+  } else {
+    inspector_->set_open_settings({{"model", "ecnn"}});
+  }
   auto open = inspector_->draw(context, *session_, *block, node_, image_path_, category_name_en(category),
                                same_model);
   if (!open) return;
@@ -1070,14 +1076,27 @@ void NetworkPanel::draw_step_mode(PanelContext& context, float height) {
 }
 
 void NetworkPanel::draw_model_controls(PanelContext& context) {
-  (void)context;
+  if (!generic()) {
+    // The colorizer's column stays as short as it was (lessons fill it at a
+    // projector's size): its name, and where other models come from on hover.
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s, %s", model().graph.title().c_str(), colorizer_->shown_label().c_str());
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("%s",
+                        tr("Another model (an ONNX file): File > Open model..., or drop it on the window."));
+    if (!open_error_.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
+      ImGui::TextWrapped("%s", open_error_.c_str());
+      ImGui::PopStyleColor();
+    }
+    return;
+  }
   section(context, tr("Model"));
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  if (generic()) {
+  {
     const ContentText file_name;  // the model by its file's name
     ImGui::TextWrapped("%s (%s)", fs::path(model_path_).filename().string().c_str(), opened_->format.c_str());
-  } else {
-    ImGui::TextWrapped("%s, %s", model().graph.title().c_str(), colorizer_->shown_label().c_str());
   }
   ImGui::PopStyleColor();
   if (!unsupported_.empty()) {
@@ -1104,7 +1123,7 @@ void NetworkPanel::draw_model_controls(PanelContext& context) {
     ImGui::SetTooltip("%s",
                       tr("Another model: type the path of an ONNX file and press Enter, or drop it on the "
                          "window. ecnn goes back to the colorizer."));
-  if (generic() && ImGui::Button(ui_label(tr("Back to the colorizer"), "back to the colorizer").c_str())) {
+  if (ImGui::Button(ui_label(tr("Back to the colorizer"), "back to the colorizer").c_str())) {
     Status back = open_model("ecnn");
     if (!back.ok()) open_error_ = back.message();
   }
@@ -1177,9 +1196,7 @@ void NetworkPanel::draw_recipe_controls(PanelContext& context) {
        {std::tuple{mean_done, "mean", &mean_box_}, std::tuple{std_done, "std", &std_box_}}) {
     if (!done) continue;
     Status applied = apply_preprocess_setting(recipe, key, *box);
-    const size_t wanted = static_cast<size_t>(recipe.channels());
-    if (applied.ok() && (recipe.mean.size() != wanted || recipe.std.size() != wanted))
-      applied = Error{format(tr("mean and std need %d values each (one per channel)"), recipe.channels())};
+    if (applied.ok()) applied = check_recipe(model().graph, recipe);
     if (!applied.ok()) {
       if (context.status) context.status->error(applied.message());
       recipe = *recipe_;

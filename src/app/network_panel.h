@@ -99,10 +99,9 @@ class NetworkPanel : public Panel {
   std::shared_ptr<const Model> model_;               // what runs: the colorizer's or the opened file's
   std::string model_path_;                           // the opened file (empty: the colorizer)
   std::optional<OpenedModel> opened_;
-  std::optional<Preprocess> recipe_;                  // set for an opened image model
-  std::map<std::string, std::string> recipe_memory_;  // model path -> its recipe's settings text
-  std::string unsupported_;                           // the loader's words on the node it stopped at
-  GraphLayout full_layout_;                           // every block (layout_: with groups folded)
+  std::optional<Preprocess> recipe_;  // set for an opened image model
+  std::string unsupported_;           // the loader's words on the node it stopped at
+  GraphLayout full_layout_;           // every block (layout_: with groups folded)
   std::vector<std::string> folded_;
   std::map<std::string, Shape> run_shapes_;  // the last run's shapes, per node
   std::string logits_;                       // a classifier's score vector node, if any

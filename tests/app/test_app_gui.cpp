@@ -391,6 +391,19 @@ TEST_CASE("GUI: the network panel opens ONNX models: ResNet-18 folded into block
   auto stopped = panel_screenshot("network", {"--model", hardmax, "--set", "layer=/softmax/Hardmax"},
                                   dir.file("hardmax.png"), 1600, 900);
   CHECK(contains(stopped.out, "hardmax.onnx on screen"));
+  // Its layers open in the teaching panels with their real settings and weights.
+  panel_screenshot("conv",
+                   {"--set", "model=" + zoo + "resnet18_opset17/model.onnx", "--set", "preprocess=mean=0.5;std=0.25",
+                    "--set", "source=layer:/layers/layers.2/conv1/Conv_output_0", "--set", "filter=2"},
+                   dir.file("resnet-conv.png"), 1600, 900);
+  panel_screenshot("tconv",
+                   {"--set", "model=" + zoo + "unet_opset17/model.onnx", "--set", "source=layer:/up2/ConvTranspose_output_0"},
+                   dir.file("unet-tconv.png"), 1600, 900);
+  auto not_conv = run_convlab({"--panel", "conv", "--set", "model=" + zoo + "tinyvgg_opset17/model.onnx", "--set",
+                               "source=layer:output"},
+                              {"DISPLAY="});
+  CHECK(not_conv.exit_code == 2);
+  CHECK(contains(not_conv.err, "/features/features.0/features.0.0/Conv_output_0"));  // lists its convolutions
 }
 
 TEST_CASE("GUI: a bad model is refused naming the file, and preprocessing settings need an opened model") {

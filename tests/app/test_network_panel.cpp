@@ -104,7 +104,10 @@ TEST_CASE("network panel: model=PATH opens an image model, and a bad one keeps t
   CHECK(panel.state_text().find("color=bgr") != std::string::npos);
   CHECK(panel.on_file_dropped("/tmp/also-broken.onnx"));  // a dropped bad model: the panel says why
   CHECK(panel.state_text().find("model=/tmp/good.onnx") != std::string::npos);
+  // What the app saves in the settings file.
+  CHECK(recipe_memory().recipes["/tmp/good.onnx"].find("color=bgr;") != std::string::npos);
   set_model_opener(nullptr);
+  recipe_memory().recipes.clear();
 }
 
 TEST_CASE("conv panel: source=layer:conv1 shows conv1's real kernel and settings") {

@@ -98,6 +98,9 @@ TEST_CASE("preprocessing from metadata_props: every convlab key, labels from met
   CHECK(copy.color == ColorLayout::Bgr);
   CHECK(copy.mean == recipe->mean);
   CHECK(copy.std == recipe->std);
+  // One number for every channel.
+  REQUIRE(apply_preprocess_setting(copy, "mean", "0.5").ok());
+  CHECK(copy.mean == std::vector<float>{0.5f, 0.5f, 0.5f});
 }
 
 TEST_CASE("bad preprocessing metadata names the key, the value and what is valid") {
@@ -116,6 +119,19 @@ TEST_CASE("bad preprocessing metadata names the key, the value and what is valid
   CHECK_FALSE(preprocess_from_metadata(graph, {{"convlab.image_size", "0"}}).ok());
   CHECK_FALSE(preprocess_from_metadata(graph, {{"convlab.color", "gray"}}).ok());  // 1 channel for 3
   CHECK_FALSE(preprocess_from_metadata(image_graph(2, 64), {}).ok());              // no image input
+  // A recipe changed later is checked against the model the same way.
+  auto recipe = preprocess_from_metadata(graph, {});
+  REQUIRE(recipe.ok());
+  CHECK(check_recipe(graph, *recipe).ok());
+  Preprocess gray = *recipe;
+  REQUIRE(apply_preprocess_setting(gray, "color", "gray").ok());
+  auto refused = check_recipe(graph, gray);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.message().find("gray gives 1 channels but the model's input 'input' takes 3") !=
+        std::string::npos);
+  Preprocess short_std = *recipe;
+  short_std.std = {1, 1};
+  CHECK_FALSE(check_recipe(graph, short_std).ok());
 }
 
 TEST_CASE("a photo preprocessed: channel order, range, mean and std, value by value") {

@@ -136,6 +136,8 @@ Status apply_preprocess_setting(Preprocess& recipe, const std::string& key, cons
       for (float s : *values)
         if (s == 0.0f)
           return Error{format(tr("std: '%s' has a zero; every std must be non-zero"), value.c_str())};
+    // One number stands for every channel.
+    if (values->size() == 1) values->assign(static_cast<size_t>(recipe.channels()), values->front());
     (key == "mean" ? recipe.mean : recipe.std) = std::move(values).value();
     return {};
   }
@@ -181,6 +183,22 @@ Result<Preprocess> preprocess_from_metadata(const Graph& graph,
   else
     recipe.labels = split_lines(labels_file_text);
   return recipe;
+}
+
+Status check_recipe(const Graph& graph, const Preprocess& recipe) {
+  const GraphInput* input = nullptr;
+  for (const GraphInput& i : graph.inputs())
+    if (i.name == recipe.input) input = &i;
+  if (!input || input->shape.size() != 4)
+    return Error{tr("the model has no image input (a tensor of N x C x H x W with 1 or 3 channels)")};
+  const int channels = input->shape[1] > 0 ? static_cast<int>(input->shape[1]) : recipe.channels();
+  if (recipe.channels() != channels)
+    return Error{format(tr("color: %s gives %d channels but the model's input '%s' takes %d"),
+                        color_layout_name(recipe.color), recipe.channels(), input->name.c_str(), channels)};
+  if (recipe.mean.size() != static_cast<size_t>(channels) ||
+      recipe.std.size() != static_cast<size_t>(channels))
+    return Error{format(tr("mean and std need %d values each (one per channel)"), channels)};
+  return {};
 }
 
 std::string preprocess_settings_text(const Preprocess& recipe) {

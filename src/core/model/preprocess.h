@@ -63,9 +63,13 @@ Result<Preprocess> preprocess_from_metadata(const Graph& graph,
                                             const std::string& labels_file_text = {});
 
 // One setting by its key (the part after "convlab.": image_size, color,
-// pixel_range, mean, std, resize), as the panel and --set give them; the
-// recipe is unchanged on error.
+// pixel_range, mean, std, resize), as the panel and --set give them; one
+// mean or std stands for every channel. The recipe is unchanged on error.
 Status apply_preprocess_setting(Preprocess& recipe, const std::string& key, const std::string& value);
+// Whether the recipe fits the graph: its input exists, the channel layout
+// gives as many channels as the input takes, one mean and std per channel.
+Status check_recipe(const Graph& graph, const Preprocess& recipe);
+
 // The recipe as "key=value" lines with the keys above (without "convlab."),
 // what apply_preprocess_setting reads back (labels are left out).
 std::string preprocess_settings_text(const Preprocess& recipe);
