@@ -297,15 +297,11 @@ Status NetworkPanel::ensure_session() {
   session_ = std::make_unique<session::NetworkSession>(
       model_, platform::has_worker_threads() ? session::Threading::Workers : session::Threading::Frames,
       recipe_);
-  if (generic()) {
-    session_->set_accelerator(nullptr, tr("the GPU pass runs the colorizer; other models run on the CPU"));
-  } else {
-    auto accelerator = platform::make_accelerator(model_);
-    if (accelerator)
-      session_->set_accelerator(std::move(accelerator).value());
-    else
-      session_->set_accelerator(nullptr, accelerator.message());
-  }
+  auto accelerator = platform::make_accelerator(model_);
+  if (accelerator)
+    session_->set_accelerator(std::move(accelerator).value());
+  else
+    session_->set_accelerator(nullptr, accelerator.message());
   inspector_ = std::make_unique<LayerInspector>();
   return {};
 }

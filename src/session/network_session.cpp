@@ -235,7 +235,8 @@ void NetworkSession::restart_run() {
 // ---- progress ---------------------------------------------------------------
 
 Status NetworkSession::start_gpu_pass() {
-  auto pass = accelerator_->begin(input_->gray, category_);
+  auto pass =
+      recipe_ ? accelerator_->begin_graph(model_inputs()) : accelerator_->begin(input_->gray, category_);
   if (!pass) return pass.error();
   pass_ = std::move(pass).value();
   wall_times_.clear();
@@ -267,7 +268,10 @@ Status NetworkSession::step_gpu(double budget_ms) {
   run.output = std::move(finished->ab);
   run.device = std::move(finished->values);
   pending_run_ = std::move(run);
-  start_finishing();
+  if (recipe_)
+    complete();  // nothing to join: the output is the result
+  else
+    start_finishing();
   return {};
 }
 

@@ -4,7 +4,8 @@
 // photo's L channel and a category and its a,b are joined back with L; any
 // other model (a classifier read from ONNX) gets the photo prepared by its
 // preprocessing recipe (core/model/preprocess.h) and its output is kept as
-// it is. Other models run on the CPU: the GPU pass is the colorizer's.
+// it is. On the GPU the colorizer runs its fused pass; other models run op
+// by op through the GPU backend (Accelerator::begin_graph).
 // The GPU pass (an Accelerator, session/accelerator.h) runs a few plan steps
 // per frame within a time budget. With worker threads (the desktop),
 // decoding, color conversion and the CPU pass run on them; without (the
@@ -102,7 +103,7 @@ class NetworkSession {
   int category() const { return category_; }
   RunBackend backend() const { return backend_; }
   // What runs: the chosen backend, or the CPU where there is no GPU.
-  RunBackend effective_backend() const { return accelerator_ && !recipe_ ? backend_ : RunBackend::Cpu; }
+  RunBackend effective_backend() const { return accelerator_ ? backend_ : RunBackend::Cpu; }
   int working_size() const { return working_size_; }
 
   // Moves the work on: collects finished threads, runs GPU steps (or, without

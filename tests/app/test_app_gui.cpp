@@ -374,12 +374,14 @@ TEST_CASE("GUI: the network panel opens ONNX models: ResNet-18 folded into block
       panel_screenshot("network", {"--model", zoo + "resnet18_opset17/model.onnx", "--set", "layer=layers.3"},
                        dir.file("resnet.png"), 1600, 900);
   CHECK(contains(resnet.out, "model.onnx on screen"));
-  CHECK(contains(resnet.out, "(CPU"));
-  auto tinyvgg = panel_screenshot("network",
-                                  {"--model", zoo + "tinyvgg_opset17/model.onnx", "--set", "mean=0.5",
-                                   "--set", "std=0.25", "--set", "fold=none", "--set", "zoom=off"},
-                                  dir.file("tinyvgg.png"), 1280, 720);
+  CHECK(contains(resnet.out, "(GPU"));  // op by op on the GPU (llvmpipe here)
+  auto tinyvgg =
+      panel_screenshot("network",
+                       {"--model", zoo + "tinyvgg_opset17/model.onnx", "--set", "mean=0.5", "--set",
+                        "std=0.25", "--set", "fold=none", "--set", "zoom=off", "--set", "backend=cpu"},
+                       dir.file("tinyvgg.png"), 1280, 720);
   CHECK(contains(tinyvgg.out, "model.onnx on screen"));
+  CHECK(contains(tinyvgg.out, "(CPU"));
   // An op ConvLab lacks (TinyVGG's Softmax made a Hardmax, same length in the
   // file): the model opens, the node is drawn red, the layers before it run.
   std::ifstream in(zoo + "tinyvgg_opset17/model.onnx", std::ios::binary);
@@ -392,15 +394,17 @@ TEST_CASE("GUI: the network panel opens ONNX models: ResNet-18 folded into block
                                   dir.file("hardmax.png"), 1600, 900);
   CHECK(contains(stopped.out, "hardmax.onnx on screen"));
   // Its layers open in the teaching panels with their real settings and weights.
-  panel_screenshot("conv",
-                   {"--set", "model=" + zoo + "resnet18_opset17/model.onnx", "--set", "preprocess=mean=0.5;std=0.25",
-                    "--set", "source=layer:/layers/layers.2/conv1/Conv_output_0", "--set", "filter=2"},
-                   dir.file("resnet-conv.png"), 1600, 900);
+  panel_screenshot(
+      "conv",
+      {"--set", "model=" + zoo + "resnet18_opset17/model.onnx", "--set", "preprocess=mean=0.5;std=0.25",
+       "--set", "source=layer:/layers/layers.2/conv1/Conv_output_0", "--set", "filter=2"},
+      dir.file("resnet-conv.png"), 1600, 900);
   panel_screenshot("tconv",
-                   {"--set", "model=" + zoo + "unet_opset17/model.onnx", "--set", "source=layer:/up2/ConvTranspose_output_0"},
+                   {"--set", "model=" + zoo + "unet_opset17/model.onnx", "--set",
+                    "source=layer:/up2/ConvTranspose_output_0"},
                    dir.file("unet-tconv.png"), 1600, 900);
-  auto not_conv = run_convlab({"--panel", "conv", "--set", "model=" + zoo + "tinyvgg_opset17/model.onnx", "--set",
-                               "source=layer:output"},
+  auto not_conv = run_convlab({"--panel", "conv", "--set", "model=" + zoo + "tinyvgg_opset17/model.onnx",
+                               "--set", "source=layer:output"},
                               {"DISPLAY="});
   CHECK(not_conv.exit_code == 2);
   CHECK(contains(not_conv.err, "/features/features.0/features.0.0/Conv_output_0"));  // lists its convolutions
