@@ -8,12 +8,15 @@
 
 #include "app/grid_view.h"
 #include "app/panel_widgets.h"
+#include "app/status_bar.h"
 #include "app/ui_label.h"
 #include "core/base/i18n.h"
 #include "core/explore/atlas_paint.h"
 #include "core/explore/colormap.h"
+#include "core/explore/setting_parse.h"
 #include "core/explore/step_text.h"
 #include "core/model/graph_text.h"
+#include "core/model/layer_slice.h"
 #include "core/ops/reference.h"
 
 namespace convlab::app {
@@ -231,6 +234,42 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
       request.settings.push_back({"channel", "1"});
       request.settings.push_back({"source", "layer:" + n.name});
       open = request;
+    }
+  }
+  // A pooling layer: its window, stride and padding in the convolution
+  // panel's pooling view, over the top-left of its real input (the zoomed
+  // channel, else the first).
+  if (const GraphNode* pool = block_node(model, block, OpKind::Pool2d);
+      pool && pool->pool.kernel.h <= 7 && pool->pool.kernel.w <= 7 &&
+      pool->pool.params.window.stride_h <= 4 && pool->pool.params.window.stride_w <= 4 &&
+      pool->pool.params.window.dilation_h == 1) {
+    const int channel = zoom_ >= 0 ? zoom_ : 0;
+    const std::string label = format(tr("%s channel %d  →  Convolution panel (pooling)"),
+                                     short_node_name(pool->name).c_str(), channel + 1);
+    if (ImGui::Button(label.c_str())) {
+      auto input = session.activation(pool->inputs.at(0));
+      auto crop = input.ok() ? activation_crop(**input, channel, 16) : Result<ActivationCrop>(input.error());
+      if (!crop.ok()) {
+        if (context.status) context.status->error(crop.message());
+      } else {
+        const auto& w = pool->pool.params.window;
+        const auto text = [](double v) { return explore::setting_text::double_text(v); };
+        std::string values;
+        for (float v : crop->values) values += (values.empty() ? "" : ",") + text(v);
+        open = OpenRequest{
+            "conv",
+            {{"source", "off"},
+             {"operation", pool->pool.kind == PoolKind::Max ? "maxpool" : "avgpool"},
+             {"in_channels", "1"},
+             {"input", std::to_string(crop->h) + "x" + std::to_string(crop->w)},
+             {"input_values", values},
+             {"kernel", std::to_string(pool->pool.kernel.h) + "x" + std::to_string(pool->pool.kernel.w)},
+             {"stride", std::to_string(w.stride_h) + "," + std::to_string(w.stride_w)},
+             {"padding", std::to_string(w.padding.top) + "," + std::to_string(w.padding.bottom) + "," +
+                             std::to_string(w.padding.left) + "," + std::to_string(w.padding.right)},
+             {"count_include_pad", pool->pool.count_include_pad ? "on" : "off"},
+             {"ceil_mode", pool->pool.params.ceil_mode ? "on" : "off"}}};
+      }
     }
   }
   // The batch-norm panel opens the colorizer's layers only.
