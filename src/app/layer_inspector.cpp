@@ -254,15 +254,18 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
       } else {
         const auto& w = pool->pool.params.window;
         const auto text = [](double v) { return explore::setting_text::double_text(v); };
-        std::string values;
-        for (float v : crop->values) values += (values.empty() ? "" : ",") + text(v);
+        std::string numbers;
+        for (float v : crop->values) {
+          if (!numbers.empty()) numbers += ',';
+          numbers += text(v);
+        }
         open = OpenRequest{
             "conv",
             {{"source", "off"},
              {"operation", pool->pool.kind == PoolKind::Max ? "maxpool" : "avgpool"},
              {"in_channels", "1"},
              {"input", std::to_string(crop->h) + "x" + std::to_string(crop->w)},
-             {"input_values", values},
+             {"input_values", numbers},
              {"kernel", std::to_string(pool->pool.kernel.h) + "x" + std::to_string(pool->pool.kernel.w)},
              {"stride", std::to_string(w.stride_h) + "," + std::to_string(w.stride_w)},
              {"padding", std::to_string(w.padding.top) + "," + std::to_string(w.padding.bottom) + "," +

@@ -1175,7 +1175,10 @@ void NetworkPanel::draw_recipe_controls(PanelContext& context) {
   help_marker(tr("Pixel range before the mean and std: 0 to 1, or 0 to 255."));
   const auto list = [](const std::vector<float>& values) {
     std::string text;
-    for (float v : values) text += (text.empty() ? "" : ",") + st::double_text(v);
+    for (float v : values) {
+      if (!text.empty()) text += ',';
+      text += st::double_text(v);
+    }
     return text;
   };
   if (mean_box_.empty()) mean_box_ = list(recipe.mean);
