@@ -22,6 +22,7 @@
 #include "app/language.h"
 #include "app/lesson_panel.h"
 #include "app/link_state.h"
+#include "app/model_opener.h"
 #include "app/register_panels.h"
 #include "app/status_bar.h"
 #include "app/text_audit.h"
@@ -245,6 +246,10 @@ class Shell {
         open_view_popup_ = 1;
       }
       if (ImGui::MenuItem(tr("Open a view..."))) open_view_popup_ = 2;
+      if (ImGui::MenuItem(tr("Open model..."))) {
+        view_path_.clear();
+        open_view_popup_ = 3;
+      }
       if (platform::has_file_chooser() && ImGui::MenuItem(tr("Open a file (photo, lesson, view)...")))
         platform::pick_file();
       if (ImGui::MenuItem(tr("Copy link to this view"))) {
@@ -294,20 +299,27 @@ class Shell {
   // popups' ids stay English ("###"), their titles follow the language.
   void draw_view_popup() {
     const bool saving = view_popup_ == 1 || open_view_popup_ == 1;
-    const std::string title =
-        std::string(saving ? tr("Save view") : tr("Open view")) + (saving ? "###save-view" : "###open-view");
+    const bool model = view_popup_ == 3 || open_view_popup_ == 3;
+    const std::string title = model    ? std::string(tr("Open model")) + "###open-model"
+                              : saving ? std::string(tr("Save view")) + "###save-view"
+                                       : std::string(tr("Open view")) + "###open-view";
     if (open_view_popup_ != 0) {
       ImGui::OpenPopup(title.c_str());
       view_popup_ = open_view_popup_;
       open_view_popup_ = 0;
     }
     if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-    ImGui::TextUnformatted(saving ? tr("Save the view to a file (share it, or paste it into a lesson):")
-                                  : tr("Open a view file:"));
+    ImGui::TextUnformatted(model    ? tr("Open a model file (ONNX) in the network panel:")
+                           : saving ? tr("Save the view to a file (share it, or paste it into a lesson):")
+                                    : tr("Open a view file:"));
     ImGui::SetNextItemWidth(30.0f * ImGui::GetFontSize());
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     const bool entered = ImGui::InputText("##view path", &view_path_, ImGuiInputTextFlags_EnterReturnsTrue);
-    if (ImGui::Button(saving ? tr("Save") : tr("Open")) || entered) {
+    const bool go = ImGui::Button(saving ? tr("Save") : tr("Open")) || entered;
+    if (go && model) {
+      open_panel("network", {{"model", view_path_}});  // says what went wrong, or opens the panel
+      ImGui::CloseCurrentPopup();
+    } else if (go) {
       Status done = saving ? save_view(view_path_) : open_view(view_path_);
       if (done.ok())
         status_.info(saving ? platform::deliver_file(view_path_)
@@ -323,6 +335,10 @@ class Shell {
 
  public:
   void set_settings_path(std::string path) { settings_path_ = std::move(path); }
+  void remember_model_recipes(std::map<std::string, std::string> recipes) {
+    settings_.model_recipes = std::move(recipes);
+    settings_changed();
+  }
 
   // The console contract: "convlab: ready|error|colorized ..." lines.
   void enable_log() {
@@ -596,6 +612,10 @@ class Shell {
         open_panel("lesson", {{"file", path}});
         continue;
       }
+      if (extension == ".onnx") {
+        open_panel("network", {{"model", path}});
+        continue;
+      }
       Panel& panel = panels_.at(active_);
       if (panel.on_file_dropped(path)) continue;
       // A photo dropped on a panel that takes none goes to the colorizer.
@@ -625,7 +645,7 @@ class Shell {
   size_t active_;
   bool ignore_mouse_ = false;
   bool presenter_ = false;
-  int open_view_popup_ = 0, view_popup_ = 0;  // 1 save, 2 open
+  int open_view_popup_ = 0, view_popup_ = 0;  // 1 save, 2 open a view, 3 open a model
   std::string view_path_;
   bool style_dirty_ = true;
   bool quit_ = false;
@@ -875,6 +895,7 @@ struct RunningApp {
     // whose app has ended can still get a link or a picked file).
     platform::on_link_changed(nullptr);
     platform::on_file_offered(nullptr);
+    recipe_memory().changed = nullptr;
     shell.reset();
     panels.clear();
     if (!batch) {
@@ -937,6 +958,8 @@ int run_app(const AppOptions& given) {
   std::string warning;
   Settings saved = load_settings(app->settings_path, warning);
   if (!warning.empty()) std::fprintf(stderr, "convlab: warning: %s\n", warning.c_str());
+  // A model opened below (--model, a view) comes back with its preprocessing.
+  recipe_memory().recipes = saved.model_recipes;
   auto settings = apply_options(saved, options);
   if (!settings.ok()) {
     std::fprintf(stderr, "convlab: %s\n", settings.message().c_str());
@@ -1026,6 +1049,17 @@ int run_app(const AppOptions& given) {
     }
     if (options.panel.empty()) first_panel = index.value();
   }
+  // A model opens in the network panel before the --set that change it.
+  if (!options.model.empty()) {
+    auto network = panels.find("network");
+    Status opened = network.ok() ? panels.at(network.value()).apply_setting("model", options.model)
+                                 : Status(network.error());
+    if (!opened.ok()) {
+      std::fprintf(stderr, "convlab: --model: %s\n", opened.message().c_str());
+      return kExitUsage;
+    }
+    if (options.panel.empty() && options.view.empty()) first_panel = network.value();
+  }
   for (const std::string& text : options.set) {
     auto setting = parse_panel_setting(text);
     Status applied = setting.ok() ? panels.at(first_panel).apply_setting(setting->key, setting->value)
@@ -1059,6 +1093,7 @@ int run_app(const AppOptions& given) {
   app->shell = std::make_unique<Shell>(*app->window, panels, settings.value(), first_panel, app->batch);
   Shell& shell = *app->shell;
   shell.set_settings_path(app->settings_path);
+  recipe_memory().changed = [&shell] { shell.remember_model_recipes(recipe_memory().recipes); };
   if (options.log) shell.enable_log();
   shell.set_language(language, language_chosen);
   if (!warning.empty()) shell.status().error(warning);

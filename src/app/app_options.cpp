@@ -33,6 +33,9 @@ void add_app_options(CLI::App& app, AppOptions& options) {
          "With --lesson: show every step in turn (headless with xvfb-run), print each, exit 1 if one fails")
       ->group(group);
   app.add_option("--view", options.view, "Open a saved view file (File > Save this view)")->group(group);
+  app.add_option("--model", options.model,
+                 "Open this model (an ONNX file) in the network panel; --set then changes its preprocessing")
+      ->group(group);
   app.add_option(
          "--link", options.link,
          "Open a view given as a link fragment, e.g. '#panel=conv&stride=2&step=5' (File > Copy link)")

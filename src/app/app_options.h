@@ -37,6 +37,7 @@ struct AppOptions {
   bool presenter = false;
   bool play = false;      // with --lesson: show every step in turn, then exit (1 if one failed)
   std::string view;       // a saved view file to open
+  std::string model;      // a model file (ONNX) to open in the network panel
   std::string link;       // a link fragment ("#panel=conv&stride=2"): link_state.h
   bool log = false;       // the console contract: one line per event
   std::string tour;       // non-empty: show every screen (tour.h), save each as DIR/<screen>.png, exit

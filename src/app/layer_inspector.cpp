@@ -8,12 +8,15 @@
 
 #include "app/grid_view.h"
 #include "app/panel_widgets.h"
+#include "app/status_bar.h"
 #include "app/ui_label.h"
 #include "core/base/i18n.h"
 #include "core/explore/atlas_paint.h"
 #include "core/explore/colormap.h"
+#include "core/explore/setting_parse.h"
 #include "core/explore/step_text.h"
 #include "core/model/graph_text.h"
+#include "core/model/layer_slice.h"
 #include "core/ops/reference.h"
 
 namespace convlab::app {
@@ -61,6 +64,24 @@ const GraphNode* block_node(const Model& model, const LayoutBlock& block, OpKind
 
 }  // namespace
 
+Result<const Tensor*> LayerInspector::layer_values(session::NetworkSession& session,
+                                                   const std::string& node) {
+  auto host = session.activation(node);
+  if (!host || (*host)->rank() == 4) return host;
+  // A vector (a classifier's scores, a flattened map) as maps: a few values
+  // each a channel of 1x1 (hover shows each class's number), many values one
+  // strip.
+  const std::string key = node + "#" + std::to_string(session.result_version());
+  if (key != vector_key_) {
+    const int64_t n = (*host)->numel();
+    auto view = (*host)->reshaped(n <= 256 ? Shape{1, n, 1, 1} : Shape{1, 1, 1, n});
+    if (!view) return view.error();
+    vector_view_ = std::move(view).value();
+    vector_key_ = key;
+  }
+  return &vector_view_;
+}
+
 void LayerInspector::refresh(session::NetworkSession& session, const std::string& node, ImVec2 region,
                              PanelContext& context) {
   (void)context;
@@ -71,7 +92,7 @@ void LayerInspector::refresh(session::NetworkSession& session, const std::string
   thumbs_columns_hint_ = columns_hint;
   zoom_key_.clear();
   error_.clear();
-  auto host = session.activation(node);
+  auto host = layer_values(session, node);
   if (!host) {
     error_ = host.message();
     return;
@@ -98,13 +119,22 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
 
   // ---- header: which activation, its shape, op and time -----------------------
   ImGui::PushFont(context.heading_font);
-  ImGui::Text(tr("Layer %s"), node.c_str());
+  ImGui::Text(tr("Layer %s"), short_node_name(node).c_str());
   ImGui::PopFont();
+  if (short_node_name(node) != node) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", node.c_str());  // the exporter's full name, as tools show it
+  }
   if (block.nodes.size() > 1) {
     // conv1 -> conv1_bn -> c1: each step of the block has its own activation.
+    // A folded residual block has many: they wrap at the window's edge.
     for (const std::string& name : block.nodes) {
+      const std::string id = short_node_name(name) + "##" + name;
+      const float width = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+                          ImGui::CalcTextSize(short_node_name(name).c_str()).x;
       ImGui::SameLine();
-      if (ImGui::RadioButton(name.c_str(), name == node)) {
+      if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+      if (ImGui::RadioButton(id.c_str(), name == node)) {
         node_.clear();  // redraw for the new node
         open = OpenRequest{"", {{"layer", name}}};
       }
@@ -114,10 +144,10 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
     ImGui::TextWrapped("%s", graph_text(graph_node->description));
 
   if (session.run() == nullptr) {
-    ImGui::TextDisabled("%s", tr("The colorizer has not run yet."));
+    ImGui::TextDisabled("%s", tr("The model has not run yet."));
     return open;
   }
-  auto host = session.activation(node);
+  auto host = layer_values(session, node);
   if (!host) {
     ImGui::TextWrapped("%s", host.message().c_str());
     return open;
@@ -188,15 +218,16 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
   int filter = filter_;
   if ((conv || tconv) && zoom_ >= 0 && zoom_ < (conv ? conv->out_channels : tconv->out_channels))
     filter = zoom_;
-  const std::vector<std::pair<std::string, std::string>> photo = {
-      {"image", image_path},
-      {"category", category},
-      {"working_size", std::to_string(session.working_size())}};
+  std::vector<std::pair<std::string, std::string>> photo = open_settings_;
+  photo.insert(photo.end(), {{"image", image_path},
+                             {"category", category},
+                             {"working_size", std::to_string(session.working_size())}});
   if (conv || tconv) {
     const GraphNode& n = conv ? *conv : *tconv;
     const std::string label =
-        conv ? format(tr("%s filter %d  →  Convolution panel"), n.name.c_str(), filter + 1)
-             : format(tr("%s filter %d  →  Transposed conv panel"), n.name.c_str(), filter + 1);
+        conv ? format(tr("%s filter %d  →  Convolution panel"), short_node_name(n.name).c_str(), filter + 1)
+             : format(tr("%s filter %d  →  Transposed conv panel"), short_node_name(n.name).c_str(),
+                      filter + 1);
     if (ImGui::Button(label.c_str())) {
       OpenRequest request{conv ? "conv" : "tconv", photo};
       request.settings.push_back({"filter", std::to_string(filter + 1)});
@@ -205,7 +236,50 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
       open = request;
     }
   }
-  if (bn) {
+  // A pooling layer: its window, stride and padding in the convolution
+  // panel's pooling view, over the top-left of its real input (the zoomed
+  // channel, else the first).
+  if (const GraphNode* pool = block_node(model, block, OpKind::Pool2d);
+      pool && pool->pool.kernel.h <= 7 && pool->pool.kernel.w <= 7 &&
+      pool->pool.params.window.stride_h <= 4 && pool->pool.params.window.stride_w <= 4 &&
+      pool->pool.params.window.dilation_h == 1) {
+    const int channel = zoom_ >= 0 ? zoom_ : 0;
+    const std::string label = format(tr("%s channel %d  →  Convolution panel (pooling)"),
+                                     short_node_name(pool->name).c_str(), channel + 1);
+    if (ImGui::Button(label.c_str())) {
+      auto input = session.activation(pool->inputs.at(0));
+      auto crop = input.ok() ? activation_crop(**input, channel, 16) : Result<ActivationCrop>(input.error());
+      if (!crop.ok()) {
+        if (context.status) context.status->error(crop.message());
+      } else {
+        const auto& w = pool->pool.params.window;
+        const auto text = [](double v) { return explore::setting_text::double_text(v); };
+        std::string numbers;
+        for (float v : crop->values) {
+          if (!numbers.empty()) numbers += ',';
+          numbers += text(v);
+        }
+        open = OpenRequest{
+            "conv",
+            {{"source", "off"},
+             {"operation", pool->pool.kind == PoolKind::Max ? "maxpool" : "avgpool"},
+             {"in_channels", "1"},
+             {"input", std::to_string(crop->h) + "x" + std::to_string(crop->w)},
+             {"input_values", numbers},
+             {"kernel", std::to_string(pool->pool.kernel.h) + "x" + std::to_string(pool->pool.kernel.w)},
+             {"stride", std::to_string(w.stride_h) + "," + std::to_string(w.stride_w)},
+             {"padding", std::to_string(w.padding.top) + "," + std::to_string(w.padding.bottom) + "," +
+                             std::to_string(w.padding.left) + "," + std::to_string(w.padding.right)},
+             {"count_include_pad", pool->pool.count_include_pad ? "on" : "off"},
+             {"ceil_mode", pool->pool.params.ceil_mode ? "on" : "off"}}};
+      }
+    }
+  }
+  // The batch-norm panel opens the colorizer's layers only.
+  const bool other_model = std::any_of(open_settings_.begin(), open_settings_.end(), [](const auto& setting) {
+    return setting.first == "model" && setting.second != "ecnn";
+  });
+  if (bn && !other_model) {
     const std::string label = format(tr("%s  →  Batch-norm panel"), bn->name.c_str());
     const float needed = ImGui::CalcTextSize(label.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x;
     if ((conv || tconv) &&
@@ -338,28 +412,34 @@ void LayerInspector::draw_stats(PanelContext& context, const Tensor& values) {
 void LayerInspector::draw_kernels(PanelContext& context, const Model& model, const GraphNode& conv) {
   const bool transposed = conv.op == OpKind::ConvTranspose2d;
   const Tensor& w = model.weight(conv.weights + ".weight");  // conv (O,C,K,K); transposed (C,O,K,K)
-  const int filters = conv.out_channels, channels = conv.in_channels, k = conv.kernel;
+  // From the weight itself: a grouped convolution (a model read from ONNX)
+  // has fewer input channels per filter than the layer has, and a kernel
+  // may be rectangular.
+  if (w.rank() != 4) return;
+  const int filters = static_cast<int>(transposed ? w.dim(1) : w.dim(0));
+  const int channels = static_cast<int>(transposed ? w.dim(0) : w.dim(1));
+  const int k = static_cast<int>(w.dim(2)), kw = static_cast<int>(w.dim(3));
   filter_ = std::clamp(filter_, 0, filters - 1);
   int shown = filter_ + 1;
   ImGui::SetNextItemWidth(14.0f * ImGui::GetFontSize());
   if (ImGui::SliderInt("##kernel filter", &shown, 1, filters, tr("filter %d"))) filter_ = shown - 1;
   ImGui::SameLine();
   ImGui::TextWrapped(tr("%d kernels of %d×%d: one per input channel. Red positive, blue negative, white 0."),
-                     channels, k, k);
+                     channels, k, kw);
   const std::string key = conv.name + "#" + std::to_string(filter_);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   if (key != kernel_key_) {
     kernel_key_ = key;
-    Tensor kernels({1, channels, k, k});
+    Tensor kernels({1, channels, k, kw});
     float max_abs = 0;
     for (int c = 0; c < channels; ++c)
       for (int y = 0; y < k; ++y)
-        for (int x = 0; x < k; ++x) {
+        for (int x = 0; x < kw; ++x) {
           const float v = transposed ? w.at(c, filter_, y, x) : w.at(filter_, c, y, x);
           kernels.at(0, c, y, x) = v;
           max_abs = std::max(max_abs, std::fabs(v));
         }
-    kernels_layout_ = explore::atlas_layout(channels, k, k, k,
+    kernels_layout_ = explore::atlas_layout(channels, k, kw, std::max(k, kw),
                                             avail.x / std::max(avail.y - 2.0f * ImGui::GetFontSize(), 1.0f));
     // One range for the filter: kernels of one filter compare with each other.
     std::vector<explore::AtlasRange> ranges(static_cast<size_t>(channels),

@@ -36,6 +36,11 @@ class LayerInspector {
                                   const LayoutBlock& block, const std::string& node,
                                   const std::string& image_path, const std::string& category, bool can_open);
 
+  // Settings sent first with every "open in" request: the model the layer is
+  // in (model=PATH, preprocess=...) so the teaching panel runs the same one.
+  void set_open_settings(std::vector<std::pair<std::string, std::string>> settings) {
+    open_settings_ = std::move(settings);
+  }
   int zoom_channel() const { return zoom_; }
   void set_zoom_channel(int channel) { zoom_ = channel; }
   int kernel_filter() const { return filter_; }
@@ -43,6 +48,8 @@ class LayerInspector {
   void request_tab(int tab) { tab_request_ = tab; }
 
  private:
+  // The node's value as (N, C, H, W): maps as they are, a vector reshaped.
+  Result<const Tensor*> layer_values(session::NetworkSession& session, const std::string& node);
   void refresh(session::NetworkSession& session, const std::string& node, ImVec2 region,
                PanelContext& context);
   void draw_thumbnails(PanelContext& context, const Tensor& values, ImVec2 size);
@@ -66,9 +73,12 @@ class LayerInspector {
   explore::Histogram histogram_;
   std::vector<float> histogram_counts_;
   std::string error_;
+  Tensor vector_view_;
+  std::string vector_key_;
   int zoom_ = -1;  // the zoomed channel, -1: none
   int filter_ = 0;
   int tab_request_ = -1;
+  std::vector<std::pair<std::string, std::string>> open_settings_;
 };
 
 }  // namespace convlab::app

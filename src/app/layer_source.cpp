@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "app/model_opener.h"
 #include "core/base/i18n.h"
 #include "core/explore/setting_parse.h"
 #include "core/io/asset_paths.h"
@@ -14,8 +15,9 @@ namespace fs = std::filesystem;
 namespace st = explore::setting_text;
 
 const std::vector<std::string>& LayerSource::keys() {
-  static const std::vector<std::string> names = {"source",       "image",  "category",
-                                                 "working_size", "filter", "channel"};
+  // model and preprocess before source: a layer is looked up in the model.
+  static const std::vector<std::string> names = {"model",    "preprocess",   "source", "image",
+                                                 "category", "working_size", "filter", "channel"};
   return names;
 }
 
@@ -31,6 +33,7 @@ void LayerSource::set_limits(bool transposed, int max_side, int max_channels) {
 
 const std::string& LayerSource::model_label() const {
   static const std::string none;
+  if (image_model_) return model_path_;
   return model_ ? model_->label : none;
 }
 
@@ -55,6 +58,50 @@ Status LayerSource::apply(const std::string& key, const std::string& value) {
 }
 
 Status LayerSource::apply_unchecked(const std::string& key, const std::string& value) {
+  if (key == "model") {
+    // A new model: the layer asked for next is one of its layers.
+    if (value == "ecnn") {
+      layer_.clear();
+      activations_.reset();
+      model_path_.clear();
+      image_model_.reset();
+      recipe_.reset();
+      return {};
+    }
+    auto opened = open_model_file(value);
+    if (!opened.ok()) return opened.error();
+    auto recipe = preprocess_from_metadata(opened->model->graph, opened->metadata, opened->labels_text);
+    if (!recipe.ok()) return with_context(value + ": ", recipe.error());
+    layer_.clear();
+    activations_.reset();
+    model_path_ = value;
+    image_model_ = opened->model;
+    recipe_ = std::move(recipe).value();
+    preprocess_text_.clear();
+    return {};
+  }
+  if (key == "preprocess") {
+    if (!recipe_) return Error{tr("preprocess: give model=PATH first")};
+    Preprocess changed = *recipe_;
+    std::string_view text = value;
+    while (!text.empty()) {
+      const std::string_view item = text.substr(0, text.find(';'));
+      text.remove_prefix(std::min(text.size(), item.size() + 1));
+      const size_t eq = item.find('=');
+      if (item.empty()) continue;
+      if (eq == std::string_view::npos)
+        return st::bad_value(key, value, tr("KEY=VALUE pairs separated by ;"));
+      CONVLAB_TRY(apply_preprocess_setting(changed, std::string(item.substr(0, eq)),
+                                           std::string(item.substr(eq + 1))));
+    }
+    CONVLAB_TRY(check_recipe(image_model_->graph, changed));
+    recipe_ = std::move(changed);
+    preprocess_text_ = value;
+    activations_.reset();
+    if (!active()) return {};
+    auto made = slice();
+    return made.ok() ? Status{} : Status(made.error());
+  }
   if (key == "source") {
     if (value == "off" || value == "none") {
       layer_.clear();
@@ -115,6 +162,8 @@ Status LayerSource::apply_unchecked(const std::string& key, const std::string& v
 
 std::string LayerSource::state_text() const {
   std::string text;
+  if (image_model_) text += "model=" + model_path_ + "\n";
+  if (!preprocess_text_.empty()) text += "preprocess=" + preprocess_text_ + "\n";
   if (!image_path_.empty()) {
     // A bundled photo by its name, so the text works on any machine.
     std::string image = image_path_;
@@ -147,6 +196,19 @@ Status LayerSource::ensure_run() {
   if (activations_ && run_key_ == key) return {};
   auto image = load_image(image_path_);
   if (!image.ok()) return image.error();
+  if (image_model_) {
+    // Any image model: the photo through its recipe, every node kept (its input too).
+    auto tensor = preprocess_image(image.value(), *recipe_);
+    if (!tensor.ok()) return with_context(image_path_ + ": ", tensor.error());
+    auto run = run_graph_cpu(*image_model_, {{recipe_->input, tensor.value()}}, CpuPath::Fast, true);
+    if (!run.ok()) return run.error();
+    activations_ = std::move(run).value();
+    activations_->values.emplace(recipe_->input, std::move(tensor).value());
+    run_key_ = key;
+    image_label_ = format(tr("%s at %d×%d, model %s"), fs::path(image_path_).filename().string().c_str(),
+                          recipe_->size, recipe_->size, fs::path(model_path_).filename().string().c_str());
+    return {};
+  }
   auto input = prepare_colorize_input(image.value(), working_size_, model_->model.graph.size_multiple());
   if (!input.ok()) return with_context(image_path_ + ": ", input.error());
   const int64_t cat = category;
@@ -163,19 +225,23 @@ Status LayerSource::ensure_run() {
 Result<LayerSlice> LayerSource::slice() {
   if (!active()) return Error{"no layer source is active"};
   CONVLAB_TRY(ensure_run());
-  const Graph& graph = model_->model.graph;
+  const Graph& graph = model().graph;
   const GraphNode* node = graph.find(layer_);
   const OpKind wanted = transposed_ ? OpKind::ConvTranspose2d : OpKind::Conv2d;
   if (node == nullptr || node->op != wanted) {
     std::string names;
     for (const std::string& n : conv_layer_names(graph, transposed_))
       names += (names.empty() ? "" : ", ") + n;
+    if (image_model_)
+      return Error{format(transposed_ ? tr("'%s' is not a transposed convolution of %s; this panel opens %s")
+                                      : tr("'%s' is not a convolution of %s; this panel opens %s"),
+                          layer_.c_str(), model_path_.c_str(), names.c_str())};
     return Error{format(transposed_
                             ? tr("'%s' is not a transposed convolution of the colorizer; this panel opens %s")
                             : tr("'%s' is not a convolution of the colorizer; this panel opens %s"),
                         layer_.c_str(), names.c_str())};
   }
-  return slice_layer(model_->model, *activations_, layer_, filter_, channel_, max_side_, max_channels_);
+  return slice_layer(model(), *activations_, layer_, filter_, channel_, max_side_, max_channels_);
 }
 
 }  // namespace convlab::app

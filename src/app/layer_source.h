@@ -1,10 +1,13 @@
 // `--set source=layer:NAME` for the convolution and transposed-convolution
-// panels: a photo run through the colorizer on the CPU (every layer kept),
+// panels: a photo run through the colorizer (or, with model=PATH, any image
+// model the network panel opens) on the CPU (every layer kept),
 // and one filter / input channel of one of its layers cut down to what the
 // panel can draw (core/model/layer_slice.h). The network panel's "open in"
 // buttons send the same keys. Keys:
 //   source=layer:NAME | off    image=PATH | sample name    category=NAME
 //   working_size=N (16..512)   filter=N (1-based)          channel=N | sum
+//   model=PATH | ecnn (the model; setting it clears the layer)
+//   preprocess=KEY=VALUE;KEY=VALUE (that model's preprocessing, core/model/preprocess.h)
 #pragma once
 
 #include <memory>
@@ -16,6 +19,7 @@
 #include "core/explore/explorer.h"
 #include "core/explore/tconv_explorer.h"
 #include "core/model/layer_slice.h"
+#include "core/model/preprocess.h"
 
 namespace convlab::app {
 
@@ -27,6 +31,7 @@ class LayerSource {
   Status apply(const std::string& key, const std::string& value);
 
   bool active() const { return !layer_.empty(); }
+  bool other_model() const { return image_model_ != nullptr; }  // model=PATH, not the colorizer
   // The keys that reopen this layer (image, category, working_size, filter,
   // channel, then source), one key=value per line.
   std::string state_text() const;
@@ -51,6 +56,11 @@ class LayerSource {
   bool transposed_ = false;
   int max_side_ = 16, max_channels_ = 3;
   std::shared_ptr<const ColorizerModel> model_;
+  // model=PATH: an image model and how a photo becomes its input.
+  std::string model_path_, preprocess_text_;
+  std::shared_ptr<const Model> image_model_;
+  std::optional<Preprocess> recipe_;
+  const Model& model() const { return image_model_ ? *image_model_ : model_->model; }
   std::optional<Activations> activations_;  // for the image / category / size below
   std::string run_key_;
 };

@@ -7,6 +7,7 @@
 #include "app/panel_widgets.h"
 #include "core/base/i18n.h"
 #include "core/explore/step_text.h"
+#include "core/model/graph_layout.h"
 
 namespace convlab::app {
 
@@ -37,9 +38,9 @@ std::optional<Status> draw_layer_source_section(PanelContext& context, LayerSour
                                                 const LayerSlice& slice, const LayerCellView& cell,
                                                 const std::string& what_if) {
   std::optional<Status> result;
-  section(context, tr("Colorizer layer"));
-  ImGui::TextWrapped("%s: %s", slice.layer.c_str(), settings_text(slice).c_str());
-  ImGui::TextWrapped(tr("Input %s %s → output %s"), slice.input_name.c_str(),
+  section(context, source.other_model() ? tr("Model layer") : tr("Colorizer layer"));
+  ImGui::TextWrapped("%s: %s", short_node_name(slice.layer).c_str(), settings_text(slice).c_str());
+  ImGui::TextWrapped(tr("Input %s %s → output %s"), short_node_name(slice.input_name).c_str(),
                      shape_text(slice.full_input).c_str(), shape_text(slice.full_output).c_str());
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("%s", source.image_label().c_str());

@@ -34,6 +34,7 @@ ImU32 with_alpha(ImU32 color, float alpha) {
 
 struct Palette {
   ImU32 conv, tconv, input, embedding, join, text, muted, edge, skip, selected, glow;
+  ImU32 pool, head, group, unsupported;
 };
 
 Palette palette(Theme theme) {
@@ -48,10 +49,15 @@ Palette palette(Theme theme) {
           dark ? IM_COL32(200, 200, 210, 255) : IM_COL32(60, 60, 70, 255),
           dark ? IM_COL32(120, 190, 255, 255) : IM_COL32(30, 100, 200, 255),
           IM_COL32(255, 160, 40, 255),
-          IM_COL32(255, 200, 60, 255)};
+          IM_COL32(255, 200, 60, 255),
+          dark ? IM_COL32(96, 96, 140, 255) : IM_COL32(200, 200, 235, 255),
+          dark ? IM_COL32(150, 110, 50, 255) : IM_COL32(245, 215, 160, 255),
+          dark ? IM_COL32(45, 70, 120, 255) : IM_COL32(160, 190, 235, 255),
+          dark ? IM_COL32(190, 40, 40, 255) : IM_COL32(240, 110, 110, 255)};
 }
 
 std::string shape_line(const Shape& s) {
+  if (s.size() == 2) return std::to_string(s[1]);  // a vector: its length
   if (s.size() != 4) return "";
   char text[64];
   std::snprintf(text, sizeof text, "%lld × %lld×%lld", static_cast<long long>(s[1]),
@@ -100,7 +106,8 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
   for (int pass = 0; pass < 2; ++pass) {
     for (const LayoutBlock& b : layout.blocks) {
       if (b.kind == BlockKind::Join) continue;
-      const float needed = heading->CalcTextSizeA(0.62f * font, FLT_MAX, 0, b.name.c_str()).x + 1.2f * font;
+      const std::string& shown = b.label.empty() ? b.name : b.label;
+      const float needed = heading->CalcTextSizeA(0.62f * font, FLT_MAX, 0, shown.c_str()).x + 1.2f * font;
       float& w = weight[static_cast<size_t>(b.column)];
       w = std::max(w, needed / std::max(unit, 1.0f));
     }
@@ -112,7 +119,11 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
   for (int c = 0; c < columns; ++c)
     column_x[static_cast<size_t>(c) + 1] =
         column_x[static_cast<size_t>(c)] + weight[static_cast<size_t>(c)] * unit;
-  const int rows = layout.deepest + 2;
+  // A row under the deepest level for inputs that are not maps (ECNN's category).
+  bool vector_input = false;
+  for (const LayoutBlock& b : layout.blocks)
+    vector_input = vector_input || (b.kind == BlockKind::Input && b.shape.size() != 4);
+  const int rows = layout.deepest + (vector_input ? 2 : 1);
   const float top_room = 0.9f * font;
   const float row_h = (size.y - top_room) / static_cast<float>(rows);
   const float box_h = std::min(row_h * 0.72f, 3.3f * font);
@@ -197,11 +208,19 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
     if (b.kind == BlockKind::Input) fill = p.input;
     if (b.kind == BlockKind::Embedding) fill = p.embedding;
     if (b.kind == BlockKind::Join) fill = p.join;
+    if (b.kind == BlockKind::Pool) fill = p.pool;
+    if (b.kind == BlockKind::Head) fill = p.head;
+    if (b.kind == BlockKind::Group) fill = p.group;
+    if (b.kind == BlockKind::Unsupported) fill = p.unsupported;
     const float rounding = b.kind == BlockKind::Join ? 0.5f * (q.max.x - q.min.x) : 0.25f * font;
     if (here)
       draw->AddRectFilled(ImVec2(q.min.x - 4, q.min.y - 4), ImVec2(q.max.x + 4, q.max.y + 4),
                           with_alpha(p.glow, 0.45f), rounding + 4);
     draw->AddRectFilled(q.min, q.max, with_alpha(fill, alpha), rounding);
+    // A folded residual block: a second outline, as a stack of layers.
+    if (b.kind == BlockKind::Group)
+      draw->AddRect(ImVec2(q.min.x + 3, q.min.y + 3), ImVec2(q.max.x - 3, q.max.y - 3),
+                    with_alpha(p.skip, alpha), rounding, 0, std::max(1.5f, 0.08f * font));
     if (is_selected)
       draw->AddRect(ImVec2(q.min.x - 2, q.min.y - 2), ImVec2(q.max.x + 2, q.max.y + 2), p.selected,
                     rounding + 2, 0, std::max(2.5f, 0.15f * font));
@@ -228,9 +247,9 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
       }
       const bool two_lines = detail_size >= 0.55f * font;
       // The op's settings next to the name when the box is wide enough.
-      std::string name = b.name;
+      std::string name = b.label.empty() ? b.name : b.label;
       if (!b.brief.empty()) {
-        const std::string with_brief = b.name + "  " + b.brief;
+        const std::string with_brief = name + "  " + b.brief;
         if (heading->CalcTextSizeA(heading_size, FLT_MAX, 0, with_brief.c_str()).x <= width)
           name = with_brief;
       }
@@ -284,9 +303,11 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
     const std::string summary =
         state.graph ? block_summary(*state.graph, *hovered_block) : hovered_block->summary;
     ImGui::Text("%s: %s", hovered_block->name.c_str(), summary.c_str());
+    if (hovered_block->kind == BlockKind::Group) ImGui::TextDisabled("%s", tr("Click to open this block."));
     if (!hovered_block->nodes.empty()) {
       std::string nodes;
-      for (const std::string& n : hovered_block->nodes) nodes += (nodes.empty() ? "" : " → ") + n;
+      for (const std::string& n : hovered_block->nodes)
+        nodes += (nodes.empty() ? "" : " → ") + short_node_name(n);
       ImGui::TextDisabled("%s", nodes.c_str());
     }
     if (hovered_block->shape.size() == 4)

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <tuple>
 
 #include "app/network_diagram.h"
 #include "app/panel_widgets.h"
@@ -140,20 +141,124 @@ Status NetworkPanel::use_model(std::shared_ptr<const ColorizerModel> colorizer) 
   // The layout at a square example size; the real shapes come from the run.
   auto layout = layout_graph(colorizer->model.graph, 256);
   if (!layout.ok()) return layout.error();
-  layout_ = std::move(layout).value();
   colorizer_ = std::move(colorizer);
+  model_ = std::shared_ptr<const Model>(colorizer_, &colorizer_->model);
+  model_path_.clear();
+  opened_.reset();
+  recipe_.reset();
+  unsupported_.clear();
+  set_layout(std::move(layout).value());
+  return {};
+}
+
+void NetworkPanel::set_layout(GraphLayout layout) {
+  full_layout_ = std::move(layout);
+  // Many columns (a ResNet): each residual block one box until clicked open.
+  int columns = 0;
+  for (const LayoutBlock& b : full_layout_.blocks) columns = std::max(columns, b.column + 1);
+  folded_.clear();
+  if (columns > 24)
+    for (const LayoutGroup& g : full_layout_.groups) folded_.push_back(g.name);
+  refold();
   model_error_.clear();
   session_.reset();  // a new model: a new session (the GPU weights go with the old one)
   inspector_.reset();
+  run_shapes_.clear();
+  logits_.clear();
+  top_.clear();
   shown_version_ = -1;
   load_pending_ = true;
   // The first conv block, as a start.
+  block_ = node_ = "";
   for (const LayoutBlock& b : layout_.blocks)
     if (b.kind == BlockKind::Conv) {
       block_ = node_ = b.name;
       break;
     }
   step_column_.reset();
+}
+
+void NetworkPanel::refold() {
+  layout_ = fold_layout(full_layout_, folded_);
+  // The selection stays on what holds it: a folded block's box, or its first block when opened.
+  if (!block_.empty() && !layout_.find(block_)) {
+    if (const LayoutGroup* g = group_of(full_layout_, block_); g && layout_.find(g->name))
+      block_ = g->name;
+    else if (const LayoutGroup* opened = full_layout_.group(block_))
+      block_ = opened->blocks.front();
+  }
+}
+
+Status NetworkPanel::open_model(const std::string& path) {
+  if (path == "ecnn") {
+    arch_ = "advanced";
+    weights_path_.clear();
+    return load_model_setting();
+  }
+  auto opened = open_model_file(path);
+  if (!opened.ok()) return opened.error();
+  if (takes_lab_and_category(opened->model->graph))
+    return Error{format(tr("%s: a colorizer with the inputs gray and category opens with arch= and weights="),
+                        path.c_str())};
+  auto recipe = preprocess_from_metadata(opened->model->graph, opened->metadata, opened->labels_text);
+  // A model that stops at its first node has nothing to run: the loader's words say why.
+  if (!recipe.ok() && !opened->unsupported_why.empty())
+    return Error{format(tr("%s: node %s (op %s): %s; no layer before it takes the photo"), path.c_str(),
+                        opened->unsupported_node.c_str(), opened->unsupported_op.c_str(),
+                        opened->unsupported_why.c_str())};
+  if (!recipe.ok()) return with_context(path + ": ", recipe.error());
+  // The recipe this model had the last time it was open here.
+  if (auto it = recipe_memory().recipes.find(path); it != recipe_memory().recipes.end()) {
+    std::string_view text = it->second;
+    while (!text.empty()) {
+      const std::string_view line = text.substr(0, text.find(';'));
+      text.remove_prefix(std::min(text.size(), line.size() + 1));
+      const size_t eq = line.find('=');
+      if (eq != std::string_view::npos)
+        (void)apply_preprocess_setting(*recipe, std::string(line.substr(0, eq)),
+                                       std::string(line.substr(eq + 1)));
+    }
+  }
+  auto layout = layout_graph(opened->model->graph, recipe->size);
+  if (!layout.ok()) return with_context(path + ": ", layout.error());
+  if (!opened->unsupported_op.empty())
+    add_unsupported_block(*layout, opened->unsupported_node, opened->unsupported_op, "");
+  colorizer_.reset();
+  model_ = opened->model;
+  model_path_ = path;
+  unsupported_ = opened->unsupported_why.empty()
+                     ? std::string()
+                     : format(tr("%s stops at node %s (op %s): %s. The layers before it run."), path.c_str(),
+                              opened->unsupported_node.c_str(), opened->unsupported_op.c_str(),
+                              opened->unsupported_why.c_str());
+  opened_ = std::move(opened).value();
+  recipe_ = std::move(recipe).value();
+  mean_box_ = std_box_ = "";
+  set_layout(std::move(layout).value());
+  return {};
+}
+
+Status NetworkPanel::set_recipe(Preprocess recipe) {
+  if (!recipe_)
+    return Error{tr("the colorizer takes no preprocessing settings; open a model first (model=PATH)")};
+  const bool resized = recipe.size != recipe_->size;
+  recipe_ = std::move(recipe);
+  std::string remembered = preprocess_settings_text(*recipe_);
+  std::replace(remembered.begin(), remembered.end(), '\n', ';');
+  recipe_memory().recipes[model_path_] = remembered;
+  if (recipe_memory().changed) recipe_memory().changed();
+  mean_box_ = std_box_ = "";
+  if (session_) session_->set_recipe(*recipe_);
+  if (resized) {
+    // The example shapes follow the size; the real ones come with the run.
+    auto layout = layout_graph(model().graph, recipe_->size);
+    if (layout.ok()) {
+      if (opened_ && !opened_->unsupported_op.empty())
+        add_unsupported_block(*layout, opened_->unsupported_node, opened_->unsupported_op, "");
+      full_layout_ = std::move(layout).value();
+      refold();
+    }
+  }
   return {};
 }
 
@@ -188,11 +293,11 @@ bool NetworkPanel::busy() const {
 
 Status NetworkPanel::ensure_session() {
   if (session_) return {};
-  if (!colorizer_) return Error{model_error_};
-  const std::shared_ptr<const Model> model(colorizer_, &colorizer_->model);
+  if (!model_) return Error{model_error_};
   session_ = std::make_unique<session::NetworkSession>(
-      model, platform::has_worker_threads() ? session::Threading::Workers : session::Threading::Frames);
-  auto accelerator = platform::make_accelerator(model);
+      model_, platform::has_worker_threads() ? session::Threading::Workers : session::Threading::Frames,
+      recipe_);
+  auto accelerator = platform::make_accelerator(model_);
   if (accelerator)
     session_->set_accelerator(std::move(accelerator).value());
   else
@@ -226,6 +331,46 @@ Status NetworkPanel::apply_setting(const std::string& key, const std::string& va
     return {};
   }
   if (key == "layer") return select_layer(value);
+  if (key == "model") {
+    Status opened = open_model(value);
+    if (!opened.ok())
+      return Error{format(tr("panel '%s': %s: %s"), "network", "model", opened.message().c_str())};
+    return {};
+  }
+  if (key == "fold") {
+    if (value == "all" || value == "none") {
+      folded_.clear();
+      if (value == "all")
+        for (const LayoutGroup& g : full_layout_.groups) folded_.push_back(g.name);
+      refold();
+      return {};
+    }
+    if (!full_layout_.group(value)) {
+      std::string names;
+      for (const LayoutGroup& g : full_layout_.groups) names += ", " + g.name;
+      return st::bad_value(key, value,
+                           format(tr("all, none, or a residual block of this model%s"), names.c_str()));
+    }
+    // One block: folded if it was open, opened if it was folded.
+    if (auto it = std::find(folded_.begin(), folded_.end(), value); it != folded_.end())
+      folded_.erase(it);
+    else
+      folded_.push_back(value);
+    refold();
+    return {};
+  }
+  for (const char* recipe_key : {"image_size", "color", "pixel_range", "mean", "std", "resize"}) {
+    if (key != recipe_key) continue;
+    if (!recipe_)
+      return Error{
+          format(tr("panel '%s': %s: %s"), "network", key.c_str(),
+                 tr("the colorizer takes no preprocessing settings; open a model first (model=PATH)"))};
+    Preprocess changed = *recipe_;
+    Status applied = apply_preprocess_setting(changed, key, value);
+    if (applied.ok()) applied = check_recipe(model().graph, changed);
+    if (!applied.ok()) return Error{format(tr("panel '%s': %s"), "network", applied.message().c_str())};
+    return set_recipe(std::move(changed));
+  }
   if (key == "arch") {
     const auto names = Graph::builtin_names();
     if (std::find(names.begin(), names.end(), value) == names.end())
@@ -330,8 +475,8 @@ Status NetworkPanel::apply_setting(const std::string& key, const std::string& va
   }
   return Error{
       format(tr("panel '%s' has no setting '%s'; valid: %s"), "network", key.c_str(),
-             "image, category, layer, arch, weights, backend, working_size, compare, wipe, zoom, inspect, "
-             "step, view, reload")};
+             "image, category, layer, arch, weights, model, fold, image_size, color, pixel_range, mean, std, "
+             "resize, backend, working_size, compare, wipe, zoom, inspect, step, view, reload")};
 }
 
 Status NetworkPanel::select_layer(const std::string& name) {
@@ -339,15 +484,30 @@ Status NetworkPanel::select_layer(const std::string& name) {
     if (b.name == name || std::find(b.nodes.begin(), b.nodes.end(), name) != b.nodes.end()) {
       block_ = b.name;
       node_ = b.nodes.empty() ? b.name : name;
-      if (b.kind == BlockKind::Input && b.shape.size() != 4) node_ = "gray";  // the category has no map
+      if (b.kind == BlockKind::Input && b.shape.size() != 4) node_ = "gray";     // the category has no map
+      if (b.kind == BlockKind::Group && name == b.name) node_ = b.nodes.back();  // the block's output
+      if (b.kind == BlockKind::Unsupported) node_ = b.name;  // nothing to show; the inspector says why
       if (inspector_) inspector_->set_zoom_channel(-1);
       return {};
     }
   }
+  // A node inside a folded block: the block opens.
+  for (const LayoutGroup& g : full_layout_.groups)
+    for (const std::string& member : g.blocks)
+      if (const LayoutBlock* b = full_layout_.find(member);
+          b && (b->name == name || std::find(b->nodes.begin(), b->nodes.end(), name) != b->nodes.end()) &&
+          std::find(folded_.begin(), folded_.end(), g.name) != folded_.end()) {
+        std::erase(folded_, g.name);
+        refold();
+        return select_layer(name);
+      }
   std::string names;
   for (const LayoutBlock& b : layout_.blocks) {
     names += (names.empty() ? "" : ", ") + b.name;
   }
+  if (generic())
+    return Error{format(tr("panel 'network': layer: '%s' is not a layer of this model; its blocks are %s"),
+                        name.c_str(), names.c_str())};
   return Error{
       format(tr("panel 'network': layer: '%s' is not a layer of the colorizer; its blocks are %s (or one "
                 "of their nodes, such as conv1 or conv1_bn)"),
@@ -367,8 +527,12 @@ std::vector<std::string> NetworkPanel::control_ids() const {
 
 std::string NetworkPanel::state_text() const {
   std::string text;
-  if (arch_ != "advanced") text += "arch=" + arch_ + "\n";
-  if (!weights_path_.empty()) text += "weights=" + weights_path_ + "\n";
+  if (generic()) {
+    text += "model=" + model_path_ + "\n" + preprocess_settings_text(*recipe_);
+  } else {
+    if (arch_ != "advanced") text += "arch=" + arch_ + "\n";
+    if (!weights_path_.empty()) text += "weights=" + weights_path_ + "\n";
+  }
   std::string image = image_path_;
   for (const std::string& sample : samples_)
     if (sample == image_path_) image = fs::path(sample).stem().string();
@@ -389,6 +553,18 @@ std::string NetworkPanel::state_text() const {
 }
 
 bool NetworkPanel::on_file_dropped(const std::string& path) {
+  std::string extension = fs::path(path).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (extension == ".onnx") {
+    // A bad file leaves the model as it was; the message names the file.
+    Status opened = open_model(path);
+    if (!opened.ok())
+      open_error_ = opened.message();
+    else
+      open_error_.clear();
+    return true;
+  }
   load(path);
   return true;
 }
@@ -441,20 +617,59 @@ bool NetworkPanel::on_step(StepKey key) {
 }
 
 std::string NetworkPanel::block_sentence(const LayoutBlock& block) const {
+  if (block.kind == BlockKind::Unsupported) return unsupported_;
+  if (block.kind == BlockKind::Group)
+    return tr(
+        "A residual block: its layers compute a change, and the Add joins that change to the block's "
+        "input, so the signal (and the gradient in training) also has a short way through. Click the box "
+        "to open it.");
+  if (block.kind == BlockKind::Input && generic())
+    return format(
+        tr("Your photo as the model expects it: %d×%d pixels, %s, range %s, then (x - mean) / std."),
+        recipe_->size, recipe_->size, color_layout_name(recipe_->color), pixel_range_name(recipe_->range));
   if (block.kind == BlockKind::Input)
     return block.shape.size() == 4
                ? tr("The L channel of your photo: lightness from 0 to 100, all the network sees.")
                : tr("The category you chose; it picks one row of the embedding table.");
   std::string text;
   for (const std::string& name : block.nodes)
-    if (const GraphNode* node = colorizer_->model.graph.find(name); node && !node->description.empty())
+    if (const GraphNode* node = model().graph.find(name); node && !node->description.empty())
       text += (text.empty() ? "" : " ") + std::string(graph_text(node->description));
   return text;
 }
 
 // ---- frame ----------------------------------------------------------------------
 
+void NetworkPanel::on_new_result() {
+  run_shapes_.clear();
+  logits_.clear();
+  top_.clear();
+  const session::NetworkRun* run = session_->run();
+  if (!run) return;
+  std::map<std::string, Shape> inputs;
+  if (const ColorizeInput* input = session_->input()) {
+    auto shapes = model().graph.infer_shapes(1, input->working.h, input->working.w);
+    if (shapes.ok()) run_shapes_ = std::move(shapes).value();
+  } else if (const session::ImageInput* image = session_->image_input()) {
+    auto shapes = model().graph.infer_shapes({{recipe_->input, image->tensor.shape()}});
+    if (shapes.ok()) run_shapes_ = std::move(shapes).value();
+    logits_ = logits_node(model().graph, run_shapes_);
+    if (!logits_.empty()) {
+      auto values = session_->activation(logits_);
+      if (values.ok())
+        top_ = top_classes(std::span<const float>((*values)->data(), static_cast<size_t>((*values)->numel())),
+                           recipe_->labels, 5);
+    }
+  }
+}
+
 void NetworkPanel::upload_textures() {
+  on_new_result();
+  if (const session::ImageInput* image = session_->image_input()) {
+    upload_rgb(original_, image->original);
+    upload_rgb(seen_, image->seen);
+    return;
+  }
   const ColorizeInput* input = session_->input();
   const RgbImage* result = session_->result();
   const session::NetworkRun* run = session_->run();
@@ -465,7 +680,7 @@ void NetworkPanel::upload_textures() {
                     explore::gray_rgba(plane(input->gray, 0), 0.0f, 100.0f), true);
   // a and b, predicted and true, on one scale per channel so they compare.
   const auto pair = [&](GlTexture& predicted, GlTexture& truth, int64_t channel) {
-    const auto p = plane(run->ab, channel), t = plane(input->true_ab, channel);
+    const auto p = plane(run->output, channel), t = plane(input->true_ab, channel);
     const float max_abs = std::max({explore::grid_max_abs(p), explore::grid_max_abs(t), 1.0f});
     const int w = static_cast<int>(input->gray.w()), h = static_cast<int>(input->gray.h());
     predicted.upload(w, h, explore::diverging_rgba(p, max_abs), true);
@@ -480,6 +695,7 @@ void NetworkPanel::draw(PanelContext& context) {
     ImGui::TextWrapped(tr("The colorizer could not be loaded: %s"), model_error_.c_str());
     return;
   }
+
   if (Status ready = ensure_session(); !ready.ok()) {
     ImGui::TextWrapped("%s", ready.message().c_str());
     return;
@@ -488,17 +704,28 @@ void NetworkPanel::draw(PanelContext& context) {
     // The frame that showed the new result has been drawn and swapped.
     request_to_screen_ms_ =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - requested_at_).count();
-    std::printf("convlab: network: %s → colors on screen in %.0f ms (%s, model %.1f ms, working %dx%d)\n",
-                session_->image_label().c_str(), request_to_screen_ms_,
-                session::backend_name(session_->run()->backend), session_->run()->total_ms,
-                static_cast<int>(session_->input()->working.w),
-                static_cast<int>(session_->input()->working.h));
+    if (generic())
+      std::printf("convlab: network: %s → %s on screen in %.0f ms (%s, model %.1f ms)\n",
+                  session_->image_label().c_str(), fs::path(model_path_).filename().string().c_str(),
+                  request_to_screen_ms_, session::backend_name(session_->run()->backend),
+                  session_->run()->total_ms);
+    else
+      std::printf("convlab: network: %s → colors on screen in %.0f ms (%s, model %.1f ms, working %dx%d)\n",
+                  session_->image_label().c_str(), request_to_screen_ms_,
+                  session::backend_name(session_->run()->backend), session_->run()->total_ms,
+                  static_cast<int>(session_->input()->working.w),
+                  static_cast<int>(session_->input()->working.h));
     std::fflush(stdout);
-    if (context.log) {
+    if (context.log && generic()) {
+      char line[200];
+      std::snprintf(line, sizeof line, "ran %.0f ms network_ms=%.1f top=%d", request_to_screen_ms_,
+                    session_->run()->total_ms, top_.empty() ? -1 : top_.front().index);
+      context.log(line);
+    } else if (context.log) {
       // The contract's fields first; then the network's own time and its
       // longest step (what one frame waited for at most), for benchmarks.
       const session::NetworkRun& run = *session_->run();
-      const auto ab = mean_abs_ab(run.ab);
+      const auto ab = mean_abs_ab(run.output);
       double longest = 0;
       for (const StepTime& step : run.times) longest = std::max(longest, step.ms);
       char line[200];
@@ -584,10 +811,13 @@ void NetworkPanel::draw(PanelContext& context) {
     }
   } else {
     const ImVec2 main = ImGui::GetContentRegionAvail();
-    draw_diagram(context, std::max(10.0f * font, 0.34f * main.y));
+    // A deep model (a ResNet halves its maps five times) needs more rows.
+    const float diagram_share = layout_.deepest > 4 ? 0.4f : 0.34f;
+    draw_diagram(context, std::max(10.0f * font, diagram_share * main.y));
     if (step_column_) draw_step_mode(context, std::min(step_mode_height(context, main.x), 0.22f * main.y));
     const ImVec2 rest = ImGui::GetContentRegionAvail();
-    const float images_w = std::floor(0.42f * rest.x);
+    // A classifier's numbers need room beside its photo.
+    const float images_w = std::floor((generic() && !top_.empty() ? 0.5f : 0.42f) * rest.x);
     ImGui::BeginChild("network images", ImVec2(images_w, rest.y), true, ImGuiWindowFlags_NoScrollbar);
     draw_images(context, ImGui::GetContentRegionAvail());
     ImGui::EndChild();
@@ -603,7 +833,7 @@ void NetworkPanel::draw_diagram(PanelContext& context, float height) {
   DiagramState state;
   state.selected = block_;
   state.data_at = step_column_;
-  state.graph = &colorizer_->model.graph;
+  state.graph = &model().graph;
   if (const session::NetworkRun* run = session_->run()) {
     for (const LayoutBlock& b : layout_.blocks) {
       double ms = 0;
@@ -612,16 +842,20 @@ void NetworkPanel::draw_diagram(PanelContext& context, float height) {
         if (std::find(b.nodes.begin(), b.nodes.end(), t.name) != b.nodes.end()) ms += t.ms, timed = true;
       if (timed) state.ms[b.name] = ms;
     }
-    if (const ColorizeInput* input = session_->input()) {
-      auto shapes = colorizer_->model.graph.infer_shapes(1, input->working.h, input->working.w);
-      if (shapes.ok())
-        for (const LayoutBlock& b : layout_.blocks)
-          if (auto it = shapes->find(b.name); it != shapes->end()) state.shapes[b.name] = it->second;
+    // A folded block shows its output's shape.
+    for (const LayoutBlock& b : layout_.blocks) {
+      const std::string& out = b.kind == BlockKind::Group && !b.nodes.empty() ? b.nodes.back() : b.name;
+      if (auto it = run_shapes_.find(out); it != run_shapes_.end()) state.shapes[b.name] = it->second;
     }
   }
   const DiagramEvents events =
       draw_network_diagram(layout_, state, ImVec2(ImGui::GetContentRegionAvail().x, height), context);
   if (events.clicked) {
+    // A folded residual block opens where it is clicked.
+    if (const LayoutBlock* b = layout_.find(*events.clicked); b && b->kind == BlockKind::Group) {
+      std::erase(folded_, b->name);
+      refold();
+    }
     (void)select_layer(*events.clicked);
     if (step_column_) {
       if (const LayoutBlock* b = selected_block()) step_column_ = b->column;
@@ -632,9 +866,23 @@ void NetworkPanel::draw_diagram(PanelContext& context, float height) {
 void NetworkPanel::draw_inspector(PanelContext& context) {
   const LayoutBlock* block = selected_block();
   if (!block) return;
+  if (block->kind == BlockKind::Unsupported) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
+    ImGui::TextWrapped("%s", unsupported_.c_str());
+    ImGui::PopStyleColor();
+    return;
+  }
   const int category = session_->category();
   auto shared = shared_colorizer();
-  const bool same_model = shared.ok() && shared.value() == colorizer_;
+  // The teaching panels run the shipped colorizer, or an opened model from its file.
+  const bool same_model = generic() || (shared.ok() && shared.value() == colorizer_);
+  if (generic()) {
+    std::string recipe = preprocess_settings_text(*recipe_);
+    std::replace(recipe.begin(), recipe.end(), '\n', ';');
+    inspector_->set_open_settings({{"model", model_path_}, {"preprocess", recipe}});
+  } else {
+    inspector_->set_open_settings({{"model", "ecnn"}});
+  }
   auto open = inspector_->draw(context, *session_, *block, node_, image_path_, category_name_en(category),
                                same_model);
   if (!open) return;
@@ -679,28 +927,28 @@ void NetworkPanel::draw_controls(PanelContext& context) {
     if (ImGui::IsItemDeactivatedAfterEdit() && !path_box_.empty()) load(path_box_);
   });
 
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s, %s", colorizer_->model.graph.title().c_str(), colorizer_->shown_label().c_str());
-  ImGui::PopStyleColor();
+  draw_model_controls(context);
+  if (generic()) draw_recipe_controls(context);
 
-  gated(context, "category", [&] {
-    section(context, tr("Category"));
-    const int category = session_->category();
-    // The categories are the model's, named in both languages by colorize.h.
-    const ContentText model_words;
-    ImGui::SetNextItemWidth(width_before_help());
-    if (ImGui::BeginCombo("##category", category_label(category))) {
-      for (int id = 0; id < std::max(colorizer_->model.graph.categories(), 1); ++id)
-        if (ImGui::Selectable(category_label(id), id == category)) {
-          category_ = id;
-          session_->set_category(id);
-        }
-      ImGui::EndCombo();
-    }
-    help_marker(
-        tr("The network also gets the photo's category as 10 learned numbers (the embedding), added to its "
-           "first and its deepest layer. Change it and watch the colors change."));
-  });
+  if (!generic())
+    gated(context, "category", [&] {
+      section(context, tr("Category"));
+      const int category = session_->category();
+      // The categories are the model's, named in both languages by colorize.h.
+      const ContentText model_words;
+      ImGui::SetNextItemWidth(width_before_help());
+      if (ImGui::BeginCombo("##category", category_label(category))) {
+        for (int id = 0; id < std::max(model().graph.categories(), 1); ++id)
+          if (ImGui::Selectable(category_label(id), id == category)) {
+            category_ = id;
+            session_->set_category(id);
+          }
+        ImGui::EndCombo();
+      }
+      help_marker(
+          tr("The network also gets the photo's category as 10 learned numbers (the embedding), added to its "
+             "first and its deepest layer. Change it and watch the colors change."));
+    });
 
   gated(context, "run", [&] {
     section(context, tr("Run"));
@@ -722,18 +970,20 @@ void NetworkPanel::draw_controls(PanelContext& context) {
         tr("GPU: compute shaders, a few layers per frame so the window never freezes. CPU: the same "
            "network, with the fast matrix products, off the drawing path."));
     if (!has_gpu) ImGui::TextWrapped(tr("No GPU here: %s."), session_->gpu_unavailable().c_str());
-    ImGui::SetNextItemWidth(width_before_help());
-    if (ImGui::BeginCombo("##working", working_size_label(working_size_).c_str())) {
-      for (int size : kWorkingSizes)
-        if (ImGui::Selectable(working_size_label(size).c_str(), size == working_size_)) {
-          working_size_ = size;
-          session_->set_working_size(size);
-        }
-      ImGui::EndCombo();
+    if (!generic()) {
+      ImGui::SetNextItemWidth(width_before_help());
+      if (ImGui::BeginCombo("##working", working_size_label(working_size_).c_str())) {
+        for (int size : kWorkingSizes)
+          if (ImGui::Selectable(working_size_label(size).c_str(), size == working_size_)) {
+            working_size_ = size;
+            session_->set_working_size(size);
+          }
+        ImGui::EndCombo();
+      }
+      help_marker(
+          tr("The size the network sees. The colors it predicts are then stretched to the photo's full size "
+             "and joined with its full-resolution L."));
     }
-    help_marker(
-        tr("The size the network sees. The colors it predicts are then stretched to the photo's full size "
-           "and joined with its full-resolution L."));
     const float progress = static_cast<float>(session_->progress());
     ImGui::ProgressBar(session_->phase() == session::SessionPhase::Done ? 1.0f : progress,
                        ImVec2(-FLT_MIN, 0), session_->activity().c_str());
@@ -793,8 +1043,8 @@ NetworkPanel::StepWords NetworkPanel::step_words() const {
   if (!block || !step_column_) return {};
   int columns = 0;
   for (const LayoutBlock& b : layout_.blocks) columns = std::max(columns, b.column + 1);
-  return {format(tr("Step %d of %d: the data is at %s"), *step_column_ + 1, columns, block->name.c_str()),
-          block_summary(colorizer_->model.graph, *block), block_sentence(*block)};
+  return {format(tr("Step %d of %d: the data is at %s"), *step_column_ + 1, columns, block->label.c_str()),
+          block_summary(model().graph, *block), block_sentence(*block)};
 }
 
 float NetworkPanel::step_mode_height(PanelContext& context, float width) const {
@@ -821,11 +1071,237 @@ void NetworkPanel::draw_step_mode(PanelContext& context, float height) {
   ImGui::EndChild();
 }
 
+void NetworkPanel::draw_model_controls(PanelContext& context) {
+  if (!generic()) {
+    // The colorizer's column stays as short as it was (lessons fill it at a
+    // projector's size): its name, and where other models come from on hover.
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s, %s", model().graph.title().c_str(), colorizer_->shown_label().c_str());
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("%s",
+                        tr("Another model (an ONNX file): File > Open model..., or drop it on the window."));
+    if (!open_error_.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
+      ImGui::TextWrapped("%s", open_error_.c_str());
+      ImGui::PopStyleColor();
+    }
+    return;
+  }
+  section(context, tr("Model"));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  {
+    const ContentText file_name;  // the model by its file's name
+    ImGui::TextWrapped("%s (%s)", fs::path(model_path_).filename().string().c_str(), opened_->format.c_str());
+  }
+  ImGui::PopStyleColor();
+  if (!unsupported_.empty()) {
+    // In short here; the loader's whole message (with the supported ops) on the red box and under "(?)".
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
+    text_with_help(
+        format(tr("Stops at node %s (op %s), which is not supported; the layers before it run."),
+               short_node_name(opened_->unsupported_node).c_str(), opened_->unsupported_op.c_str()),
+        unsupported_.c_str());
+    ImGui::PopStyleColor();
+  }
+  const char* hint = tr("path/to/model.onnx");
+  if (ImGui::CalcTextSize(hint).x + 2.0f * ImGui::GetStyle().FramePadding.x >
+      ImGui::GetContentRegionAvail().x)
+    hint = "";
+  ImGui::InputTextWithHint("##model path", hint, &model_box_);
+  if (ImGui::IsItemDeactivatedAfterEdit() && !model_box_.empty()) {
+    Status opened = open_model(model_box_);
+    open_error_ = opened.ok() ? std::string() : opened.message();
+    if (opened.ok()) model_box_.clear();
+    if (!opened.ok() && context.status) context.status->error(opened.message());
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s",
+                      tr("Another model: type the path of an ONNX file and press Enter, or drop it on the "
+                         "window. ecnn goes back to the colorizer."));
+  if (ImGui::Button(ui_label(tr("Back to the colorizer"), "back to the colorizer").c_str())) {
+    Status back = open_model("ecnn");
+    if (!back.ok()) open_error_ = back.message();
+  }
+  if (!full_layout_.groups.empty()) {
+    bool all_folded = folded_.size() == full_layout_.groups.size();
+    if (ImGui::Checkbox(ui_label(tr("Fold residual blocks"), "fold residual blocks").c_str(), &all_folded))
+      (void)apply_setting("fold", all_folded ? "all" : "none");
+    help_marker(tr("Each residual block as one box (click a box to open it)."));
+  }
+  if (!open_error_.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
+    ImGui::TextWrapped("%s", open_error_.c_str());
+    ImGui::PopStyleColor();
+  }
+}
+
+void NetworkPanel::draw_recipe_controls(PanelContext& context) {
+  section(context, tr("Preprocessing"));
+  Preprocess recipe = *recipe_;
+  bool changed = false;
+  int size = recipe.size;
+  ImGui::SetNextItemWidth(width_before_help());
+  if (ImGui::InputInt("##size", &size, 8, 32) && size >= 8 && size <= 1024) {
+    recipe.size = size;
+    changed = true;
+  }
+  help_marker(
+      tr("Image size: the photo is cut square (or squashed) and resized to this many pixels a side."));
+  // The channel layouts that give as many channels as the model takes (their file names).
+  const ContentText setting_values;
+  ImGui::SetNextItemWidth(width_before_help());
+  if (ImGui::BeginCombo("##color", color_layout_name(recipe.color))) {
+    for (ColorLayout c : {ColorLayout::Rgb, ColorLayout::Bgr, ColorLayout::Gray, ColorLayout::LabL}) {
+      Preprocess probe = recipe;
+      probe.color = c;
+      if (probe.channels() != recipe.channels()) continue;
+      if (ImGui::Selectable(color_layout_name(c), c == recipe.color)) {
+        recipe.color = c;
+        changed = true;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  help_marker(tr("Channel order: rgb (PyTorch), bgr (OpenCV, Caffe), gray, or the L of Lab."));
+  int range = recipe.range == PixelRange::Unit ? 0 : 1;
+  bool range_clicked = ImGui::RadioButton("0-1", &range, 0);
+  ImGui::SameLine();
+  range_clicked = ImGui::RadioButton("0-255", &range, 1) || range_clicked;
+  if (range_clicked) {
+    recipe.range = range == 0 ? PixelRange::Unit : PixelRange::Byte;
+    changed = changed || recipe.range != recipe_->range;
+  }
+  help_marker(tr("Pixel range before the mean and std: 0 to 1, or 0 to 255."));
+  const auto list = [](const std::vector<float>& values) {
+    std::string text;
+    for (float v : values) {
+      if (!text.empty()) text += ',';
+      text += st::double_text(v);
+    }
+    return text;
+  };
+  if (mean_box_.empty()) mean_box_ = list(recipe.mean);
+  if (std_box_.empty()) std_box_ = list(recipe.std);
+  ImGui::TextUnformatted(tr("mean"));
+  ImGui::SetNextItemWidth(width_before_help());
+  ImGui::InputText("##mean", &mean_box_);
+  const bool mean_done = ImGui::IsItemDeactivatedAfterEdit();
+  help_marker(tr("One number per channel, separated by commas; x = (pixel - mean) / std."));
+  ImGui::TextUnformatted(tr("std"));
+  ImGui::InputText("##std", &std_box_);
+  const bool std_done = ImGui::IsItemDeactivatedAfterEdit();
+  for (auto [done, key, box] :
+       {std::tuple{mean_done, "mean", &mean_box_}, std::tuple{std_done, "std", &std_box_}}) {
+    if (!done) continue;
+    Status applied = apply_preprocess_setting(recipe, key, *box);
+    if (applied.ok()) applied = check_recipe(model().graph, recipe);
+    if (!applied.ok()) {
+      if (context.status) context.status->error(applied.message());
+      recipe = *recipe_;
+      mean_box_ = std_box_ = "";
+      continue;
+    }
+    changed = true;
+  }
+  if (changed) (void)set_recipe(std::move(recipe));
+}
+
+void NetworkPanel::draw_classifier(PanelContext& context, ImVec2 size) {
+  (void)size;
+  if (top_.empty()) {
+    if (const session::NetworkRun* run = session_->run()) {
+      std::string shape;
+      for (int64_t d : run->output.shape()) shape += (shape.empty() ? "" : " × ") + std::to_string(d);
+      ImGui::TextWrapped(tr("Output: %s. Click the last box of the diagram to see it."), shape.c_str());
+    }
+    return;
+  }
+  ImGui::PushFont(context.heading_font);
+  ImGui::TextUnformatted(tr("Top 5 classes"));
+  ImGui::PopFont();
+  help_marker(
+      tr("Softmax turns the scores (logits) into shares: subtract the largest score, take e to the "
+         "power of each, divide each by their sum."));
+  // One bar per class, as wide as its share, the label and percent on it.
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float bar_h = 1.4f * ImGui::GetFontSize();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImU32 bar = context.theme == Theme::Dark ? IM_COL32(70, 130, 200, 255) : IM_COL32(120, 170, 230, 255);
+  const ImU32 back = ImGui::GetColorU32(ImGuiCol_FrameBg);
+  for (const ClassScore& c : top_) {
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    draw->AddRectFilled(at, ImVec2(at.x + width, at.y + bar_h), back, 3.0f);
+    draw->AddRectFilled(at, ImVec2(at.x + width * static_cast<float>(c.share / 100.0), at.y + bar_h), bar,
+                        3.0f);
+    const ContentText label_text;  // the model's own class names
+    const std::string text = c.label + "  " + i18n::display_number(c.share, 1) + "%";
+    draw->AddText(ImVec2(at.x + 0.3f * ImGui::GetFontSize(), at.y + 0.5f * (bar_h - ImGui::GetFontSize())),
+                  ImGui::GetColorU32(ImGuiCol_Text), text.c_str());
+    ImGui::Dummy(ImVec2(width, bar_h));
+  }
+  // The arithmetic, for the five.
+  if (ImGui::BeginTable("softmax", 4, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_BordersInnerH)) {
+    ImGui::TableSetupColumn(tr("class"));
+    ImGui::TableSetupColumn(tr("logit"));
+    ImGui::TableSetupColumn(tr("exp(logit - max)"));
+    ImGui::TableSetupColumn(tr("share"));
+    ImGui::TableHeadersRow();
+    ImGui::PushFont(context.mono_font);
+    const ContentText numbers_and_names;  // the model's class names, numbers
+    for (const ClassScore& c : top_) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(c.label.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(i18n::display_number(c.logit, 3).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(i18n::display_number(c.shifted, 3).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted((i18n::display_number(c.share, 1) + "%").c_str());
+    }
+    ImGui::PopFont();
+    ImGui::EndTable();
+  }
+}
+
 void NetworkPanel::draw_images(PanelContext& context, ImVec2 size) {
   (void)context;
   (void)size;
   if (original_.empty()) {
     ImGui::TextWrapped("%s", session_->activity().c_str());
+    return;
+  }
+  if (generic()) {
+    // The photo and what the model sees in a column; what it says beside them.
+    {
+      const ContentText file_name;
+      ImGui::TextDisabled("%s", session_->image_label().c_str());
+    }
+    const ImVec2 area = ImGui::GetContentRegionAvail();
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float column_w = top_.empty() ? area.x : std::floor(0.3f * area.x);
+    const float h = 0.5f * (area.y - ImGui::GetStyle().ItemSpacing.y);
+    const std::string seen = format(tr("Model input %d×%d"), recipe_->size, recipe_->size);
+    ImGui::BeginGroup();
+    if (top_.empty()) {
+      const float w = (area.x - spacing) / 2;
+      captioned_image(tr("Photo"), original_, ImVec2(w, 0.6f * area.y));
+      ImGui::SameLine();
+      captioned_image(seen.c_str(), seen_, ImVec2(w, 0.6f * area.y),
+                      tr("Cut and resized by the preprocessing settings; the colors are the photo's, before "
+                         "the mean and std."));
+    } else {
+      captioned_image(tr("Photo"), original_, ImVec2(column_w, h));
+      captioned_image(seen.c_str(), seen_, ImVec2(column_w, h),
+                      tr("Cut and resized by the preprocessing settings; the colors are the photo's, before "
+                         "the mean and std."));
+    }
+    ImGui::EndGroup();
+    if (!top_.empty()) ImGui::SameLine();
+    ImGui::BeginGroup();
+    draw_classifier(context, ImGui::GetContentRegionAvail());
+    ImGui::EndGroup();
     return;
   }
   if (ImGui::RadioButton(ui_label(tr("Side by side"), "side by side").c_str(), !wipe_mode_))

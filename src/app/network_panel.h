@@ -5,9 +5,17 @@
 // (core/model/graph_layout); the layer inspector shows feature maps,
 // statistics, kernels and batch-norm statistics, and opens a layer in the
 // teaching panels with its real numbers.
+//
+// It opens any image model too (an ONNX file: --model, File > Open model,
+// a dropped .onnx, model=PATH): the photo is prepared by the model's
+// preprocessing recipe (core/model/preprocess.h, editable here and
+// remembered per model), every layer is inspectable the same way, residual
+// blocks fold into one box, and a classifier's output shows as its top 5
+// classes with the softmax worked out.
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,8 +25,11 @@
 #include "app/controls_drawer.h"
 #include "app/gl_texture.h"
 #include "app/layer_inspector.h"
+#include "app/model_opener.h"
 #include "app/panel.h"
+#include "core/model/class_scores.h"
 #include "core/model/graph_layout.h"
+#include "core/model/preprocess.h"
 #include "session/network_session.h"
 
 namespace convlab::app {
@@ -37,6 +48,9 @@ class NetworkPanel : public Panel {
   // inspect=maps|kernels|batchnorm (the layer inspector's tab)
   // step=N (step mode at block N, 1-based) | off
   // view=architecture|photo|layer (the tab shown when the window is small)
+  // model=PATH (an ONNX file) | ecnn    fold=all|none | BLOCK (fold or unfold one)
+  // image_size, color, pixel_range, mean, std, resize: the opened model's
+  //   preprocessing (core/model/preprocess.h)
   Status apply_setting(const std::string& key, const std::string& value) override;
   bool on_file_dropped(const std::string& path) override;
   bool takes_files() const override { return true; }
@@ -49,7 +63,19 @@ class NetworkPanel : public Panel {
   ControlsDrawer controls_drawer_;
   Status ensure_session();
   Status use_model(std::shared_ptr<const ColorizerModel> colorizer);
-  Status load_model_setting();                   // from arch_ and weights_path_
+  Status load_model_setting();  // from arch_ and weights_path_
+  // An image model from a file (its layout, recipe and session); the panel
+  // keeps the model it had when this fails.
+  Status open_model(const std::string& path);
+  Status set_recipe(Preprocess recipe);  // remembered for this model's path
+  void set_layout(GraphLayout layout);   // the full layout; blocks folded where there are many
+  void refold();                         // layout_ from full_layout_ and folded_
+  void on_new_result();                  // shapes and class scores of the run
+  const Model& model() const { return *model_; }
+  bool generic() const { return recipe_.has_value(); }
+  void draw_model_controls(PanelContext& context);
+  void draw_recipe_controls(PanelContext& context);
+  void draw_classifier(PanelContext& context, ImVec2 size);
   Status select_layer(const std::string& name);  // a block or node name
   void move_selection(int delta);
   void load(const std::string& path);
@@ -69,7 +95,21 @@ class NetworkPanel : public Panel {
   const LayoutBlock* selected_block() const;
   std::string block_sentence(const LayoutBlock& block) const;
 
-  std::shared_ptr<const ColorizerModel> colorizer_;
+  std::shared_ptr<const ColorizerModel> colorizer_;  // the colorizer, when it is the model
+  std::shared_ptr<const Model> model_;               // what runs: the colorizer's or the opened file's
+  std::string model_path_;                           // the opened file (empty: the colorizer)
+  std::optional<OpenedModel> opened_;
+  std::optional<Preprocess> recipe_;  // set for an opened image model
+  std::string unsupported_;           // the loader's words on the node it stopped at
+  GraphLayout full_layout_;           // every block (layout_: with groups folded)
+  std::vector<std::string> folded_;
+  std::map<std::string, Shape> run_shapes_;  // the last run's shapes, per node
+  std::string logits_;                       // a classifier's score vector node, if any
+  std::vector<ClassScore> top_;
+  std::string model_box_;   // the model path being typed
+  std::string open_error_;  // why the last model asked for did not open
+  std::string mean_box_, std_box_;
+  GlTexture seen_;  // the photo as the opened model sees it
   std::unique_ptr<session::NetworkSession> session_;
   std::chrono::steady_clock::time_point requested_at_;  // of the request in flight
   std::unique_ptr<LayerInspector> inspector_;

@@ -84,6 +84,11 @@ Result<Settings> parse_settings(const std::string& text, const std::string& sour
       auto theme = parse_theme(value);
       if (!theme.ok()) return with_context(where, theme.error());
       settings.theme = theme.value();
+    } else if (key == "model_recipe") {
+      // PATH|RECIPE: the recipe never holds '|', a path may.
+      const size_t bar = value.rfind('|');
+      if (bar != std::string::npos && bar > 0)
+        settings.model_recipes[value.substr(0, bar)] = value.substr(bar + 1);
     } else if (key == "scale") {
       auto scale = parse_scale_value(value, where + "scale: ");
       if (!scale.ok()) return scale.error();
@@ -102,6 +107,9 @@ std::string format_settings(const Settings& settings) {
       << "theme=" << theme_name(settings.theme) << "\n"
       << "scale=" << settings.scale << "\n";
   if (!settings.language.empty()) out << "language=" << settings.language << "\n";
+  for (const auto& [path, recipe] : settings.model_recipes)
+    if (path.find('\n') == std::string::npos && recipe.find('\n') == std::string::npos)
+      out << "model_recipe=" << path << "|" << recipe << "\n";
   return out.str();
 }
 

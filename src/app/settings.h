@@ -3,6 +3,7 @@
 // A missing file means defaults; a corrupt one is reported and ignored.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "core/base/result.h"
@@ -19,6 +20,9 @@ struct Settings {
   // The UI language the user picked (View > Language): "en" or "pt-BR".
   // Empty: never picked, so the system's language (or a lesson's) is used.
   std::string language;
+  // Each model file's preprocessing as the user last set it in the network
+  // panel ("image_size=64;color=rgb;..."), by the file's path.
+  std::map<std::string, std::string> model_recipes;
 };
 
 inline constexpr float kMinScale = 0.5f;

@@ -13,6 +13,7 @@
 #include <string>
 #else
 #include "app/app.h"
+#include "cli/app_model_opener.h"
 #endif
 
 #ifndef CONVLAB_VERSION
@@ -104,6 +105,7 @@ int main(int argc, char** argv) {
   return kExitUsage;
 #else
   try {
+    convlab::cli::install_app_model_opener();  // the network panel opens ONNX files
     return convlab::app::run_app(app_options);
   } catch (const std::exception& e) {
     return runtime_error("app", std::string("internal error: ") + e.what());

@@ -2,7 +2,9 @@
 
 #include <epoxy/gl.h>
 
+#include "core/backend/graph_on_backend.h"
 #include "gpu/gl_context.h"
+#include "gpu/gpu_backend.h"
 #include "gpu/gpu_ops.h"
 #include "gpu/gpu_runner.h"
 #include "gpu/programs.h"
@@ -54,6 +56,52 @@ class GpuAcceleratedPass final : public session::AcceleratedPass {
   std::string output_;
 };
 
+// Values already on the host (the graph pass downloads each node's).
+class HostValues final : public session::DeviceValues {
+ public:
+  explicit HostValues(std::map<std::string, Tensor> values) : values_(std::move(values)) {}
+  Result<Tensor> download(const std::string& name) const override {
+    auto it = values_.find(name);
+    if (it == values_.end()) return make_error("the run has no layer '", name, "'");
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, Tensor> values_;
+};
+
+// Any graph, node by node through the GPU backend's ops (each op's shader,
+// as test_every_op_every_backend runs them).
+class GraphAcceleratedPass final : public session::AcceleratedPass {
+ public:
+  GraphAcceleratedPass(std::unique_ptr<GraphOnBackendPass> pass, std::vector<std::string> order,
+                       std::string output)
+      : pass_(std::move(pass)), order_(std::move(order)), output_(std::move(output)) {}
+  size_t step_count() const override { return pass_->step_count(); }
+  size_t steps_done() const override { return pass_->steps_done(); }
+  std::string next_result() const override { return pass_->next_result(); }
+  Status step() override {
+    CONVLAB_TRY(pass_->step());
+    glFinish();
+    return {};
+  }
+  Result<session::AcceleratedRun> finish() override {
+    std::map<std::string, Tensor> values = pass_->finish();
+    session::AcceleratedRun run;
+    run.order = order_;
+    auto out = values.find(output_);
+    if (out == values.end()) return make_error("the run has no output '", output_, "'");
+    run.ab = out->second;
+    run.values = std::make_shared<HostValues>(std::move(values));
+    return run;
+  }
+
+ private:
+  std::unique_ptr<GraphOnBackendPass> pass_;
+  std::vector<std::string> order_;
+  std::string output_;
+};
+
 class GpuAccelerator final : public session::Accelerator {
  public:
   explicit GpuAccelerator(std::shared_ptr<const Model> model)
@@ -74,11 +122,28 @@ class GpuAccelerator final : public session::Accelerator {
         std::make_unique<GpuAcceleratedPass>(std::move(pass).value(), model_->graph.output()));
   }
 
+  Result<std::unique_ptr<session::AcceleratedPass>> begin_graph(
+      const std::map<std::string, Tensor>& inputs) override {
+    if (!backend_) {
+      auto backend = GpuBackend::on_current_context();
+      if (!backend) return backend.error();
+      backend_ = std::move(backend).value();
+    }
+    auto pass = GraphOnBackendPass::begin(*backend_, *model_, inputs);
+    if (!pass) return pass.error();
+    std::vector<std::string> order;
+    for (const auto& [name, value] : inputs) order.push_back(name);
+    for (const GraphNode& node : model_->graph.nodes()) order.push_back(node.name);
+    return std::unique_ptr<session::AcceleratedPass>(std::make_unique<GraphAcceleratedPass>(
+        std::move(pass).value(), std::move(order), model_->graph.output()));
+  }
+
  private:
   std::shared_ptr<const Model> model_;
   ProgramCache programs_;
   std::unique_ptr<GpuOps> ops_;
   std::unique_ptr<GpuModel> gpu_model_;
+  std::unique_ptr<GpuBackend> backend_;  // any graph, op by op
 };
 
 }  // namespace

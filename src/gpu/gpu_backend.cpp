@@ -28,6 +28,16 @@ Result<std::unique_ptr<GpuBackend>> GpuBackend::create(const std::string& shader
   return backend;
 }
 
+Result<std::unique_ptr<GpuBackend>> GpuBackend::on_current_context() {
+  auto context = GlContext::adopt_current();
+  if (!context) return context.error();
+  std::unique_ptr<GpuBackend> backend(new GpuBackend());
+  backend->context_ = std::move(context).value();
+  backend->programs_ = std::make_unique<ProgramCache>(std::string());
+  backend->ops_ = std::make_unique<GpuOps>(*backend->programs_);
+  return backend;
+}
+
 Result<Tensor> GpuBackend::conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias,
                                   const Conv2dParams& params) {
   CONVLAB_UPLOAD(g_input, input);

@@ -18,6 +18,8 @@ class GpuBackend final : public Backend {
  public:
   // Creates a headless GL context; shader_dir empty = the embedded shaders.
   static Result<std::unique_ptr<GpuBackend>> create(const std::string& shader_dir = {});
+  // On the context current now (the app's window), which it checks.
+  static Result<std::unique_ptr<GpuBackend>> on_current_context();
 
   std::string name() const override { return "gpu"; }
   GlContext& context() { return *context_; }

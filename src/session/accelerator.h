@@ -6,6 +6,7 @@
 // session runs on the CPU.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,6 +50,12 @@ class Accelerator {
   virtual ~Accelerator() = default;
   // gray (1, 1, H, W); every node's value kept, unfused, for inspection.
   virtual Result<std::unique_ptr<AcceleratedPass>> begin(const Tensor& gray, int64_t category) = 0;
+  // Any graph (a model read from ONNX), a tensor per input; every node kept.
+  // The run's `ab` is then the graph's first output.
+  virtual Result<std::unique_ptr<AcceleratedPass>> begin_graph(const std::map<std::string, Tensor>& inputs) {
+    (void)inputs;
+    return Error{"this device runs only the colorizer"};
+  }
 };
 
 }  // namespace convlab::session

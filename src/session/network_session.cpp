@@ -27,8 +27,23 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 
 const char* backend_name(RunBackend backend) { return backend == RunBackend::Gpu ? "GPU" : "CPU"; }
 
-NetworkSession::NetworkSession(std::shared_ptr<const Model> model, Threading threading)
-    : model_(std::move(model)), threading_(threading) {}
+NetworkSession::NetworkSession(std::shared_ptr<const Model> model, Threading threading,
+                               std::optional<Preprocess> recipe)
+    : model_(std::move(model)), threading_(threading) {
+  if (takes_lab_and_category(model_->graph)) return;
+  if (recipe) {
+    recipe_ = std::move(recipe);
+    return;
+  }
+  auto defaults = preprocess_from_metadata(model_->graph, {});
+  if (defaults) {
+    recipe_ = std::move(defaults).value();
+  } else {
+    // Every load then fails with this message (the panel shows it).
+    recipe_ = Preprocess{};
+    recipe_error_ = defaults.message();
+  }
+}
 
 NetworkSession::~NetworkSession() {
   pass_.reset();  // its timer queries need the context, which is still current
@@ -67,15 +82,44 @@ void NetworkSession::fail(const std::string& message) {
 
 // ---- requests ---------------------------------------------------------------
 
-void NetworkSession::load_file(const std::string& path) {
+std::function<Result<NetworkSession::Loaded>(const RgbImage&, const std::string&)> NetworkSession::preparer()
+    const {
+  if (recipe_)
+    return [recipe = *recipe_, why = recipe_error_](const RgbImage& image,
+                                                    const std::string& label) -> Result<Loaded> {
+      if (!why.empty()) return Error{why};
+      auto seen = preprocess_view(image, recipe);
+      if (!seen) return with_context(label + ": ", seen.error());
+      auto tensor = preprocess_image(image, recipe);
+      if (!tensor) return with_context(label + ": ", tensor.error());
+      Loaded loaded;
+      loaded.image = ImageInput{image, std::move(seen).value(), std::move(tensor).value()};
+      return loaded;
+    };
   const int working = working_size_, multiple = model_->graph.size_multiple();
+  return [working, multiple](const RgbImage& image, const std::string& label) -> Result<Loaded> {
+    auto input = prepare_colorize_input(image, working, multiple);
+    if (!input) return with_context(label + ": ", input.error());
+    Loaded loaded;
+    loaded.colorize = std::move(input).value();
+    return loaded;
+  };
+}
+
+void NetworkSession::set_recipe(Preprocess recipe) {
+  if (!recipe_) return;  // the colorizer takes L and a category
+  recipe_ = std::move(recipe);
+  recipe_error_.clear();
+  if (image_) load_image(image_->original, image_label_);
+}
+
+void NetworkSession::load_file(const std::string& path) {
   image_label_ = std::filesystem::path(path).filename().string();
-  std::function<Result<ColorizeInput>()> load = [path, working, multiple]() -> Result<ColorizeInput> {
+  auto prepare = preparer();
+  std::function<Result<Loaded>()> load = [path, prepare]() -> Result<Loaded> {
     auto image = convlab::load_image(path);
     if (!image) return image.error();
-    auto input = prepare_colorize_input(*image, working, multiple);
-    if (!input) return with_context(path + ": ", input.error());
-    return input;
+    return prepare(*image, path);
   };
   abandon(loading_);
   requested_at_ = std::chrono::steady_clock::now();
@@ -83,16 +127,11 @@ void NetworkSession::load_file(const std::string& path) {
     loading_ = std::async(std::launch::async, std::move(load));
   } else {
     // Decoding and preparing each get a frame of their own.
-    load_now_ = [this, path, working, multiple]() -> Result<ColorizeInput> {
+    load_now_ = [this, path, prepare]() -> Result<Loaded> {
       auto image = convlab::load_image(path);
       if (!image) return image.error();
-      const std::string label = path;
-      load_now_ = [image = std::make_shared<const RgbImage>(std::move(image).value()), label, working,
-                   multiple]() -> Result<ColorizeInput> {
-        auto input = prepare_colorize_input(*image, working, multiple);
-        if (!input) return with_context(label + ": ", input.error());
-        return input;
-      };
+      load_now_ = [image = std::make_shared<const RgbImage>(std::move(image).value()), path,
+                   prepare]() -> Result<Loaded> { return prepare(*image, path); };
       return Error{kNotYet};
     };
   }
@@ -100,14 +139,10 @@ void NetworkSession::load_file(const std::string& path) {
 }
 
 void NetworkSession::load_image(RgbImage image, const std::string& label) {
-  const int working = working_size_, multiple = model_->graph.size_multiple();
   image_label_ = label;
   auto shared = std::make_shared<const RgbImage>(std::move(image));
-  std::function<Result<ColorizeInput>()> load = [shared, working, multiple,
-                                                 label]() -> Result<ColorizeInput> {
-    auto input = prepare_colorize_input(*shared, working, multiple);
-    if (!input) return with_context(label + ": ", input.error());
-    return input;
+  std::function<Result<Loaded>()> load = [shared, label, prepare = preparer()]() -> Result<Loaded> {
+    return prepare(*shared, label);
   };
   abandon(loading_);
   requested_at_ = std::chrono::steady_clock::now();
@@ -116,6 +151,11 @@ void NetworkSession::load_image(RgbImage image, const std::string& label) {
   else
     load_now_ = std::move(load);
   restart_from_load();
+}
+
+std::map<std::string, Tensor> NetworkSession::model_inputs() const {
+  if (!recipe_ || !image_) return {};
+  return {{recipe_->input, image_->tensor}};
 }
 
 void NetworkSession::restart_from_load() {
@@ -142,13 +182,14 @@ void NetworkSession::set_backend(RunBackend backend) {
 void NetworkSession::set_working_size(int size) {
   if (size == working_size_) return;
   working_size_ = size;
+  if (recipe_) return;  // other models take the recipe's size
   // The input itself changes size: back to the photo.
   if (input_) load_image(input_->original, image_label_);
 }
 
 void NetworkSession::restart_run() {
   if (phase_ == SessionPhase::Empty || phase_ == SessionPhase::Loading) return;  // the load starts the run
-  if (!input_) return;
+  if (!input_ && !image_) return;
   abandon(cpu_running_);
   abandon(finishing_);
   pass_.reset();
@@ -157,7 +198,23 @@ void NetworkSession::restart_run() {
   requested_at_ = std::chrono::steady_clock::now();
   phase_ = SessionPhase::Running;
   pending_run_.reset();
-  if (effective_backend() == RunBackend::Cpu && threading_ == Threading::Workers) {
+  if (recipe_ && threading_ == Threading::Workers) {
+    // Any graph, stepped on a worker thread so the progress bar moves.
+    cpu_done_ = std::make_shared<std::atomic<size_t>>(0);
+    cpu_total_ = std::make_shared<std::atomic<size_t>>(0);
+    auto done = cpu_done_, total = cpu_total_;
+    cpu_running_ = std::async(
+        std::launch::async, [model = model_, inputs = model_inputs(), done, total]() -> Result<Activations> {
+          auto pass = CpuPass::begin(*model, inputs, CpuPath::Fast, true);
+          if (!pass) return pass.error();
+          total->store((*pass)->step_count());
+          while (!(*pass)->done()) {
+            CONVLAB_TRY((*pass)->step());
+            done->store((*pass)->steps_done());
+          }
+          return (*pass)->finish();
+        });
+  } else if (effective_backend() == RunBackend::Cpu && threading_ == Threading::Workers) {
     cpu_done_ = std::make_shared<std::atomic<size_t>>(0);
     cpu_total_ = std::make_shared<std::atomic<size_t>>(0);
     auto model = model_;
@@ -178,7 +235,8 @@ void NetworkSession::restart_run() {
 // ---- progress ---------------------------------------------------------------
 
 Status NetworkSession::start_gpu_pass() {
-  auto pass = accelerator_->begin(input_->gray, category_);
+  auto pass =
+      recipe_ ? accelerator_->begin_graph(model_inputs()) : accelerator_->begin(input_->gray, category_);
   if (!pass) return pass.error();
   pass_ = std::move(pass).value();
   wall_times_.clear();
@@ -207,17 +265,21 @@ Status NetworkSession::step_gpu(double budget_ms) {
   run.gpu_timer_ms = finished->timer_ms;
   run.compiled_shaders = first_gpu_pass_;
   first_gpu_pass_ = false;
-  run.ab = std::move(finished->ab);
+  run.output = std::move(finished->ab);
   run.device = std::move(finished->values);
   pending_run_ = std::move(run);
-  start_finishing();
+  if (recipe_)
+    complete();  // nothing to join: the output is the result
+  else
+    start_finishing();
   return {};
 }
 
 // Threading::Frames: plan steps on this thread until the budget is spent.
 Status NetworkSession::step_cpu(double budget_ms) {
   if (!cpu_pass_) {
-    auto pass = CpuPass::begin(*model_, input_->gray, {category_}, CpuPath::Fast, true);
+    auto pass = recipe_ ? CpuPass::begin(*model_, model_inputs(), CpuPath::Fast, true)
+                        : CpuPass::begin(*model_, input_->gray, {category_}, CpuPath::Fast, true);
     if (!pass) return pass.error();
     cpu_pass_ = std::move(pass).value();
   }
@@ -236,21 +298,36 @@ void NetworkSession::cpu_run_done(Activations acts) {
   NetworkRun run;
   run.backend = RunBackend::Cpu;
   run.order = acts.order;
-  run.order.insert(run.order.begin(), "gray");
   run.times = acts.step_times;
   for (const StepTime& t : run.times) run.total_ms += t.ms;
-  run.ab = acts.output(model_->graph);
+  run.output = acts.output(model_->graph);
   run.cpu = std::move(acts.values);
-  run.cpu.emplace("gray", input_->gray);
+  // The inputs are layers too (the first box of the diagram).
+  for (auto& [name, value] :
+       recipe_ ? model_inputs() : std::map<std::string, Tensor>{{"gray", input_->gray}}) {
+    if (std::find(run.order.begin(), run.order.end(), name) == run.order.end())
+      run.order.insert(run.order.begin(), name);
+    run.cpu.emplace(name, value);
+  }
   pending_run_ = std::move(run);
+  if (recipe_) return complete();  // nothing to join: the output is the result
   start_finishing();
+}
+
+void NetworkSession::complete() {
+  run_ = std::move(pending_run_);
+  pending_run_.reset();
+  downloaded_.clear();
+  ++result_version_;
+  request_to_result_ms_ = ms_since(requested_at_);
+  phase_ = SessionPhase::Done;
 }
 
 void NetworkSession::start_finishing() {
   phase_ = SessionPhase::Finishing;
   if (threading_ == Threading::Frames) return;  // update() joins a,b with L
   ColorizeInput input = *input_;
-  Tensor ab = pending_run_->ab;
+  Tensor ab = pending_run_->output;
   finishing_ = std::async(std::launch::async, [input = std::move(input), ab = std::move(ab)]() {
     return finish_colorize(input, ab);
   });
@@ -261,12 +338,13 @@ void NetworkSession::update(double budget_ms) {
   const auto start = std::chrono::steady_clock::now();
   const SessionPhase phase_at_start = phase_;
   if (phase_ == SessionPhase::Loading && (load_now_ || ready(loading_))) {
-    std::function<Result<ColorizeInput>()> stage = std::move(load_now_);
+    std::function<Result<Loaded>()> stage = std::move(load_now_);
     load_now_ = nullptr;
-    Result<ColorizeInput> input = stage ? stage() : loading_.get();
+    Result<Loaded> input = stage ? stage() : loading_.get();
     if (!input && input.message() == kNotYet) return;  // the next stage runs next frame
     if (!input) return fail(input.message());
-    input_ = std::move(input).value();
+    input_ = std::move(input->colorize);
+    image_ = std::move(input->image);
     phase_ = SessionPhase::Running;
     const auto requested = requested_at_;
     restart_run();
@@ -292,15 +370,10 @@ void NetworkSession::update(double budget_ms) {
       threading_ == Threading::Frames ? phase_at_start == SessionPhase::Finishing : ready(finishing_);
   if (phase_ == SessionPhase::Finishing && finish_now) {
     auto image =
-        threading_ == Threading::Frames ? finish_colorize(*input_, pending_run_->ab) : finishing_.get();
+        threading_ == Threading::Frames ? finish_colorize(*input_, pending_run_->output) : finishing_.get();
     if (!image) return fail(image.message());
     result_ = std::move(image).value();
-    run_ = std::move(pending_run_);
-    pending_run_.reset();
-    downloaded_.clear();
-    ++result_version_;
-    request_to_result_ms_ = ms_since(requested_at_);
-    phase_ = SessionPhase::Done;
+    complete();
   }
 }
 
@@ -355,7 +428,7 @@ std::string NetworkSession::activity() const {
                       static_cast<int>(cpu_total_->load()));
       return effective_backend() == RunBackend::Gpu ? tr("starting on the GPU") : tr("starting on the CPU");
     case SessionPhase::Finishing:
-      return tr("joining a,b with L");
+      return recipe_ ? tr("done") : tr("joining a,b with L");
     case SessionPhase::Done:
       return tr("done");
     case SessionPhase::Failed:
@@ -367,7 +440,7 @@ std::string NetworkSession::activity() const {
 // ---- layers -----------------------------------------------------------------
 
 Result<const Tensor*> NetworkSession::activation(const std::string& name) {
-  if (!run_) return Error{tr("the colorizer has not run yet")};
+  if (!run_) return Error{tr("the model has not run yet")};
   if (run_->backend == RunBackend::Cpu) {
     auto it = run_->cpu.find(name);
     if (it == run_->cpu.end()) return Error{format(tr("the run has no layer '%s'"), name.c_str())};

@@ -1,5 +1,11 @@
-// What the network panel runs: a photo through the colorizer on the GPU or
-// the CPU, every layer kept for inspection, without ever blocking the frame.
+// What the network panel runs: a photo through the loaded model on the GPU
+// or the CPU, every layer kept for inspection, without ever blocking the
+// frame. The colorizer (a graph with inputs "gray" and "category") gets the
+// photo's L channel and a category and its a,b are joined back with L; any
+// other model (a classifier read from ONNX) gets the photo prepared by its
+// preprocessing recipe (core/model/preprocess.h) and its output is kept as
+// it is. On the GPU the colorizer runs its fused pass; other models run op
+// by op through the GPU backend (Accelerator::begin_graph).
 // The GPU pass (an Accelerator, session/accelerator.h) runs a few plan steps
 // per frame within a time budget. With worker threads (the desktop),
 // decoding, color conversion and the CPU pass run on them; without (the
@@ -24,6 +30,7 @@
 #include <vector>
 
 #include "core/model/colorize.h"
+#include "core/model/preprocess.h"
 #include "core/model/runner.h"
 #include "session/accelerator.h"
 
@@ -40,6 +47,13 @@ enum class Threading {
   Frames,   // no threads: update() does the work in slices within its budget
 };
 
+// A photo prepared for a model that is not the colorizer.
+struct ImageInput {
+  RgbImage original;  // full resolution
+  RgbImage seen;      // cut and resized as the model sees it
+  Tensor tensor;      // (1, C, size, size): what the recipe made of it
+};
+
 // One finished forward pass.
 struct NetworkRun {
   RunBackend backend = RunBackend::Gpu;
@@ -50,19 +64,28 @@ struct NetworkRun {
   double total_ms = 0;                   // sum of the steps
   double gpu_timer_ms = 0;               // GPU run: the device timers' total (0 on the CPU)
   bool compiled_shaders = false;         // the first GPU run: its times include compiling the shaders
-  Tensor ab;                             // the prediction (1, 2, h, w)
+  Tensor output;                         // the model's first output (the colorizer: a,b (1, 2, h, w))
   std::shared_ptr<DeviceValues> device;  // GPU run: the activations stay on the GPU
   std::map<std::string, Tensor> cpu;     // CPU run: the activations
 };
 
 class NetworkSession {
  public:
-  explicit NetworkSession(std::shared_ptr<const Model> model, Threading threading = Threading::Workers);
+  // `recipe`: how a photo becomes the input of a model that is not the
+  // colorizer (ignored for the colorizer; without one, the defaults for the
+  // model's input shape).
+  explicit NetworkSession(std::shared_ptr<const Model> model, Threading threading = Threading::Workers,
+                          std::optional<Preprocess> recipe = std::nullopt);
   ~NetworkSession();
   NetworkSession(const NetworkSession&) = delete;
   NetworkSession& operator=(const NetworkSession&) = delete;
 
   const Model& model() const { return *model_; }
+  // False for the colorizer; true for a model fed through a preprocessing recipe.
+  bool takes_image() const { return recipe_.has_value(); }
+  const Preprocess* recipe() const { return recipe_ ? &*recipe_ : nullptr; }
+  // A new recipe: the photo is prepared again and the model reruns.
+  void set_recipe(Preprocess recipe);
 
   // The GPU, once a context is current; without one (none given, or `why`
   // set) GPU requests run on the CPU and gpu_unavailable() says why.
@@ -100,7 +123,9 @@ class NetworkSession {
   const std::string& error() const { return error_; }
   const std::string& image_label() const { return image_label_; }
 
+  // The colorizer's input (null for other models) and other models' (null for the colorizer).
   const ColorizeInput* input() const { return input_ ? &*input_ : nullptr; }
+  const ImageInput* image_input() const { return image_ ? &*image_ : nullptr; }
   const NetworkRun* run() const { return run_ ? &*run_ : nullptr; }
   const RgbImage* result() const { return result_ ? &*result_ : nullptr; }
   // Counts up each time a new result is ready (the panel re-uploads textures).
@@ -112,6 +137,14 @@ class NetworkSession {
   Result<const Tensor*> activation(const std::string& name);
 
  private:
+  struct Loaded {
+    std::optional<ColorizeInput> colorize;
+    std::optional<ImageInput> image;
+  };
+  // The photo made ready for this model (any thread).
+  std::function<Result<Loaded>(const RgbImage&, const std::string&)> preparer() const;
+  std::map<std::string, Tensor> model_inputs() const;  // other models: the recipe's input
+  void complete();                                     // the pending run becomes the result
   void restart_from_load();
   void restart_run();
   void fail(const std::string& message);
@@ -138,10 +171,10 @@ class NetworkSession {
   double request_to_result_ms_ = 0;
 
   // Threading::Frames: the request waiting for update().
-  std::function<Result<ColorizeInput>()> load_now_;
+  std::function<Result<Loaded>()> load_now_;
   std::unique_ptr<CpuPass> cpu_pass_;
 
-  std::future<Result<ColorizeInput>> loading_;
+  std::future<Result<Loaded>> loading_;
   std::future<Result<Activations>> cpu_running_;
   std::future<Result<RgbImage>> finishing_;
   std::shared_ptr<std::atomic<size_t>> cpu_done_, cpu_total_;
@@ -153,7 +186,10 @@ class NetworkSession {
   };
   std::vector<Abandoned> abandoned_;
 
+  std::optional<Preprocess> recipe_;
+  std::string recipe_error_;  // why the model has no recipe (no image input)
   std::optional<ColorizeInput> input_;
+  std::optional<ImageInput> image_;
   std::optional<NetworkRun> run_, pending_run_;
   std::optional<RgbImage> result_;
   int result_version_ = 0;

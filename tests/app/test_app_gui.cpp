@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -363,6 +364,73 @@ TEST_CASE("GUI: bad network settings are refused before a window opens") {
   auto source = run_convlab({"--panel", "conv", "--set", "source=layer:tconv2"}, {"DISPLAY="});
   CHECK(source.exit_code == 2);
   CHECK(contains(source.err, "conv1"));
+}
+
+TEST_CASE("GUI: the network panel opens ONNX models: ResNet-18 folded into blocks, TinyVGG with its top 5") {
+  REQUIRE(have_xvfb_run());
+  TempDir dir;
+  const std::string zoo = std::string(CONVLAB_SOURCE_DIR) + "/tests/data/onnx/zoo/";
+  auto resnet =
+      panel_screenshot("network", {"--model", zoo + "resnet18_opset17/model.onnx", "--set", "layer=layers.3"},
+                       dir.file("resnet.png"), 1600, 900);
+  CHECK(contains(resnet.out, "model.onnx on screen"));
+  CHECK(contains(resnet.out, "(GPU"));  // op by op on the GPU (llvmpipe here)
+  auto tinyvgg =
+      panel_screenshot("network",
+                       {"--model", zoo + "tinyvgg_opset17/model.onnx", "--set", "mean=0.5", "--set",
+                        "std=0.25", "--set", "fold=none", "--set", "zoom=off", "--set", "backend=cpu"},
+                       dir.file("tinyvgg.png"), 1280, 720);
+  CHECK(contains(tinyvgg.out, "model.onnx on screen"));
+  CHECK(contains(tinyvgg.out, "(CPU"));
+  // An op ConvLab lacks (TinyVGG's Softmax made a Hardmax, same length in the
+  // file): the model opens, the node is drawn red, the layers before it run.
+  std::ifstream in(zoo + "tinyvgg_opset17/model.onnx", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (size_t at = bytes.find("Softmax"); at != std::string::npos; at = bytes.find("Softmax", at))
+    bytes.replace(at, 7, "Hardmax");
+  const std::string hardmax = dir.file("hardmax.onnx");
+  std::ofstream(hardmax, std::ios::binary) << bytes;
+  auto stopped = panel_screenshot("network", {"--model", hardmax, "--set", "layer=/softmax/Hardmax"},
+                                  dir.file("hardmax.png"), 1600, 900);
+  CHECK(contains(stopped.out, "hardmax.onnx on screen"));
+  // Its layers open in the teaching panels with their real settings and weights.
+  panel_screenshot(
+      "conv",
+      {"--set", "model=" + zoo + "resnet18_opset17/model.onnx", "--set", "preprocess=mean=0.5;std=0.25",
+       "--set", "source=layer:/layers/layers.2/conv1/Conv_output_0", "--set", "filter=2"},
+      dir.file("resnet-conv.png"), 1600, 900);
+  panel_screenshot("tconv",
+                   {"--set", "model=" + zoo + "unet_opset17/model.onnx", "--set",
+                    "source=layer:/up2/ConvTranspose_output_0"},
+                   dir.file("unet-tconv.png"), 1600, 900);
+  auto not_conv = run_convlab({"--panel", "conv", "--set", "model=" + zoo + "tinyvgg_opset17/model.onnx",
+                               "--set", "source=layer:output"},
+                              {"DISPLAY="});
+  CHECK(not_conv.exit_code == 2);
+  CHECK(contains(not_conv.err, "/features/features.0/features.0.0/Conv_output_0"));  // lists its convolutions
+}
+
+TEST_CASE("GUI: a bad model is refused naming the file, and preprocessing settings need an opened model") {
+  TempDir dir;
+  auto missing = run_convlab({"--model", "/nope/model.onnx"}, {"DISPLAY="});
+  CHECK(missing.exit_code == 2);
+  CHECK(contains(missing.err, "/nope/model.onnx"));
+  // A truncated file: the reader's words, with the file's name.
+  const std::string zoo = std::string(CONVLAB_SOURCE_DIR) + "/tests/data/onnx/zoo/";
+  std::ifstream in(zoo + "tinyvgg_opset17/model.onnx", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string cut = dir.file("cut.onnx");
+  std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  auto truncated = run_convlab({"--model", cut}, {"DISPLAY="});
+  CHECK(truncated.exit_code == 2);
+  CHECK(contains(truncated.err, "cut.onnx"));
+  auto no_model = run_convlab({"--panel", "network", "--set", "mean=0.5"}, {"DISPLAY="});
+  CHECK(no_model.exit_code == 2);
+  CHECK(contains(no_model.err, "model=PATH"));
+  auto bad_color =
+      run_convlab({"--model", zoo + "tinyvgg_opset17/model.onnx", "--set", "color=cmyk"}, {"DISPLAY="});
+  CHECK(bad_color.exit_code == 2);
+  CHECK(contains(bad_color.err, "rgb, bgr, gray, lab_l"));
 }
 
 TEST_CASE("GUI: a lesson step in presenter mode at a projector's 1280x720, with a quiz answered") {

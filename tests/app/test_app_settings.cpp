@@ -24,6 +24,15 @@ TEST_CASE("settings: format and parse round trip") {
   CHECK(parsed->scale == doctest::Approx(1.5f));
 }
 
+TEST_CASE("settings: each model's preprocessing is kept by its path, a '|' in the path too") {
+  Settings s;
+  s.model_recipes["/models/a|b.onnx"] = "image_size=64;color=bgr;mean=0.5,0.5,0.5;";
+  s.model_recipes["tiny.onnx"] = "image_size=32;";
+  auto parsed = parse_settings(format_settings(s), "settings.ini");
+  REQUIRE(parsed.ok());
+  CHECK(parsed->model_recipes == s.model_recipes);
+}
+
 TEST_CASE("settings: comments, blanks and unknown keys are ignored") {
   auto parsed = parse_settings("# hi\n\n[convlab]\n  theme = light \nfuture_key=42\n", "s.ini");
   REQUIRE(parsed.ok());

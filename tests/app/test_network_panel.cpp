@@ -5,6 +5,7 @@
 
 #include "app/colorizer_model.h"
 #include "app/conv_panel.h"
+#include "app/model_opener.h"
 #include "app/network_panel.h"
 #include "app/tconv_panel.h"
 
@@ -43,6 +44,70 @@ TEST_CASE("network panel: settings are checked and errors say what is valid") {
   // Keys move through the blocks in execution order.
   CHECK(panel.on_step(StepKey::Next));
   CHECK(panel.on_step(StepKey::PlayPause));
+}
+
+namespace {
+
+// A model reader for the test: "good.onnx" is a 3x32x32 image model (a ReLU
+// then a softmax over the channels) with preprocessing in its metadata; any
+// other path fails the way a reader does, naming the file.
+Result<OpenedModel> fake_opener(const std::string& path) {
+  if (path.find("good.onnx") == std::string::npos) return Error{path + ": truncated protobuf"};
+  Graph::Parts parts;
+  parts.name = "fake";
+  parts.inputs = {GraphInput{"input", Shape{1, 3, 32, 32}, false}};
+  GraphNode relu;
+  relu.name = "/features/relu/Relu_output_0";
+  relu.op = OpKind::Relu;
+  relu.inputs = {"input"};
+  GraphNode softmax;
+  softmax.name = "output";
+  softmax.op = OpKind::Softmax;
+  softmax.inputs = {relu.name};
+  parts.nodes = {relu, softmax};
+  parts.outputs = {"output"};
+  auto graph = Graph::assemble(parts, path);
+  if (!graph.ok()) return graph.error();
+  OpenedModel opened;
+  opened.model = std::make_shared<const Model>(Model{std::move(graph).value(), {}, 0});
+  opened.metadata = {{"convlab.image_size", "16"}, {"convlab.labels", "red\ngreen\nblue"}};
+  opened.format = "test";
+  return opened;
+}
+
+}  // namespace
+
+TEST_CASE("network panel: model=PATH opens an image model, and a bad one keeps the model it had") {
+  set_model_opener(fake_opener);
+  NetworkPanel panel;
+  auto bad = panel.apply_setting("model", "/tmp/broken.onnx");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.message().find("/tmp/broken.onnx") != std::string::npos);
+  CHECK(panel.state_text().find("model=") == std::string::npos);  // still the colorizer
+  CHECK_FALSE(panel.apply_setting("mean", "0.5").ok());           // the colorizer has no recipe
+  REQUIRE(panel.apply_setting("model", "/tmp/good.onnx").ok());
+  std::string state = panel.state_text();
+  CHECK(state.find("model=/tmp/good.onnx") != std::string::npos);
+  CHECK(state.find("image_size=16") != std::string::npos);  // from the metadata
+  CHECK(panel.apply_setting("mean", "0.5,0.25,0").ok());
+  CHECK(panel.apply_setting("color", "bgr").ok());
+  CHECK_FALSE(panel.apply_setting("color", "gray").ok());  // 1 channel for a 3-channel input
+  CHECK_FALSE(panel.apply_setting("std", "1,2").ok());
+  CHECK(panel.apply_setting("layer", "output").ok());
+  state = panel.state_text();
+  CHECK(state.find("mean=0.5,0.25,0") != std::string::npos);
+  CHECK(state.find("color=bgr") != std::string::npos);
+  // Remembered per model: open it again, the recipe comes back.
+  REQUIRE(panel.apply_setting("model", "ecnn").ok());
+  CHECK(panel.state_text().find("model=") == std::string::npos);
+  REQUIRE(panel.apply_setting("model", "/tmp/good.onnx").ok());
+  CHECK(panel.state_text().find("color=bgr") != std::string::npos);
+  CHECK(panel.on_file_dropped("/tmp/also-broken.onnx"));  // a dropped bad model: the panel says why
+  CHECK(panel.state_text().find("model=/tmp/good.onnx") != std::string::npos);
+  // What the app saves in the settings file.
+  CHECK(recipe_memory().recipes["/tmp/good.onnx"].find("color=bgr;") != std::string::npos);
+  set_model_opener(nullptr);
+  recipe_memory().recipes.clear();
 }
 
 TEST_CASE("conv panel: source=layer:conv1 shows conv1's real kernel and settings") {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/model/colorize.h"
+#include "core/onnx/onnx_graph.h"
 #include "gpu/gpu_accelerator.h"
 #include "gpu_fixture.h"
 #include "session/network_session.h"
@@ -172,4 +173,45 @@ TEST_CASE(
   for (size_t i = 0; i < reference->pixels.size(); ++i)
     worst = std::max(worst, std::abs(int{session.result()->pixels[i]} - int{reference->pixels[i]}));
   CHECK(worst <= 1);
+}
+
+TEST_CASE(
+    "a model read from ONNX runs op by op on the GPU through the session and matches the CPU at every node") {
+  convlab::testing::gpu_ops();  // a current context
+  auto loaded = onnx_model::load_onnx_file(std::string(CONVLAB_TEST_DATA_DIR) +
+                                           "/onnx/zoo/resnet18_opset17/model.onnx");
+  REQUIRE_MESSAGE(loaded.ok(), loaded.message());
+  auto held = std::make_shared<const onnx_model::OnnxModel>(std::move(loaded).value());
+  const std::shared_ptr<const Model> model(held, &held->model);
+  session::NetworkSession session(model);
+  REQUIRE(session.takes_image());
+  auto accelerator = gpu::make_gpu_accelerator(model);
+  REQUIRE_MESSAGE(accelerator.ok(), accelerator.message());
+  session.set_accelerator(std::move(accelerator).value());
+  CHECK(session.effective_backend() == session::RunBackend::Gpu);
+  session.load_image(test_photo(), "test photo");
+  const auto start = std::chrono::steady_clock::now();
+  while (session.busy()) {
+    session.update(0.0);  // one node per update, as frames would
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    REQUIRE(std::chrono::steady_clock::now() - start < std::chrono::seconds(120));
+  }
+  REQUIRE_MESSAGE(session.phase() == session::SessionPhase::Done, session.error());
+  const session::NetworkRun* run = session.run();
+  REQUIRE(run != nullptr);
+  CHECK(run->backend == session::RunBackend::Gpu);
+  CHECK(run->times.size() == model->graph.nodes().size());
+  auto expected = run_graph_cpu(*model, {{session.recipe()->input, session.image_input()->tensor}});
+  REQUIRE_MESSAGE(expected.ok(), expected.message());
+  for (const auto& [name, value] : expected->values) {
+    auto got = session.activation(name);
+    REQUIRE_MESSAGE(got.ok(), name);
+    REQUIRE((*got)->shape() == value.shape());
+    double worst = 0, scale = 1e-6;
+    for (int64_t i = 0; i < value.numel(); ++i) {
+      worst = std::max(worst, static_cast<double>(std::fabs((*got)->data()[i] - value.data()[i])));
+      scale = std::max(scale, static_cast<double>(std::fabs(value.data()[i])));
+    }
+    CHECK_MESSAGE(worst <= 1e-4 * scale, name);
+  }
 }

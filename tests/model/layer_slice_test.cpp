@@ -139,3 +139,17 @@ TEST_CASE("slices refuse what the layer does not have, naming what it has") {
   CHECK(conv_layer_names(run.model.graph, true) ==
         std::vector<std::string>{"tconv3", "tconv2", "tconv1", "tconv0"});
 }
+
+TEST_CASE("a pooling layer's input crop: the top-left of one channel, row-major, never past the map") {
+  Tensor map({1, 2, 3, 5});
+  for (int64_t i = 0; i < map.numel(); ++i) map.data()[i] = static_cast<float>(i);
+  auto crop = activation_crop(map, 1, 4);
+  REQUIRE(crop.ok());
+  CHECK(crop->h == 3);
+  CHECK(crop->w == 4);
+  REQUIRE(crop->values.size() == 12);
+  CHECK(crop->values[0] == 15.0f);  // channel 1 starts at 15
+  CHECK(crop->values[4] == 20.0f);  // the next row
+  CHECK_FALSE(activation_crop(map, 2, 4).ok());
+  CHECK_FALSE(activation_crop(Tensor({1, 7}), 0, 4).ok());
+}

@@ -35,80 +35,110 @@ Result<Tensor> concat_any_axis(Backend& backend, const std::vector<Tensor>& inpu
 
 }  // namespace
 
+Result<std::unique_ptr<GraphOnBackendPass>> GraphOnBackendPass::begin(Backend& backend, const Model& model,
+                                                                      std::map<std::string, Tensor> inputs,
+                                                                      std::vector<int64_t> categories) {
+  auto shapes = check_model_inputs(model, inputs);
+  if (!shapes) return shapes.error();
+  return std::unique_ptr<GraphOnBackendPass>(new GraphOnBackendPass(
+      backend, model, std::move(inputs), std::move(categories), std::move(shapes).value()));
+}
+
+GraphOnBackendPass::GraphOnBackendPass(Backend& backend, const Model& model,
+                                       std::map<std::string, Tensor> inputs, std::vector<int64_t> categories,
+                                       std::map<std::string, Shape> shapes)
+    : backend_(backend),
+      model_(model),
+      categories_(std::move(categories)),
+      shapes_(std::move(shapes)),
+      values_(std::move(inputs)) {}
+
+std::string GraphOnBackendPass::next_result() const {
+  return done() ? std::string() : model_.graph.nodes()[next_].name;
+}
+
+Status GraphOnBackendPass::step() {
+  if (done()) return {};
+  Backend& backend = backend_;
+  const Model& model = model_;
+  const std::vector<int64_t>& categories = categories_;
+  const GraphNode& node = model.graph.nodes()[next_];
+  const auto get = [&](const std::string& name) -> const Tensor& {
+    if (auto it = values_.find(name); it != values_.end()) return it->second;
+    return model.weights.at(name);
+  };
+  const auto weight = [&](const GraphNode& n, const char* field) -> const Tensor& {
+    return model.weight(n.weights + "." + field);
+  };
+  OpArguments args;
+  Tensor running_mean, running_var;
+  switch (node.op) {
+    case OpKind::Conv2d:
+    case OpKind::ConvTranspose2d:
+      args.inputs = {get(node.inputs[0]), weight(node, "weight"), weight(node, "bias")};
+      args.conv = node.conv;
+      args.tconv = node.tconv;
+      break;
+    case OpKind::BatchNorm2d:
+      // Eval mode: the running statistics, copied so the model stays as it is.
+      args.inputs = {get(node.inputs[0]), weight(node, "weight"), weight(node, "bias")};
+      running_mean = weight(node, "running_mean");
+      running_var = weight(node, "running_var");
+      args.running_mean = &running_mean;
+      args.running_var = &running_var;
+      args.batch_norm = {false, node.momentum, node.eps};
+      break;
+    case OpKind::EmbedBroadcast: {
+      const Tensor& like = get(node.inputs[1]);
+      args.inputs = {weight(node, "weight")};
+      args.categories = categories;
+      args.height = like.h();
+      args.width = like.w();
+      break;
+    }
+    case OpKind::Gather:
+      args.inputs = {get(node.inputs[0])};
+      args.axis = node.axis;
+      if (node.inputs.size() > 1) {  // indices from an integer input, held as exact floats
+        const Tensor& index = get(node.inputs[1]);
+        args.indices = indices_of(index);
+        args.indices_shape = index.shape();
+      } else {
+        args.indices = node.indices;
+        args.indices_shape = node.indices_shape;
+      }
+      break;
+    default:
+      for (const std::string& input : node.inputs) args.inputs.push_back(get(input));
+      break;
+  }
+  args.pool = node.pool;
+  args.unary = node.unary;
+  args.binary = node.binary;
+  args.gemm = node.gemm;
+  args.softmax = node.softmax;
+  args.pads = node.pads;
+  args.pad_value = node.pad_value;
+  args.resize = node.resize;
+  args.shape = shapes_.at(node.name);
+  if (node.op == OpKind::Resize) args.scales = resize_scales(node, args.inputs[0].shape(), args.shape);
+  auto out = node.op == OpKind::Concat ? concat_any_axis(backend, args.inputs, node.axis, args.shape)
+                                       : run_op(backend, node.op, args);
+  if (!out)
+    return make_error("node ", node.name, " (", op_name(node.op), ") on ", backend.name(), ": ",
+                      out.message());
+  values_[node.name] = std::move(out).value();
+  ++next_;
+  return {};
+}
+
 Result<std::map<std::string, Tensor>> run_graph_on(Backend& backend, const Model& model,
                                                    const std::map<std::string, Tensor>& inputs,
                                                    const std::vector<int64_t>& categories) {
-  auto shapes = check_model_inputs(model, inputs);
-  if (!shapes) return shapes.error();
-  std::map<std::string, Tensor> values = inputs;
-  const auto get = [&](const std::string& name) -> const Tensor& {
-    if (auto it = values.find(name); it != values.end()) return it->second;
-    return model.weights.at(name);
-  };
-  const auto weight = [&](const GraphNode& node, const char* field) -> const Tensor& {
-    return model.weight(node.weights + "." + field);
-  };
-  for (const GraphNode& node : model.graph.nodes()) {
-    OpArguments args;
-    Tensor running_mean, running_var;
-    switch (node.op) {
-      case OpKind::Conv2d:
-      case OpKind::ConvTranspose2d:
-        args.inputs = {get(node.inputs[0]), weight(node, "weight"), weight(node, "bias")};
-        args.conv = node.conv;
-        args.tconv = node.tconv;
-        break;
-      case OpKind::BatchNorm2d:
-        // Eval mode: the running statistics, copied so the model stays as it is.
-        args.inputs = {get(node.inputs[0]), weight(node, "weight"), weight(node, "bias")};
-        running_mean = weight(node, "running_mean");
-        running_var = weight(node, "running_var");
-        args.running_mean = &running_mean;
-        args.running_var = &running_var;
-        args.batch_norm = {false, node.momentum, node.eps};
-        break;
-      case OpKind::EmbedBroadcast: {
-        const Tensor& like = get(node.inputs[1]);
-        args.inputs = {weight(node, "weight")};
-        args.categories = categories;
-        args.height = like.h();
-        args.width = like.w();
-        break;
-      }
-      case OpKind::Gather:
-        args.inputs = {get(node.inputs[0])};
-        args.axis = node.axis;
-        if (node.inputs.size() > 1) {  // indices from an integer input, held as exact floats
-          const Tensor& index = get(node.inputs[1]);
-          args.indices = indices_of(index);
-          args.indices_shape = index.shape();
-        } else {
-          args.indices = node.indices;
-          args.indices_shape = node.indices_shape;
-        }
-        break;
-      default:
-        for (const std::string& input : node.inputs) args.inputs.push_back(get(input));
-        break;
-    }
-    args.pool = node.pool;
-    args.unary = node.unary;
-    args.binary = node.binary;
-    args.gemm = node.gemm;
-    args.softmax = node.softmax;
-    args.pads = node.pads;
-    args.pad_value = node.pad_value;
-    args.resize = node.resize;
-    args.shape = shapes->at(node.name);
-    if (node.op == OpKind::Resize) args.scales = resize_scales(node, args.inputs[0].shape(), args.shape);
-    auto out = node.op == OpKind::Concat ? concat_any_axis(backend, args.inputs, node.axis, args.shape)
-                                         : run_op(backend, node.op, args);
-    if (!out)
-      return make_error("node ", node.name, " (", op_name(node.op), ") on ", backend.name(), ": ",
-                        out.message());
-    values[node.name] = std::move(out).value();
-  }
-  return values;
+  auto pass = GraphOnBackendPass::begin(backend, model, inputs, categories);
+  if (!pass) return pass.error();
+  while (!(*pass)->done()) CONVLAB_TRY((*pass)->step());
+  return (*pass)->finish();
 }
 
 }  // namespace convlab

@@ -138,4 +138,18 @@ Result<LayerSlice> slice_layer(const Model& model, const Activations& activation
   return slice;
 }
 
+Result<ActivationCrop> activation_crop(const Tensor& activation, int channel, int max_side) {
+  if (activation.rank() != 4 || activation.numel() == 0)
+    return Error{tr("a pooling layer's input must be a map (N, C, H, W)")};
+  if (channel < 0 || channel >= activation.c())
+    return Error{format(tr("channel %d is not one of the layer's 1 to %d"), channel + 1,
+                        static_cast<int>(activation.c()))};
+  ActivationCrop crop;
+  crop.h = static_cast<int>(std::min<int64_t>(activation.h(), max_side));
+  crop.w = static_cast<int>(std::min<int64_t>(activation.w(), max_side));
+  for (int y = 0; y < crop.h; ++y)
+    for (int x = 0; x < crop.w; ++x) crop.values.push_back(activation.at(0, channel, y, x));
+  return crop;
+}
+
 }  // namespace convlab

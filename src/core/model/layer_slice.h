@@ -47,6 +47,15 @@ struct LayerSlice {
   std::string describe() const;  // "conv1 filter 3, input channel 1 of 11 (x0), 16×16 crop of 256×256"
 };
 
+// The top-left corner (at most max_side a side) of one channel of a
+// (1, C, H, W) activation, row-major: a pooling layer's real input for the
+// convolution panel's pooling view.
+struct ActivationCrop {
+  int h = 0, w = 0;
+  std::vector<float> values;
+};
+Result<ActivationCrop> activation_crop(const Tensor& activation, int channel, int max_side);
+
 // Names of the graph's conv (or transposed conv) nodes, in execution order.
 std::vector<std::string> conv_layer_names(const Graph& graph, bool transposed);
 
