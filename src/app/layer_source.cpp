@@ -68,13 +68,15 @@ Status LayerSource::apply_unchecked(const std::string& key, const std::string& v
       recipe_.reset();
       return {};
     }
-    auto opened = open_model_file(value);
+    auto file = model_file_for(value);  // a bundled model's name, or a path
+    if (!file.ok()) return file.error();
+    auto opened = open_model_file(*file);
     if (!opened.ok()) return opened.error();
     auto recipe = preprocess_from_metadata(opened->model->graph, opened->metadata, opened->labels_text);
-    if (!recipe.ok()) return with_context(value + ": ", recipe.error());
+    if (!recipe.ok()) return with_context(*file + ": ", recipe.error());
     layer_.clear();
     activations_.reset();
-    model_path_ = value;
+    model_path_ = *file;
     image_model_ = opened->model;
     recipe_ = std::move(recipe).value();
     preprocess_text_.clear();

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/model/model.h"
 
@@ -36,6 +37,19 @@ struct RecipeMemory {
 };
 RecipeMemory& recipe_memory();
 // Errors name the file and what is wrong with it (the reader's message).
+// A ConvLab classifier saved as safetensors (core/model/classifier.h: the
+// twin `convlab train --arch tinyvgg` writes beside its ONNX file) opens in
+// every build, the browser's too.
 Result<OpenedModel> open_model_file(const std::string& path);
+
+// The models shipped in assets/models/ by name ("tinyvgg"), and the file a
+// name opens: the ONNX file where this build reads ONNX, else its
+// safetensors twin. An unknown name is an error listing the names.
+std::vector<std::string> bundled_model_names();
+Result<std::string> bundled_model_path(const std::string& name);
+bool reads_onnx();
+// What a model= setting names: a bundled model's name ("tinyvgg", no '/' or
+// '.') becomes its file (bundled_model_path); a path stays as it is.
+Result<std::string> model_file_for(const std::string& path_or_name);
 
 }  // namespace convlab::app

@@ -248,7 +248,7 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
       const bool two_lines = detail_size >= 0.55f * font;
       // The op's settings next to the name when the box is wide enough.
       std::string name = b.label.empty() ? b.name : b.label;
-      if (!b.brief.empty()) {
+      if (!b.brief.empty() && b.brief.rfind(name, 0) != 0) {  // not "fc  fc 7"
         const std::string with_brief = name + "  " + b.brief;
         if (heading->CalcTextSizeA(heading_size, FLT_MAX, 0, with_brief.c_str()).x <= width)
           name = with_brief;

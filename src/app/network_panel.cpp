@@ -189,12 +189,15 @@ void NetworkPanel::refold() {
   }
 }
 
-Status NetworkPanel::open_model(const std::string& path) {
-  if (path == "ecnn") {
+Status NetworkPanel::open_model(const std::string& path_or_name) {
+  if (path_or_name == "ecnn") {
     arch_ = "advanced";
     weights_path_.clear();
     return load_model_setting();
   }
+  auto file = model_file_for(path_or_name);  // a bundled model's name, or a path
+  if (!file) return file.error();
+  const std::string path = *file;
   auto opened = open_model_file(path);
   if (!opened.ok()) return opened.error();
   if (takes_lab_and_category(opened->model->graph))
@@ -658,7 +661,7 @@ void NetworkPanel::on_new_result() {
       auto values = session_->activation(logits_);
       if (values.ok())
         top_ = top_classes(std::span<const float>((*values)->data(), static_cast<size_t>((*values)->numel())),
-                           recipe_->labels, 5);
+                           recipe_->labels_for(i18n::language_tag()), 5);
     }
   }
 }
@@ -1177,7 +1180,11 @@ void NetworkPanel::draw_recipe_controls(PanelContext& context) {
     std::string text;
     for (float v : values) {
       if (!text.empty()) text += ',';
-      text += st::double_text(v);
+      // Six significant digits, with a point (the box is comma-separated):
+      // float32's 0.52497798204422 shows as 0.524978.
+      char number[32];
+      std::snprintf(number, sizeof number, "%.6g", static_cast<double>(v));
+      text += number;
     }
     return text;
   };
@@ -1208,7 +1215,6 @@ void NetworkPanel::draw_recipe_controls(PanelContext& context) {
 }
 
 void NetworkPanel::draw_classifier(PanelContext& context, ImVec2 size) {
-  (void)size;
   if (top_.empty()) {
     if (const session::NetworkRun* run = session_->run()) {
       std::string shape;
@@ -1241,10 +1247,17 @@ void NetworkPanel::draw_classifier(PanelContext& context, ImVec2 size) {
     ImGui::Dummy(ImVec2(width, bar_h));
   }
   // The arithmetic, for the five.
-  if (ImGui::BeginTable("softmax", 4, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_BordersInnerH)) {
+  if (size.x > 0) draw_softmax_table(context);  // beside the photos; else the caller draws it below
+}
+
+// The softmax's arithmetic for the five classes.
+void NetworkPanel::draw_softmax_table(PanelContext& context) {
+  // Columns as wide as their contents (short headers: the help above says
+  // the formula), so the numbers are never cut in a narrow window.
+  if (ImGui::BeginTable("softmax", 4, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerH)) {
     ImGui::TableSetupColumn(tr("class"));
-    ImGui::TableSetupColumn(tr("logit"));
-    ImGui::TableSetupColumn(tr("exp(logit - max)"));
+    ImGui::TableSetupColumn(tr("logit z"));
+    ImGui::TableSetupColumn(tr("e^(z - max)"));
     ImGui::TableSetupColumn(tr("share"));
     ImGui::TableHeadersRow();
     ImGui::PushFont(context.mono_font);
@@ -1254,7 +1267,7 @@ void NetworkPanel::draw_classifier(PanelContext& context, ImVec2 size) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(c.label.c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(i18n::display_number(c.logit, 3).c_str());
+      ImGui::TextUnformatted(i18n::display_number(c.logit, 2).c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(i18n::display_number(c.shifted, 3).c_str());
       ImGui::TableNextColumn();
@@ -1280,9 +1293,25 @@ void NetworkPanel::draw_images(PanelContext& context, ImVec2 size) {
     }
     const ImVec2 area = ImGui::GetContentRegionAvail();
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    // The softmax table needs the width of its longest class name
+    // ("ambientes internos") and four numbers: beside the bars when that
+    // fits, else under everything, the photos made smaller for it.
     const float column_w = top_.empty() ? area.x : std::floor(0.3f * area.x);
-    const float h = 0.5f * (area.y - ImGui::GetStyle().ItemSpacing.y);
-    const std::string seen = format(tr("Model input %d×%d"), recipe_->size, recipe_->size);
+    bool table_below = false;
+    float table_h = 0;
+    if (!top_.empty()) {
+      size_t longest = 5;
+      for (const ClassScore& c : top_) longest = std::max(longest, c.label.size());
+      ImFont* mono = context.mono_font ? context.mono_font : ImGui::GetFont();
+      const float digit = mono->CalcTextSizeA(mono->FontSize, FLT_MAX, 0, "0").x;
+      const float table_w = digit * static_cast<float>(longest + 20) + 8 * ImGui::GetStyle().CellPadding.x;
+      table_below = area.x - column_w - 2 * spacing < table_w;
+      if (table_below)
+        table_h = 6 * (ImGui::GetFontSize() + 2 * ImGui::GetStyle().CellPadding.y) +
+                  ImGui::GetStyle().ItemSpacing.y;
+    }
+    const float h = 0.5f * (area.y - table_h - ImGui::GetStyle().ItemSpacing.y);
+    const std::string seen = format(tr("Input %d×%d"), recipe_->size, recipe_->size);
     ImGui::BeginGroup();
     if (top_.empty()) {
       const float w = (area.x - spacing) / 2;
@@ -1300,8 +1329,9 @@ void NetworkPanel::draw_images(PanelContext& context, ImVec2 size) {
     ImGui::EndGroup();
     if (!top_.empty()) ImGui::SameLine();
     ImGui::BeginGroup();
-    draw_classifier(context, ImGui::GetContentRegionAvail());
+    draw_classifier(context, table_below ? ImVec2(0, 0) : ImGui::GetContentRegionAvail());
     ImGui::EndGroup();
+    if (table_below) draw_softmax_table(context);
     return;
   }
   if (ImGui::RadioButton(ui_label(tr("Side by side"), "side by side").c_str(), !wipe_mode_))

@@ -66,16 +66,18 @@ class NetworkPanel : public Panel {
   Status load_model_setting();  // from arch_ and weights_path_
   // An image model from a file (its layout, recipe and session); the panel
   // keeps the model it had when this fails.
-  Status open_model(const std::string& path);
-  Status set_recipe(Preprocess recipe);  // remembered for this model's path
-  void set_layout(GraphLayout layout);   // the full layout; blocks folded where there are many
-  void refold();                         // layout_ from full_layout_ and folded_
-  void on_new_result();                  // shapes and class scores of the run
+  Status open_model(const std::string& path_or_name);  // a file, a bundled model's name, or "ecnn"
+  Status set_recipe(Preprocess recipe);                // remembered for this model's path
+  void set_layout(GraphLayout layout);                 // the full layout; blocks folded where there are many
+  void refold();                                       // layout_ from full_layout_ and folded_
+  void on_new_result();                                // shapes and class scores of the run
   const Model& model() const { return *model_; }
   bool generic() const { return recipe_.has_value(); }
   void draw_model_controls(PanelContext& context);
   void draw_recipe_controls(PanelContext& context);
+  // The top 5 as bars, and the softmax table beside them when size.x > 0.
   void draw_classifier(PanelContext& context, ImVec2 size);
+  void draw_softmax_table(PanelContext& context);
   Status select_layer(const std::string& name);  // a block or node name
   void move_selection(int delta);
   void load(const std::string& path);

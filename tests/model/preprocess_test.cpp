@@ -63,6 +63,17 @@ TEST_CASE(
   CHECK(gray->size == 224);
 }
 
+TEST_CASE("class names in the UI's language: convlab.labels.<tag>, else convlab.labels") {
+  auto recipe = preprocess_from_metadata(
+      image_graph(3, 64),
+      {{"convlab.labels", "food\nanimals"}, {"convlab.labels.pt_BR", "alimentos\nanimais"}});
+  REQUIRE(recipe.ok());
+  CHECK(recipe->labels_for("pt-BR") == std::vector<std::string>{"alimentos", "animais"});
+  CHECK(recipe->labels_for("pt_BR") == std::vector<std::string>{"alimentos", "animais"});
+  CHECK(recipe->labels_for("en") == std::vector<std::string>{"food", "animals"});
+  CHECK(recipe->labels_for("qps") == std::vector<std::string>{"food", "animals"});
+}
+
 TEST_CASE("preprocessing from metadata_props: every convlab key, labels from metadata or labels.txt") {
   const std::map<std::string, std::string> metadata = {{"convlab.image_size", "32"},
                                                        {"convlab.color", "bgr"},

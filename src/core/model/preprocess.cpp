@@ -182,7 +182,18 @@ Result<Preprocess> preprocess_from_metadata(const Graph& graph,
     recipe.labels = split_lines(it->second);
   else
     recipe.labels = split_lines(labels_file_text);
+  const std::string translated = std::string(kPrefix) + "labels.";
+  for (const auto& [key, value] : metadata)
+    if (key.compare(0, translated.size(), translated) == 0 && key.size() > translated.size())
+      recipe.translated_labels[key.substr(translated.size())] = split_lines(value);
   return recipe;
+}
+
+const std::vector<std::string>& Preprocess::labels_for(const std::string& language) const {
+  std::string tag = language;
+  std::replace(tag.begin(), tag.end(), '-', '_');
+  auto it = translated_labels.find(tag);
+  return it != translated_labels.end() ? it->second : labels;
 }
 
 Status check_recipe(const Graph& graph, const Preprocess& recipe) {

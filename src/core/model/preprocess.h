@@ -16,6 +16,8 @@
 //                        applied after the range: x = (pixel - mean) / std
 //   convlab.labels       class names, one per line (else labels.txt beside
 //                        the model, one per line)
+//   convlab.labels.pt_BR the same in another language (the UI's tag, "-" or
+//                        "_"), shown when the app speaks it
 //   convlab.resize       squash | center_crop (default center_crop: the
 //                        shorter side to the size, then the middle cut out)
 #pragma once
@@ -41,6 +43,10 @@ struct Preprocess {
   std::vector<float> mean, std;  // one per channel
   ResizeMode resize = ResizeMode::CenterCrop;
   std::vector<std::string> labels;  // class names, may be empty
+  // Class names in other languages, by tag ("pt_BR"), from convlab.labels.<tag>.
+  std::map<std::string, std::vector<std::string>> translated_labels;
+  // The names for a UI language tag ("pt_BR", "pt-BR", "en"): its own, else `labels`.
+  const std::vector<std::string>& labels_for(const std::string& language) const;
 
   int channels() const { return color == ColorLayout::Gray || color == ColorLayout::LabL ? 1 : 3; }
 };
