@@ -250,6 +250,14 @@ class Shell {
         view_path_.clear();
         open_view_popup_ = 3;
       }
+      // The bundled models, in every build (the browser's reads no ONNX
+      // file but opens these).
+      if (ImGui::BeginMenu(tr("Bundled models"))) {
+        if (ImGui::MenuItem(tr("TinyVGG classifier (7 categories, 64x64)")))
+          open_panel("network", {{"model", "tinyvgg"}});
+        if (ImGui::MenuItem(tr("ECNN colorizer"))) open_panel("network", {{"model", "ecnn"}});
+        ImGui::EndMenu();
+      }
       if (platform::has_file_chooser() && ImGui::MenuItem(tr("Open a file (photo, lesson, view)...")))
         platform::pick_file();
       if (ImGui::MenuItem(tr("Copy link to this view"))) {
