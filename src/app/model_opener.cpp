@@ -37,7 +37,7 @@ Result<OpenedModel> open_classifier_twin(const std::string& path) {
   OpenedModel opened;
   opened.model = std::make_shared<const Model>(std::move(model).value());
   opened.metadata = file->metadata();
-  opened.format = "safetensors (ConvLab TinyVGG)";
+  opened.format = "ConvLab TinyVGG";
   return opened;
 }
 

@@ -371,6 +371,8 @@ def check_screenshots(page, server, args):
         ("web-network-1920x1080.png", (1920, 1080), "#panel=network&image=food_strawberries&log=1"),
         ("web-lesson-1920x1080.png", (1920, 1080), "#lesson=pt-BR/02-padding&step=2&presenter=1&log=1"),
         ("web-tconv-1920x1080.png", (1920, 1080), "#panel=tconv&input=3x3&kernel=3x3&stride=2&step=4&log=1"),
+        ("web-classifier-1280x720.png", (1280, 720),
+         "#panel=network&model=tinyvgg&image=animals_chelsea_cat&layer=conv1_2&view=photo&log=1"),
         ("web-conv-hidpi-1280x720@2x.png", (1280, 720, 2), "#panel=conv&input=7x7&kernel=3x3&step=6&log=1"),
     ]
     for name, size, fragment in shots:

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/base/i18n.h"
+#include "core/base/number_text.h"
 #include "core/color/lab.h"
 
 namespace convlab {
@@ -25,9 +26,8 @@ std::string trimmed(const std::string& text) {
 bool parse_float(const std::string& text, float& value) {
   const std::string t = trimmed(text);
   if (t.empty()) return false;
-  const char* end = t.data() + t.size();
-  auto [ptr, ec] = std::from_chars(t.data(), end, value);
-  return ec == std::errc() && ptr == end && std::isfinite(value);
+  // number_text.h, not std::from_chars: the browser's libc++ has no float overloads.
+  return parse_number(t, value) && std::isfinite(value);
 }
 
 Result<std::vector<float>> parse_floats(const std::string& key, const std::string& text) {
@@ -216,10 +216,8 @@ std::string preprocess_settings_text(const Preprocess& recipe) {
   const auto list = [](const std::vector<float>& values) {
     std::string text;
     for (float v : values) {
-      char buffer[32];
-      auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
       if (!text.empty()) text += ',';
-      text.append(buffer, ec == std::errc() ? ptr : buffer);
+      text += shortest_text(v);  // reads back exactly
     }
     return text;
   };
