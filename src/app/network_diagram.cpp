@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "app/grid_view.h"
+#include "app/text_audit.h"
 #include "core/base/i18n.h"
 
 namespace convlab::app {
@@ -265,9 +266,11 @@ DiagramEvents draw_network_diagram(const GraphLayout& layout, const DiagramState
       const bool show_name = name_size >= 0.5f * font && label_size.x <= width + 0.5f;
       const float block_h = (show_name ? label_size.y : 0.0f) + (two_lines ? detail_extent.y : 0.0f);
       const float y0 = 0.5f * (q.min.y + q.max.y - block_h);
-      if (show_name)
+      if (show_name) {
+        const ContentText node_name;  // the graph's own names ("pool1", "fc"), not UI words
         draw->AddText(heading, name_size, ImVec2(0.5f * (q.min.x + q.max.x - label_size.x), y0), text,
                       name.c_str());
+      }
       if (!show_name) label_size.y = 0.0f;
       if (two_lines)
         draw->AddText(mono, detail_size,

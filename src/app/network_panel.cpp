@@ -1180,10 +1180,11 @@ void NetworkPanel::draw_recipe_controls(PanelContext& context) {
     std::string text;
     for (float v : values) {
       if (!text.empty()) text += ',';
-      // Six significant digits, with a point (the box is comma-separated):
-      // float32's 0.52497798204422 shows as 0.524978.
+      // Three significant digits, with a point (the box is comma-separated):
+      // float32's 0.52497798204422 shows as 0.525, and three fit the box.
+      // The recipe keeps every digit; only what a person types replaces it.
       char number[32];
-      std::snprintf(number, sizeof number, "%.6g", static_cast<double>(v));
+      std::snprintf(number, sizeof number, "%.3g", static_cast<double>(v));
       text += number;
     }
     return text;

@@ -468,7 +468,7 @@ void play_all(const std::string& language) {
     CHECK_FALSE(contains(r.out, "FAILED"));
     ++lessons;
   }
-  CHECK(lessons == 9);
+  CHECK(lessons == 10);
 }
 
 }  // namespace
