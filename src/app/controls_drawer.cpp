@@ -8,8 +8,8 @@
 
 namespace convlab::app {
 
-bool ControlsDrawer::begin(const char* id, float column_width, const PanelContext& context) {
-  if (!context.presenter) {
+bool ControlsDrawer::begin(const char* id, float column_width, bool as_drawer) {
+  if (!as_drawer) {
     ImGui::BeginChild(id, ImVec2(column_width, 0), true);
     pending_ = Pending::EndChild;
     return true;

@@ -16,7 +16,12 @@ class ControlsDrawer {
   // Where the controls column would start. True when the controls are to
   // be drawn now (into the column, or the open drawer); call end() after
   // either way. `column_width` is the column's width outside presenter mode.
-  bool begin(const char* id, float column_width, const PanelContext& context);
+  bool begin(const char* id, float column_width, const PanelContext& context) {
+    return begin(id, column_width, context.presenter);
+  }
+  // The same, folded into the strip whenever `as_drawer` (presenter mode, or
+  // a panel too narrow for a column beside its picture).
+  bool begin(const char* id, float column_width, bool as_drawer);
   void end();
 
   bool open() const { return open_; }

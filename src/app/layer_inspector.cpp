@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "app/grid_view.h"
 #include "app/panel_widgets.h"
 #include "app/status_bar.h"
+#include "app/text_audit.h"
 #include "app/ui_label.h"
 #include "core/base/i18n.h"
 #include "core/explore/atlas_paint.h"
@@ -140,8 +142,12 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
       }
     }
   }
-  if (graph_node && !graph_node->description.empty())
+  if (graph_node && !graph_node->description.empty()) {
+    // A model from a file names its nodes in its own words ("Conv conv1_1").
+    std::optional<ContentText> own_words;
+    if (!is_builtin_graph_text(graph_node->description)) own_words.emplace();
     ImGui::TextWrapped("%s", graph_text(graph_node->description));
+  }
 
   if (session.run() == nullptr) {
     ImGui::TextDisabled("%s", tr("The model has not run yet."));
@@ -166,7 +172,14 @@ std::optional<OpenRequest> LayerInspector::draw(PanelContext& context, session::
           "(dark = its smallest value, light = its largest; red/blue around 0 when values can be negative). "
           "Hover for values, click to zoom into a channel."));
       const ImVec2 avail = ImGui::GetContentRegionAvail();
-      const float stats_w = std::min(17.0f * font, 0.4f * avail.x);
+      // The stats column is as wide as its heading ("Todos os canais" in the
+      // heading font) and a scrollbar, up to half the width.
+      ImGui::PushFont(context.heading_font);
+      const float heading_w = ImGui::CalcTextSize(tr("All channels")).x + ImGui::GetStyle().ScrollbarSize +
+                              ImGui::GetStyle().WindowPadding.x;
+      ImGui::PopFont();
+      const float stats_w =
+          std::min(std::max(heading_w, std::min(17.0f * font, 0.4f * avail.x)), 0.5f * avail.x);
       // The open-in buttons keep a row under the maps.
       const ImVec2 maps(avail.x - stats_w - ImGui::GetStyle().ItemSpacing.x,
                         std::max(avail.y - ImGui::GetFrameHeightWithSpacing(), 4.0f * font));

@@ -778,8 +778,12 @@ void NetworkPanel::draw(PanelContext& context) {
   const bool compact = avail.y < 36.0f * font || avail.x < 62.0f * font;
   const float controls_w = compact ? std::clamp(0.26f * avail.x, 12.0f * font, 15.0f * font)
                                    : std::clamp(0.22f * avail.x, 15.0f * font, 20.0f * font);
-  // A column beside the picture; in presenter mode a drawer (controls_drawer.h).
-  if (controls_drawer_.begin("network controls", controls_w, context)) draw_controls(context);
+  // A column beside the picture; in presenter mode, or when a column would
+  // leave the views too little width (a lesson at scale 1.5 on 1280x720), a
+  // drawer (controls_drawer.h).
+  const bool narrow = avail.x < 34.0f * font;
+  if (controls_drawer_.begin("network controls", controls_w, context.presenter || narrow))
+    draw_controls(context);
   controls_drawer_.end();
   ImGui::SameLine();
   ImGui::BeginChild("network main", ImVec2(0, 0), false,

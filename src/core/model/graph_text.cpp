@@ -70,4 +70,10 @@ const std::vector<const char*>& builtin_graph_texts() {
   return texts;
 }
 
+bool is_builtin_graph_text(const std::string& text) {
+  for (const char* known : builtin_graph_texts())
+    if (text == known) return true;
+  return false;
+}
+
 }  // namespace convlab

@@ -15,5 +15,8 @@ const char* graph_text(const std::string& text);
 // Every description of the built-in models, in English (the tests check that
 // none is missing, so a changed JSON cannot silently lose its translation).
 const std::vector<const char*>& builtin_graph_texts();
+// True when `text` is one of those: false for a description read from a
+// model file (the file's own words, shown as written).
+bool is_builtin_graph_text(const std::string& text);
 
 }  // namespace convlab
