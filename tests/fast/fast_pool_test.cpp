@@ -67,6 +67,36 @@ TEST_CASE("fast pooling gives the reference's values bit for bit") {
     }
 }
 
+TEST_CASE("fast max pooling across whole rows keeps the reference's first maximum, signed zeros and NaN") {
+  // ResNet's stem: 3x3, stride 2, padding 1, on a row wide enough that most
+  // windows lie inside it (the loops swapped, x innermost). Ties between 0
+  // and -0 keep the first in (ky, kx) order; a NaN anywhere wins.
+  Tensor x = numbers({1, 2, 7, 40}, 3);
+  for (int64_t i = 0; i < x.numel(); i += 3) x[i] = (i / 3) % 2 == 0 ? 0.0f : -0.0f;
+  for (int64_t i = 1; i < x.numel(); i += 5) x[i] = -1.0f;  // windows of zeros only
+  x[90] = std::numeric_limits<float>::quiet_NaN();
+  x[300] = std::numeric_limits<float>::infinity();
+  for (int stride : {1, 2, 3}) {
+    PoolOptions o;
+    o.kind = PoolKind::Max;
+    o.kernel = {3, 3};
+    o.params.window = Conv2dParams{stride, stride, Padding2d{1, 1, 1, 1}, 1, 1};
+    CAPTURE(stride);
+    auto want = reference::pool2d(x, o);
+    auto got = fast::pool2d(x, {true, o.kernel, o.params, true});
+    REQUIRE(want.ok());
+    REQUIRE(got.ok());
+    REQUIRE(got->shape() == want->shape());
+    int64_t differ = 0, nan = 0;
+    for (int64_t i = 0; i < want->numel(); ++i) {
+      differ += same_bits((*got)[i], (*want)[i]) ? 0 : 1;
+      nan += std::isnan((*got)[i]) ? 1 : 0;
+    }
+    CHECK(differ == 0);
+    CHECK(nan > 0);
+  }
+}
+
 TEST_CASE("fast pooling refuses a window larger than the padded input, as the reference does") {
   const Tensor x = numbers({1, 1, 2, 2}, 1);
   Pool2dParams params;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "core/fast/parallel.h"
 
@@ -29,6 +30,32 @@ int padded_taps(int start, int step, int count, int size, int pad_end) {
   return n;
 }
 
+// Max pooling of output columns [begin, end) of one row, whose windows are
+// all inside the input row: out[ox] over taps in (ky, kx) order, as the
+// scalar loop, with x innermost.
+void max_row_inner(const float* plane, int iw, int y0, TapRange rows, const Conv2dParams& w, int kw,
+                   int begin, int end, float* __restrict out) {
+  for (int ox = begin; ox < end; ++ox) out[ox] = -std::numeric_limits<float>::infinity();
+  for (int ky = rows.first; ky < rows.last; ++ky) {
+    const float* row = plane + (y0 + ky * w.dilation_h) * iw - w.padding.left;
+    for (int kx = 0; kx < kw; ++kx) {
+      const float* __restrict tap = row + kx * w.dilation_w;
+      // A NaN wins and stays (v != v: NaN), as in the reference.
+      if (w.stride_w == 2) {  // a constant stride: the loads vectorize
+        for (int ox = begin; ox < end; ++ox) {
+          const float v = tap[2 * ox];
+          out[ox] = v > out[ox] || v != v ? v : out[ox];
+        }
+      } else {
+        for (int ox = begin; ox < end; ++ox) {
+          const float v = tap[ox * w.stride_w];
+          out[ox] = v > out[ox] || v != v ? v : out[ox];
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Result<Tensor> pool2d(const Tensor& input, const PoolWindow& window) {
@@ -42,6 +69,25 @@ Result<Tensor> pool2d(const Tensor& input, const PoolWindow& window) {
   Tensor out({input.n(), input.c(), oh, ow});
   const float* in = input.data();
   float* y = out.data();
+  // Each output column's valid taps, worked out once for all rows and planes.
+  std::vector<TapRange> col_taps(static_cast<size_t>(ow));
+  std::vector<int> cols_counted(static_cast<size_t>(ow));
+  for (int ox = 0; ox < ow; ++ox) {
+    const int x0 = ox * w.stride_w - w.padding.left;
+    col_taps[static_cast<size_t>(ox)] = valid_taps(x0, w.dilation_w, kw, iw);
+    cols_counted[static_cast<size_t>(ox)] = padded_taps(x0, w.dilation_w, kw, iw, w.padding.right);
+  }
+  // The columns whose window lies wholly inside the row: max pooling runs
+  // them tap by tap across the whole row (the loops swapped so that the
+  // compiler vectorizes along x), each output still scanning its taps in the
+  // reference's order.
+  int inner_begin = 0, inner_end = 0;
+  for (int ox = 0; ox < ow; ++ox) {
+    const TapRange& c = col_taps[static_cast<size_t>(ox)];
+    if (c.first != 0 || c.last != kw) continue;
+    if (inner_end == 0) inner_begin = ox;
+    inner_end = ox + 1;
+  }
   detail::parallel_for(input.n() * input.c(), 1, [&](int64_t begin, int64_t end) {
     for (int64_t p = begin; p < end; ++p) {
       const float* plane = in + p * ih * iw;
@@ -50,9 +96,13 @@ Result<Tensor> pool2d(const Tensor& input, const PoolWindow& window) {
         const int y0 = oy * w.stride_h - w.padding.top;
         const TapRange rows = valid_taps(y0, w.dilation_h, kh, ih);
         const int rows_counted = padded_taps(y0, w.dilation_h, kh, ih, w.padding.bottom);
+        const bool swapped = window.max && inner_end > inner_begin;
+        if (swapped) max_row_inner(plane, iw, y0, rows, w, kw, inner_begin, inner_end, o + oy * ow);
         for (int ox = 0; ox < ow; ++ox) {
+          if (swapped && ox == inner_begin) ox = inner_end;
+          if (ox >= ow) break;
           const int x0 = ox * w.stride_w - w.padding.left;
-          const TapRange cols = valid_taps(x0, w.dilation_w, kw, iw);
+          const TapRange cols = col_taps[static_cast<size_t>(ox)];
           float value;
           if (window.max) {
             value = -std::numeric_limits<float>::infinity();
@@ -60,7 +110,8 @@ Result<Tensor> pool2d(const Tensor& input, const PoolWindow& window) {
               const float* row = plane + (y0 + ky * w.dilation_h) * iw + x0;
               for (int kx = cols.first; kx < cols.last; ++kx) {
                 const float v = row[kx * w.dilation_w];
-                if (v > value || std::isnan(v)) value = v;
+                // A NaN wins and stays (v != v: NaN), as in the reference.
+                value = v > value || v != v ? v : value;
               }
             }
           } else {
@@ -69,9 +120,8 @@ Result<Tensor> pool2d(const Tensor& input, const PoolWindow& window) {
               const float* row = plane + (y0 + ky * w.dilation_h) * iw + x0;
               for (int kx = cols.first; kx < cols.last; ++kx) sum += row[kx * w.dilation_w];
             }
-            const int count = window.count_include_pad
-                                  ? rows_counted * padded_taps(x0, w.dilation_w, kw, iw, w.padding.right)
-                                  : (rows.last - rows.first) * (cols.last - cols.first);
+            const int count = window.count_include_pad ? rows_counted * cols_counted[static_cast<size_t>(ox)]
+                                                       : (rows.last - rows.first) * (cols.last - cols.first);
             value = sum / static_cast<float>(count);
           }
           o[oy * ow + ox] = value;

@@ -107,6 +107,14 @@ std::vector<PlanStep> plan_steps(const Graph& graph, const Shapes& shapes, bool 
         }
       }
     }
+    // A residual block's Add and the ReLU after it: one pass over the values.
+    if (fuse && node.op == OpKind::Elementwise) {
+      if (const GraphNode* relu = only_consumer(consumers, step.result, OpKind::Relu)) {
+        step.relu = true;
+        step.result = relu->name;
+        absorbed.insert(relu->name);
+      }
+    }
     steps.push_back(std::move(step));
   }
   return steps;

@@ -24,7 +24,7 @@ using Shapes = std::map<std::string, Shape>;
 struct PlanStep {
   const GraphNode* node = nullptr;
   const GraphNode* bn = nullptr;  // batch norm folded into this conv
-  bool relu = false;              // ReLU applied in the conv's epilogue
+  bool relu = false;              // ReLU applied in the conv's epilogue, or after an elementwise op
   std::string result;             // name the value is stored under (last node of the chain)
   std::string slot;               // concat this result is written into directly, or empty
   int slot_offset = 0;            // first channel of the result inside that concat

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "core/fast/fast_elementwise.h"
 #include "core/fast/fast_ops.h"
 #include "core/fast/fast_pool.h"
 #include "core/model/node_shapes.h"
@@ -70,7 +71,7 @@ class PassExecutor {
                                        mean, var, {false, node.momentum, node.eps});
       }
       case OpKind::Relu:
-        return reference::relu(get(node.inputs[0]));
+        return fast_ ? fast::relu(get(node.inputs[0])) : reference::relu(get(node.inputs[0]));
       case OpKind::Concat:
         return concat(step);
       case OpKind::EmbedBroadcast: {
@@ -87,7 +88,7 @@ class PassExecutor {
       case OpKind::Activation:
         return reference::unary(get(node.inputs[0]), node.unary);
       case OpKind::Elementwise:
-        return reference::binary(node.binary, get(node.inputs[0]), get(node.inputs[1]));
+        return elementwise(step);
       case OpKind::Reshape:
         return get(node.inputs[0]).reshaped(shapes_.at(node.name));
       case OpKind::Gemm:
@@ -119,6 +120,17 @@ class PassExecutor {
         break;
     }
     return make_error("op ", op_name(node.op), " cannot run in a graph");
+  }
+
+  // a (op) b, then the ReLU fused after it (a residual block's Add + ReLU).
+  Result<Tensor> elementwise(const PlanStep& step) const {
+    const GraphNode& node = *step.node;
+    const Tensor& a = get(node.inputs[0]);
+    const Tensor& b = get(node.inputs[1]);
+    if (fast_ && a.shape() == b.shape()) return fast::binary_same_shape(node.binary, a, b, step.relu);
+    auto out = reference::binary(node.binary, a, b);
+    if (!out || !step.relu) return out;
+    return reference::relu(*out);
   }
 
   Result<Tensor> reference_conv(const GraphNode& node) const {
