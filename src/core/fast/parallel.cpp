@@ -1,6 +1,7 @@
 #include "core/fast/parallel.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -14,9 +15,25 @@ int default_threads() {
   return hw == 0 ? 1 : static_cast<int>(hw);
 }
 
-// Workers sleep on a condition variable and wake when `generation` moves on;
-// the caller waits until `pending` drops to zero. One job at a time: the
-// mutex `run_mutex` serialises callers from different threads.
+// How many times a waiting thread checks before it sleeps: about 0.1 ms
+// of pauses. A forward pass posts a job every few hundred microseconds (one
+// or two per layer), and waking a sleeping thread through the kernel costs
+// tens of microseconds each time, a few milliseconds over a ResNet-18.
+constexpr int kSpinChecks = 4096;
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+// Workers wait for `generation` to move on, the caller for `pending` to drop
+// to zero: each first spins briefly (kSpinChecks), then sleeps on a
+// condition variable. Both counters change only under `mutex`, so a sleeper
+// never misses a change. One job at a time: the mutex `run_mutex`
+// serialises callers from different threads.
 class Pool {
  public:
   explicit Pool(int threads) { start(threads); }
@@ -48,8 +65,9 @@ class Pool {
     }
     wake_.notify_all();
     body(0, chunk_end(0));
+    for (int i = 0; i < kSpinChecks && pending_.load(std::memory_order_acquire) != 0; ++i) cpu_relax();
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return pending_ == 0; });
+    done_.wait(lock, [this] { return pending_.load() == 0; });
     body_ = nullptr;
   }
 
@@ -62,7 +80,7 @@ class Pool {
     stopping_ = false;
     // The generation is read here, not in the new thread: a job posted before
     // the thread first runs must still count as new to it.
-    const uint64_t seen = generation_;
+    const uint64_t seen = generation_.load();
     for (int i = 1; i < threads_; ++i) workers_.emplace_back([this, i, seen] { work(i, seen); });
   }
 
@@ -81,10 +99,12 @@ class Pool {
     for (;;) {
       const std::function<void(int64_t, int64_t)>* body = nullptr;
       int64_t begin = 0, end = 0;
+      for (int i = 0; i < kSpinChecks && generation_.load(std::memory_order_acquire) == seen; ++i)
+        cpu_relax();
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return generation_ != seen; });
-        seen = generation_;
+        wake_.wait(lock, [&] { return generation_.load() != seen; });
+        seen = generation_.load();
         if (stopping_) return;
         if (index >= chunks_) continue;  // this job needs fewer threads
         body = body_;
@@ -108,8 +128,8 @@ class Pool {
   const std::function<void(int64_t, int64_t)>* body_ = nullptr;
   int64_t count_ = 0;
   int chunks_ = 1;
-  int pending_ = 0;
-  uint64_t generation_ = 0;
+  std::atomic<int> pending_ = 0;
+  std::atomic<uint64_t> generation_ = 0;
   bool stopping_ = false;
   int threads_ = 1;
 };
