@@ -1219,7 +1219,7 @@ void NetworkPanel::draw_recipe_controls(PanelContext& context) {
   if (changed) (void)set_recipe(std::move(recipe));
 }
 
-void NetworkPanel::draw_classifier(PanelContext& context, ImVec2 size) {
+void NetworkPanel::draw_classifier(PanelContext& context, ImVec2 size, float height) {
   if (top_.empty()) {
     if (const session::NetworkRun* run = session_->run()) {
       std::string shape;
@@ -1228,6 +1228,7 @@ void NetworkPanel::draw_classifier(PanelContext& context, ImVec2 size) {
     }
     return;
   }
+  const float top = ImGui::GetCursorPosY();
   ImGui::PushFont(context.heading_font);
   ImGui::TextUnformatted(tr("Top 5 classes"));
   ImGui::PopFont();
@@ -1236,7 +1237,15 @@ void NetworkPanel::draw_classifier(PanelContext& context, ImVec2 size) {
          "power of each, divide each by their sum."));
   // One bar per class, as wide as its share, the label and percent on it.
   const float width = ImGui::GetContentRegionAvail().x;
-  const float bar_h = 1.4f * ImGui::GetFontSize();
+  // Bars 1.4 lines tall, down to 1.1 when the softmax table below needs the
+  // height (a lesson at scale 1.5 on 1280x720).
+  const float font = ImGui::GetFontSize();
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  float bar_h = 1.4f * font;
+  if (height > 0.0f) {
+    const float used = ImGui::GetCursorPosY() - top;  // the heading
+    bar_h = std::clamp((height - used) / 5.0f - spacing, 1.1f * font, 1.4f * font);
+  }
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImU32 bar = context.theme == Theme::Dark ? IM_COL32(70, 130, 200, 255) : IM_COL32(120, 170, 230, 255);
   const ImU32 back = ImGui::GetColorU32(ImGuiCol_FrameBg);
@@ -1280,6 +1289,7 @@ void NetworkPanel::draw_softmax_table(PanelContext& context) {
     }
     ImGui::PopFont();
     ImGui::EndTable();
+    softmax_table_h_ = ImGui::GetItemRectSize().y;  // its rows in the mono font: taller than estimated
   }
 }
 
@@ -1312,8 +1322,9 @@ void NetworkPanel::draw_images(PanelContext& context, ImVec2 size) {
       const float table_w = digit * static_cast<float>(longest + 20) + 8 * ImGui::GetStyle().CellPadding.x;
       table_below = area.x - column_w - 2 * spacing < table_w;
       if (table_below)
-        table_h = 6 * (ImGui::GetFontSize() + 2 * ImGui::GetStyle().CellPadding.y) +
-                  ImGui::GetStyle().ItemSpacing.y;
+        table_h = std::max(6 * (ImGui::GetFontSize() + 2 * ImGui::GetStyle().CellPadding.y),
+                           softmax_table_h_) +
+                  ImGui::GetStyle().ItemSpacing.y;  // the estimate until the table was drawn once
     }
     const float h = 0.5f * (area.y - table_h - ImGui::GetStyle().ItemSpacing.y);
     const std::string seen = format(tr("Input %d×%d"), recipe_->size, recipe_->size);
@@ -1334,7 +1345,8 @@ void NetworkPanel::draw_images(PanelContext& context, ImVec2 size) {
     ImGui::EndGroup();
     if (!top_.empty()) ImGui::SameLine();
     ImGui::BeginGroup();
-    draw_classifier(context, table_below ? ImVec2(0, 0) : ImGui::GetContentRegionAvail());
+    draw_classifier(context, table_below ? ImVec2(0, 0) : ImGui::GetContentRegionAvail(),
+                    table_below ? area.y - table_h : 0.0f);
     ImGui::EndGroup();
     if (table_below) draw_softmax_table(context);
     return;

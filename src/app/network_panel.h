@@ -76,7 +76,9 @@ class NetworkPanel : public Panel {
   void draw_model_controls(PanelContext& context);
   void draw_recipe_controls(PanelContext& context);
   // The top 5 as bars, and the softmax table beside them when size.x > 0.
-  void draw_classifier(PanelContext& context, ImVec2 size);
+  // The top 5 as bars, then the softmax table when `size` is not zero (the
+  // table beside the photos); the bars shrink to fit `height` when it is set.
+  void draw_classifier(PanelContext& context, ImVec2 size, float height = 0.0f);
   void draw_softmax_table(PanelContext& context);
   Status select_layer(const std::string& name);  // a block or node name
   void move_selection(int delta);
@@ -108,8 +110,9 @@ class NetworkPanel : public Panel {
   std::map<std::string, Shape> run_shapes_;  // the last run's shapes, per node
   std::string logits_;                       // a classifier's score vector node, if any
   std::vector<ClassScore> top_;
-  std::string model_box_;   // the model path being typed
-  std::string open_error_;  // why the last model asked for did not open
+  float softmax_table_h_ = 0;  // the softmax table's height when last drawn
+  std::string model_box_;      // the model path being typed
+  std::string open_error_;     // why the last model asked for did not open
   std::string mean_box_, std_box_;
   GlTexture seen_;  // the photo as the opened model sees it
   std::unique_ptr<session::NetworkSession> session_;
