@@ -26,9 +26,12 @@ class GpuValues final : public session::DeviceValues {
   GpuRun run_;
 };
 
-class GpuAcceleratedPass final : public session::AcceleratedPass {
+// A pass that steps through the GPU: each step waits for the GPU to finish
+// (glFinish), so that a step's time is its own and the UI can show it.
+template <typename Pass>
+class GpuSteppedPass : public session::AcceleratedPass {
  public:
-  GpuAcceleratedPass(std::unique_ptr<GpuPass> pass, std::string output)
+  GpuSteppedPass(std::unique_ptr<Pass> pass, std::string output)
       : pass_(std::move(pass)), output_(std::move(output)) {}
   size_t step_count() const override { return pass_->step_count(); }
   size_t steps_done() const override { return pass_->steps_done(); }
@@ -38,6 +41,16 @@ class GpuAcceleratedPass final : public session::AcceleratedPass {
     glFinish();
     return {};
   }
+
+ protected:
+  std::unique_ptr<Pass> pass_;
+  std::string output_;
+};
+
+// ECNN through its fused GPU plan (gpu_runner.h).
+class GpuAcceleratedPass final : public GpuSteppedPass<GpuPass> {
+ public:
+  using GpuSteppedPass::GpuSteppedPass;
   Result<session::AcceleratedRun> finish() override {
     auto finished = pass_->finish();
     if (!finished) return finished.error();
@@ -50,10 +63,6 @@ class GpuAcceleratedPass final : public session::AcceleratedPass {
     run.values = std::make_shared<GpuValues>(std::move(finished).value());
     return run;
   }
-
- private:
-  std::unique_ptr<GpuPass> pass_;
-  std::string output_;
 };
 
 // Values already on the host (the graph pass downloads each node's).
@@ -72,19 +81,11 @@ class HostValues final : public session::DeviceValues {
 
 // Any graph, node by node through the GPU backend's ops (each op's shader,
 // as test_every_op_every_backend runs them).
-class GraphAcceleratedPass final : public session::AcceleratedPass {
+class GraphAcceleratedPass final : public GpuSteppedPass<GraphOnBackendPass> {
  public:
   GraphAcceleratedPass(std::unique_ptr<GraphOnBackendPass> pass, std::vector<std::string> order,
                        std::string output)
-      : pass_(std::move(pass)), order_(std::move(order)), output_(std::move(output)) {}
-  size_t step_count() const override { return pass_->step_count(); }
-  size_t steps_done() const override { return pass_->steps_done(); }
-  std::string next_result() const override { return pass_->next_result(); }
-  Status step() override {
-    CONVLAB_TRY(pass_->step());
-    glFinish();
-    return {};
-  }
+      : GpuSteppedPass(std::move(pass), std::move(output)), order_(std::move(order)) {}
   Result<session::AcceleratedRun> finish() override {
     std::map<std::string, Tensor> values = pass_->finish();
     session::AcceleratedRun run;
@@ -97,9 +98,7 @@ class GraphAcceleratedPass final : public session::AcceleratedPass {
   }
 
  private:
-  std::unique_ptr<GraphOnBackendPass> pass_;
   std::vector<std::string> order_;
-  std::string output_;
 };
 
 class GpuAccelerator final : public session::Accelerator {

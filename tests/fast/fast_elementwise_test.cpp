@@ -11,17 +11,13 @@
 
 #include "core/ops/reference.h"
 #include "core/ops/tensor_ops.h"
+#include "test_support.h"
 
 namespace convlab {
 namespace {
 
 Tensor numbers(Shape shape, uint32_t seed) {
-  Tensor t(std::move(shape));
-  uint32_t x = seed;
-  for (int64_t i = 0; i < t.numel(); ++i) {
-    x = x * 1664525u + 1013904223u;
-    t[i] = static_cast<float>(x >> 8) / static_cast<float>(1u << 24) * 4.0f - 2.0f;
-  }
+  Tensor t = testing::sequence_tensor(std::move(shape), seed);
   // The awkward values, at places the two operands do not share.
   const float specials[] = {std::numeric_limits<float>::quiet_NaN(), -0.0f, 0.0f,
                             std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity()};
@@ -31,11 +27,7 @@ Tensor numbers(Shape shape, uint32_t seed) {
 
 int64_t differing_bits(const Tensor& a, const Tensor& b) {
   int64_t differ = 0;
-  for (int64_t i = 0; i < a.numel(); ++i) {
-    const float x = a[i], y = b[i];
-    if (std::isnan(x) && std::isnan(y)) continue;
-    differ += std::memcmp(&x, &y, sizeof x) == 0 ? 0 : 1;
-  }
+  for (int64_t i = 0; i < a.numel(); ++i) differ += testing::same_bits(a[i], b[i]) ? 0 : 1;
   return differ;
 }
 

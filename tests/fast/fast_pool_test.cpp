@@ -10,24 +10,14 @@
 #include <limits>
 
 #include "core/ops/pool.h"
+#include "test_support.h"
 
 namespace convlab {
 namespace {
 
-Tensor numbers(Shape shape, uint32_t seed) {
-  Tensor t(std::move(shape));
-  uint32_t x = seed;
-  for (int64_t i = 0; i < t.numel(); ++i) {
-    x = x * 1664525u + 1013904223u;
-    t[i] = static_cast<float>(x >> 8) / static_cast<float>(1u << 24) * 4.0f - 2.0f;
-  }
-  return t;
-}
+using testing::same_bits;
 
-bool same_bits(float a, float b) {
-  if (std::isnan(a) && std::isnan(b)) return true;
-  return std::memcmp(&a, &b, sizeof a) == 0;
-}
+Tensor numbers(Shape shape, uint32_t seed) { return testing::sequence_tensor(std::move(shape), seed); }
 
 TEST_CASE("fast pooling gives the reference's values bit for bit") {
   struct Case {
