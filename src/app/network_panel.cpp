@@ -195,6 +195,7 @@ Status NetworkPanel::open_model(const std::string& path_or_name) {
     weights_path_.clear();
     return load_model_setting();
   }
+  const auto started = std::chrono::steady_clock::now();
   auto file = model_file_for(path_or_name);  // a bundled model's name, or a path
   if (!file) return file.error();
   const std::string path = *file;
@@ -238,6 +239,8 @@ Status NetworkPanel::open_model(const std::string& path_or_name) {
   recipe_ = std::move(recipe).value();
   mean_box_ = std_box_ = "";
   set_layout(std::move(layout).value());
+  opening_ = Opening{
+      started, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count()};
   return {};
 }
 
@@ -834,6 +837,18 @@ void NetworkPanel::draw(PanelContext& context) {
     ImGui::EndChild();
   }
   ImGui::EndChild();
+  if (opening_) {
+    // A model opened: how long from asking to its diagram drawn (the goal: < 0.5 s for 70 nodes).
+    const double drawn_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - opening_->started)
+            .count();
+    std::printf(
+        "convlab: network: opened %s (%zu nodes): read, checked, shapes and layout %.0f ms, drawn at %.0f "
+        "ms\n",
+        fs::path(model_path_).filename().string().c_str(), model().graph.nodes().size(), opening_->open_ms,
+        drawn_ms);
+    opening_.reset();
+  }
 }
 
 void NetworkPanel::draw_diagram(PanelContext& context, float height) {

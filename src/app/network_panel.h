@@ -111,8 +111,15 @@ class NetworkPanel : public Panel {
   std::string logits_;                       // a classifier's score vector node, if any
   std::vector<ClassScore> top_;
   float softmax_table_h_ = 0;  // the softmax table's height when last drawn
-  std::string model_box_;      // the model path being typed
-  std::string open_error_;     // why the last model asked for did not open
+  // The model opened last and not yet drawn: when it was asked for, and how
+  // long reading, checking, shape inference and layout took.
+  struct Opening {
+    std::chrono::steady_clock::time_point started;
+    double open_ms = 0;
+  };
+  std::optional<Opening> opening_;
+  std::string model_box_;   // the model path being typed
+  std::string open_error_;  // why the last model asked for did not open
   std::string mean_box_, std_box_;
   GlTexture seen_;  // the photo as the opened model sees it
   std::unique_ptr<session::NetworkSession> session_;
