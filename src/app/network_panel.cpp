@@ -662,9 +662,10 @@ void NetworkPanel::on_new_result() {
     logits_ = logits_node(model().graph, run_shapes_);
     if (!logits_.empty()) {
       auto values = session_->activation(logits_);
+      top_language_ = i18n::language_tag();
       if (values.ok())
         top_ = top_classes(std::span<const float>((*values)->data(), static_cast<size_t>((*values)->numel())),
-                           recipe_->labels_for(i18n::language_tag()), 5);
+                           recipe_->labels_for(top_language_), 5);
     }
   }
 }
@@ -765,6 +766,8 @@ void NetworkPanel::draw(PanelContext& context) {
     shown_version_ = session_->result_version();
     if (session_->result_version() != before || shown_version_ > 0) on_screen_pending_ = 0.0;
   }
+  // The class names follow a language switch at once, not at the next run.
+  if (!top_.empty() && top_language_ != i18n::language_tag()) on_new_result();
   if (pending_zoom_ && inspector_) {
     inspector_->set_zoom_channel(*pending_zoom_);
     pending_zoom_.reset();

@@ -110,6 +110,7 @@ class NetworkPanel : public Panel {
   std::map<std::string, Shape> run_shapes_;  // the last run's shapes, per node
   std::string logits_;                       // a classifier's score vector node, if any
   std::vector<ClassScore> top_;
+  std::string top_language_;   // the language of top_'s class names
   float softmax_table_h_ = 0;  // the softmax table's height when last drawn
   // The model opened last and not yet drawn: when it was asked for, and how
   // long reading, checking, shape inference and layout took.
