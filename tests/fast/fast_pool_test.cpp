@@ -47,7 +47,7 @@ TEST_CASE("fast pooling gives the reference's values bit for bit") {
       CAPTURE(c.ceil);
       CAPTURE(pool_kind_name(kind));
       auto want = reference::pool2d(x, o);
-      auto got = fast::pool2d(x, {kind == PoolKind::Max, o.kernel, o.params, o.count_include_pad});
+      auto got = fast::pool2d(x, o);
       REQUIRE(want.ok());
       REQUIRE(got.ok());
       REQUIRE(got->shape() == want->shape());
@@ -73,7 +73,7 @@ TEST_CASE("fast max pooling across whole rows keeps the reference's first maximu
     o.params.window = Conv2dParams{stride, stride, Padding2d{1, 1, 1, 1}, 1, 1};
     CAPTURE(stride);
     auto want = reference::pool2d(x, o);
-    auto got = fast::pool2d(x, {true, o.kernel, o.params, true});
+    auto got = fast::pool2d(x, o);
     REQUIRE(want.ok());
     REQUIRE(got.ok());
     REQUIRE(got->shape() == want->shape());
@@ -91,8 +91,8 @@ TEST_CASE("fast pooling refuses a window larger than the padded input, as the re
   const Tensor x = numbers({1, 1, 2, 2}, 1);
   Pool2dParams params;
   params.window.stride_h = params.window.stride_w = 1;
-  CHECK_FALSE(fast::pool2d(x, {true, {3, 3}, params, true}).ok());
-  CHECK_FALSE(fast::pool2d(Tensor({2, 2}), {true, {1, 1}, params, true}).ok());
+  CHECK_FALSE(fast::pool2d(x, PoolOptions{PoolKind::Max, {3, 3}, params, true}).ok());
+  CHECK_FALSE(fast::pool2d(Tensor({2, 2}), PoolOptions{PoolKind::Max, {1, 1}, params, true}).ok());
 }
 
 }  // namespace

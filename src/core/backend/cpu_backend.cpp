@@ -1,6 +1,8 @@
 #include "core/backend/backend.h"
 #include "core/color/lab.h"
+#include "core/fast/fast_elementwise.h"
 #include "core/fast/fast_ops.h"
+#include "core/fast/fast_pool.h"
 
 namespace convlab {
 namespace {
@@ -25,7 +27,9 @@ class CpuBackend final : public Backend {
                               const reference::BatchNormParams& params) override {
     return reference::batch_norm2d(input, weight, bias, running_mean, running_var, params);
   }
-  Result<Tensor> relu(const Tensor& input) override { return reference::relu(input); }
+  Result<Tensor> relu(const Tensor& input) override {
+    return path_ == CpuOpsPath::Fast ? fast::relu(input) : reference::relu(input);
+  }
   Result<Tensor> concat_channels(std::span<const Tensor* const> inputs) override {
     return reference::concat_channels(inputs);
   }
@@ -38,18 +42,19 @@ class CpuBackend final : public Backend {
   Result<Tensor> upsample_bilinear(const Tensor& input, int64_t out_h, int64_t out_w) override {
     return reference::upsample_bilinear(input, out_h, out_w);
   }
-  // The ops below are cheap next to the convolutions: both paths run the reference.
   Result<Tensor> pool2d(const Tensor& input, const PoolOptions& options) override {
-    return reference::pool2d(input, options);
+    return path_ == CpuOpsPath::Fast ? fast::pool2d(input, options) : reference::pool2d(input, options);
   }
+  Result<Tensor> elementwise(reference::BinaryOp op, const Tensor& a, const Tensor& b) override {
+    if (path_ == CpuOpsPath::Fast && a.shape() == b.shape()) return fast::binary_same_shape(op, a, b);
+    return reference::binary(op, a, b);  // broadcasting
+  }
+  // The ops below are cheap next to the convolutions: both paths run the reference.
   Result<Tensor> global_average_pool(const Tensor& input) override {
     return reference::global_average_pool(input);
   }
   Result<Tensor> activation(const Tensor& input, const reference::UnaryParams& params) override {
     return reference::unary(input, params);
-  }
-  Result<Tensor> elementwise(reference::BinaryOp op, const Tensor& a, const Tensor& b) override {
-    return reference::binary(op, a, b);
   }
   Result<Tensor> reshape(const Tensor& input, const Shape& shape) override { return input.reshaped(shape); }
   Result<Tensor> gemm(const Tensor& a, const Tensor& b, const Tensor* c,

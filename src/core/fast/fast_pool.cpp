@@ -58,7 +58,7 @@ void max_row_inner(const float* plane, int iw, int y0, TapRange rows, const Conv
 
 }  // namespace
 
-Result<Tensor> pool2d(const Tensor& input, const PoolWindow& window) {
+Result<Tensor> pool2d(const Tensor& input, const PoolOptions& window) {
   if (input.rank() != 4)
     return make_error("pooling input must be (N, C, H, W), got ", shape_to_string(input.shape()));
   const int ih = static_cast<int>(input.h()), iw = static_cast<int>(input.w());
@@ -96,7 +96,7 @@ Result<Tensor> pool2d(const Tensor& input, const PoolWindow& window) {
         const int y0 = oy * w.stride_h - w.padding.top;
         const TapRange rows = valid_taps(y0, w.dilation_h, kh, ih);
         const int rows_counted = padded_taps(y0, w.dilation_h, kh, ih, w.padding.bottom);
-        const bool swapped = window.max && inner_end > inner_begin;
+        const bool swapped = (window.kind == PoolKind::Max) && inner_end > inner_begin;
         if (swapped) max_row_inner(plane, iw, y0, rows, w, kw, inner_begin, inner_end, o + oy * ow);
         for (int ox = 0; ox < ow; ++ox) {
           if (swapped && ox == inner_begin) ox = inner_end;
@@ -104,7 +104,7 @@ Result<Tensor> pool2d(const Tensor& input, const PoolWindow& window) {
           const int x0 = ox * w.stride_w - w.padding.left;
           const TapRange cols = col_taps[static_cast<size_t>(ox)];
           float value;
-          if (window.max) {
+          if ((window.kind == PoolKind::Max)) {
             value = -std::numeric_limits<float>::infinity();
             for (int ky = rows.first; ky < rows.last; ++ky) {
               const float* row = plane + (y0 + ky * w.dilation_h) * iw + x0;

@@ -5,19 +5,12 @@
 // every tap, and the planes shared between the cores.
 #pragma once
 
-#include "core/base/conv_arithmetic.h"
 #include "core/base/tensor.h"
+#include "core/ops/pool.h"
 
 namespace convlab::fast {
 
-struct PoolWindow {
-  bool max = true;  // false: average
-  Size2d kernel{2, 2};
-  Pool2dParams params;
-  bool count_include_pad = true;  // average only
-};
-
 // input (N, C, H, W) -> (N, C, OH, OW).
-Result<Tensor> pool2d(const Tensor& input, const PoolWindow& window);
+Result<Tensor> pool2d(const Tensor& input, const PoolOptions& window);
 
 }  // namespace convlab::fast

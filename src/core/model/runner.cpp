@@ -79,9 +79,7 @@ class PassExecutor {
         return reference::embed_broadcast(weight(node, "weight"), categories_, like.h(), like.w());
       }
       case OpKind::Pool2d:
-        if (fast_)
-          return fast::pool2d(get(node.inputs[0]), {node.pool.kind == PoolKind::Max, node.pool.kernel,
-                                                    node.pool.params, node.pool.count_include_pad});
+        if (fast_) return fast::pool2d(get(node.inputs[0]), node.pool);
         return reference::pool2d(get(node.inputs[0]), node.pool);
       case OpKind::GlobalAveragePool:
         return reference::global_average_pool(get(node.inputs[0]));
