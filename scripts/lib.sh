@@ -7,7 +7,7 @@ CONVLAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Everything the build and the tests need, by Debian package name.
 CONVLAB_PACKAGES=(
   cmake ninja-build g++ pkg-config
-  libstb-dev doctest-dev libcli11-dev nlohmann-json3-dev libopenblas-dev
+  libstb-dev doctest-dev libcli11-dev nlohmann-json3-dev libdnnl-dev
   libepoxy-dev libegl-mesa0 libgl1-mesa-dri
   libimgui-dev libglfw3-dev fonts-dejavu-core xvfb xauth libgif-dev libmd4c-dev gettext
   libonnx-dev libprotobuf-dev libonnx-testdata

@@ -52,7 +52,7 @@ const char* kOpFooter = R"(Ops and the tensors they read from --in (names as in 
   rgb_to_lab        input (N,3,H,W), RGB in [0,1] -> output (L, a, b)
   lab_to_rgb        input (N,3,H,W), Lab -> output (RGB in [0,1])
   model             gray (N,1,H,W), category (N, int64 or int32) -> ab (N,2,H,W); needs --weights or --random-weights
---path: fast (im2col + OpenBLAS, default for conv2d, conv_transpose2d, model) or reference (plain loops).
+--path: fast (im2col or Winograd + oneDNN sgemm, default for conv2d, conv_transpose2d, model) or reference (plain loops).
 Examples:
   convlab op conv2d --in x.safetensors -o y.safetensors --stride 2 --padding 1
   convlab op conv2d --in x.safetensors -o y.safetensors --padding 0,1,1,2 --dilation 2 --path reference

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/fast/winograd.h"
 #include "core/ops/reference.h"
 #include "test_support.h"
 
@@ -471,6 +472,130 @@ TEST_CASE("fast ops: results do not depend on the thread count") {
   REQUIRE(two_t.ok());
   testing::check_close(*two, *one, kTolerance, "conv2d, 1 vs 2 threads");
   testing::check_close(*two_t, *one_t, kTolerance, "conv_transpose2d, 1 vs 2 threads");
+}
+
+// ---- Winograd F(4x4, 3x3) (winograd.h) ----
+
+using fast::detail::WinogradUse;
+
+// Sets when Winograd runs and its chunk size for one test; restored after.
+struct WinogradGuard {
+  WinogradUse use;
+  int64_t chunk;
+  explicit WinogradGuard(WinogradUse u, int64_t chunk_floats = 0)
+      : use(fast::detail::set_winograd_use_for_testing(u)),
+        chunk(fast::detail::set_winograd_chunk_for_testing(chunk_floats)) {}
+  ~WinogradGuard() {
+    fast::detail::set_winograd_use_for_testing(use);
+    fast::detail::set_winograd_chunk_for_testing(chunk);
+  }
+};
+
+// Every 3x3 stride-1 shape runs as Winograd here, however small: images
+// narrower than a tile, partial tiles at the right and bottom edges, any
+// padding (asymmetric too), one channel, the epilogue, guarded slots, one
+// and two threads, and chunks of one tile row each.
+TEST_CASE("fast conv2d by Winograd matches the reference on random shapes") {
+  const TuningGuard tuning;
+  for (const int threads : {1, 2}) {
+    for (const int64_t chunk : {int64_t{0}, int64_t{1}}) {
+      CAPTURE(threads);
+      CAPTURE(chunk);
+      const WinogradGuard winograd(WinogradUse::Always, chunk);
+      fast::set_threads(threads);
+      int checked = 0;
+      for (uint32_t seed = 1; checked < 40 && seed < 500; ++seed) {
+        std::mt19937 rng(seed + 300000);
+        Common k = random_common(rng);
+        k.kh = k.kw = 3;
+        k.n = pick<int64_t>(rng, {1, 2});
+        k.h = pick<int64_t>(rng, {1, 2, 4, 5, 9, 13, 30});
+        k.w = pick<int64_t>(rng, {1, 3, 4, 8, 9, 17, 31});
+        Conv2dParams p;
+        p.padding = {pick(rng, {0, 1, 2}), pick(rng, {0, 1}), pick(rng, {0, 1, 3}), pick(rng, {0, 1})};
+        const Size2d in{static_cast<int>(k.h), static_cast<int>(k.w)};
+        if (!conv2d_output_size(in, {3, 3}, p).ok()) continue;
+        check_conv2d(k, p, seed);
+        ++checked;
+      }
+      CHECK(checked == 40);
+    }
+  }
+}
+
+TEST_CASE("fast conv2d: ResNet-sized layers take Winograd and match the reference") {
+  const WinogradGuard winograd(WinogradUse::Auto);
+  const EpilogueCase full{true, true, true, true};
+  // ResNet-18's first two stages (a ReLU after a folded batch norm), and an
+  // ECNN-like layer on a 64x48 image.
+  const Common stage1{1, 64, 56, 56, 64, 3, 3, full, 0, 0};
+  const Common stage2{1, 128, 28, 28, 128, 3, 3, full, 2, 1};
+  const Common ecnn{2, 32, 48, 64, 16, 3, 3, {true, false, false, true}, 0, 3};
+  for (const Common& k : {stage1, stage2, ecnn}) {
+    const fast::detail::ConvShape shape{k.n, k.c, k.h, k.w, k.o, 3, 3, k.h, k.w, 1};
+    CHECK(fast::detail::use_winograd(shape, conv2d_params(1, 1, 1)));
+    check_conv2d(k, conv2d_params(1, 1, 1), 61);
+  }
+}
+
+TEST_CASE("Winograd is chosen for 3x3 stride-1 layers big enough to pay, and only those") {
+  using fast::detail::ConvShape;
+  using fast::detail::use_winograd;
+  const WinogradGuard winograd(WinogradUse::Auto);
+  const ConvShape resnet{1, 64, 56, 56, 64, 3, 3, 56, 56, 1};
+  CHECK(use_winograd(resnet, conv2d_params(1, 1, 1)));
+  CHECK(use_winograd(resnet, conv2d_params(1, 0, 1)));
+  ConvShape small = resnet;
+  small.oh = small.ow = 14;  // ResNet-18's third stage: im2col is as fast
+  CHECK_FALSE(use_winograd(small, conv2d_params(1, 1, 1)));
+  ConvShape thin = resnet;
+  thin.c = 8;  // too few channels for the transforms to pay
+  CHECK_FALSE(use_winograd(thin, conv2d_params(1, 1, 1)));
+  CHECK_FALSE(use_winograd(resnet, conv2d_params(2, 1, 1)));     // strided
+  CHECK_FALSE(use_winograd(resnet, conv2d_params(1, 2, 2)));     // dilated
+  CHECK_FALSE(use_winograd(resnet, conv2d_params(1, 1, 1, 2)));  // grouped
+  ConvShape five = resnet;
+  five.kh = five.kw = 5;
+  CHECK_FALSE(use_winograd(five, conv2d_params(1, 2, 1)));
+  {
+    const WinogradGuard always(WinogradUse::Always);
+    CHECK(use_winograd(small, conv2d_params(1, 1, 1)));
+    CHECK(use_winograd(thin, conv2d_params(1, 1, 1)));
+    CHECK_FALSE(use_winograd(five, conv2d_params(1, 2, 1)));
+  }
+  const WinogradGuard never(WinogradUse::Never);
+  CHECK_FALSE(use_winograd(resnet, conv2d_params(1, 1, 1)));
+}
+
+// The cache of transformed filters: a second call reuses them; weights
+// rewritten in place (as a training step does) are transformed again, so
+// the result follows the new weights.
+TEST_CASE("Winograd filters are transformed once per weight tensor, and again when its values change") {
+  const WinogradGuard winograd(WinogradUse::Always);
+  std::mt19937 rng(71);
+  const Tensor x = random_tensor({1, 8, 12, 12}, rng);
+  Tensor w = random_tensor({6, 8, 3, 3}, rng);
+  const Conv2dParams p = conv2d_params(1, 1, 1);
+  const auto run_and_check = [&](const char* what) {
+    auto got = fast::conv2d(x, w, nullptr, p);
+    auto want = reference::conv2d(x, w, nullptr, p);
+    REQUIRE(got.ok());
+    REQUIRE(want.ok());
+    testing::check_close(*got, *want, kTolerance, what);
+  };
+  const int64_t before = fast::detail::winograd_cache_stats().transforms;
+  run_and_check("first call");
+  CHECK(fast::detail::winograd_cache_stats().transforms == before + 1);
+  run_and_check("second call");
+  CHECK(fast::detail::winograd_cache_stats().transforms == before + 1);
+  w[37] += 0.5f;  // one value changed in place
+  run_and_check("after an in-place change");
+  CHECK(fast::detail::winograd_cache_stats().transforms == before + 2);
+  const Tensor copy = w;  // same values, another tensor: an entry of its own
+  auto from_copy = fast::conv2d(x, copy, nullptr, p);
+  REQUIRE(from_copy.ok());
+  CHECK(fast::detail::winograd_cache_stats().transforms == before + 3);
+  CHECK(fast::detail::winograd_cache_stats().entries >= 2);
 }
 
 // Expects an error whose message contains `needle`.

@@ -13,11 +13,12 @@
 //  Grouped convolutions (groups > 1) run each group as its own convolution
 //  on its slices of the channels, weights, output planes and epilogue; a
 //  depthwise conv2d (one input channel per group) runs as direct loops
-//  instead (depthwise_rows).
+//  instead (depthwise_rows). Big 3x3 stride-1 layers run as Winograd
+//  F(4x4, 3x3) instead of im2col (winograd.h).
 //
 // Threads: our pool (parallel.h) splits each image into bands of output rows
-// (big images) or ranges of output channels (small ones); OpenBLAS runs one
-// thread inside each share. Measured on 2 cores this beats OpenBLAS's own
+// (big images) or ranges of output channels (small ones); the matrix product
+// runs one thread inside each share. Measured on 2 cores this beats the library's own
 // threading plus separately parallelised loops: one wake-up per layer, and
 // each core keeps its im2col tile, product and epilogue in its own cache.
 #include "core/fast/fast_ops.h"
@@ -29,12 +30,17 @@
 #include <string>
 #include <vector>
 
+#include "core/fast/conv_shape.h"
 #include "core/fast/gemm.h"
 #include "core/fast/im2col.h"
 #include "core/fast/parallel.h"
+#include "core/fast/winograd.h"
 
 namespace convlab::fast {
 namespace {
+
+using detail::ChannelEpilogue;
+using detail::ConvShape;
 
 // Bounds the im2col / col buffer of one tile (floats): 4 Mi floats = 16 MiB,
 // enough for every ECNN layer at 256x256 in one tile, while a 4K photo is
@@ -47,7 +53,7 @@ constexpr int64_t kMinParallelFloats = int64_t{1} << 14;
 constexpr int64_t kMinBandColumns = 2048;
 constexpr int64_t kMinChannelsPerThread = 8;
 
-std::atomic<int> g_threads{0};  // 0: not yet applied to OpenBLAS
+std::atomic<int> g_threads{0};  // 0: not yet applied to the matrix product
 
 // The im2col / col buffer, kept per calling thread between calls: a fresh
 // allocation of several MiB each layer costs page faults on every touch.
@@ -55,22 +61,6 @@ std::vector<float>& scratch_buffer() {
   thread_local std::vector<float> buffer;
   return buffer;
 }
-
-struct ConvShape {
-  int64_t n = 0, c = 0, h = 0, w = 0;  // input
-  int64_t o = 0, kh = 0, kw = 0;       // output channels, kernel
-  int64_t oh = 0, ow = 0;              // output
-  int64_t groups = 1;                  // c and o split into this many groups
-
-  // One group's convolution: c / groups inputs, o / groups outputs.
-  ConvShape group() const {
-    ConvShape g = *this;
-    g.c = c / groups;
-    g.o = o / groups;
-    g.groups = 1;
-    return g;
-  }
-};
 
 bool overlaps(const Tensor& a, const Tensor& b) {
   if (a.empty() || b.empty()) return false;
@@ -136,42 +126,6 @@ Status check_slot(const OutputSlot& slot, const ConvShape& s, const Tensor& inpu
   return {};
 }
 
-// Per-channel affine + ReLU of the epilogue, after the bias. Channel c here
-// is channel first_channel + c of the bias and the epilogue's vectors (a
-// group's channels start past the earlier groups').
-struct ChannelEpilogue {
-  const Tensor* bias;
-  const Epilogue* epilogue;
-  int64_t first_channel = 0;
-
-  ChannelEpilogue from(int64_t channel) const { return {bias, epilogue, first_channel + channel}; }
-
-  bool is_identity() const {
-    return bias == nullptr && epilogue->scale.empty() && epilogue->shift.empty() && !epilogue->relu;
-  }
-  void apply(int64_t group_channel, float* values, int64_t count) const {
-    const int64_t channel = first_channel + group_channel;
-    const float b = bias != nullptr ? (*bias)[channel] : 0.0f;
-    const bool scaled = !epilogue->scale.empty();
-    const float scale = scaled ? epilogue->scale[static_cast<size_t>(channel)] : 1.0f;
-    const float shift = epilogue->shift.empty() ? 0.0f : epilogue->shift[static_cast<size_t>(channel)];
-    // Bias first, then the affine: the same rounding as bias-then-batch-norm.
-    if (scaled) {
-      for (int64_t i = 0; i < count; ++i) values[i] = (values[i] + b) * scale + shift;
-    } else {
-      for (int64_t i = 0; i < count; ++i) values[i] = (values[i] + b) + shift;
-    }
-    if (epilogue->relu) {
-      for (int64_t i = 0; i < count; ++i) values[i] = values[i] > 0.0f ? values[i] : 0.0f;
-    }
-  }
-  // Channels [c0, c1): `count` values each, planes `stride` apart from `first`.
-  void apply_planes(int64_t c0, int64_t c1, float* first, int64_t stride, int64_t count) const {
-    if (is_identity()) return;
-    for (int64_t c = c0; c < c1; ++c) apply(c, first + (c - c0) * stride, count);
-  }
-};
-
 // The input's geometry as im2col (im2col.h) sees it.
 Im2colGeometry im2col_geometry(const ConvShape& s, const Conv2dParams& p) {
   // In Im2colGeometry's field order.
@@ -189,7 +143,7 @@ bool is_pointwise(const ConvShape& s, const Conv2dParams& p) {
   return s.kh == 1 && s.kw == 1 && p.stride_h == 1 && p.stride_w == 1 && p.padding == Padding2d{};
 }
 
-// How one image's work is shared between the threads. OpenBLAS runs
+// How one image's work is shared between the threads. The matrix product runs
 // single-threaded inside each share (see set_threads): splitting the work
 // ourselves keeps each thread's im2col, product and epilogue on its own core
 // and cache, with one wake-up per layer instead of one per loop.
@@ -332,8 +286,8 @@ std::vector<int64_t> phased_tap_offsets(const ConvShape& s, const Conv2dParams& 
 // reference's. With one input channel per filter, im2col would copy every
 // input value KH*KW times for a product one row high; these loops read the
 // input in place (or, strided, once split into phases) and keep 16 sums in
-// registers. One thread, against per-channel im2col + sgemm (which uses
-// OpenBLAS's AVX2 kernels): 1x32x56x56 3x3 145 us against 190 us, stride 2
+// registers. One thread, against per-channel im2col + sgemm (measured with
+// OpenBLAS's AVX2 kernels, before oneDNN): 1x32x56x56 3x3 145 us against 190 us, stride 2
 // on 1x32x112x112 195 us against 290 us, 1x256x14x14 about even.
 // Bit-for-bit the reference's sums, which im2col + sgemm are not.
 void depthwise_rows(const float* x, const float* weight, const ConvShape& s, const Conv2dParams& p,
@@ -705,6 +659,14 @@ Status conv2d_into(const Tensor& input, const Tensor& weight, const Tensor* bias
   CONVLAB_TRY(check_slot(slot, s, input, weight, bias, "conv2d"));
   ensure_threads_applied();
   const ChannelEpilogue epi{bias, &epilogue};
+  if (detail::use_winograd(s, params)) {
+    const auto filters = detail::winograd_filters(weight, s);
+    for (int64_t n = 0; n < s.n; ++n) {
+      detail::winograd_conv2d_image(input.data() + n * s.c * s.h * s.w, *filters, s, params, epi,
+                                    slot_planes(slot, n));
+    }
+    return {};
+  }
   for (int64_t n = 0; n < s.n; ++n) {
     const float* x = input.data() + n * s.c * s.h * s.w;
     if (s.groups == 1) {

@@ -1,6 +1,7 @@
 // The CPU fast path: convolutions as matrix products (im2col / col2im around
-// OpenBLAS sgemm, both cores), with an optional fused per-channel epilogue so
-// bias + folded batch norm + ReLU cost one pass. Tested against reference.h.
+// sgemm, both cores; Winograd F(4x4, 3x3) for big 3x3 layers, winograd.h),
+// with an optional fused per-channel epilogue so bias + folded batch norm +
+// ReLU cost one pass. Tested against reference.h.
 #pragma once
 
 #include <cstdint>
@@ -38,7 +39,7 @@ Status conv_transpose2d_into(const Tensor& input, const Tensor& weight, const Te
                              const ConvTranspose2dParams& params, const Epilogue& epilogue, OutputSlot slot);
 
 // Threads that share each convolution (default: all cores). The work is
-// split by our own pool; OpenBLAS itself is set to one thread.
+// split by our own pool; the matrix product itself runs one thread.
 void set_threads(int threads);
 int threads();
 

@@ -3,9 +3,10 @@
 // where op(a) is m x k (stored k x m when transpose_a) and op(b) is k x n
 // (stored n x k when transpose_b).
 //
-// Three implementations, chosen at build time: OpenBLAS on the desktop
-// (gemm_openblas.cpp), a WebAssembly SIMD128 kernel in the browser, where
-// OpenBLAS has no build (gemm_wasm.cpp; Eigen 3.4, tried first, has no
+// Three implementations, chosen at build time: oneDNN on the desktop
+// (gemm_onednn.cpp; OpenBLAS until it measured half oneDNN's speed here), a
+// WebAssembly SIMD128 kernel in the browser, where neither has a build
+// (gemm_wasm.cpp; Eigen 3.4, tried first, has no
 // WebAssembly SIMD path and ran 2.5 to 12 times slower), and Eigen in the
 // headless GPU-timing build (gemm_eigen.cpp, scripts/bench-gpu). All run on
 // the calling thread only: the fast paths share work between threads themselves.
@@ -21,7 +22,7 @@ void sgemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, 
 // Makes the library itself single-threaded (called once before the pool runs).
 void sgemm_single_threaded();
 
-// "OpenBLAS", "WebAssembly SIMD128 kernel", "Eigen": for benchmarks and the About panel.
+// "oneDNN", "WebAssembly SIMD128 kernel", "Eigen": for benchmarks and the About panel.
 const char* sgemm_library();
 
 }  // namespace convlab::fast

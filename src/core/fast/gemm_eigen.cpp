@@ -1,6 +1,6 @@
 // Eigen's product kernels, for the headless build (CONVLAB_HEADLESS, built by
-// scripts/bench-gpu on GPU machines without OpenBLAS): header-only, so one
-// carried package instead of OpenBLAS and its runtime libraries. There the
+// scripts/bench-gpu on GPU machines without oneDNN): header-only, so one
+// carried package instead of oneDNN and its runtime libraries. There the
 // GPU does the work; this is the CPU fallback. Strided row-major views over
 // the caller's buffers: no copies.
 #include <Eigen/Core>

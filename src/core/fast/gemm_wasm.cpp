@@ -1,4 +1,4 @@
-// The browser's matrix product: WebAssembly SIMD128, where OpenBLAS has no
+// The browser's matrix product: WebAssembly SIMD128, where oneDNN has no
 // build. A small Goto-style blocked product: B is packed in panels of 8
 // columns (KC x NC blocks that stay in cache), A in panels of 4 rows, and a
 // 4x8 micro-kernel keeps its 8 accumulators (4 rows x two 4-lane vectors) in

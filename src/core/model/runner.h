@@ -16,7 +16,7 @@ namespace convlab {
 
 enum class CpuPath {
   Reference,  // the plain loops of reference.h
-  Fast,       // im2col + OpenBLAS sgemm, batch norm folded into convs
+  Fast,       // im2col or Winograd + oneDNN sgemm, batch norm folded into convs
 };
 
 // Wall-clock time of one executed step (a conv with its fused batch norm and

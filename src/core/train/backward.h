@@ -3,7 +3,7 @@
 // gradients with respect to its inputs and parameters.
 //
 // The convolutions run as matrix products (conv_matrix.h: im2col / col2im
-// around OpenBLAS sgemm, images shared between the fast path's threads);
+// around sgemm (gemm.h), images shared between the fast path's threads);
 // reference_backward.h has the same gradients as plain loops to test them.
 #pragma once
 

@@ -1,5 +1,5 @@
 // gather / scatter / correlate (conv_matrix.h) as im2col / col2im around
-// OpenBLAS sgemm. Layouts, all row-major, for one chunk of `cols` grid
+// sgemm (gemm.h). Layouts, all row-major, for one chunk of `cols` grid
 // positions (images [n0, n1), grid rows [y0, y1) of each, in that order):
 //   col   K x cols    col[(ci,ky,kx)][(n,gy,gx)] = I[n][ci][iy][ix] or 0
 //   grid  Cg x cols   the chunk's grid values; a view into G (leading
@@ -28,7 +28,7 @@ namespace {
 constexpr int64_t kDefaultScratchBudget = int64_t{2} << 20;
 std::atomic<int64_t> g_scratch_budget{kDefaultScratchBudget};
 
-// Our pool shares the work; OpenBLAS must run one thread inside each share
+// Our pool shares the work; the matrix product must run one thread inside each share
 // (fast::set_threads applies that, and keeps the pool's size).
 void ensure_blas_single_threaded() {
   static std::once_flag once;
