@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "core/base/i18n.h"
+#include "core/fast/fast_ops.h"
 #include "core/io/image_io.h"
 
 namespace convlab::session {
@@ -30,6 +31,9 @@ const char* backend_name(RunBackend backend) { return backend == RunBackend::Gpu
 NetworkSession::NetworkSession(std::shared_ptr<const Model> model, Threading threading,
                                std::optional<Preprocess> recipe)
     : model_(std::move(model)), threading_(threading) {
+  // While the panel opens and the photo decodes, so that the first CPU run
+  // does not wait for oneDNN to write its code.
+  if (threading_ == Threading::Workers) warming_up_ = std::async(std::launch::async, [] { fast::warm_up(); });
   if (takes_lab_and_category(model_->graph)) return;
   if (recipe) {
     recipe_ = std::move(recipe);
@@ -50,6 +54,7 @@ NetworkSession::~NetworkSession() {
   if (loading_.valid()) loading_.wait();
   if (cpu_running_.valid()) cpu_running_.wait();
   if (finishing_.valid()) finishing_.wait();
+  if (warming_up_.valid()) warming_up_.wait();
   for (Abandoned& a : abandoned_)
     while (!a.ready()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
 }

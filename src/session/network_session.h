@@ -177,6 +177,7 @@ class NetworkSession {
   std::future<Result<Loaded>> loading_;
   std::future<Result<Activations>> cpu_running_;
   std::future<Result<RgbImage>> finishing_;
+  std::future<void> warming_up_;  // the CPU path's matrix product (fast::warm_up)
   std::shared_ptr<std::atomic<size_t>> cpu_done_, cpu_total_;
   // Futures of abandoned work, kept until their threads finish (a
   // std::async future blocks in its destructor).

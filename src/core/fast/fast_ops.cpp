@@ -725,6 +725,8 @@ int64_t set_tile_budget_for_testing(int64_t floats) {
   return g_tile_budget.exchange(floats > 0 ? floats : kDefaultTileBudget);
 }
 
+void warm_up() { sgemm_warm_up(); }
+
 int threads() {
   const int applied = g_threads.load();
   return applied == 0 ? detail::pool_threads() : applied;

@@ -43,6 +43,11 @@ Status conv_transpose2d_into(const Tensor& input, const Tensor& weight, const Te
 void set_threads(int threads);
 int threads();
 
+// Readies the matrix product ahead of the first convolution (oneDNN writes
+// its code on its first call: about 0.1 s, once per process). Call it where
+// that can overlap other work; safe from any thread, and cheap once done.
+void warm_up();
+
 // Testing hook: the most floats one im2col / col tile may hold (default
 // 4 Mi; <= 0 restores it). Tests make it tiny so that the tiling of big
 // images runs on small ones. Returns the previous budget.

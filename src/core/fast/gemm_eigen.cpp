@@ -42,6 +42,8 @@ void sgemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, 
 
 void sgemm_single_threaded() { Eigen::setNbThreads(1); }
 
+void sgemm_warm_up() {}
+
 const char* sgemm_library() { return "Eigen"; }
 
 }  // namespace convlab::fast
