@@ -39,8 +39,9 @@ constexpr float kAT[M][A] = {
 // When Winograd pays (oneDNN sgemm, 2 cores, ResNet-18 at 224x224, per
 // layer): 56x56x64 1.55 -> 1.0 ms, 28x28x128 1.07 -> 0.81 ms; at 14x14 and
 // 7x7 im2col is as fast or faster (the transforms and the filters, 4x the
-// size in the Winograd domain, cost what the smaller product saves). Below
-// 16 channels the transforms outweigh the product.
+// size in the Winograd domain, cost what the smaller product saves). The
+// 16-channel floor is a judgement, not a measurement: with fewer channels
+// per product the transforms' share of the work grows.
 constexpr int64_t kMinOutputPositions = 20 * 20;
 constexpr int64_t kMinChannels = 16;
 // Tiles per chunk are bounded so that V and M stay near the caches: this
@@ -262,8 +263,9 @@ void output_transform(const float* m, const ConvShape& s, const Chunk& chunk, in
   const int64_t plane = s.oh * s.ow;
   thread_local std::vector<float> block;
   block.resize(static_cast<size_t>(M * M * pitch));
+  const int64_t tiles = chunk.tiles();  // the last vector may reach into the pitch's spare room
   for (int64_t o = o0; o < o1; ++o) {
-    for (int64_t t = 0; t < pitch; t += kLanes) {
+    for (int64_t t = 0; t < tiles; t += kLanes) {
       Float8 product[A][A], y[M][M];
       for (int i = 0; i < A; ++i)
         for (int j = 0; j < A; ++j) product[i][j] = load8(m + (i * A + j) * xi_stride + o * pitch + t);
